@@ -1,0 +1,46 @@
+/**
+ * Every error core throws carries one of these codes; the API layer maps the category to a tRPC
+ * error / HTTP status in exactly one place.
+ */
+export const errorCodes = {
+  BAD_REQUEST: 'bad_request',
+  UNAUTHENTICATED: 'unauthorized',
+  FORBIDDEN: 'forbidden',
+  USER_NOT_FOUND: 'not_found',
+  FACTOR_NOT_FOUND: 'not_found',
+  ATTEMPT_NOT_FOUND: 'not_found',
+  FACTOR_NOT_ACTIVE: 'conflict',
+  ALREADY_ENROLLED: 'conflict',
+  ATTEMPT_ID_REUSED: 'conflict',
+  INVALID_CODE: 'bad_request',
+  ENROLLMENT_LINK_INVALID: 'unauthorized',
+  ENROLLMENT_LINK_EXPIRED: 'gone',
+  ENROLLMENT_LINK_USED: 'gone',
+  ENROLLMENT_SESSION_INVALID: 'unauthorized',
+  RATE_LIMITED: 'too_many_requests',
+  DATABASE_UNAVAILABLE: 'unavailable',
+  INTERNAL: 'internal',
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+export type ErrorCategory = (typeof errorCodes)[ErrorCode];
+
+/**
+ * A domain error whose message is safe to return to a caller: never put secrets, codes or key
+ * material in `message`; attach diagnostic detail as `cause` instead, which is never serialized.
+ */
+export class HoldfastError extends Error {
+  readonly code: ErrorCode;
+  readonly category: ErrorCategory;
+
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'HoldfastError';
+    this.code = code;
+    this.category = errorCodes[code];
+  }
+}
+
+export function isHoldfastError(e: unknown): e is HoldfastError {
+  return e instanceof HoldfastError;
+}

@@ -1,0 +1,26 @@
+/** NIST SP 800-63B authenticator assurance levels. */
+export type AssuranceLevel = 'aal1' | 'aal2' | 'aal3';
+
+/**
+ * What every factor module declares about itself; each strategy object is checked against this at
+ * compile time with `satisfies`, so a new factor cannot forget its assurance level.
+ */
+export interface FactorStrategy {
+  kind: 'totp' | 'recovery_codes';
+  assuranceLevel: AssuranceLevel;
+  description: string;
+}
+
+export const totpStrategy = {
+  kind: 'totp',
+  // A single-factor OTP device combined with the relying app's password check reaches AAL2.
+  assuranceLevel: 'aal2',
+  description: 'Time-based one-time password (RFC 6238) from an authenticator app',
+} as const satisfies FactorStrategy;
+
+export const recoveryCodeStrategy = {
+  kind: 'recovery_codes',
+  // NIST 800-63B treats look-up secrets like OTPs: with a password they reach AAL2.
+  assuranceLevel: 'aal2',
+  description: 'Single-use recovery codes (look-up secrets) for when no other factor is available',
+} as const satisfies FactorStrategy;

@@ -1,0 +1,75 @@
+import { constantTimeEqual } from '../crypto/constant-time-equal';
+import { HoldfastError } from '../errors';
+import { generateCodeForStep } from './generate-totp-code';
+import type { TotpParams } from './totp-params';
+import { decodeTotpSecret } from './totp-secret';
+import { timeStepAt } from './time-step';
+
+export type TotpCheck = { matched: false } | { matched: true; step: number; isReplay: boolean };
+
+/** Wider windows multiply the guessing odds per attempt; ±10 steps is already generous for drift. */
+const maxWindow = 10;
+
+const encoder = new TextEncoder();
+
+/**
+ * Checks a submitted code against the steps around `now`. This only decides whether the code is
+ * right and whether its step was already used; making acceptance single-use globally is the
+ * caller's compare-and-set on the stored last step (DESIGN invariant 1).
+ *
+ * @param lastStep the last accepted time step stored for the factor (-1 if none yet).
+ * @param window steps accepted either side of the current one (clock drift), integer 0..10.
+ */
+export async function checkTotpCode({
+  secret,
+  code,
+  params,
+  now,
+  window = 1,
+  lastStep,
+}: {
+  secret: string;
+  code: string;
+  params: TotpParams;
+  now: Date;
+  window?: number;
+  lastStep: number;
+}): Promise<TotpCheck> {
+  if (!Number.isInteger(window) || window < 0 || window > maxWindow) {
+    throw new HoldfastError('BAD_REQUEST', `TOTP window must be an integer from 0 to ${maxWindow}`);
+  }
+  // NaN here would make every `step <= lastStep` false and wave replays through.
+  if (!Number.isSafeInteger(lastStep)) {
+    throw new HoldfastError('INTERNAL', 'Stored TOTP last step is invalid');
+  }
+  const currentStep = timeStepAt({ at: now, period: params.period });
+  // Only the format is revealed by returning early here, never anything about the secret.
+  if (!isWellFormedCode({ code, digits: params.digits })) {
+    return { matched: false };
+  }
+
+  const key = decodeTotpSecret(secret);
+  const submitted = encoder.encode(code);
+  let matchedStep: number | null = null;
+  // Every step is computed and compared, so timing does not reveal which step (if any) matched.
+  for (let step = currentStep - window; step <= currentStep + window; step += 1) {
+    if (step < 0) {
+      continue;
+    }
+    const expected = encoder.encode(await generateCodeForStep({ key, params, step }));
+    const isMatch = constantTimeEqual(expected, submitted);
+    // Ascending loop: the last match is the newest step, which is the one > lastStep if any is.
+    if (isMatch) {
+      matchedStep = step;
+    }
+  }
+
+  if (matchedStep === null) {
+    return { matched: false };
+  }
+  return { matched: true, step: matchedStep, isReplay: matchedStep <= lastStep };
+}
+
+function isWellFormedCode({ code, digits }: { code: string; digits: number }): boolean {
+  return code.length === digits && /^[0-9]+$/.test(code);
+}

@@ -1,0 +1,6 @@
+export * from './client';
+export { migrateDatabase, migrationsDir } from './migrate';
+export { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded';
+export { writeAuditEvent, type AuditEventInput } from './audit';
+export * from './tokens';
+export * from './seed';
