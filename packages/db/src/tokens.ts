@@ -1,8 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 
 /** Bearer tokens (API key secrets, enrollment tokens) are stored as SHA-256: they carry 256 random bits. */
-export function hashToken(token: string): Buffer {
-  return createHash('sha256').update(token, 'utf8').digest();
+export function hashToken(token: string): Uint8Array<ArrayBuffer> {
+  return new Uint8Array(createHash('sha256').update(token, 'utf8').digest());
 }
 
 export function generateToken(): string {
@@ -12,7 +12,7 @@ export function generateToken(): string {
 const apiKeyPattern = /^hf_([0-9a-f]{16})_([A-Za-z0-9_-]{43})$/;
 
 /** API keys look like `hf_<keyId>_<secret>`: the key id finds the row, the secret proves possession. */
-export function generateApiKey(): { keyId: string; apiKey: string; secretHash: Buffer } {
+export function generateApiKey(): { keyId: string; apiKey: string; secretHash: Uint8Array<ArrayBuffer> } {
   const keyId = randomBytes(8).toString('hex');
   const secret = generateToken();
   return { keyId, apiKey: `hf_${keyId}_${secret}`, secretHash: hashToken(secret) };

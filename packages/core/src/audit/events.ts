@@ -15,6 +15,7 @@ export const auditEventTypes = [
   'verify.rejected',
   'factor.locked',
   'keys.rotated',
+  'request.rejected',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

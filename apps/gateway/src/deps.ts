@@ -1,0 +1,31 @@
+import type { ServiceDeps } from '@holdfast/api';
+import { parseKeyring, validateLockoutPolicy, type LockoutPolicy } from '@holdfast/core';
+import { createDatabase } from '@holdfast/db';
+import { randomBytes } from 'node:crypto';
+import type { GatewayEnv } from './env';
+
+/** Builds the services' dependencies from validated configuration: real clock, real randomness. */
+export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?: Record<string, unknown>) => void): ServiceDeps {
+  const lockoutPolicy: LockoutPolicy = {
+    threshold: env.HOLDFAST_LOCKOUT_THRESHOLD,
+    lockSeconds: env.HOLDFAST_LOCKOUT_SECONDS,
+    hardLimit: env.HOLDFAST_LOCKOUT_HARD_LIMIT,
+  };
+  validateLockoutPolicy(lockoutPolicy);
+  return {
+    db: createDatabase({
+      url: env.DATABASE_URL,
+      poolMax: env.HOLDFAST_DB_POOL_MAX,
+      applicationName: `holdfast-${env.HOLDFAST_GATEWAY_ID}`,
+      onPoolError: (error) => { log('db_pool_error', { message: error.message }); },
+    }),
+    gateway: { id: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION },
+    keyring: parseKeyring({ keys: env.HOLDFAST_ENCRYPTION_KEYS, activeKeyId: env.HOLDFAST_ACTIVE_KEY_ID }),
+    random: (size) => new Uint8Array(randomBytes(size)),
+    clock: () => new Date(),
+    lockoutPolicy,
+    totpWindow: env.HOLDFAST_TOTP_WINDOW,
+    publicUrl: env.HOLDFAST_PUBLIC_URL,
+    issuer: env.HOLDFAST_ISSUER,
+  };
+}

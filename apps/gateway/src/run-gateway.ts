@@ -1,0 +1,24 @@
+import { migrateDatabase } from '@holdfast/db';
+import { createServiceDeps } from './deps';
+import { readGatewayEnv, type GatewayEnv } from './env';
+import { createLogger } from './log';
+import { startGatewayServer, type GatewayServer } from './server';
+
+export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { close: () => Promise<void> }> {
+  const log = createLogger({ gatewayId: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION });
+  const deps = createServiceDeps(env, log);
+  if (env.HOLDFAST_MIGRATE) {
+    const applied = await migrateDatabase({ pool: deps.db.pool });
+    if (applied.length > 0) log('migrated', { applied });
+  }
+  const server = await startGatewayServer({ deps, host: env.HOLDFAST_HOST, port: env.HOLDFAST_PORT, canaryIntervalMs: env.HOLDFAST_CANARY_INTERVAL_MS, log });
+  log('listening', { url: server.url });
+  return {
+    ...server,
+    close: async () => {
+      await server.stop();
+      await deps.db.close();
+      log('stopped');
+    },
+  };
+}

@@ -1,0 +1,132 @@
+import { appRouter, type ServiceDeps } from '@holdfast/api';
+import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createCanary, type CanaryResult } from './canary';
+import { GatewayMetrics } from './metrics';
+
+export interface GatewayServer {
+  url: string;
+  stop: () => Promise<void>;
+}
+
+function bearerOf(req: http.IncomingMessage): string | null {
+  const header = req.headers.authorization;
+  if (typeof header !== 'string') return null;
+  const match = /^Bearer\s+(\S+)$/i.exec(header.trim());
+  return match?.[1] ?? null;
+}
+
+async function isDatabaseReachable(deps: ServiceDeps, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => { resolve(false); }, timeoutMs);
+  });
+  const query = deps.db.pool.query('SELECT 1').then(() => true, () => false);
+  const ok = await Promise.race([query, timeout]);
+  clearTimeout(timer);
+  return ok;
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+/**
+ * The gateway: the tRPC API under /trpc, plus /healthz (the process answers), /readyz (the
+ * database answers and the last canary login succeeded recently) and /metrics (Prometheus text).
+ */
+export async function startGatewayServer(options: {
+  deps: ServiceDeps;
+  host: string;
+  port: number;
+  canaryIntervalMs: number;
+  log: (event: string, fields?: Record<string, unknown>) => void;
+}): Promise<GatewayServer> {
+  const { deps, log } = options;
+  const metrics = new GatewayMetrics();
+  const observedDeps: ServiceDeps = { ...deps, observe: (event) => { metrics.observe(event); } };
+  const canary = createCanary(observedDeps);
+  const startedAt = new Date();
+  await deps.db.prisma.gatewayHeartbeat
+    .upsert({
+      where: { gatewayId: deps.gateway.id },
+      create: { gatewayId: deps.gateway.id, region: deps.gateway.region, startedAt, lastSeenAt: startedAt },
+      update: { region: deps.gateway.region, startedAt, lastSeenAt: startedAt },
+    })
+    .catch((error: unknown) => { log('heartbeat_failed', { error: String(error) }); });
+
+  const trpc = createHTTPHandler({
+    router: appRouter,
+    basePath: '/trpc/',
+    // Verification requests are tiny; a large body is a mistake or an attack.
+    maxBodySize: 16 * 1024,
+    createContext: ({ req }) => ({ deps: observedDeps, bearer: bearerOf(req) }),
+    onError: ({ error, path }) => {
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        // The message and stack only: inputs (codes, tokens) are never logged.
+        log('internal_error', { path: path ?? null, message: error.message, cause: error.cause?.message ?? null });
+      }
+    },
+  });
+
+  const canaryMaxAgeMs = options.canaryIntervalMs * 3 + 2000;
+  const server = http.createServer((req, res) => {
+    const url = req.url ?? '/';
+    res.setHeader('x-content-type-options', 'nosniff');
+    res.setHeader('x-holdfast-gateway', deps.gateway.id);
+    if (url.startsWith('/trpc/')) {
+      res.setHeader('cache-control', 'no-store');
+      trpc(req, res);
+      return;
+    }
+    if (url === '/healthz') {
+      sendJson(res, 200, { ok: true, gatewayId: deps.gateway.id, region: deps.gateway.region });
+      return;
+    }
+    if (url === '/readyz') {
+      void isDatabaseReachable(deps, 1000).then((isDbOk) => {
+        const last: CanaryResult | null = canary.last();
+        const ageMs = last === null ? null : Date.now() - last.at;
+        const isCanaryOk = last !== null && last.ok && ageMs !== null && ageMs <= canaryMaxAgeMs;
+        const ready = isDbOk && isCanaryOk;
+        sendJson(res, ready ? 200 : 503, {
+          ready,
+          gatewayId: deps.gateway.id,
+          region: deps.gateway.region,
+          database: { ok: isDbOk },
+          canary: last === null ? null : { ok: last.ok, ageMs, latencyMs: Math.round(last.latencyMs), error: last.error ?? null },
+        });
+      });
+      return;
+    }
+    if (url === '/metrics') {
+      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
+      res.end(metrics.render({ gatewayId: deps.gateway.id, region: deps.gateway.region }));
+      return;
+    }
+    sendJson(res, 404, { error: { holdfastCode: 'BAD_REQUEST', message: 'unknown path; the API is under /trpc/' } });
+  });
+  // Keep-alive sockets from SDK clients must not hold shutdown hostage forever.
+  server.keepAliveTimeout = 5_000;
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, options.host, () => { resolve(); });
+  });
+  const address = server.address() as AddressInfo;
+  const url = `http://${options.host}:${address.port}`;
+  canary.start(options.canaryIntervalMs, (result) => {
+    metrics.recordCanary({ ok: result.ok, latencySeconds: result.latencyMs / 1000, at: result.at });
+    if (!result.ok) log('canary_failed', { error: result.error ?? null });
+  });
+  return {
+    url,
+    stop: async () => {
+      canary.stop();
+      server.closeIdleConnections();
+      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+    },
+  };
+}

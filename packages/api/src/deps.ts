@@ -1,0 +1,35 @@
+import type { Clock, Keyring, LockoutPolicy, RandomSource } from '@holdfast/core';
+import type { Database } from '@holdfast/db';
+
+/** Everything the services need, built once per gateway process and shared by every request. */
+export interface ServiceDeps {
+  db: Database;
+  gateway: { id: string; region: string };
+  keyring: Keyring;
+  random: RandomSource;
+  clock: Clock;
+  lockoutPolicy: LockoutPolicy;
+  /** Accepted TOTP clock skew, in time steps either side of now. */
+  totpWindow: number;
+  /** Base URL of the enrollment portal, used to build enrollment links. */
+  publicUrl: string;
+  /** Issuer shown in authenticator apps. */
+  issuer: string;
+  /** Told about every finished procedure call (the gateway's metrics); must not throw. */
+  observe?: (event: { procedure: string; outcome: string; seconds: number }) => void;
+}
+
+/** The relying application a request was authenticated as. */
+export interface ApplicationPrincipal {
+  id: string;
+  name: string;
+  failMode: 'secure' | 'safe';
+}
+
+/** An end user holding a redeemed enrollment link. */
+export interface EnrollmentPrincipal {
+  linkId: string;
+  applicationId: string;
+  userId: string;
+  externalUserId: string;
+}

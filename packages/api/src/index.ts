@@ -1,0 +1,6 @@
+export { appRouter, createCaller, type AppRouter } from './router';
+export type { Context } from './trpc';
+export type { ApplicationPrincipal, EnrollmentPrincipal, ServiceDeps } from './deps';
+export type { VerificationResult } from './services/verify/verification-result';
+export type { PreauthResult } from './services/preauth/get-preauth';
+export { totpSecretAad } from './services/totp/begin-totp-enrollment';

@@ -1,0 +1,17 @@
+import { enrollmentRouter } from './routers/enrollment';
+import { preauth } from './routers/preauth';
+import { recoveryCodesRouter } from './routers/recovery-codes';
+import { totpRouter } from './routers/totp';
+import { verifyRouter } from './routers/verify';
+import { createCallerFactory, router } from './trpc';
+
+export const appRouter = router({
+  preauth,
+  enrollment: enrollmentRouter,
+  totp: totpRouter,
+  recoveryCodes: recoveryCodesRouter,
+  verify: verifyRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,58 @@
+import { HoldfastError } from '@holdfast/core';
+import { generateToken, hashToken, writeAuditEvent } from '@holdfast/db';
+import type { ServiceDeps } from '../../deps';
+import { enrollmentSessionPrefix } from './authenticate-enrollment-session';
+
+const sessionSeconds = 30 * 60;
+
+/**
+ * Exchanges a one-time enrollment link for a 30-minute enrollment session. The exchange is a
+ * compare-and-set on `redeemed_at IS NULL`, so two tabs (or two gateways) cannot both redeem it.
+ */
+export async function redeemEnrollmentLink(options: {
+  deps: ServiceDeps;
+  token: string;
+}): Promise<{ sessionToken: string; expiresAt: Date; externalUserId: string }> {
+  const { deps } = options;
+  const now = deps.clock();
+  const link = await deps.db.prisma.enrollmentLink.findUnique({
+    where: { tokenHash: hashToken(options.token) },
+    select: { id: true, applicationId: true, userId: true, expiresAt: true, redeemedAt: true, user: { select: { externalId: true } } },
+  });
+  const reject = async (error: HoldfastError): Promise<never> => {
+    await writeAuditEvent(deps.db.prisma, {
+      type: 'enrollment.link_rejected',
+      gatewayId: deps.gateway.id,
+      region: deps.gateway.region,
+      applicationId: link?.applicationId ?? null,
+      userId: link?.userId ?? null,
+      detail: { code: error.code, linkId: link?.id ?? null },
+    }).catch(() => undefined);
+    throw error;
+  };
+  if (link === null) return reject(new HoldfastError('ENROLLMENT_LINK_INVALID', 'this enrollment link is not valid'));
+  if (link.redeemedAt !== null) return reject(new HoldfastError('ENROLLMENT_LINK_USED', 'this enrollment link has already been used; ask for a new one'));
+  if (link.expiresAt <= now) return reject(new HoldfastError('ENROLLMENT_LINK_EXPIRED', 'this enrollment link has expired; ask for a new one'));
+
+  const session = generateToken();
+  const sessionExpiresAt = new Date(now.getTime() + sessionSeconds * 1000);
+  const redeemed = await deps.db.prisma.$transaction(async (tx) => {
+    const { count } = await tx.enrollmentLink.updateMany({
+      where: { id: link.id, redeemedAt: null, expiresAt: { gt: now } },
+      data: { redeemedAt: now, sessionHash: hashToken(session), sessionExpiresAt },
+    });
+    if (count === 1) {
+      await writeAuditEvent(tx, {
+        type: 'enrollment.link_redeemed',
+        gatewayId: deps.gateway.id,
+        region: deps.gateway.region,
+        applicationId: link.applicationId,
+        userId: link.userId,
+        detail: { linkId: link.id },
+      });
+    }
+    return count === 1;
+  });
+  if (!redeemed) return reject(new HoldfastError('ENROLLMENT_LINK_USED', 'this enrollment link has already been used; ask for a new one'));
+  return { sessionToken: `${enrollmentSessionPrefix}${session}`, expiresAt: sessionExpiresAt, externalUserId: link.user.externalId };
+}

@@ -1,0 +1,37 @@
+import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
+
+export type PreauthResult =
+  | { result: 'auth'; factors: { id: string; kind: 'totp' | 'recovery_codes'; label: string; isLocked: boolean; remainingCodes: number | null }[] }
+  | { result: 'enroll' };
+
+/** Which factors can this user verify with? `enroll` when none is active (or the user is unknown). */
+export async function getPreauth(options: {
+  deps: ServiceDeps;
+  application: ApplicationPrincipal;
+  externalUserId: string;
+}): Promise<PreauthResult> {
+  const { deps } = options;
+  const now = deps.clock();
+  const user = await deps.db.prisma.user.findUnique({
+    where: { applicationId_externalId: { applicationId: options.application.id, externalId: options.externalUserId } },
+    select: {
+      factors: {
+        where: { status: 'active' },
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, kind: true, label: true, lockedUntil: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
+      },
+    },
+  });
+  const factors = (user?.factors ?? []).filter((f) => f.kind === 'totp' || f._count.recoveryCodes > 0);
+  if (factors.length === 0) return { result: 'enroll' };
+  return {
+    result: 'auth',
+    factors: factors.map((f) => ({
+      id: f.id,
+      kind: f.kind,
+      label: f.label,
+      isLocked: f.lockedUntil !== null && f.lockedUntil > now,
+      remainingCodes: f.kind === 'recovery_codes' ? f._count.recoveryCodes : null,
+    })),
+  };
+}

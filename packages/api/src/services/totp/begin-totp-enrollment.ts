@@ -1,0 +1,50 @@
+import { buildOtpauthUri, createTotpSecret, encryptSecret, type TotpParams } from '@holdfast/core';
+import { writeAuditEvent } from '@holdfast/db';
+import { randomUUID } from 'node:crypto';
+import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
+
+/** Factor ids are the AAD of their encrypted secret: a ciphertext copied to another row won't decrypt. */
+export function totpSecretAad(factorId: string): string {
+  return `totp:${factorId}`;
+}
+
+/**
+ * Starts TOTP enrollment: a pending factor with a fresh secret, encrypted at rest. The secret and
+ * otpauth URI are returned this once (for the QR code) and never again. Older pending TOTP
+ * factors of the user are discarded, so abandoned attempts do not pile up.
+ */
+export async function beginTotpEnrollment(options: {
+  deps: ServiceDeps;
+  enrollment: EnrollmentPrincipal;
+  label: string;
+  params: TotpParams;
+}): Promise<{ factorId: string; secret: string; otpauthUri: string }> {
+  const { deps, enrollment, params } = options;
+  const factorId = randomUUID();
+  const secret = createTotpSecret({ random: deps.random, algorithm: params.algorithm });
+  const secretEnc = encryptSecret({ keyring: deps.keyring, plaintext: secret, aad: totpSecretAad(factorId), random: deps.random });
+  await deps.db.prisma.$transaction(async (tx) => {
+    await tx.factor.deleteMany({ where: { userId: enrollment.userId, kind: 'totp', status: 'pending' } });
+    await tx.factor.create({
+      data: {
+        id: factorId,
+        userId: enrollment.userId,
+        kind: 'totp',
+        label: options.label,
+        status: 'pending',
+        totp: { create: { secretEnc, algorithm: params.algorithm, digits: params.digits, period: params.period } },
+      },
+    });
+    await writeAuditEvent(tx, {
+      type: 'factor.enroll_begun',
+      gatewayId: deps.gateway.id,
+      region: deps.gateway.region,
+      applicationId: enrollment.applicationId,
+      userId: enrollment.userId,
+      factorId,
+      detail: { kind: 'totp', algorithm: params.algorithm, digits: params.digits, period: params.period },
+    });
+  });
+  const otpauthUri = buildOtpauthUri({ issuer: deps.issuer, accountName: enrollment.externalUserId, secret, params });
+  return { factorId, secret, otpauthUri };
+}

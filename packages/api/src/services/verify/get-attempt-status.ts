@@ -1,0 +1,16 @@
+import { HoldfastError } from '@holdfast/core';
+import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
+import { toVerificationResult, type VerificationResult } from './verification-result';
+
+/** The recorded outcome of an attempt id — how a caller resolves a verification whose reply it lost. */
+export async function getAttemptStatus(options: {
+  deps: ServiceDeps;
+  application: ApplicationPrincipal;
+  attemptId: string;
+}): Promise<VerificationResult> {
+  const row = await options.deps.db.prisma.verificationAttempt.findUnique({
+    where: { applicationId_attemptId: { applicationId: options.application.id, attemptId: options.attemptId } },
+  });
+  if (row === null) throw new HoldfastError('ATTEMPT_NOT_FOUND', 'no verification with this attempt id');
+  return toVerificationResult(row);
+}

@@ -1,0 +1,84 @@
+import { HoldfastError } from '@holdfast/core';
+import { initTRPC } from '@trpc/server';
+import type { ApplicationPrincipal, ServiceDeps } from './deps';
+import { holdfastCodeOf, toTrpcError } from './errors';
+import { authenticateApiKey } from './services/auth/authenticate-api-key';
+import { authenticateEnrollmentSession } from './services/enrollment/authenticate-enrollment-session';
+import { auditRejection } from './services/audit/audit-rejection';
+
+export interface Context {
+  deps: ServiceDeps;
+  /** The `Authorization: Bearer …` credential, if any. */
+  bearer: string | null;
+  /**
+   * Set only by trusted in-process callers (the gateway's canary): skips API-key authentication
+   * but runs every other part of the real request path.
+   */
+  trustedApplication?: ApplicationPrincipal;
+}
+
+const t = initTRPC.context<Context>().create({
+  // Never leak stack traces or internals to callers, in any environment.
+  isDev: false,
+  errorFormatter({ shape, error }) {
+    const { stack: _stack, ...data } = shape.data;
+    const holdfastCode = holdfastCodeOf(error);
+    const isInternal = holdfastCode === 'INTERNAL';
+    return {
+      ...shape,
+      message: isInternal ? 'internal error' : shape.message,
+      data: { ...data, holdfastCode },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * Turns domain errors into transport errors with the right HTTP status, and reports each call's
+ * outcome (a verification's accepted/rejected, otherwise ok or the error code) and duration.
+ */
+const mapErrors = t.middleware(async ({ ctx, next, path }) => {
+  const started = performance.now();
+  const result = await next();
+  const seconds = (performance.now() - started) / 1000;
+  if (!result.ok) {
+    const error = toTrpcError(result.error);
+    ctx.deps.observe?.({ procedure: path, outcome: holdfastCodeOf(error), seconds });
+    throw error;
+  }
+  const data: unknown = result.data;
+  const outcome = typeof data === 'object' && data !== null && 'outcome' in data && typeof data.outcome === 'string' ? data.outcome : 'ok';
+  ctx.deps.observe?.({ procedure: path, outcome, seconds });
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(mapErrors);
+
+/** Relying-application calls: `Authorization: Bearer hf_<keyId>_<secret>`. */
+export const applicationProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
+  const application = ctx.trustedApplication ?? (await authenticateApiKey({ deps: ctx.deps, bearer: ctx.bearer }));
+  const result = await next({ ctx: { application } });
+  // A refused request leaves a trace in the audit trail even though it changed nothing else.
+  if (!result.ok && result.error.cause instanceof HoldfastError) {
+    await auditRejection({ deps: ctx.deps, applicationId: application.id, path, error: result.error.cause });
+  }
+  return result;
+});
+
+/** End-user enrollment calls: `Authorization: Bearer hfs_<session>` from a redeemed enrollment link. */
+export const enrollmentProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
+  const enrollment = await authenticateEnrollmentSession({ deps: ctx.deps, bearer: ctx.bearer });
+  const result = await next({ ctx: { enrollment } });
+  if (!result.ok && result.error.cause instanceof HoldfastError) {
+    await auditRejection({
+      deps: ctx.deps,
+      applicationId: enrollment.applicationId,
+      userId: enrollment.userId,
+      path,
+      error: result.error.cause,
+    });
+  }
+  return result;
+});
