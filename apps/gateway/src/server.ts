@@ -47,7 +47,8 @@ export async function startGatewayServer(options: {
   const { deps, log } = options;
   const metrics = new GatewayMetrics();
   const observedDeps: ServiceDeps = { ...deps, observe: (event) => { metrics.observe(event); } };
-  const canary = createCanary(observedDeps);
+  // The canary is not a client: keep it out of the request metrics (it has its own gauges).
+  const canary = createCanary(deps);
   const startedAt = new Date();
   await deps.db.prisma.gatewayHeartbeat
     .upsert({

@@ -1,5 +1,6 @@
 import { HoldfastError } from '@holdfast/core';
 import { initTRPC } from '@trpc/server';
+import { ZodError } from 'zod';
 import type { ApplicationPrincipal, ServiceDeps } from './deps';
 import { holdfastCodeOf, toTrpcError } from './errors';
 import { authenticateApiKey } from './services/auth/authenticate-api-key';
@@ -24,11 +25,14 @@ const t = initTRPC.context<Context>().create({
     const { stack: _stack, ...data } = shape.data;
     const holdfastCode = holdfastCodeOf(error);
     const isInternal = holdfastCode === 'INTERNAL';
-    return {
-      ...shape,
-      message: isInternal ? 'internal error' : shape.message,
-      data: { ...data, holdfastCode },
-    };
+    // Input errors: one readable sentence plus the issues by field, not a JSON dump in the message.
+    const issues = error.cause instanceof ZodError ? error.cause.issues.map((issue) => ({ path: issue.path.join('.'), message: issue.message })) : undefined;
+    const message = isInternal
+      ? 'internal error'
+      : issues !== undefined
+        ? `invalid input: ${issues.map((issue) => `${issue.path === '' ? '(body)' : issue.path}: ${issue.message}`).join('; ')}`
+        : shape.message;
+    return { ...shape, message, data: { ...data, holdfastCode, ...(issues === undefined ? {} : { issues }) } };
   },
 });
 

@@ -4,7 +4,7 @@
 import { createApplication, createDatabase, startEmbeddedPostgres } from '@holdfast/db';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readGatewayEnv, readStartEnv } from '../env';
@@ -13,7 +13,9 @@ import { runGateway } from '../run-gateway';
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const startEnv = readStartEnv();
 const stateDir = path.resolve(repoRoot, startEnv.HOLDFAST_STATE_DIR ?? '.holdfast');
-await mkdir(stateDir, { recursive: true, mode: 0o700 });
+// 0711: as root, Postgres runs as the `postgres` user and must traverse into pgdata; files stay 0600.
+await mkdir(stateDir, { recursive: true, mode: 0o711 });
+await chmod(stateDir, 0o711);
 
 async function readOrCreateJson<T>(file: string, create: () => Promise<T> | T): Promise<T> {
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as T;

@@ -3,12 +3,6 @@
 import type { TestProject } from 'vitest/node';
 import { startTestPostgres } from './index';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    pgAdminUrl: string;
-  }
-}
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const server = await startTestPostgres();
   project.provide('pgAdminUrl', server.url);

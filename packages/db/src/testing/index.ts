@@ -7,6 +7,13 @@ import pg from 'pg';
 import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../embedded';
 import { migrateDatabase } from '../migrate';
 
+declare module 'vitest' {
+  /** Set by global-setup.ts: the test Postgres server's admin connection string. */
+  export interface ProvidedContext {
+    pgAdminUrl: string;
+  }
+}
+
 /** A port the OS says is free right now (tests bind many servers on 127.0.0.1). */
 export async function findFreePort(): Promise<number> {
   return new Promise((resolve, reject) => {

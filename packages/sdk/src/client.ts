@@ -1,0 +1,88 @@
+import type { AppRouter, PreauthResult, VerificationResult } from '@holdfast/api';
+import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
+import { randomUUID } from 'node:crypto';
+import { GatewayRotation } from './failover';
+
+export interface HoldfastClientOptions {
+  /** Gateway base URLs (e.g. `http://127.0.0.1:4000`), preferred first — usually the nearest region. */
+  gateways: readonly string[];
+  /** The application's API key, `hf_…`. */
+  apiKey: string;
+  /** Total time per call across all gateways and retries. Default 5000 ms. */
+  deadlineMs?: number;
+}
+
+function createGatewayClients(gateways: readonly string[], bearer: () => string | null): { url: string; client: TRPCClient<AppRouter> }[] {
+  return gateways.map((url) => ({
+    url,
+    client: createTRPCClient<AppRouter>({
+      links: [
+        httpLink({
+          url: `${url.replace(/\/$/, '')}/trpc`,
+          headers: () => {
+            const token = bearer();
+            return token === null ? {} : { authorization: `Bearer ${token}` };
+          },
+        }),
+      ],
+    }),
+  }));
+}
+
+/**
+ * The client a relying application uses. Every verification carries an attempt id (generated if
+ * not given) and is re-sent with the same id when a gateway fails, so a retry returns the first
+ * outcome and can never be reported as a replay.
+ */
+export function createHoldfastClient(options: HoldfastClientOptions) {
+  const rotation = new GatewayRotation(createGatewayClients(options.gateways, () => options.apiKey));
+  const deadlineMs = options.deadlineMs ?? 5_000;
+  return {
+    preauth: (input: { userId: string }): Promise<PreauthResult> =>
+      rotation.run({ deadlineMs, policy: 'retry-anywhere', call: (c, signal) => c.preauth.query(input, { signal }) }),
+
+    createEnrollmentLink: (input: { userId: string; ttlSeconds?: number }) =>
+      rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.createLink.mutate(input, { signal }) }),
+
+    verifyTotp: (input: { userId: string; code: string; factorId?: string; attemptId?: string }): Promise<VerificationResult> => {
+      const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
+      return rotation.run({ deadlineMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.totp.mutate(request, { signal }) });
+    },
+
+    verifyRecoveryCode: (input: { userId: string; code: string; attemptId?: string }): Promise<VerificationResult> => {
+      const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
+      return rotation.run({ deadlineMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.recoveryCode.mutate(request, { signal }) });
+    },
+
+    /** The recorded outcome of an attempt id (e.g. after losing a reply). */
+    status: (input: { attemptId: string }): Promise<VerificationResult> =>
+      rotation.run({ deadlineMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.status.query(input, { signal }) }),
+  };
+}
+
+export type HoldfastClient = ReturnType<typeof createHoldfastClient>;
+
+/**
+ * The end user's side of enrollment (what the enrollment portal calls): redeem the one-time link,
+ * then enroll TOTP and recovery codes with the session it returns.
+ */
+export function createEnrollmentClient(options: { gateways: readonly string[]; deadlineMs?: number }) {
+  let session: string | null = null;
+  const rotation = new GatewayRotation(createGatewayClients(options.gateways, () => session));
+  const deadlineMs = options.deadlineMs ?? 5_000;
+  return {
+    redeem: async (token: string) => {
+      const result = await rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.redeem.mutate({ token }, { signal }) });
+      session = result.sessionToken;
+      return result;
+    },
+    beginTotp: (input: { label?: string; algorithm?: 'SHA1' | 'SHA256' | 'SHA512'; digits?: 6 | 8 } = {}) =>
+      rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.beginEnrollment.mutate(input, { signal }) }),
+    confirmTotp: (input: { factorId: string; code: string }) =>
+      rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.confirmEnrollment.mutate(input, { signal }) }),
+    generateRecoveryCodes: () =>
+      rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.recoveryCodes.generate.mutate(undefined, { signal }) }),
+  };
+}
+
+export type EnrollmentClient = ReturnType<typeof createEnrollmentClient>;
