@@ -4,3 +4,4 @@ export { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded';
 export { writeAuditEvent, type AuditEventInput } from './audit';
 export * from './tokens';
 export * from './seed';
+export { rotateEncryptionKeys } from './rotate-keys';
