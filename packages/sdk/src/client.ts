@@ -10,6 +10,8 @@ export interface HoldfastClientOptions {
   apiKey: string;
   /** Total time per call across all gateways and retries. Default 5000 ms. */
   deadlineMs?: number;
+  /** The most one try on one gateway may take before the next gateway is asked. Default: deadlineMs / 3. */
+  tryTimeoutMs?: number;
 }
 
 function createGatewayClients(gateways: readonly string[], bearer: () => string | null): { url: string; client: TRPCClient<AppRouter> }[] {
@@ -37,26 +39,27 @@ function createGatewayClients(gateways: readonly string[], bearer: () => string 
 export function createHoldfastClient(options: HoldfastClientOptions) {
   const rotation = new GatewayRotation(createGatewayClients(options.gateways, () => options.apiKey));
   const deadlineMs = options.deadlineMs ?? 5_000;
+  const tryTimeoutMs = options.tryTimeoutMs ?? Math.ceil(deadlineMs / 3);
   return {
     preauth: (input: { userId: string }): Promise<PreauthResult> =>
-      rotation.run({ deadlineMs, policy: 'retry-anywhere', call: (c, signal) => c.preauth.query(input, { signal }) }),
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.preauth.query(input, { signal }) }),
 
     createEnrollmentLink: (input: { userId: string; ttlSeconds?: number }) =>
-      rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.createLink.mutate(input, { signal }) }),
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.createLink.mutate(input, { signal }) }),
 
     verifyTotp: (input: { userId: string; code: string; factorId?: string; attemptId?: string }): Promise<VerificationResult> => {
       const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
-      return rotation.run({ deadlineMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.totp.mutate(request, { signal }) });
+      return rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.totp.mutate(request, { signal }) });
     },
 
     verifyRecoveryCode: (input: { userId: string; code: string; attemptId?: string }): Promise<VerificationResult> => {
       const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
-      return rotation.run({ deadlineMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.recoveryCode.mutate(request, { signal }) });
+      return rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.recoveryCode.mutate(request, { signal }) });
     },
 
     /** The recorded outcome of an attempt id (e.g. after losing a reply). */
     status: (input: { attemptId: string }): Promise<VerificationResult> =>
-      rotation.run({ deadlineMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.status.query(input, { signal }) }),
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.status.query(input, { signal }) }),
   };
 }
 
@@ -70,18 +73,19 @@ export function createEnrollmentClient(options: { gateways: readonly string[]; d
   let session: string | null = null;
   const rotation = new GatewayRotation(createGatewayClients(options.gateways, () => session));
   const deadlineMs = options.deadlineMs ?? 5_000;
+  const tryTimeoutMs = deadlineMs;
   return {
     redeem: async (token: string) => {
-      const result = await rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.redeem.mutate({ token }, { signal }) });
+      const result = await rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.redeem.mutate({ token }, { signal }) });
       session = result.sessionToken;
       return result;
     },
     beginTotp: (input: { label?: string; algorithm?: 'SHA1' | 'SHA256' | 'SHA512'; digits?: 6 | 8 } = {}) =>
-      rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.beginEnrollment.mutate(input, { signal }) }),
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.beginEnrollment.mutate(input, { signal }) }),
     confirmTotp: (input: { factorId: string; code: string }) =>
-      rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.confirmEnrollment.mutate(input, { signal }) }),
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.confirmEnrollment.mutate(input, { signal }) }),
     generateRecoveryCodes: () =>
-      rotation.run({ deadlineMs, policy: 'retry-if-unsent', call: (c, signal) => c.recoveryCodes.generate.mutate(undefined, { signal }) }),
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.recoveryCodes.generate.mutate(undefined, { signal }) }),
   };
 }
 

@@ -48,8 +48,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 /**
  * Runs `call` against the gateways in order, starting with the one that last answered, until one
- * answers or the deadline passes. Each try gets the time that is left; a gateway that fails is
- * skipped for the rest of this call, and the list is walked again after a short pause.
+ * answers or the deadline passes. Each try gets at most `tryTimeoutMs` of the time that is left;
+ * when every gateway has failed, the list is walked again after a short pause.
  */
 export class GatewayRotation<TClient> {
   private preferred = 0;
@@ -58,7 +58,7 @@ export class GatewayRotation<TClient> {
     if (gateways.length === 0) throw new Error('at least one gateway URL is required');
   }
 
-  async run<T>(options: { deadlineMs: number; policy: RetryPolicy; call: (client: TClient, signal: AbortSignal) => Promise<T> }): Promise<T> {
+  async run<T>(options: { deadlineMs: number; tryTimeoutMs: number; policy: RetryPolicy; call: (client: TClient, signal: AbortSignal) => Promise<T> }): Promise<T> {
     const deadline = Date.now() + options.deadlineMs;
     const failures = new Map<string, string>();
     for (let pass = 0; Date.now() < deadline; pass += 1) {
@@ -68,7 +68,8 @@ export class GatewayRotation<TClient> {
         const gateway = this.gateways[index];
         const remaining = deadline - Date.now();
         if (gateway === undefined || remaining <= 0) break;
-        const signal = AbortSignal.timeout(remaining);
+        // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs.
+        const signal = AbortSignal.timeout(Math.min(remaining, options.tryTimeoutMs));
         try {
           const result = await options.call(gateway.client, signal);
           this.preferred = index;
