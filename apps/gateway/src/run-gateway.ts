@@ -1,6 +1,6 @@
 import { migrateDatabase } from '@holdfast/db';
 import { createServiceDeps } from './deps';
-import { readGatewayEnv, type GatewayEnv } from './env';
+import type { GatewayEnv } from './env';
 import { createLogger } from './log';
 import { startGatewayServer, type GatewayServer } from './server';
 

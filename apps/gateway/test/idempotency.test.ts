@@ -1,6 +1,6 @@
 import { HoldfastApiError, createHoldfastClient } from '@holdfast/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollTotpUser, freshCode, startEnvironment, wrongCodes } from './support/fixtures';
+import { enrollTotpUser, freshCode, roundRobinClients, startEnvironment, wrongCodes } from './support/fixtures';
 
 // Invariant 3: exactly-once outcome under retries, whichever gateway the retry reaches.
 describe('[IDEMPOTENCY] a verification retried with the same attempt id', () => {
@@ -44,10 +44,10 @@ describe('[IDEMPOTENCY] a verification retried with the same attempt id', () => 
     if (a === undefined || b === undefined) throw new Error('two gateways expected');
     const user = await enrollTotpUser({ db: env.db, gatewayUrl: a.url });
     const { code } = await freshCode(user.secret, user.confirmedStep);
-    const clients = [a, b].map((g) => createHoldfastClient({ gateways: [g.url], apiKey: user.apiKey, deadlineMs: 20_000 }));
-    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => clients[i % 2]?.verifyTotp({ userId: user.userId, code, attemptId: 'dup-0001' })));
-    expect(results.every((r) => r?.outcome === 'accepted')).toBe(true);
-    expect(new Set(results.map((r) => r?.decidedAt)).size).toBe(1);
+    const pick = roundRobinClients([a, b], user.apiKey, 20_000);
+    const results = await Promise.all(Array.from({ length: 10 }, (_, i) => pick(i).verifyTotp({ userId: user.userId, code, attemptId: 'dup-0001' })));
+    expect(results.every((r) => r.outcome === 'accepted')).toBe(true);
+    expect(new Set(results.map((r) => r.decidedAt)).size).toBe(1);
     expect(await env.db.prisma.auditEvent.count({ where: { factorId: user.factorId, type: 'verify.accepted' } })).toBe(1);
   });
 

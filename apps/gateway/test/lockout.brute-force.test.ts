@@ -1,6 +1,6 @@
 import { createHoldfastClient } from '@holdfast/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollTotpUser, freshCode, startEnvironment, wrongCodes } from './support/fixtures';
+import { enrollTotpUser, freshCode, roundRobinClients, startEnvironment, wrongCodes } from './support/fixtures';
 
 // Invariant 4: brute force is bounded globally — counted in the database, not per process.
 describe('[BRUTE_FORCE] 200 wrong codes sprayed in parallel across two gateways', () => {
@@ -12,12 +12,12 @@ describe('[BRUTE_FORCE] 200 wrong codes sprayed in parallel across two gateways'
     const [a, b] = env.gateways;
     if (a === undefined || b === undefined) throw new Error('two gateways expected');
     const user = await enrollTotpUser({ db: env.db, gatewayUrl: a.url });
-    const clients = [a, b].map((g) => createHoldfastClient({ gateways: [g.url], apiKey: user.apiKey, deadlineMs: 60_000 }));
+    const pick = roundRobinClients([a, b], user.apiKey, 60_000);
     const codes = await wrongCodes(user.secret, 200);
 
-    const results = await Promise.all(codes.map((code, i) => clients[i % 2]?.verifyTotp({ userId: user.userId, code, attemptId: `spray-attempt-${i}` })));
-    const reasons = results.map((r) => r?.reason);
-    expect(results.every((r) => r?.outcome === 'rejected')).toBe(true);
+    const results = await Promise.all(codes.map((code, i) => pick(i).verifyTotp({ userId: user.userId, code, attemptId: `spray-attempt-${i}` })));
+    const reasons = results.map((r) => r.reason);
+    expect(results.every((r) => r.outcome === 'rejected')).toBe(true);
     // The default threshold is 10: exactly 10 guesses were evaluated, every later one met the lock.
     expect(reasons.filter((r) => r === 'invalid_code')).toHaveLength(10);
     expect(reasons.filter((r) => r === 'locked')).toHaveLength(190);
@@ -27,7 +27,7 @@ describe('[BRUTE_FORCE] 200 wrong codes sprayed in parallel across two gateways'
     expect(factor.lockedUntil?.getTime()).toBeGreaterThan(Date.now() + 14 * 60 * 1000);
 
     const { code } = await freshCode(user.secret, user.confirmedStep);
-    const right = await clients[1]?.verifyTotp({ userId: user.userId, code });
+    const right = await pick(1).verifyTotp({ userId: user.userId, code });
     expect(right).toMatchObject({ outcome: 'rejected', reason: 'locked' });
 
     const audit = await env.db.prisma.auditEvent.groupBy({ by: ['type'], where: { factorId: user.factorId }, _count: true });

@@ -22,7 +22,9 @@ const t = initTRPC.context<Context>().create({
   // Never leak stack traces or internals to callers, in any environment.
   isDev: false,
   errorFormatter({ shape, error }) {
-    const { stack: _stack, ...data } = shape.data;
+    // Drop the stack whatever isDev says: callers never see internals.
+    const data: Omit<typeof shape.data, 'stack'> & { stack?: unknown } = { ...shape.data };
+    delete data.stack;
     const holdfastCode = holdfastCodeOf(error);
     const isInternal = holdfastCode === 'INTERNAL';
     // Input errors: one readable sentence plus the issues by field, not a JSON dump in the message.

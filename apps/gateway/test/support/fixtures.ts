@@ -1,7 +1,7 @@
 import { generateTotpCode, timeStepAt, type TotpParams } from '@holdfast/core';
 import { createApplication, createDatabase, type Database } from '@holdfast/db';
 import { createTestDatabase } from '@holdfast/db/testing';
-import { createEnrollmentClient, createHoldfastClient } from '@holdfast/sdk';
+import { createEnrollmentClient, createHoldfastClient, type HoldfastClient } from '@holdfast/sdk';
 import { inject } from 'vitest';
 import { startGateway, type GatewayProcess } from './gateways';
 
@@ -98,4 +98,14 @@ export async function postTrpc(url: string, procedure: string, body: unknown, be
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   return { status: response.status, json: await response.json().catch(() => null) };
+}
+
+/** One SDK client per gateway, picked round-robin: `pick(i)` spreads request i across gateways. */
+export function roundRobinClients(gateways: readonly { url: string }[], apiKey: string, deadlineMs: number): (i: number) => HoldfastClient {
+  const clients = gateways.map((g) => createHoldfastClient({ gateways: [g.url], apiKey, deadlineMs }));
+  return (i) => {
+    const client = clients[i % clients.length];
+    if (client === undefined) throw new Error('no gateways');
+    return client;
+  };
 }

@@ -59,8 +59,8 @@ export async function startGateway(options: {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr?.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
   const url = `http://127.0.0.1:${port}`;
   const path = options.waitUntilReady === true ? '/readyz' : '/healthz';
   const deadline = Date.now() + 30_000;

@@ -1,0 +1,68 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HoldfastApiError, HoldfastUnavailableError } from './errors';
+import { createHoldfastClient } from './client';
+
+/** A real HTTP peer that answers every request with a fixed status and tRPC-shaped body, counting hits. */
+async function fixedServer(status: number, body: unknown): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
+  let hits = 0;
+  const server = http.createServer((_req, res) => {
+    hits += 1;
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(body));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => { resolve(); }));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits: () => hits,
+    close: () => new Promise((resolve) => { server.close(() => { resolve(); }); }),
+  };
+}
+
+const apiKey = `hf_0123456789abcdef_${'A'.repeat(43)}`;
+const errorBody = (httpStatus: number, holdfastCode: string) => ({ error: { message: holdfastCode, code: -32000, data: { httpStatus, holdfastCode } } });
+const okPreauth = { result: { data: { result: 'enroll' } } };
+
+describe('[SDK_RETRY_POLICY] which failures move on to the next gateway', () => {
+  let down: Awaited<ReturnType<typeof fixedServer>>;
+  let refusing: Awaited<ReturnType<typeof fixedServer>>;
+  let healthy: Awaited<ReturnType<typeof fixedServer>>;
+  let closedUrl = '';
+  beforeAll(async () => {
+    down = await fixedServer(503, errorBody(503, 'DATABASE_UNAVAILABLE'));
+    refusing = await fixedServer(404, errorBody(404, 'USER_NOT_FOUND'));
+    healthy = await fixedServer(200, okPreauth);
+    const closed = await fixedServer(200, okPreauth);
+    closedUrl = closed.url;
+    await closed.close(); // nothing listens there any more: connection refused
+  });
+  afterAll(async () => { await Promise.all([down.close(), refusing.close(), healthy.close()]); });
+
+  it('a 5xx moves an idempotent call on to the next gateway', async () => {
+    const client = createHoldfastClient({ gateways: [down.url, healthy.url], apiKey });
+    expect(await client.preauth({ userId: 'u' })).toEqual({ result: 'enroll' });
+    expect(down.hits()).toBeGreaterThan(0);
+  });
+
+  it('a 4xx is an answer: no other gateway is asked', async () => {
+    const before = healthy.hits();
+    const client = createHoldfastClient({ gateways: [refusing.url, healthy.url], apiKey });
+    const error = await client.preauth({ userId: 'u' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HoldfastApiError);
+    expect(error).toMatchObject({ code: 'USER_NOT_FOUND', httpStatus: 404 });
+    expect(healthy.hits()).toBe(before);
+  });
+
+  it('a non-idempotent call is re-sent only when the first gateway surely never got it', async () => {
+    const viaClosed = createHoldfastClient({ gateways: [closedUrl, healthy.url], apiKey });
+    const before = healthy.hits();
+    await viaClosed.createEnrollmentLink({ userId: 'u' }).catch(() => undefined);
+    expect(healthy.hits()).toBe(before + 1); // refused → safe to send elsewhere
+
+    const viaDown = createHoldfastClient({ gateways: [down.url, healthy.url], apiKey });
+    const error = await viaDown.createEnrollmentLink({ userId: 'u' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HoldfastUnavailableError);
+    expect(healthy.hits()).toBe(before + 1); // a 503 may have committed: not re-sent
+  });
+});
