@@ -5,3 +5,4 @@ export { writeAuditEvent, type AuditEventInput } from './audit';
 export * from './tokens';
 export * from './seed';
 export { rotateEncryptionKeys } from './rotate-keys';
+export { withTransaction, type SqlClient } from './sql';

@@ -2,31 +2,40 @@ import { HoldfastError } from '@holdfast/core';
 import { isSecretHashMatch, parseApiKey, writeAuditEvent } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 
+interface KeyRow {
+  secret_hash: Buffer;
+  revoked_at: Date | null;
+  id: string;
+  name: string;
+  fail_mode: 'secure' | 'safe';
+}
+
 /** Resolves `Bearer hf_<keyId>_<secret>` to its application, or throws UNAUTHENTICATED (audited). */
-export async function authenticateApiKey(options: {
-  deps: ServiceDeps;
-  bearer: string | null;
-}): Promise<ApplicationPrincipal> {
+export async function authenticateApiKey(options: { deps: ServiceDeps; bearer: string | null }): Promise<ApplicationPrincipal> {
   const { deps } = options;
   const parsed = options.bearer === null ? null : parseApiKey(options.bearer);
   const key =
     parsed === null
-      ? null
-      : await deps.db.prisma.apiKey.findUnique({
-          where: { id: parsed.keyId },
-          select: { secretHash: true, revokedAt: true, application: { select: { id: true, name: true, failMode: true } } },
-        });
-  const isValid = parsed !== null && key !== null && key.revokedAt === null && isSecretHashMatch(parsed.secret, key.secretHash);
+      ? undefined
+      : (
+          await deps.db.pool.query<KeyRow>(
+            `SELECT k.secret_hash, k.revoked_at, a.id, a.name, a.fail_mode::text AS fail_mode
+               FROM api_keys k JOIN applications a ON a.id = k.application_id WHERE k.id = $1`,
+            [parsed.keyId],
+          )
+        ).rows[0];
+  const isValid = parsed !== null && key !== undefined && key.revoked_at === null && isSecretHashMatch(parsed.secret, key.secret_hash);
   if (!isValid) {
+    const reason = options.bearer === null ? 'missing' : parsed === null ? 'malformed' : key === undefined ? 'unknown_key' : key.revoked_at !== null ? 'revoked' : 'wrong_secret';
     await writeAuditEvent(deps.db.prisma, {
       type: 'apikey.rejected',
       gatewayId: deps.gateway.id,
       region: deps.gateway.region,
-      applicationId: key?.application.id ?? null,
+      applicationId: key?.id ?? null,
       // The key id is public (like a username); the secret part is never recorded.
-      detail: { reason: options.bearer === null ? 'missing' : parsed === null ? 'malformed' : key === null ? 'unknown_key' : key.revokedAt !== null ? 'revoked' : 'wrong_secret', keyId: parsed?.keyId ?? null },
+      detail: { reason, keyId: parsed?.keyId ?? null },
     }).catch(() => undefined);
     throw new HoldfastError('UNAUTHENTICATED', 'a valid API key is required (Authorization: Bearer hf_…)');
   }
-  return key.application;
+  return { id: key.id, name: key.name, failMode: key.fail_mode };
 }

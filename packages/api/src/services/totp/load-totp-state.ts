@@ -9,15 +9,22 @@ export interface TotpState {
   lastStep: number;
 }
 
-/** Reads and decrypts a factor's TOTP state; the only place the secret is selected. */
-export async function loadTotpState(options: { deps: ServiceDeps; tx: PrismaTx; factorId: string }): Promise<TotpState | null> {
-  const row = await options.tx.totpFactor.findUnique({
-    where: { factorId: options.factorId },
-    omit: { secretEnc: false },
-  });
-  if (row === null) return null;
-  const secret = decryptSecret({ keyring: options.deps.keyring, envelope: row.secretEnc, aad: totpSecretAad(row.factorId) });
+/** Decrypts a factor's stored TOTP state (the secret is bound to its factor id as AAD). */
+export function decryptTotpState(options: {
+  deps: ServiceDeps;
+  factorId: string;
+  stored: { secretEnc: string; algorithm: TotpParams['algorithm']; digits: number; period: number; lastStep: number };
+}): TotpState {
+  const { stored } = options;
+  const secret = decryptSecret({ keyring: options.deps.keyring, envelope: stored.secretEnc, aad: totpSecretAad(options.factorId) });
   // Digits are constrained to 6 or 8 at enrollment; anything else in the row is corruption.
-  const digits = row.digits === 8 ? 8 : 6;
-  return { secret, params: { algorithm: row.algorithm, digits, period: row.period }, lastStep: Number(row.lastStep) };
+  const digits = stored.digits === 8 ? 8 : 6;
+  return { secret, params: { algorithm: stored.algorithm, digits, period: stored.period }, lastStep: stored.lastStep };
+}
+
+/** Reads and decrypts a factor's TOTP state through Prisma (enrollment path). */
+export async function loadTotpState(options: { deps: ServiceDeps; tx: PrismaTx; factorId: string }): Promise<TotpState | null> {
+  const row = await options.tx.totpFactor.findUnique({ where: { factorId: options.factorId }, omit: { secretEnc: false } });
+  if (row === null) return null;
+  return decryptTotpState({ deps: options.deps, factorId: row.factorId, stored: { ...row, lastStep: Number(row.lastStep) } });
 }

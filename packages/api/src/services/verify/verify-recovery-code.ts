@@ -14,17 +14,17 @@ export async function verifyRecoveryCode(options: {
     ...options,
     factorId: null,
     kind: 'recovery_codes',
-    check: async ({ tx, factorId, now }) => {
+    check: async ({ sql, factor, now }) => {
       const canonical = normalizeRecoveryCode(options.code);
       if (canonical === null) return { isMatch: false, reason: 'invalid_code' };
-      const unused = await tx.recoveryCode.findMany({ where: { factorId, usedAt: null }, select: { id: true, salt: true, hash: true } });
-      const matchId = await findMatchingRecoveryCode({ code: canonical, candidates: unused });
+      const unused = await sql.query<{ id: string; salt: Buffer; hash: Buffer }>('SELECT id, salt, hash FROM recovery_codes WHERE factor_id = $1 AND used_at IS NULL', [factor.id]);
+      const matchId = await findMatchingRecoveryCode({ code: canonical, candidates: unused.rows });
       if (matchId === null) return { isMatch: false, reason: 'invalid_code' };
       return {
         isMatch: true,
         consume: async () => {
-          const { count } = await tx.recoveryCode.updateMany({ where: { id: matchId, usedAt: null }, data: { usedAt: now } });
-          return count === 1;
+          const cas = await sql.query('UPDATE recovery_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL', [matchId, now]);
+          return cas.rowCount === 1;
         },
       };
     },

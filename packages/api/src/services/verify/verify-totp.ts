@@ -1,6 +1,6 @@
 import { checkTotpCode, HoldfastError } from '@holdfast/core';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
-import { loadTotpState } from '../totp/load-totp-state';
+import { decryptTotpState } from '../totp/load-totp-state';
 import { runVerification } from './run-verification';
 import type { VerificationResult } from './verification-result';
 
@@ -16,21 +16,18 @@ export async function verifyTotp(options: {
   return runVerification({
     ...options,
     kind: 'totp',
-    check: async ({ tx, factorId, now }) => {
-      const state = await loadTotpState({ deps, tx, factorId });
-      if (state === null) throw new HoldfastError('INTERNAL', 'TOTP factor has no TOTP state');
+    check: async ({ sql, factor, now }) => {
+      if (factor.totp === null) throw new HoldfastError('INTERNAL', 'TOTP factor has no TOTP state');
+      const state = decryptTotpState({ deps, factorId: factor.id, stored: factor.totp });
       const result = await checkTotpCode({ ...state, code: options.code, now, window: deps.totpWindow });
       if (!result.matched) return { isMatch: false, reason: 'invalid_code' };
       if (result.isReplay) return { isMatch: false, reason: 'replay' };
       return {
         isMatch: true,
-        // Invariant 1: UPDATE … SET last_step = $s WHERE factor_id = $id AND last_step < $s.
+        // Invariant 1, literally: the step is accepted only if it is newer than the last accepted one.
         consume: async () => {
-          const { count } = await tx.totpFactor.updateMany({
-            where: { factorId, lastStep: { lt: BigInt(result.step) } },
-            data: { lastStep: BigInt(result.step) },
-          });
-          return count === 1;
+          const cas = await sql.query('UPDATE totp_factors SET last_step = $2 WHERE factor_id = $1 AND last_step < $2', [factor.id, result.step]);
+          return cas.rowCount === 1;
         },
       };
     },
