@@ -14,7 +14,9 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
   validateLockoutPolicy(lockoutPolicy);
   return {
     db: createDatabase({
-      url: env.DATABASE_URL,
+      url: env.DATABASE_URL.split(','),
+      statementTimeoutMs: env.HOLDFAST_REQUEST_DEADLINE_MS,
+      onEndpointChange: ({ from, to }) => { log('db_endpoint_changed', { from, to }); },
       poolMax: env.HOLDFAST_DB_POOL_MAX,
       applicationName: `holdfast-${env.HOLDFAST_GATEWAY_ID}`,
       onPoolError: (error) => { log('db_pool_error', { message: error.message }); },
@@ -27,5 +29,6 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
     totpWindow: env.HOLDFAST_TOTP_WINDOW,
     publicUrl: env.HOLDFAST_PUBLIC_URL,
     issuer: env.HOLDFAST_ISSUER,
+    requestDeadlineMs: env.HOLDFAST_REQUEST_DEADLINE_MS,
   };
 }

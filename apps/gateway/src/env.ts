@@ -4,7 +4,8 @@ import { z } from 'zod';
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const gatewayEnvSchema = z.object({
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'a postgres:// connection string'),
+  /** One URL, or several comma-separated URLs to the same database (own region's HAProxy first). */
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/[^,]+(,postgres(ql)?:\/\/[^,]+)*$/, 'postgres:// connection string(s), comma-separated'),
   HOLDFAST_HOST: z.string().default('127.0.0.1'),
   HOLDFAST_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOLDFAST_GATEWAY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('gw-local-1'),
@@ -19,6 +20,8 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
   HOLDFAST_LOCKOUT_HARD_LIMIT: z.coerce.number().int().min(1).max(100).default(100),
   HOLDFAST_CANARY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
+  /** How long a request may retry the database while it fails over, before answering 503. */
+  HOLDFAST_REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   HOLDFAST_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Apply pending migrations at start (advisory-locked, safe with many gateways starting at once). */
   HOLDFAST_MIGRATE: boolean.default(true),

@@ -8,8 +8,18 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
   const log = createLogger({ gatewayId: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION });
   const deps = createServiceDeps(env, log);
   if (env.HOLDFAST_MIGRATE) {
-    const applied = await migrateDatabase({ pool: deps.db.pool });
-    if (applied.length > 0) log('migrated', { applied });
+    // Try each configured endpoint in turn: the first one may be a region that is down.
+    const endpoints = env.DATABASE_URL.split(',').length;
+    for (let tried = 1; ; tried += 1) {
+      try {
+        const applied = await migrateDatabase({ pool: deps.db.pool });
+        if (applied.length > 0) log('migrated', { applied });
+        break;
+      } catch (error) {
+        if (tried >= endpoints) throw error;
+        deps.db.reportError(error);
+      }
+    }
   }
   const server = await startGatewayServer({ deps, host: env.HOLDFAST_HOST, port: env.HOLDFAST_PORT, canaryIntervalMs: env.HOLDFAST_CANARY_INTERVAL_MS, log });
   log('listening', { url: server.url });

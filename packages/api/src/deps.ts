@@ -15,6 +15,8 @@ export interface ServiceDeps {
   publicUrl: string;
   /** Issuer shown in authenticator apps. */
   issuer: string;
+  /** How long one request may keep retrying the database while it fails over. */
+  requestDeadlineMs: number;
   /** Told about every finished procedure call (the gateway's metrics); must not throw. */
   observe?: (event: { procedure: string; outcome: string; seconds: number }) => void;
 }

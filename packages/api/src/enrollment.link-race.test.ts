@@ -24,6 +24,7 @@ describe('[ENROLL_LINK_RACE] one enrollment link redeemed 20 times at once', () 
       totpWindow: 1,
       publicUrl: 'http://localhost:3000',
       issuer: 'Holdfast',
+      requestDeadlineMs: 5_000,
     };
   });
   afterAll(async () => {

@@ -16,34 +16,95 @@ export type PrismaDb = ReturnType<typeof buildPrisma>;
 export type PrismaTx = Parameters<Parameters<PrismaDb['$transaction']>[0]>[0];
 
 export interface Database {
-  prisma: PrismaDb;
-  /** The same pool Prisma uses, for health checks and migrations. */
-  pool: pg.Pool;
+  /** Prisma over the endpoint in use. Read it per use: it changes when an endpoint fails. */
+  readonly prisma: PrismaDb;
+  /** The pool Prisma uses, for hand-written SQL, health checks and migrations. */
+  readonly pool: pg.Pool;
+  /** Which endpoint (index into the configured list) is in use. */
+  readonly endpointIndex: number;
+  /**
+   * Tell the database an operation failed: when the endpoint itself is unreachable (refused,
+   * connect timeout), later operations move on to the next endpoint in the list.
+   */
+  reportError: (error: unknown) => void;
   close: () => Promise<void>;
 }
 
-export function createDatabase(options: {
-  url: string;
+// Errors that mean "this endpoint cannot be reached", as opposed to "the database behind it is
+// failing over" (which every endpoint would report alike).
+const unreachableCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
+
+function isEndpointUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
+    const { code, message } = current as { code?: unknown; message?: unknown };
+    if (typeof code === 'string' && unreachableCodes.has(code)) return true;
+    if (typeof message === 'string' && message.includes('timeout exceeded when trying to connect')) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+export interface DatabaseOptions {
+  /** One or more connection strings to the same database (e.g. each region's HAProxy), preferred first. */
+  url: string | readonly string[];
   poolMax?: number;
   applicationName?: string;
+  /** Server-side limit per statement; a request deadline must be able to end a blocked commit. */
+  statementTimeoutMs?: number;
   /** Called for errors on idle connections (e.g. the server went away); they must not crash the process. */
   onPoolError?: (error: Error) => void;
-}): Database {
-  const pool = new pg.Pool({
-    connectionString: options.url,
-    max: options.poolMax ?? 10,
-    connectionTimeoutMillis: 5_000,
-    idleTimeoutMillis: 30_000,
-    application_name: options.applicationName ?? 'holdfast',
-  });
-  pool.on('error', (error) => options.onPoolError?.(error));
-  const prisma = buildPrisma(pool);
+  onEndpointChange?: (event: { from: number; to: number }) => void;
+}
+
+export function createDatabase(options: DatabaseOptions): Database {
+  const urls = typeof options.url === 'string' ? [options.url] : [...options.url];
+  if (urls.length === 0) throw new Error('at least one database URL is required');
+  const endpoints: ({ pool: pg.Pool; prisma: PrismaDb } | null)[] = urls.map(() => null);
+  let current = 0;
+
+  const open = (index: number): { pool: pg.Pool; prisma: PrismaDb } => {
+    const existing = endpoints[index];
+    if (existing != null) return existing;
+    const pool = new pg.Pool({
+      connectionString: urls[index],
+      max: options.poolMax ?? 10,
+      connectionTimeoutMillis: 3_000,
+      idleTimeoutMillis: 30_000,
+      application_name: options.applicationName ?? 'holdfast',
+      ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
+      keepAlive: true,
+    });
+    pool.on('error', (error) => options.onPoolError?.(error));
+    const endpoint = { pool, prisma: buildPrisma(pool) };
+    endpoints[index] = endpoint;
+    return endpoint;
+  };
+
   return {
-    prisma,
-    pool,
+    get prisma() {
+      return open(current).prisma;
+    },
+    get pool() {
+      return open(current).pool;
+    },
+    get endpointIndex() {
+      return current;
+    },
+    reportError: (error) => {
+      if (urls.length < 2 || !isEndpointUnreachable(error)) return;
+      const from = current;
+      current = (current + 1) % urls.length;
+      options.onEndpointChange?.({ from, to: current });
+    },
     close: async () => {
-      await prisma.$disconnect();
-      await pool.end().catch(() => undefined);
+      await Promise.all(
+        endpoints.map(async (endpoint) => {
+          if (endpoint === null) return;
+          await endpoint.prisma.$disconnect();
+          await endpoint.pool.end().catch(() => undefined);
+        }),
+      );
     },
   };
 }

@@ -6,3 +6,4 @@ export * from './tokens';
 export * from './seed';
 export { rotateEncryptionKeys } from './rotate-keys';
 export { withTransaction, type SqlClient } from './sql';
+export { CommitNotReplicatedError, isTransientDatabaseError } from './transient';

@@ -1,6 +1,7 @@
 import { HoldfastError } from '@holdfast/core';
 import { isSecretHashMatch, parseApiKey, writeAuditEvent } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
+import { withDatabaseRetry } from '../retry/with-database-retry';
 
 interface KeyRow {
   secret_hash: Buffer;
@@ -18,11 +19,11 @@ export async function authenticateApiKey(options: { deps: ServiceDeps; bearer: s
     parsed === null
       ? undefined
       : (
-          await deps.db.pool.query<KeyRow>(
+          await withDatabaseRetry(deps, () => deps.db.pool.query<KeyRow>(
             `SELECT k.secret_hash, k.revoked_at, a.id, a.name, a.fail_mode::text AS fail_mode
                FROM api_keys k JOIN applications a ON a.id = k.application_id WHERE k.id = $1`,
             [parsed.keyId],
-          )
+          ))
         ).rows[0];
   const isValid = parsed !== null && key !== undefined && key.revoked_at === null && isSecretHashMatch(parsed.secret, key.secret_hash);
   if (!isValid) {

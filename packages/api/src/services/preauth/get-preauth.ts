@@ -1,4 +1,5 @@
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
+import { withDatabaseRetry } from '../retry/with-database-retry';
 
 export type PreauthResult =
   | { result: 'auth'; factors: { id: string; kind: 'totp' | 'recovery_codes'; label: string; isLocked: boolean; remainingCodes: number | null }[] }
@@ -12,7 +13,7 @@ export async function getPreauth(options: {
 }): Promise<PreauthResult> {
   const { deps } = options;
   const now = deps.clock();
-  const user = await deps.db.prisma.user.findUnique({
+  const user = await withDatabaseRetry(deps, () => deps.db.prisma.user.findUnique({
     where: { applicationId_externalId: { applicationId: options.application.id, externalId: options.externalUserId } },
     select: {
       factors: {
@@ -21,7 +22,7 @@ export async function getPreauth(options: {
         select: { id: true, kind: true, label: true, lockedUntil: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
       },
     },
-  });
+  }));
   const factors = (user?.factors ?? []).filter((f) => f.kind === 'totp' || f._count.recoveryCodes > 0);
   if (factors.length === 0) return { result: 'enroll' };
   return {

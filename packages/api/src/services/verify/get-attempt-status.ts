@@ -1,5 +1,6 @@
 import { HoldfastError } from '@holdfast/core';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
+import { withDatabaseRetry } from '../retry/with-database-retry';
 import { toVerificationResult, type VerificationResult } from './verification-result';
 
 /** The recorded outcome of an attempt id — how a caller resolves a verification whose reply it lost. */
@@ -8,9 +9,9 @@ export async function getAttemptStatus(options: {
   application: ApplicationPrincipal;
   attemptId: string;
 }): Promise<VerificationResult> {
-  const row = await options.deps.db.prisma.verificationAttempt.findUnique({
+  const row = await withDatabaseRetry(options.deps, () => options.deps.db.prisma.verificationAttempt.findUnique({
     where: { applicationId_attemptId: { applicationId: options.application.id, attemptId: options.attemptId } },
-  });
+  }));
   if (row === null) throw new HoldfastError('ATTEMPT_NOT_FOUND', 'no verification with this attempt id');
   return toVerificationResult(row);
 }

@@ -2,6 +2,7 @@ import { HoldfastError, isFactorLocked, lockAfterFailure, type VerifyRejectReaso
 import { withTransaction, writeAuditEvent, type SqlClient } from '@holdfast/db';
 import { createHash } from 'node:crypto';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
+import { withDatabaseRetry } from '../retry/with-database-retry';
 import { toVerificationResult, type VerificationResult, type VerifiedFactorKind } from './verification-result';
 
 /** The factor being verified, locked `FOR UPDATE` for the transaction, with its TOTP state if any. */
@@ -63,7 +64,7 @@ const attemptColumns = 'attempt_id, outcome::text AS outcome, reason, factor_id,
  *    retry, on any gateway, is never reported as a replay.
  *  - The state change, the attempt and its audit events commit together (invariant 7).
  */
-export async function runVerification(options: {
+export interface VerificationRequest {
   deps: ServiceDeps;
   application: ApplicationPrincipal;
   attemptId: string;
@@ -71,7 +72,15 @@ export async function runVerification(options: {
   factorId: string | null;
   kind: VerifiedFactorKind;
   check: (input: { sql: SqlClient; factor: LockedFactor; now: Date }) => Promise<FactorCheck>;
-}): Promise<VerificationResult> {
+}
+
+export async function runVerification(options: VerificationRequest): Promise<VerificationResult> {
+  // Retrying after a lost or doubtful commit is safe: if it did commit, the attempt row is there
+  // and the retry returns that outcome instead of evaluating the code again.
+  return withDatabaseRetry(options.deps, () => runVerificationOnce(options));
+}
+
+async function runVerificationOnce(options: VerificationRequest): Promise<VerificationResult> {
   const { deps, application, attemptId } = options;
   const requestHash = hashRequest(options.kind, options.externalUserId, options.factorId);
   const findRecorded = async (): Promise<VerificationResult | null> => {
