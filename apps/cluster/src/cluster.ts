@@ -1,0 +1,274 @@
+import { execFileSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, chownSync, existsSync } from 'node:fs';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pg from 'pg';
+import { databaseUrlsFor, type ClusterConfig, type RegionLayout } from './config';
+import { etcdArgs, haproxyCfg, patroniYaml } from './configs';
+import { isAlive, killTree, postgresUid, postmasterPid, readState, spawnService, stopProcess, writeState, type ProcessKind, type ProcessRecord } from './processes';
+
+const debianPackages = ['patroni', 'etcd-server', 'etcd-client', 'haproxy', 'python3-etcd', 'python3-psycopg2'];
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+function hasCommand(command: string): boolean {
+  try {
+    execFileSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Installs Patroni, etcd and HAProxy from Debian when missing and we are root; otherwise says what to do. */
+export function ensureClusterPackages(config: ClusterConfig, log: (line: string) => void): void {
+  const missing = ['etcd', 'patroni', 'haproxy'].filter((c) => !hasCommand(c));
+  if (!existsSync(path.join(config.pgBinDir, 'postgres'))) missing.push(`${config.pgBinDir}/postgres`);
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    throw new Error(`missing: ${missing.join(', ')}. Install them with: sudo apt-get install -y --no-install-recommends postgresql-15 ${debianPackages.join(' ')}`);
+  }
+  log(`installing ${debianPackages.join(' ')} from Debian (missing: ${missing.join(', ')})`);
+  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...debianPackages, ...(missing.some((m) => m.includes('postgres')) ? ['postgresql-15'] : [])], {
+    stdio: 'inherit',
+    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+  });
+  // Where systemd runs, the packages start their own etcd/patroni/haproxy on our ports.
+  if (hasCommand('systemctl')) {
+    for (const unit of ['etcd', 'patroni', 'haproxy']) {
+      try {
+        execFileSync('systemctl', ['disable', '--now', unit], { stdio: 'ignore' });
+      } catch {
+        // no systemd running here
+      }
+    }
+  }
+}
+
+async function httpJson(url: string, timeoutMs = 1000): Promise<{ status: number; body: unknown } | null> {
+  try {
+    const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
+    const text = await response.text();
+    let body: unknown = text;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      // not JSON
+    }
+    return { status: response.status, body };
+  } catch {
+    return null;
+  }
+}
+
+async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await probe()) return;
+    await sleep(250);
+  }
+  throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
+}
+
+export function primaryUrl(config: ClusterConfig, region?: RegionLayout): string {
+  const r = region ?? config.regions[0];
+  if (r === undefined) throw new Error('no regions');
+  return `postgresql://${config.superuser.name}:${config.superuser.password}@127.0.0.1:${r.haproxy.port}/${config.database}`;
+}
+
+async function gatewayKeys(config: ClusterConfig): Promise<{ keys: string; activeKeyId: string }> {
+  if (existsSync(config.keysFile)) return JSON.parse(await readFile(config.keysFile, 'utf8')) as { keys: string; activeKeyId: string };
+  const value = { keys: `c1:${randomBytes(32).toString('base64')}`, activeKeyId: 'c1' };
+  await writeFile(config.keysFile, JSON.stringify(value), { mode: 0o600 });
+  return value;
+}
+
+export interface Component {
+  kind: ProcessKind;
+  name: string;
+  region: RegionLayout;
+  port: number;
+}
+
+export function components(config: ClusterConfig): Component[] {
+  return config.regions.flatMap((region) => [
+    { kind: 'etcd' as const, name: region.etcd.name, region, port: region.etcd.clientPort },
+    { kind: 'patroni' as const, name: region.node.name, region, port: region.node.pgPort },
+    { kind: 'haproxy' as const, name: `haproxy-${region.name}`, region, port: region.haproxy.port },
+    ...region.gateways.map((g) => ({ kind: 'gateway' as const, name: g.id, region, port: g.port })),
+  ]);
+}
+
+async function startComponent(config: ClusterConfig, component: Component): Promise<ProcessRecord> {
+  const { region } = component;
+  const logDir = path.join(config.dir, 'logs');
+  await mkdir(logDir, { recursive: true });
+  const logFile = path.join(logDir, `${component.name}.log`);
+  let pid: number;
+  switch (component.kind) {
+    case 'etcd': {
+      const dataDir = path.join(config.dir, component.name);
+      pid = spawnService({ command: 'etcd', args: etcdArgs(config, region, dataDir), logFile });
+      break;
+    }
+    case 'patroni': {
+      const nodeDir = path.join(config.dir, component.name);
+      await mkdir(nodeDir, { recursive: true });
+      const { uid, gid } = postgresUid();
+      chownSync(nodeDir, uid, gid);
+      chmodSync(nodeDir, 0o700);
+      const yml = path.join(nodeDir, 'patroni.yml');
+      await writeFile(yml, patroniYaml(config, region, nodeDir));
+      chownSync(yml, uid, gid);
+      // A crashed node can leave its postmaster behind (Patroni died first): stop it before Patroni starts.
+      const orphan = postmasterPid(path.join(nodeDir, 'data'));
+      if (orphan !== null) await killTree(orphan);
+      pid = spawnService({ command: 'patroni', args: [yml], logFile, asPostgres: true, env: { HOME: nodeDir } });
+      break;
+    }
+    case 'haproxy': {
+      const cfg = path.join(config.dir, `haproxy-${region.name}.cfg`);
+      await writeFile(cfg, haproxyCfg(config, region));
+      pid = spawnService({ command: 'haproxy', args: ['-f', cfg, '-db'], logFile });
+      break;
+    }
+    case 'gateway': {
+      const keys = await gatewayKeys(config);
+      pid = spawnService({
+        command: process.execPath,
+        args: ['--import', 'tsx', 'src/main.ts'],
+        cwd: path.join(config.repoRoot, 'apps/gateway'),
+        logFile,
+        env: {
+          DATABASE_URL: databaseUrlsFor(config, region.name),
+          HOLDFAST_PORT: String(component.port),
+          HOLDFAST_GATEWAY_ID: component.name,
+          HOLDFAST_REGION: region.name,
+          HOLDFAST_ENCRYPTION_KEYS: keys.keys,
+          HOLDFAST_ACTIVE_KEY_ID: keys.activeKeyId,
+          HOLDFAST_CANARY_INTERVAL_MS: '2000',
+          HOLDFAST_REQUEST_DEADLINE_MS: '12000',
+        },
+      });
+      break;
+    }
+  }
+  return { name: component.name, kind: component.kind, region: region.name, pid, port: component.port, logFile };
+}
+
+/**
+ * Brings the cluster up, or back to full strength: every component that is not running is
+ * started (so it also heals after a drill). Waits until etcd has quorum, Patroni has a leader with
+ * a synchronous standby, each HAProxy reaches the primary and every gateway is ready.
+ */
+export async function clusterUp(config: ClusterConfig, log: (line: string) => void): Promise<void> {
+  ensureClusterPackages(config, log);
+  await mkdir(config.dir, { recursive: true, mode: 0o711 });
+  chmodSync(config.dir, 0o711); // the postgres user must reach its node directories
+  const state = await readState(config.dir);
+  const running = new Map(state.processes.filter((p) => isAlive(p.pid)).map((p) => [p.name, p]));
+  const all = components(config);
+  const startKind = async (kind: ProcessKind): Promise<void> => {
+    for (const component of all.filter((c) => c.kind === kind && !running.has(c.name))) {
+      const record = await startComponent(config, component);
+      running.set(record.name, record);
+      log(`started ${component.name} (pid ${record.pid})`);
+    }
+    await writeState(config.dir, { processes: [...running.values()] });
+  };
+
+  await startKind('etcd');
+  await waitFor('etcd quorum', async () => (await httpJson(`http://127.0.0.1:${config.regions[0]?.etcd.clientPort ?? 0}/health`))?.status === 200, 30_000);
+  await startKind('patroni');
+  await waitFor('a Patroni leader with a synchronous standby', async () => (await clusterMembers(config)).some((m) => m.role === 'sync_standby' && (m.state === 'streaming' || m.state === 'running')), 90_000);
+  await startKind('haproxy');
+  await waitFor('the primary through HAProxy', async () => {
+    const client = new pg.Client({ connectionString: primaryUrl(config).replace(`/${config.database}`, '/postgres'), connectionTimeoutMillis: 2000 });
+    try {
+      await client.connect();
+      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [config.database]);
+      if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${config.database}`);
+      return true;
+    } catch {
+      return false;
+    } finally {
+      await client.end().catch(() => undefined);
+    }
+  }, 60_000);
+  await startKind('gateway');
+  await waitFor('every gateway ready (canary login succeeded)', async () => {
+    const checks = await Promise.all(all.filter((c) => c.kind === 'gateway').map((g) => httpJson(`http://127.0.0.1:${g.port}/readyz`)));
+    return checks.every((c) => c?.status === 200);
+  }, 90_000);
+  log('cluster ready');
+}
+
+export interface ClusterMember {
+  name: string;
+  role: string;
+  state: string;
+  lag: number | null;
+}
+
+/** Patroni's view of the members, asked of whichever node answers. */
+export async function clusterMembers(config: ClusterConfig): Promise<ClusterMember[]> {
+  for (const region of config.regions) {
+    const response = await httpJson(`http://127.0.0.1:${region.node.restPort}/cluster`);
+    const members = (response?.body as { members?: { name: string; role: string; state: string; lag?: number | string }[] } | undefined)?.members;
+    if (members !== undefined) {
+      return members.map((m) => ({ name: m.name, role: m.role, state: m.state, lag: typeof m.lag === 'number' ? m.lag : null }));
+    }
+  }
+  return [];
+}
+
+/** The graceful order from the shared notes: gateways, replicas, sync standby, leader, HAProxy, etcd. */
+export async function clusterDown(config: ClusterConfig, log: (line: string) => void): Promise<void> {
+  const state = await readState(config.dir);
+  const members = await clusterMembers(config);
+  const roleRank = (name: string): number => {
+    const role = members.find((m) => m.name === name)?.role;
+    return role === 'leader' ? 2 : role === 'sync_standby' ? 1 : 0;
+  };
+  const byKind = (kind: ProcessKind) => state.processes.filter((p) => p.kind === kind);
+  const stop = async (records: ProcessRecord[], graceMs: number, withChildren = false): Promise<void> => {
+    await Promise.all(records.map(async (p) => {
+      if (isAlive(p.pid)) await stopProcess(p.pid, { graceMs, withChildren });
+      log(`stopped ${p.name}`);
+    }));
+  };
+  await stop(byKind('gateway'), 5_000);
+  for (const node of byKind('patroni').sort((a, b) => roleRank(a.name) - roleRank(b.name))) {
+    await stop([node], 20_000, true);
+    const orphan = postmasterPid(path.join(config.dir, node.name, 'data'));
+    if (orphan !== null) await stopProcess(orphan, { graceMs: 5_000, withChildren: true });
+  }
+  await stop(byKind('haproxy'), 2_000);
+  // etcd followers can hang on SIGTERM once quorum is gone; etcd is crash-safe, so 2 s then SIGKILL.
+  await stop(byKind('etcd'), 2_000);
+  await writeState(config.dir, { processes: [] });
+  log('cluster stopped');
+}
+
+/** What `cluster:status` prints: per region, the Patroni role and lag, HAProxy, and each gateway's readiness and canary latency. */
+export async function clusterStatus(config: ClusterConfig): Promise<string> {
+  const state = await readState(config.dir);
+  const members = await clusterMembers(config);
+  const alive = (name: string): boolean => state.processes.some((p) => p.name === name && isAlive(p.pid));
+  const lines: string[] = [];
+  for (const region of config.regions) {
+    const member = members.find((m) => m.name === region.node.name);
+    const etcd = alive(region.etcd.name) ? 'up' : 'DOWN';
+    const haproxy = alive(`haproxy-${region.name}`) ? 'up' : 'DOWN';
+    const role = member === undefined ? (alive(region.node.name) ? 'starting' : 'DOWN') : `${member.role} (${member.state}${member.lag === null ? '' : `, lag ${member.lag} B`})`;
+    lines.push(`${region.name}: postgres ${region.node.name} :${region.node.pgPort} ${role} · etcd ${etcd} · haproxy :${region.haproxy.port} ${haproxy}`);
+    for (const gateway of region.gateways) {
+      const ready = await httpJson(`http://127.0.0.1:${gateway.port}/readyz`);
+      const body = ready?.body as { ready?: boolean; canary?: { latencyMs?: number; ageMs?: number; error?: string | null } | null } | undefined;
+      const text = ready === null ? 'DOWN' : body?.ready === true ? `ready, canary ${body.canary?.latencyMs ?? '?'} ms (${Math.round((body.canary?.ageMs ?? 0) / 100) / 10} s ago)` : `NOT ready${body?.canary?.error != null ? ` (${body.canary.error})` : ''}`;
+      lines.push(`  gateway ${gateway.id} http://127.0.0.1:${gateway.port}: ${text}`);
+    }
+  }
+  return lines.join('\n');
+}
+

@@ -1,0 +1,79 @@
+// The simulated three-region cluster's layout. Everything listens on 127.0.0.1; ports and Patroni
+// timings come from the environment (validated here, the only place this package reads it).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+const envSchema = z.object({
+  /** Added to every default port, to run a second cluster beside the first. */
+  HOLDFAST_CLUSTER_PORT_OFFSET: z.coerce.number().int().min(0).max(20_000).default(0),
+  HOLDFAST_CLUSTER_DIR: z.string().optional(),
+  /** Patroni timings (see shared notes/HA.md): loop_wait + 2 × retry_timeout ≤ ttl. */
+  HOLDFAST_PATRONI_TTL: z.coerce.number().int().min(5).default(10),
+  HOLDFAST_PATRONI_LOOP_WAIT: z.coerce.number().int().min(1).default(2),
+  HOLDFAST_PATRONI_RETRY_TIMEOUT: z.coerce.number().int().min(1).default(4),
+  HOLDFAST_ETCD_HEARTBEAT_MS: z.coerce.number().int().min(10).default(100),
+  HOLDFAST_ETCD_ELECTION_MS: z.coerce.number().int().min(100).default(1000),
+  HOLDFAST_PG_BIN_DIR: z.string().default('/usr/lib/postgresql/15/bin'),
+});
+
+export interface RegionLayout {
+  name: string;
+  etcd: { name: string; clientPort: number; peerPort: number };
+  node: { name: string; pgPort: number; restPort: number };
+  haproxy: { port: number };
+  gateways: { id: string; port: number }[];
+}
+
+export interface ClusterConfig {
+  dir: string;
+  repoRoot: string;
+  regions: RegionLayout[];
+  patroni: { ttl: number; loopWait: number; retryTimeout: number };
+  etcd: { heartbeatMs: number; electionMs: number };
+  pgBinDir: string;
+  /** Superuser the gateways and drills use (a real deployment gives gateways a least-privilege role). */
+  superuser: { name: string; password: string };
+  replication: { name: string; password: string };
+  database: string;
+  /** Fixed local-only encryption key for the cluster's gateways (state stays on this machine). */
+  keysFile: string;
+}
+
+export function readClusterConfig(source: Record<string, string | undefined> = process.env): ClusterConfig {
+  const env = envSchema.parse(source);
+  if (env.HOLDFAST_PATRONI_LOOP_WAIT + 2 * env.HOLDFAST_PATRONI_RETRY_TIMEOUT > env.HOLDFAST_PATRONI_TTL) {
+    throw new Error('Patroni timings must satisfy loop_wait + 2 × retry_timeout ≤ ttl');
+  }
+  const o = env.HOLDFAST_CLUSTER_PORT_OFFSET;
+  const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+  const dir = path.resolve(repoRoot, env.HOLDFAST_CLUSTER_DIR ?? '.holdfast/cluster');
+  const regions: RegionLayout[] = [1, 2, 3].map((n) => ({
+    name: `region-${n}`,
+    etcd: { name: `etcd${n}`, clientPort: o + 2377 + 2 * n, peerPort: o + 2378 + 2 * n },
+    node: { name: `pg${n}`, pgPort: o + 5440 + n, restPort: o + 8007 + n },
+    haproxy: { port: o + 6440 + n },
+    // Two gateways in the first region, one in each other region.
+    gateways: (n === 1 ? [1, 2] : [1]).map((g) => ({ id: `gw-r${n}-${g}`, port: o + 4100 + 10 * n + g })),
+  }));
+  return {
+    dir,
+    repoRoot,
+    regions,
+    patroni: { ttl: env.HOLDFAST_PATRONI_TTL, loopWait: env.HOLDFAST_PATRONI_LOOP_WAIT, retryTimeout: env.HOLDFAST_PATRONI_RETRY_TIMEOUT },
+    etcd: { heartbeatMs: env.HOLDFAST_ETCD_HEARTBEAT_MS, electionMs: env.HOLDFAST_ETCD_ELECTION_MS },
+    pgBinDir: env.HOLDFAST_PG_BIN_DIR,
+    superuser: { name: 'postgres', password: 'holdfast-cluster' },
+    replication: { name: 'replicator', password: 'holdfast-replication' },
+    database: 'holdfast',
+    keysFile: path.join(dir, 'encryption-key.json'),
+  };
+}
+
+/** The gateways' database endpoints: their own region's HAProxy first, then the others. */
+export function databaseUrlsFor(config: ClusterConfig, regionName: string): string {
+  const ordered = [...config.regions].sort((a, b) => Number(b.name === regionName) - Number(a.name === regionName));
+  return ordered
+    .map((r) => `postgresql://${config.superuser.name}:${config.superuser.password}@127.0.0.1:${r.haproxy.port}/${config.database}`)
+    .join(',');
+}

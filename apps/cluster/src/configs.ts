@@ -1,0 +1,106 @@
+// Config files for Patroni and HAProxy, generated from the layout (never edited by hand).
+import type { ClusterConfig, RegionLayout } from './config';
+
+export function etcdArgs(config: ClusterConfig, region: RegionLayout, dataDir: string): string[] {
+  const initialCluster = config.regions.map((r) => `${r.etcd.name}=http://127.0.0.1:${r.etcd.peerPort}`).join(',');
+  return [
+    '--name', region.etcd.name,
+    '--data-dir', dataDir,
+    '--listen-client-urls', `http://127.0.0.1:${region.etcd.clientPort}`,
+    '--advertise-client-urls', `http://127.0.0.1:${region.etcd.clientPort}`,
+    '--listen-peer-urls', `http://127.0.0.1:${region.etcd.peerPort}`,
+    '--initial-advertise-peer-urls', `http://127.0.0.1:${region.etcd.peerPort}`,
+    '--initial-cluster', initialCluster,
+    '--initial-cluster-state', 'new',
+    '--initial-cluster-token', 'holdfast',
+    '--heartbeat-interval', String(config.etcd.heartbeatMs),
+    '--election-timeout', String(config.etcd.electionMs),
+  ];
+}
+
+export function patroniYaml(config: ClusterConfig, region: RegionLayout, nodeDir: string): string {
+  const { node } = region;
+  const hosts = config.regions.map((r) => `127.0.0.1:${r.etcd.clientPort}`).join(', ');
+  return `scope: holdfast
+name: ${node.name}
+log:
+  level: WARNING
+restapi:
+  listen: 127.0.0.1:${node.restPort}
+  connect_address: 127.0.0.1:${node.restPort}
+etcd3:
+  hosts: [${hosts}]
+bootstrap:
+  dcs:
+    ttl: ${config.patroni.ttl}
+    loop_wait: ${config.patroni.loopWait}
+    retry_timeout: ${config.patroni.retryTimeout}
+    maximum_lag_on_failover: 1048576
+    # Invariant 2: a commit is acknowledged only once a standby has it.
+    synchronous_mode: true
+    synchronous_mode_strict: true
+    synchronous_node_count: 1
+    postgresql:
+      use_pg_rewind: true
+      use_slots: true
+      parameters:
+        wal_level: replica
+        hot_standby: "on"
+        wal_log_hints: "on"
+        max_wal_senders: 10
+        max_replication_slots: 10
+        max_connections: 200
+        shared_buffers: 32MB
+        wal_retrieve_retry_interval: 1s
+  initdb:
+    - encoding: UTF8
+    - data-checksums
+  pg_hba:
+    - host replication ${config.replication.name} 127.0.0.1/32 md5
+    - host all all 127.0.0.1/32 md5
+postgresql:
+  listen: 127.0.0.1:${node.pgPort}
+  connect_address: 127.0.0.1:${node.pgPort}
+  data_dir: ${nodeDir}/data
+  bin_dir: ${config.pgBinDir}
+  pgpass: ${nodeDir}/pgpass
+  authentication:
+    replication:
+      username: ${config.replication.name}
+      password: ${config.replication.password}
+    superuser:
+      username: ${config.superuser.name}
+      password: ${config.superuser.password}
+    rewind:
+      username: ${config.superuser.name}
+      password: ${config.superuser.password}
+  parameters:
+    unix_socket_directories: '${nodeDir}'
+watchdog:
+  mode: off
+`;
+}
+
+export function haproxyCfg(config: ClusterConfig, region: RegionLayout): string {
+  const servers = config.regions
+    .map((r) => `  server ${r.node.name} 127.0.0.1:${r.node.pgPort} check port ${r.node.restPort}`)
+    .join('\n');
+  return `global
+  maxconn 2000
+
+defaults
+  mode tcp
+  timeout connect 2s
+  timeout client 30m
+  timeout server 30m
+  timeout check 1s
+
+# Read-write: only the node whose Patroni REST says it is the primary.
+listen primary_${region.name}
+  bind 127.0.0.1:${region.haproxy.port}
+  option httpchk OPTIONS /primary
+  http-check expect status 200
+  default-server inter 1s fastinter 250ms downinter 1s fall 2 rise 1 on-marked-down shutdown-sessions
+${servers}
+`;
+}
