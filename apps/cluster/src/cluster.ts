@@ -99,7 +99,7 @@ export function components(config: ClusterConfig): Component[] {
   ]);
 }
 
-async function startComponent(config: ClusterConfig, component: Component): Promise<ProcessRecord> {
+export async function startComponent(config: ClusterConfig, component: Component): Promise<ProcessRecord> {
   const { region } = component;
   const logDir = path.join(config.dir, 'logs');
   await mkdir(logDir, { recursive: true });
@@ -148,6 +148,7 @@ async function startComponent(config: ClusterConfig, component: Component): Prom
           HOLDFAST_ACTIVE_KEY_ID: keys.activeKeyId,
           HOLDFAST_CANARY_INTERVAL_MS: '2000',
           HOLDFAST_REQUEST_DEADLINE_MS: '12000',
+          HOLDFAST_DB_POOL_MAX: '20',
         },
       });
       break;
@@ -272,3 +273,11 @@ export async function clusterStatus(config: ClusterConfig): Promise<string> {
   return lines.join('\n');
 }
 
+
+/** Starts one gateway again, records it, and waits until its canary login succeeds. */
+export async function restartGateway(config: ClusterConfig, component: Component): Promise<void> {
+  const record = await startComponent(config, component);
+  const state = await readState(config.dir);
+  await writeState(config.dir, { processes: [...state.processes.filter((p) => p.name !== record.name && isAlive(p.pid)), record] });
+  await waitFor(`${component.name} ready`, async () => (await httpJson(`http://127.0.0.1:${component.port}/readyz`))?.status === 200, 60_000);
+}

@@ -63,8 +63,8 @@ const mapErrors = t.middleware(async ({ ctx, next, path }) => {
 export const publicProcedure = t.procedure.use(mapErrors);
 
 /** Relying-application calls: `Authorization: Bearer hf_<keyId>_<secret>`. */
-export const applicationProcedure = publicProcedure.use(async ({ ctx, next, path }) => {
-  const application = ctx.trustedApplication ?? (await authenticateApiKey({ deps: ctx.deps, bearer: ctx.bearer }));
+export const applicationProcedure = publicProcedure.use(async ({ ctx, next, path, signal }) => {
+  const application = ctx.trustedApplication ?? (await authenticateApiKey({ deps: ctx.deps, bearer: ctx.bearer, signal }));
   const result = await next({ ctx: { application } });
   // A refused request leaves a trace in the audit trail even though it changed nothing else.
   if (!result.ok && result.error.cause instanceof HoldfastError) {

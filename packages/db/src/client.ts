@@ -37,9 +37,10 @@ const unreachableCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH',
 function isEndpointUnreachable(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
+    const { code } = current as { code?: unknown };
+    // Not pg-pool's "timeout exceeded when trying to connect": that also means "every connection
+    // is busy", which a failover causes on every endpoint alike.
     if (typeof code === 'string' && unreachableCodes.has(code)) return true;
-    if (typeof message === 'string' && message.includes('timeout exceeded when trying to connect')) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

@@ -6,4 +6,4 @@ import { applicationProcedure } from '../trpc';
 export const preauth = applicationProcedure
   .input(preauthInput)
   .output(preauthOutput)
-  .query(({ ctx, input }) => getPreauth({ deps: ctx.deps, application: ctx.application, externalUserId: input.userId }));
+  .query(({ ctx, input, signal }) => getPreauth({ deps: ctx.deps, application: ctx.application, externalUserId: input.userId, signal }));

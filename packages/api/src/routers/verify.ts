@@ -8,7 +8,7 @@ export const verifyRouter = router({
   totp: applicationProcedure
     .input(verifyTotpInput)
     .output(verificationOutput)
-    .mutation(({ ctx, input }) =>
+    .mutation(({ ctx, input, signal }) =>
       verifyTotp({
         deps: ctx.deps,
         application: ctx.application,
@@ -16,17 +16,18 @@ export const verifyRouter = router({
         externalUserId: input.userId,
         factorId: input.factorId ?? null,
         code: input.code,
+        signal,
       }),
     ),
   recoveryCode: applicationProcedure
     .input(verifyRecoveryCodeInput)
     .output(verificationOutput)
-    .mutation(({ ctx, input }) =>
-      verifyRecoveryCode({ deps: ctx.deps, application: ctx.application, attemptId: input.attemptId, externalUserId: input.userId, code: input.code }),
+    .mutation(({ ctx, input, signal }) =>
+      verifyRecoveryCode({ deps: ctx.deps, application: ctx.application, attemptId: input.attemptId, externalUserId: input.userId, code: input.code, signal }),
     ),
   /** The recorded outcome of an attempt id. */
   status: applicationProcedure
     .input(statusInput)
     .output(verificationOutput)
-    .query(({ ctx, input }) => getAttemptStatus({ deps: ctx.deps, application: ctx.application, attemptId: input.attemptId })),
+    .query(({ ctx, input, signal }) => getAttemptStatus({ deps: ctx.deps, application: ctx.application, attemptId: input.attemptId, signal })),
 });

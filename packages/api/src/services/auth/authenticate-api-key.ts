@@ -12,7 +12,7 @@ interface KeyRow {
 }
 
 /** Resolves `Bearer hf_<keyId>_<secret>` to its application, or throws UNAUTHENTICATED (audited). */
-export async function authenticateApiKey(options: { deps: ServiceDeps; bearer: string | null }): Promise<ApplicationPrincipal> {
+export async function authenticateApiKey(options: { deps: ServiceDeps; bearer: string | null; signal?: AbortSignal | undefined }): Promise<ApplicationPrincipal> {
   const { deps } = options;
   const parsed = options.bearer === null ? null : parseApiKey(options.bearer);
   const key =
@@ -23,7 +23,7 @@ export async function authenticateApiKey(options: { deps: ServiceDeps; bearer: s
             `SELECT k.secret_hash, k.revoked_at, a.id, a.name, a.fail_mode::text AS fail_mode
                FROM api_keys k JOIN applications a ON a.id = k.application_id WHERE k.id = $1`,
             [parsed.keyId],
-          ))
+          ), options.signal)
         ).rows[0];
   const isValid = parsed !== null && key !== undefined && key.revoked_at === null && isSecretHashMatch(parsed.secret, key.secret_hash);
   if (!isValid) {

@@ -10,6 +10,7 @@ export async function getPreauth(options: {
   deps: ServiceDeps;
   application: ApplicationPrincipal;
   externalUserId: string;
+  signal?: AbortSignal;
 }): Promise<PreauthResult> {
   const { deps } = options;
   const now = deps.clock();
@@ -22,7 +23,7 @@ export async function getPreauth(options: {
         select: { id: true, kind: true, label: true, lockedUntil: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
       },
     },
-  }));
+  }), options.signal);
   const factors = (user?.factors ?? []).filter((f) => f.kind === 'totp' || f._count.recoveryCodes > 0);
   if (factors.length === 0) return { result: 'enroll' };
   return {

@@ -8,10 +8,11 @@ export async function getAttemptStatus(options: {
   deps: ServiceDeps;
   application: ApplicationPrincipal;
   attemptId: string;
+  signal?: AbortSignal;
 }): Promise<VerificationResult> {
   const row = await withDatabaseRetry(options.deps, () => options.deps.db.prisma.verificationAttempt.findUnique({
     where: { applicationId_attemptId: { applicationId: options.application.id, attemptId: options.attemptId } },
-  }));
+  }), options.signal);
   if (row === null) throw new HoldfastError('ATTEMPT_NOT_FOUND', 'no verification with this attempt id');
   return toVerificationResult(row);
 }

@@ -72,12 +72,14 @@ export interface VerificationRequest {
   factorId: string | null;
   kind: VerifiedFactorKind;
   check: (input: { sql: SqlClient; factor: LockedFactor; now: Date }) => Promise<FactorCheck>;
+  /** Aborts when the caller disconnects. */
+  signal?: AbortSignal;
 }
 
 export async function runVerification(options: VerificationRequest): Promise<VerificationResult> {
   // Retrying after a lost or doubtful commit is safe: if it did commit, the attempt row is there
   // and the retry returns that outcome instead of evaluating the code again.
-  return withDatabaseRetry(options.deps, () => runVerificationOnce(options));
+  return withDatabaseRetry(options.deps, () => runVerificationOnce(options), options.signal);
 }
 
 async function runVerificationOnce(options: VerificationRequest): Promise<VerificationResult> {

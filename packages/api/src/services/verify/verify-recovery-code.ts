@@ -9,6 +9,7 @@ export async function verifyRecoveryCode(options: {
   attemptId: string;
   externalUserId: string;
   code: string;
+  signal?: AbortSignal;
 }): Promise<VerificationResult> {
   return runVerification({
     ...options,

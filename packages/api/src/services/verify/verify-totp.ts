@@ -11,6 +11,7 @@ export async function verifyTotp(options: {
   externalUserId: string;
   factorId: string | null;
   code: string;
+  signal?: AbortSignal;
 }): Promise<VerificationResult> {
   const { deps } = options;
   return runVerification({

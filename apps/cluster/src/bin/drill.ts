@@ -1,0 +1,50 @@
+// `npm run drill -- <scenario> [--rate 20] [--duration 45] [--at 10] [--deadline 15] [--users 1000] [--region region-2]`
+import { parseArgs } from 'node:util';
+import { readClusterConfig } from '../config';
+import { runDrill } from '../drill/run-drill';
+import { scenarios, type Scenario } from '../drill/scenarios';
+
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: {
+    rate: { type: 'string', default: '20' },
+    duration: { type: 'string', default: '45' },
+    at: { type: 'string', default: '10' },
+    deadline: { type: 'string', default: '15' },
+    users: { type: 'string', default: '1000' },
+    region: { type: 'string' },
+  },
+});
+const scenario = positionals[0];
+if (scenario === undefined || !(scenarios as readonly string[]).includes(scenario)) {
+  console.error(`usage: npm run drill -- <${scenarios.join('|')}> [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name]`);
+  process.exit(2);
+}
+const number = (value: string | undefined, name: string): number => {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0) {
+    console.error(`--${name} must be a positive number`);
+    process.exit(2);
+  }
+  return n;
+};
+const config = readClusterConfig();
+const report = await runDrill(
+  config,
+  {
+    scenario: scenario as Scenario,
+    ratePerSecond: number(values.rate, 'rate'),
+    durationMs: number(values.duration, 'duration') * 1000,
+    disruptAtMs: number(values.at, 'at') * 1000,
+    deadlineMs: number(values.deadline, 'deadline') * 1000,
+    users: number(values.users, 'users'),
+    targetRegion: values.region ?? null,
+  },
+  (line) => { console.log(`[drill] ${line}`); },
+);
+console.log(`
+${report.scenario}: ${report.isPassed ? 'PASSED' : 'FAILED'}
+  success ${(report.fresh.successRate * 100).toFixed(2)} % (${report.fresh.accepted}/${report.fresh.sent}), latency p50 ${report.latencyMs.p50} ms p99 ${report.latencyMs.p99} ms max ${report.latencyMs.max} ms
+  write outage ${(report.writeOutageMs / 1000).toFixed(2)} s; lost ${report.checks.lostAcknowledged.length}; replays accepted ${report.checks.replaysAccepted.length}/${report.checks.replaysSent}; audit missing ${report.checks.auditMissing.length}; in doubt ${report.checks.acceptedNotAcknowledged}
+${report.targets.map((t) => `  ${t.isMet ? 'met' : 'NOT met'}: ${t.name} (${t.value})`).join('\n')}`);
+process.exit(report.isPassed ? 0 : 1);

@@ -1,0 +1,125 @@
+// The drill's load generator: verifications through the SDK at a fixed rate, every one recorded.
+import { generateTotpCode, timeStepAt } from '@holdfast/core';
+import { createHoldfastClient, HoldfastApiError } from '@holdfast/sdk';
+import { randomUUID } from 'node:crypto';
+import type { DrillUser } from './seed';
+
+export interface DrillRequest {
+  kind: 'fresh' | 'replay';
+  factor: 'totp' | 'recovery_code';
+  attemptId: string;
+  userId: string;
+  code: string;
+  /** ms since the drill started */
+  startMs: number;
+  endMs: number;
+  outcome: 'accepted' | 'rejected' | 'error';
+  reason: string | null;
+  gatewayId: string | null;
+}
+
+const totpParams = { algorithm: 'SHA1' as const, digits: 6 as const, period: 30 };
+
+export interface LoadOptions {
+  gateways: string[];
+  apiKey: string;
+  users: DrillUser[];
+  ratePerSecond: number;
+  durationMs: number;
+  deadlineMs: number;
+  sinceStart: () => number;
+  /** Every n-th acknowledged success is immediately re-submitted with a new attempt id. */
+  replayEvery: number;
+}
+
+/**
+ * Sends `ratePerSecond` verifications for `durationMs`, each with a fresh valid TOTP code (one per
+ * user per 30 s step) or, every tenth, an unused recovery code; re-submits some accepted codes at
+ * once as replays. Resolves when every request has its answer.
+ */
+export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
+  const client = createHoldfastClient({ gateways: options.gateways, apiKey: options.apiKey, deadlineMs: options.deadlineMs, // A gateway waiting out a failover is as good as any other (they all wait on the same
+  // database), so a try gets half the deadline; a dead gateway is left at once (refused).
+  tryTimeoutMs: Math.ceil(options.deadlineMs / 2) });
+  const requests: DrillRequest[] = [];
+  const inFlight: Promise<void>[] = [];
+  let accepted = 0;
+  let sent = 0;
+
+  const send = async (request: Omit<DrillRequest, 'endMs' | 'outcome' | 'reason' | 'gatewayId'>): Promise<void> => {
+    const entry: DrillRequest = { ...request, endMs: -1, outcome: 'error', reason: null, gatewayId: null };
+    requests.push(entry);
+    try {
+      const result = request.factor === 'totp'
+        ? await client.verifyTotp({ userId: request.userId, code: request.code, attemptId: request.attemptId })
+        : await client.verifyRecoveryCode({ userId: request.userId, code: request.code, attemptId: request.attemptId });
+      entry.outcome = result.outcome;
+      entry.reason = result.reason;
+      entry.gatewayId = result.gatewayId;
+    } catch (error) {
+      entry.outcome = 'error';
+      entry.reason = error instanceof HoldfastApiError ? error.code : error instanceof Error ? error.name : 'unknown';
+    }
+    entry.endMs = options.sinceStart();
+    if (entry.kind === 'fresh' && entry.outcome === 'accepted') {
+      accepted += 1;
+      if (accepted % options.replayEvery === 0) {
+        inFlight.push(send({ ...request, kind: 'replay', attemptId: randomUUID(), startMs: options.sinceStart() }));
+      }
+    }
+  };
+
+  const intervalMs = 1000 / options.ratePerSecond;
+  const started = options.sinceStart();
+  let recoveryCursor = 0;
+  while (options.sinceStart() - started < options.durationMs) {
+    const due = started + sent * intervalMs;
+    const wait = due - options.sinceStart();
+    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    sent += 1;
+    const withRecovery = options.users.filter((u) => u.recoveryCodes.length > 0);
+    if (sent % 10 === 0 && withRecovery.length > 0) {
+      const user = withRecovery[recoveryCursor % withRecovery.length];
+      recoveryCursor += 1;
+      const code = user?.recoveryCodes.shift();
+      if (user !== undefined && code !== undefined) {
+        inFlight.push(send({ kind: 'fresh', factor: 'recovery_code', attemptId: randomUUID(), userId: user.userId, code, startMs: options.sinceStart() }));
+        continue;
+      }
+    }
+    const step = timeStepAt({ at: new Date(), period: 30 });
+    const user = options.users.find((u) => u.lastStep < step);
+    if (user === undefined) throw new Error('not enough drill users for this rate: raise --users');
+    user.lastStep = step;
+    const code = await generateTotpCode({ secret: user.secret, params: totpParams, at: new Date(step * 30_000 + 1) });
+    inFlight.push(send({ kind: 'fresh', factor: 'totp', attemptId: randomUUID(), userId: user.userId, code, startMs: options.sinceStart() }));
+  }
+  // Replays can be added while we wait: settle until nothing new appears.
+  for (let settled = 0; settled < inFlight.length; ) {
+    const batch = inFlight.slice(settled);
+    settled = inFlight.length;
+    await Promise.all(batch);
+  }
+  return requests;
+}
+
+/** After the disruption: re-submit every accepted code that is still inside its time window. */
+export async function replayAccepted(options: { gateways: string[]; apiKey: string; requests: DrillRequest[]; deadlineMs: number; sinceStart: () => number }): Promise<DrillRequest[]> {
+  const client = createHoldfastClient({ gateways: options.gateways, apiKey: options.apiKey, deadlineMs: options.deadlineMs });
+  const candidates = options.requests.filter((r) => r.kind === 'fresh' && r.outcome === 'accepted');
+  return Promise.all(candidates.map(async (original) => {
+    const entry: DrillRequest = { ...original, kind: 'replay', attemptId: randomUUID(), startMs: options.sinceStart(), endMs: -1, outcome: 'error', reason: null, gatewayId: null };
+    try {
+      const result = original.factor === 'totp'
+        ? await client.verifyTotp({ userId: original.userId, code: original.code, attemptId: entry.attemptId })
+        : await client.verifyRecoveryCode({ userId: original.userId, code: original.code, attemptId: entry.attemptId });
+      entry.outcome = result.outcome;
+      entry.reason = result.reason;
+      entry.gatewayId = result.gatewayId;
+    } catch (error) {
+      entry.reason = error instanceof HoldfastApiError ? error.code : 'unavailable';
+    }
+    entry.endMs = options.sinceStart();
+    return entry;
+  }));
+}

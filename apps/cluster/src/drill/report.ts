@@ -1,0 +1,105 @@
+// Turning the recorded requests and the database's view into the drill report.
+import type { DrillRequest } from './load';
+
+export interface DrillChecks {
+  acknowledged: number;
+  lostAcknowledged: string[];
+  auditMissing: string[];
+  replaysSent: number;
+  replaysAccepted: string[];
+  /** Accepted in the database but never acknowledged to the client (in-doubt commits). */
+  acceptedNotAcknowledged: number;
+}
+
+export interface DrillReportData {
+  scenario: string;
+  description: string;
+  startedAt: string;
+  finishedAt: string;
+  settings: { ratePerSecond: number; durationMs: number; deadlineMs: number; disruptAtMs: number; gateways: string[] };
+  events: { atMs: number; what: string }[];
+  fresh: { sent: number; accepted: number; rejected: Record<string, number>; errors: Record<string, number>; successRate: number };
+  latencyMs: { p50: number; p99: number; max: number };
+  writeOutageMs: number;
+  timeline: { second: number; sent: number; accepted: number; p50: number; p99: number; max: number }[];
+  checks: DrillChecks;
+  isPassed: boolean;
+  targets: { name: string; isMet: boolean; value: string }[];
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return 0;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+}
+
+const countBy = (items: string[]): Record<string, number> => items.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
+
+export function summarize(requests: DrillRequest[]): Pick<DrillReportData, 'fresh' | 'latencyMs' | 'writeOutageMs' | 'timeline'> {
+  const fresh = requests.filter((r) => r.kind === 'fresh');
+  const accepted = fresh.filter((r) => r.outcome === 'accepted');
+  const latencies = fresh.map((r) => r.endMs - r.startMs).sort((a, b) => a - b);
+  // Write outage: the longest time between two consecutive acknowledged logins.
+  const acks = accepted.map((r) => r.endMs).sort((a, b) => a - b);
+  let writeOutageMs = 0;
+  for (let i = 1; i < acks.length; i += 1) writeOutageMs = Math.max(writeOutageMs, (acks[i] ?? 0) - (acks[i - 1] ?? 0));
+  const seconds = new Map<number, DrillRequest[]>();
+  for (const r of fresh) {
+    const second = Math.floor(r.startMs / 1000);
+    seconds.set(second, [...(seconds.get(second) ?? []), r]);
+  }
+  const timeline = [...seconds.entries()].sort(([a], [b]) => a - b).map(([second, rs]) => {
+    const ls = rs.map((r) => r.endMs - r.startMs).sort((a, b) => a - b);
+    return { second, sent: rs.length, accepted: rs.filter((r) => r.outcome === 'accepted').length, p50: Math.round(percentile(ls, 50)), p99: Math.round(percentile(ls, 99)), max: Math.round(ls.at(-1) ?? 0) };
+  });
+  return {
+    fresh: {
+      sent: fresh.length,
+      accepted: accepted.length,
+      rejected: countBy(fresh.filter((r) => r.outcome === 'rejected').map((r) => r.reason ?? 'unknown')),
+      errors: countBy(fresh.filter((r) => r.outcome === 'error').map((r) => r.reason ?? 'unknown')),
+      successRate: fresh.length === 0 ? 0 : accepted.length / fresh.length,
+    },
+    latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), max: Math.round(latencies.at(-1) ?? 0) },
+    writeOutageMs: Math.round(writeOutageMs),
+    timeline,
+  };
+}
+
+export function renderMarkdown(report: DrillReportData): string {
+  const pct = (x: number): string => `${(x * 100).toFixed(2)} %`;
+  const lines = [
+    `# Drill: ${report.scenario} — ${report.isPassed ? 'PASSED' : 'FAILED'}`,
+    '',
+    `${report.description}. Started ${report.startedAt}, finished ${report.finishedAt}.`,
+    `Load: ${report.settings.ratePerSecond} verifications/s for ${report.settings.durationMs / 1000} s through the SDK (deadline ${report.settings.deadlineMs / 1000} s per call, gateways ${report.settings.gateways.join(', ')}); disruption at ${report.settings.disruptAtMs / 1000} s.`,
+    '',
+    '| measure | value |',
+    '|---|---|',
+    `| SDK-observed success | ${pct(report.fresh.successRate)} (${report.fresh.accepted}/${report.fresh.sent}) |`,
+    `| rejected | ${JSON.stringify(report.fresh.rejected)} |`,
+    `| errors | ${JSON.stringify(report.fresh.errors)} |`,
+    `| latency p50 / p99 / max | ${report.latencyMs.p50} / ${report.latencyMs.p99} / ${report.latencyMs.max} ms |`,
+    `| write outage (longest gap between acknowledged logins) | ${(report.writeOutageMs / 1000).toFixed(2)} s |`,
+    `| acknowledged successes | ${report.checks.acknowledged} |`,
+    `| acknowledged successes missing from the database | ${report.checks.lostAcknowledged.length} |`,
+    `| replays sent / accepted | ${report.checks.replaysSent} / ${report.checks.replaysAccepted.length} |`,
+    `| audit events missing | ${report.checks.auditMissing.length} |`,
+    `| accepted in the database, never acknowledged (in doubt) | ${report.checks.acceptedNotAcknowledged} |`,
+    '',
+    '## Targets',
+    '',
+    ...report.targets.map((t) => `- ${t.isMet ? '✅' : '❌'} ${t.name}: ${t.value}`),
+    '',
+    '## Events',
+    '',
+    ...report.events.map((e) => `- ${(e.atMs / 1000).toFixed(2)} s — ${e.what}`),
+    '',
+    '## Timeline (by second the request started)',
+    '',
+    '| s | sent | accepted | p50 ms | p99 ms | max ms |',
+    '|---|---|---|---|---|---|',
+    ...report.timeline.map((t) => `| ${t.second} | ${t.sent} | ${t.accepted} | ${t.p50} | ${t.p99} | ${t.max} |`),
+    '',
+  ];
+  return lines.join('\n');
+}

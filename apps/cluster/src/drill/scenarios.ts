@@ -1,0 +1,110 @@
+// What each drill does to the cluster while the load runs.
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { clusterMembers, components, type Component } from '../cluster';
+import type { ClusterConfig, RegionLayout } from '../config';
+import { isAlive, killTree, postmasterPid, readState, stopProcess, writeState, type ProcessRecord } from '../processes';
+
+export const scenarios = ['region-down', 'primary-kill', 'etcd-member-kill', 'gateway-rolling-restart', 'switchover'] as const;
+export type Scenario = (typeof scenarios)[number];
+
+const run = promisify(execFile);
+
+async function leaderRegion(config: ClusterConfig): Promise<RegionLayout> {
+  const leader = (await clusterMembers(config)).find((m) => m.role === 'leader');
+  const region = config.regions.find((r) => r.node.name === leader?.name);
+  if (region === undefined) throw new Error('no Patroni leader right now');
+  return region;
+}
+
+async function record(config: ClusterConfig, name: string): Promise<ProcessRecord | undefined> {
+  return (await readState(config.dir)).processes.find((p) => p.name === name && isAlive(p.pid));
+}
+
+/** kill -9 a Patroni node: Patroni, its postmaster and every backend (a machine dying). */
+async function killNode(config: ClusterConfig, region: RegionLayout): Promise<void> {
+  const patroni = await record(config, region.node.name);
+  const postmaster = postmasterPid(path.join(config.dir, region.node.name, 'data'));
+  await Promise.all([patroni === undefined ? null : killTree(patroni.pid), postmaster === null ? null : killTree(postmaster)]);
+}
+
+async function killByName(config: ClusterConfig, name: string): Promise<void> {
+  const p = await record(config, name);
+  if (p !== undefined) await killTree(p.pid);
+}
+
+export interface ScenarioRun {
+  /** What was done, for the report. */
+  description: string;
+  /** Actions with timestamps (ms since the drill started). */
+  events: { atMs: number; what: string }[];
+}
+
+/**
+ * Runs the scenario's disruption. `restartGateway` starts a gateway again and waits until it is
+ * ready (for the planned rolling restart); unplanned kills are healed after the load, by `cluster up`.
+ */
+export async function runScenario(options: {
+  scenario: Scenario;
+  config: ClusterConfig;
+  targetRegion: string | null;
+  sinceStart: () => number;
+  restartGateway: (component: Component) => Promise<void>;
+}): Promise<ScenarioRun> {
+  const { config } = options;
+  const events: { atMs: number; what: string }[] = [];
+  const note = (what: string): void => { events.push({ atMs: Math.round(options.sinceStart()), what }); };
+  const region = options.targetRegion === null ? await leaderRegion(config) : config.regions.find((r) => r.name === options.targetRegion);
+  if (region === undefined) throw new Error(`unknown region ${options.targetRegion ?? ''}`);
+  switch (options.scenario) {
+    case 'region-down': {
+      note(`SIGKILL ${region.name}: ${region.node.name}, ${region.etcd.name}, haproxy, ${region.gateways.map((g) => g.id).join(', ')}`);
+      await Promise.all([
+        killNode(config, region),
+        killByName(config, region.etcd.name),
+        killByName(config, `haproxy-${region.name}`),
+        ...region.gateways.map((g) => killByName(config, g.id)),
+      ]);
+      note('region killed');
+      return { description: `whole region ${region.name} (the primary's) killed with SIGKILL`, events };
+    }
+    case 'primary-kill': {
+      note(`SIGKILL primary ${region.node.name} (Patroni, postmaster, backends)`);
+      await killNode(config, region);
+      note('primary killed');
+      return { description: `primary ${region.node.name} killed with SIGKILL`, events };
+    }
+    case 'etcd-member-kill': {
+      note(`SIGKILL ${region.etcd.name}`);
+      await killByName(config, region.etcd.name);
+      return { description: `etcd member ${region.etcd.name} (the primary's region) killed with SIGKILL`, events };
+    }
+    case 'gateway-rolling-restart': {
+      for (const gateway of components(config).filter((c) => c.kind === 'gateway')) {
+        const p = await record(config, gateway.name);
+        note(`SIGTERM ${gateway.name}`);
+        if (p !== undefined) await stopProcess(p.pid, { graceMs: 10_000 });
+        await options.restartGateway(gateway);
+        note(`${gateway.name} ready again`);
+      }
+      return { description: 'every gateway stopped (SIGTERM) and restarted, one at a time', events };
+    }
+    case 'switchover': {
+      const members = await clusterMembers(config);
+      const leader = members.find((m) => m.role === 'leader');
+      const candidate = members.find((m) => m.role === 'sync_standby');
+      if (leader === undefined || candidate === undefined) throw new Error('switchover needs a leader and a sync standby');
+      note(`patronictl switchover ${leader.name} → ${candidate.name}`);
+      const yml = path.join(config.dir, region.node.name, 'patroni.yml');
+      await run('patronictl', ['-c', yml, 'switchover', '--leader', leader.name, '--candidate', candidate.name, '--force']);
+      note('switchover done');
+      return { description: `planned switchover ${leader.name} → ${candidate.name}`, events };
+    }
+  }
+}
+
+export async function forgetDead(config: ClusterConfig): Promise<void> {
+  const state = await readState(config.dir);
+  await writeState(config.dir, { processes: state.processes.filter((p) => isAlive(p.pid)) });
+}
