@@ -182,6 +182,9 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
   await waitFor('etcd quorum', async () => (await httpJson(`http://127.0.0.1:${config.regions[0]?.etcd.clientPort ?? 0}/health`))?.status === 200, 30_000);
   await startKind('patroni');
   await waitFor('a Patroni leader with a synchronous standby', async () => (await clusterMembers(config)).some((m) => m.role === 'sync_standby' && (m.state === 'streaming' || m.state === 'running')), 90_000);
+  // bootstrap.dcs applies only when the cluster is first created: keep the live timings in line
+  // with the configuration on every start (Patroni's dynamic configuration, like `patronictl edit-config`).
+  await applyPatroniTimings(config);
   await startKind('haproxy');
   await waitFor('the primary through HAProxy', async () => {
     const client = new pg.Client({ connectionString: primaryUrl(config).replace(`/${config.database}`, '/postgres'), connectionTimeoutMillis: 2000 });
@@ -280,4 +283,17 @@ export async function restartGateway(config: ClusterConfig, component: Component
   const state = await readState(config.dir);
   await writeState(config.dir, { processes: [...state.processes.filter((p) => p.name !== record.name && isAlive(p.pid)), record] });
   await waitFor(`${component.name} ready`, async () => (await httpJson(`http://127.0.0.1:${component.port}/readyz`))?.status === 200, 60_000);
+}
+
+async function applyPatroniTimings(config: ClusterConfig): Promise<void> {
+  const body = JSON.stringify({ ttl: config.patroni.ttl, loop_wait: config.patroni.loopWait, retry_timeout: config.patroni.retryTimeout });
+  for (const region of config.regions) {
+    try {
+      const response = await fetch(`http://127.0.0.1:${region.node.restPort}/config`, { method: 'PATCH', body, signal: AbortSignal.timeout(2000) });
+      if (response.ok) return;
+    } catch {
+      // that node is down: ask the next
+    }
+  }
+  throw new Error('could not apply Patroni timings through any node');
 }

@@ -1,6 +1,6 @@
 // The drill's load generator: verifications through the SDK at a fixed rate, every one recorded.
 import { generateTotpCode, timeStepAt } from '@holdfast/core';
-import { createHoldfastClient, HoldfastApiError } from '@holdfast/sdk';
+import { createHoldfastClient, HoldfastApiError, HoldfastUnavailableError } from '@holdfast/sdk';
 import { randomUUID } from 'node:crypto';
 import type { DrillUser } from './seed';
 
@@ -16,6 +16,8 @@ export interface DrillRequest {
   outcome: 'accepted' | 'rejected' | 'error';
   reason: string | null;
   gatewayId: string | null;
+  /** For a request that failed: what each gateway tried said. */
+  detail?: string;
 }
 
 const totpParams = { algorithm: 'SHA1' as const, digits: 6 as const, period: 30 };
@@ -59,6 +61,7 @@ export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
     } catch (error) {
       entry.outcome = 'error';
       entry.reason = error instanceof HoldfastApiError ? error.code : error instanceof Error ? error.name : 'unknown';
+      if (error instanceof HoldfastUnavailableError) entry.detail = error.failures.map((f) => `${f.gateway} ${f.reason}`).join('; ');
     }
     entry.endMs = options.sinceStart();
     if (entry.kind === 'fresh' && entry.outcome === 'accepted') {

@@ -22,6 +22,7 @@ export interface DrillReportData {
   latencyMs: { p50: number; p99: number; max: number };
   writeOutageMs: number;
   timeline: { second: number; sent: number; accepted: number; p50: number; p99: number; max: number }[];
+  failures: { startMs: number; endMs: number; reason: string | null; detail: string | null }[];
   checks: DrillChecks;
   isPassed: boolean;
   targets: { name: string; isMet: boolean; value: string }[];
@@ -34,7 +35,7 @@ function percentile(sorted: number[], p: number): number {
 
 const countBy = (items: string[]): Record<string, number> => items.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 
-export function summarize(requests: DrillRequest[]): Pick<DrillReportData, 'fresh' | 'latencyMs' | 'writeOutageMs' | 'timeline'> {
+export function summarize(requests: DrillRequest[]): Pick<DrillReportData, 'fresh' | 'latencyMs' | 'writeOutageMs' | 'timeline' | 'failures'> {
   const fresh = requests.filter((r) => r.kind === 'fresh');
   const accepted = fresh.filter((r) => r.outcome === 'accepted');
   const latencies = fresh.map((r) => r.endMs - r.startMs).sort((a, b) => a - b);
@@ -62,6 +63,7 @@ export function summarize(requests: DrillRequest[]): Pick<DrillReportData, 'fres
     latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), max: Math.round(latencies.at(-1) ?? 0) },
     writeOutageMs: Math.round(writeOutageMs),
     timeline,
+    failures: fresh.filter((r) => r.outcome !== 'accepted').map((r) => ({ startMs: Math.round(r.startMs), endMs: Math.round(r.endMs), reason: r.reason, detail: r.detail ?? null })),
   };
 }
 
