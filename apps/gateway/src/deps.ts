@@ -1,4 +1,4 @@
-import type { ServiceDeps } from '@holdfast/api';
+import { MetadataCache, type ServiceDeps } from '@holdfast/api';
 import { parseKeyring, validateLockoutPolicy, type LockoutPolicy } from '@holdfast/core';
 import { createDatabase } from '@holdfast/db';
 import { randomBytes } from 'node:crypto';
@@ -30,5 +30,6 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
     publicUrl: env.HOLDFAST_PUBLIC_URL,
     issuer: env.HOLDFAST_ISSUER,
     requestDeadlineMs: env.HOLDFAST_REQUEST_DEADLINE_MS,
+    ...(env.HOLDFAST_CACHE_TTL_MS > 0 ? { cache: new MetadataCache(env.HOLDFAST_CACHE_TTL_MS) } : {}),
   };
 }

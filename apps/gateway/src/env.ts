@@ -22,6 +22,8 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_CANARY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   /** How long a request may retry the database while it fails over, before answering 503. */
   HOLDFAST_REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Cap on how long metadata (application by API key, factor lists) is cached; 0 turns the cache off. */
+  HOLDFAST_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
   HOLDFAST_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
   /** Apply pending migrations at start (advisory-locked, safe with many gateways starting at once). */
   HOLDFAST_MIGRATE: boolean.default(true),

@@ -1,4 +1,5 @@
 import { migrateDatabase } from '@holdfast/db';
+import { startCacheListener } from './cache-listener';
 import { createServiceDeps } from './deps';
 import type { GatewayEnv } from './env';
 import { createLogger } from './log';
@@ -21,12 +22,14 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
       }
     }
   }
+  const listener = deps.cache === undefined ? null : startCacheListener({ db: deps.db, cache: deps.cache, log });
   const server = await startGatewayServer({ deps, host: env.HOLDFAST_HOST, port: env.HOLDFAST_PORT, canaryIntervalMs: env.HOLDFAST_CANARY_INTERVAL_MS, log });
   log('listening', { url: server.url });
   return {
     ...server,
     close: async () => {
       await server.stop();
+      await listener?.stop();
       await deps.db.close();
       log('stopped');
     },

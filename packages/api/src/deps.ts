@@ -1,5 +1,6 @@
 import type { Clock, Keyring, LockoutPolicy, RandomSource } from '@holdfast/core';
 import type { Database } from '@holdfast/db';
+import type { MetadataCache } from './cache/metadata-cache';
 
 /** Everything the services need, built once per gateway process and shared by every request. */
 export interface ServiceDeps {
@@ -17,6 +18,8 @@ export interface ServiceDeps {
   issuer: string;
   /** How long one request may keep retrying the database while it fails over. */
   requestDeadlineMs: number;
+  /** Metadata cache kept correct by LISTEN/NOTIFY (absent: every read goes to the database). */
+  cache?: MetadataCache;
   /** Told about every finished procedure call (the gateway's metrics); must not throw. */
   observe?: (event: { procedure: string; outcome: string; seconds: number }) => void;
 }

@@ -4,3 +4,4 @@ export type { ApplicationPrincipal, EnrollmentPrincipal, ServiceDeps } from './d
 export type { VerificationResult } from './services/verify/verification-result';
 export type { PreauthResult } from './services/preauth/get-preauth';
 export { totpSecretAad } from './services/totp/begin-totp-enrollment';
+export { MetadataCache } from './cache/metadata-cache';

@@ -1,4 +1,5 @@
 import { enrollmentRouter } from './routers/enrollment';
+import { factorsRouter } from './routers/factors';
 import { preauth } from './routers/preauth';
 import { recoveryCodesRouter } from './routers/recovery-codes';
 import { totpRouter } from './routers/totp';
@@ -11,6 +12,7 @@ export const appRouter = router({
   totp: totpRouter,
   recoveryCodes: recoveryCodesRouter,
   verify: verifyRouter,
+  factors: factorsRouter,
 });
 
 export type AppRouter = typeof appRouter;

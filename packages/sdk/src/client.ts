@@ -57,6 +57,10 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
       return rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.recoveryCode.mutate(request, { signal }) });
     },
 
+    /** Revoke one of a user's factors (lost device, offboarding); idempotent. */
+    revokeFactor: (input: { userId: string; factorId: string }) =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.factors.revoke.mutate(input, { signal }) }),
+
     /** The recorded outcome of an attempt id (e.g. after losing a reply). */
     status: (input: { attemptId: string }): Promise<VerificationResult> =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.status.query(input, { signal }) }),

@@ -16,6 +16,7 @@ export const auditEventTypes = [
   'factor.locked',
   'keys.rotated',
   'request.rejected',
+  'factor.revoked',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

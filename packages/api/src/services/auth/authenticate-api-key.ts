@@ -2,6 +2,7 @@ import { HoldfastError } from '@holdfast/core';
 import { isSecretHashMatch, parseApiKey, writeAuditEvent } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { withDatabaseRetry } from '../retry/with-database-retry';
+import { cached } from '../../cache/cached';
 
 interface KeyRow {
   secret_hash: Buffer;
@@ -18,13 +19,16 @@ export async function authenticateApiKey(options: { deps: ServiceDeps; bearer: s
   const key =
     parsed === null
       ? undefined
-      : (
-          await withDatabaseRetry(deps, () => deps.db.pool.query<KeyRow>(
+      : await cached(deps, `apikey:${parsed.keyId}`, async () => {
+          const { rows } = await withDatabaseRetry(deps, () => deps.db.pool.query<KeyRow>(
             `SELECT k.secret_hash, k.revoked_at, a.id, a.name, a.fail_mode::text AS fail_mode
                FROM api_keys k JOIN applications a ON a.id = k.application_id WHERE k.id = $1`,
             [parsed.keyId],
-          ), options.signal)
-        ).rows[0];
+          ), options.signal);
+          const row = rows[0];
+          // Unknown keys are not cached: a key created a moment later must work at once.
+          return { value: row, tags: row === undefined ? [] : [`apikey:${parsed.keyId}`, `application:${row.id}`], isCacheable: row !== undefined };
+        });
   const isValid = parsed !== null && key !== undefined && key.revoked_at === null && isSecretHashMatch(parsed.secret, key.secret_hash);
   if (!isValid) {
     const reason = options.bearer === null ? 'missing' : parsed === null ? 'malformed' : key === undefined ? 'unknown_key' : key.revoked_at !== null ? 'revoked' : 'wrong_secret';

@@ -1,5 +1,6 @@
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { withDatabaseRetry } from '../retry/with-database-retry';
+import { cached } from '../../cache/cached';
 
 export type PreauthResult =
   | { result: 'auth'; factors: { id: string; kind: 'totp' | 'recovery_codes'; label: string; isLocked: boolean; remainingCodes: number | null }[] }
@@ -14,16 +15,21 @@ export async function getPreauth(options: {
 }): Promise<PreauthResult> {
   const { deps } = options;
   const now = deps.clock();
-  const user = await withDatabaseRetry(deps, () => deps.db.prisma.user.findUnique({
-    where: { applicationId_externalId: { applicationId: options.application.id, externalId: options.externalUserId } },
-    select: {
-      factors: {
-        where: { status: 'active' },
-        orderBy: { createdAt: 'asc' },
-        select: { id: true, kind: true, label: true, lockedUntil: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
+  const user = await cached(deps, `preauth:${options.application.id}:${options.externalUserId}`, async () => {
+    const row = await withDatabaseRetry(deps, () => deps.db.prisma.user.findUnique({
+      where: { applicationId_externalId: { applicationId: options.application.id, externalId: options.externalUserId } },
+      select: {
+        id: true,
+        factors: {
+          where: { status: 'active' },
+          orderBy: { createdAt: 'asc' },
+          select: { id: true, kind: true, label: true, lockedUntil: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
+        },
       },
-    },
-  }), options.signal);
+    }), options.signal);
+    // Any change to the user's factors or recovery codes notifies `user:<id>`.
+    return { value: row, tags: row === null ? [] : [`user:${row.id}`], isCacheable: row !== null };
+  });
   const factors = (user?.factors ?? []).filter((f) => f.kind === 'totp' || f._count.recoveryCodes > 0);
   if (factors.length === 0) return { result: 'enroll' };
   return {

@@ -1,0 +1,72 @@
+import type { MetadataCache } from '@holdfast/api';
+import type { Database } from '@holdfast/db';
+import type pg from 'pg';
+
+/**
+ * Holds one connection that LISTENs on `holdfast_cache` and drops cache entries the database says
+ * changed. While it is down the cache serves nothing (notifications would be lost); when it comes
+ * back the cache starts empty. A `SELECT 1` every few seconds notices a connection that died
+ * silently (e.g. its primary was killed).
+ */
+export function startCacheListener(options: {
+  db: Database;
+  cache: MetadataCache;
+  log: (event: string, fields?: Record<string, unknown>) => void;
+  probeIntervalMs?: number;
+}): { stop: () => Promise<void> } {
+  const { db, cache, log } = options;
+  let isStopped = false;
+  let client: pg.PoolClient | null = null;
+  let probe: NodeJS.Timeout | null = null;
+  let retry: NodeJS.Timeout | null = null;
+
+  const drop = (error: unknown): void => {
+    if (client === null) return;
+    cache.setListening(false);
+    if (probe !== null) clearInterval(probe);
+    const gone = client;
+    client = null;
+    gone.release(true);
+    if (!isStopped) {
+      log('cache_listener_down', { message: error instanceof Error ? error.message : String(error) });
+      db.reportError(error);
+      retry = setTimeout(() => void connect(), 500);
+    }
+  };
+
+  const connect = async (): Promise<void> => {
+    if (isStopped) return;
+    try {
+      const next = await db.pool.connect();
+      next.on('notification', (message) => {
+        if (message.payload !== undefined) cache.invalidate(message.payload);
+      });
+      next.on('error', (error) => { drop(error); });
+      client = next;
+      await next.query('LISTEN holdfast_cache');
+      cache.setListening(true);
+      probe = setInterval(() => {
+        client?.query('SELECT 1').catch((error: unknown) => { drop(error); });
+      }, options.probeIntervalMs ?? 2_000);
+    } catch (error) {
+      if (client !== null) drop(error);
+      else if (!isStopped) retry = setTimeout(() => void connect(), 500);
+    }
+  };
+
+  void connect();
+  return {
+    stop: async () => {
+      isStopped = true;
+      if (retry !== null) clearTimeout(retry);
+      if (probe !== null) clearInterval(probe);
+      cache.setListening(false);
+      const current = client;
+      client = null;
+      if (current !== null) {
+        await current.query('UNLISTEN *').catch(() => undefined);
+        current.release();
+      }
+    },
+  };
+}
