@@ -12,6 +12,10 @@ export interface HoldfastClientOptions {
   deadlineMs?: number;
   /** The most one try on one gateway may take before the next gateway is asked. Default: deadlineMs / 3. */
   tryTimeoutMs?: number;
+  /** How often to probe each gateway's /readyz to prefer ready, fast gateways. Default 5000 ms; 0 turns probing off. */
+  probeIntervalMs?: number;
+  /** Send a verification that has no answer after this long to a gateway in another region too (same attempt id). Off by default. */
+  hedgeAfterMs?: number;
 }
 
 function createGatewayClients(gateways: readonly string[], bearer: () => string | null): { url: string; client: TRPCClient<AppRouter> }[] {
@@ -37,9 +41,10 @@ function createGatewayClients(gateways: readonly string[], bearer: () => string 
  * outcome and can never be reported as a replay.
  */
 export function createHoldfastClient(options: HoldfastClientOptions) {
-  const rotation = new GatewayRotation(createGatewayClients(options.gateways, () => options.apiKey));
+  const rotation = new GatewayRotation(createGatewayClients(options.gateways, () => options.apiKey), { probeIntervalMs: options.probeIntervalMs ?? 5_000 });
   const deadlineMs = options.deadlineMs ?? 5_000;
   const tryTimeoutMs = options.tryTimeoutMs ?? Math.ceil(deadlineMs / 3);
+  const hedge = options.hedgeAfterMs === undefined ? {} : { hedgeAfterMs: options.hedgeAfterMs };
   return {
     preauth: (input: { userId: string }): Promise<PreauthResult> =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.preauth.query(input, { signal }) }),
@@ -49,17 +54,22 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
 
     verifyTotp: (input: { userId: string; code: string; factorId?: string; attemptId?: string }): Promise<VerificationResult> => {
       const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
-      return rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.totp.mutate(request, { signal }) });
+      return rotation.run({ deadlineMs, tryTimeoutMs, ...hedge, policy: 'retry-anywhere', call: (c, signal) => c.verify.totp.mutate(request, { signal }) });
     },
 
     verifyRecoveryCode: (input: { userId: string; code: string; attemptId?: string }): Promise<VerificationResult> => {
       const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
-      return rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.verify.recoveryCode.mutate(request, { signal }) });
+      return rotation.run({ deadlineMs, tryTimeoutMs, ...hedge, policy: 'retry-anywhere', call: (c, signal) => c.verify.recoveryCode.mutate(request, { signal }) });
     },
 
     /** Revoke one of a user's factors (lost device, offboarding); idempotent. */
     revokeFactor: (input: { userId: string; factorId: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.factors.revoke.mutate(input, { signal }) }),
+
+    /** Probe every gateway's /readyz now (also done every probeIntervalMs). */
+    refreshHealth: () => rotation.probe(),
+    /** Stop the background health probes. */
+    close: () => { rotation.close(); },
 
     /** The recorded outcome of an attempt id (e.g. after losing a reply). */
     status: (input: { attemptId: string }): Promise<VerificationResult> =>

@@ -40,14 +40,14 @@ describe('[SDK_RETRY_POLICY] which failures move on to the next gateway', () => 
   afterAll(async () => { await Promise.all([down.close(), refusing.close(), healthy.close()]); });
 
   it('a 5xx moves an idempotent call on to the next gateway', async () => {
-    const client = createHoldfastClient({ gateways: [down.url, healthy.url], apiKey });
+    const client = createHoldfastClient({ gateways: [down.url, healthy.url], apiKey, probeIntervalMs: 0 });
     expect(await client.preauth({ userId: 'u' })).toEqual({ result: 'enroll' });
     expect(down.hits()).toBeGreaterThan(0);
   });
 
   it('a 4xx is an answer: no other gateway is asked', async () => {
     const before = healthy.hits();
-    const client = createHoldfastClient({ gateways: [refusing.url, healthy.url], apiKey });
+    const client = createHoldfastClient({ gateways: [refusing.url, healthy.url], apiKey, probeIntervalMs: 0 });
     const error = await client.preauth({ userId: 'u' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HoldfastApiError);
     expect(error).toMatchObject({ code: 'USER_NOT_FOUND', httpStatus: 404 });
@@ -55,14 +55,72 @@ describe('[SDK_RETRY_POLICY] which failures move on to the next gateway', () => 
   });
 
   it('a non-idempotent call is re-sent only when the first gateway surely never got it', async () => {
-    const viaClosed = createHoldfastClient({ gateways: [closedUrl, healthy.url], apiKey });
+    const viaClosed = createHoldfastClient({ gateways: [closedUrl, healthy.url], apiKey, probeIntervalMs: 0 });
     const before = healthy.hits();
     await viaClosed.createEnrollmentLink({ userId: 'u' }).catch(() => undefined);
     expect(healthy.hits()).toBe(before + 1); // refused → safe to send elsewhere
 
-    const viaDown = createHoldfastClient({ gateways: [down.url, healthy.url], apiKey });
+    const viaDown = createHoldfastClient({ gateways: [down.url, healthy.url], apiKey, probeIntervalMs: 0 });
     const error = await viaDown.createEnrollmentLink({ userId: 'u' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HoldfastUnavailableError);
     expect(healthy.hits()).toBe(before + 1); // a 503 may have committed: not re-sent
+  });
+});
+
+describe('[SDK_ROUTING] readiness preference and hedging', () => {
+  const servers: { close: () => Promise<void> }[] = [];
+  afterAll(async () => { await Promise.all(servers.map((s) => s.close())); });
+
+  /** A gateway-like peer: /readyz answers `ready`; /trpc answers after `delayMs`, recording attempt ids. */
+  async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string }) {
+    const attempts: string[] = [];
+    const server = http.createServer((req, res) => {
+      if (req.url === '/readyz') {
+        res.writeHead(options.ready ? 200 : 503, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ready: options.ready, region: options.region }));
+        return;
+      }
+      let body = '';
+      req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      req.on('end', () => {
+        attempts.push((JSON.parse(body) as { attemptId: string }).attemptId);
+        setTimeout(() => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ result: { data: { attemptId: 'x', outcome: 'accepted', reason: null, factorId: null, decidedAt: '', gatewayId: options.gatewayId, region: options.region } } }));
+        }, options.delayMs);
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => { resolve(); }));
+    const handle = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, attempts, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }) };
+    servers.push(handle);
+    return handle;
+  }
+
+  it('sends to a ready gateway before an unready one listed first', async () => {
+    const unready = await peer({ ready: false, region: 'r1', delayMs: 0, gatewayId: 'unready' });
+    const ready = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'ready' });
+    const client = createHoldfastClient({ gateways: [unready.url, ready.url], apiKey, probeIntervalMs: 60_000 });
+    await client.refreshHealth();
+    const result = await client.verifyTotp({ userId: 'u', code: '123456' });
+    client.close();
+    expect(result.gatewayId).toBe('ready');
+    expect(unready.attempts).toHaveLength(0);
+  });
+
+  it('hedges a slow request to another region with the same attempt id; the first answer wins', async () => {
+    const slow = await peer({ ready: true, region: 'r1', delayMs: 2_000, gatewayId: 'slow' });
+    const sameRegion = await peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: 'same-region' });
+    const other = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'other-region' });
+    const client = createHoldfastClient({ gateways: [slow.url, sameRegion.url, other.url], apiKey, probeIntervalMs: 0, hedgeAfterMs: 200, tryTimeoutMs: 5_000 });
+    await client.refreshHealth();
+    const started = performance.now();
+    const result = await client.verifyTotp({ userId: 'u', code: '123456', attemptId: 'hedged-attempt' });
+    const elapsed = performance.now() - started;
+    client.close();
+    expect(result.gatewayId).toBe('other-region');
+    expect(elapsed).toBeLessThan(1_500);
+    expect(slow.attempts).toEqual(['hedged-attempt']);
+    expect(other.attempts).toEqual(['hedged-attempt']);
+    expect(sameRegion.attempts).toHaveLength(0);
   });
 });

@@ -46,30 +46,109 @@ function toApiError(error: unknown): HoldfastApiError {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** What the last /readyz probe said about a gateway. */
+interface Health {
+  isReady: boolean;
+  latencyMs: number;
+  region: string | null;
+}
+
+export interface RunOptions<T, TClient> {
+  deadlineMs: number;
+  tryTimeoutMs: number;
+  policy: RetryPolicy;
+  /** If set (retry-anywhere only): after this long without an answer, send the same request to a gateway in another region too. */
+  hedgeAfterMs?: number;
+  call: (client: TClient, signal: AbortSignal) => Promise<T>;
+}
+
 /**
- * Runs `call` against the gateways in order, starting with the one that last answered, until one
- * answers or the deadline passes. Each try gets at most `tryTimeoutMs` of the time that is left;
- * when every gateway has failed, the list is walked again after a short pause.
+ * Runs calls against a list of gateways: ready gateways first, then the faster ones (from periodic
+ * /readyz probes, which report the gateway's own end-to-end canary login), then the configured
+ * order. A failed gateway is left at once for the next; when all have failed the list is walked
+ * again after a short pause, until the deadline. Each try gets at most `tryTimeoutMs`.
  */
 export class GatewayRotation<TClient> {
   private preferred = 0;
+  private readonly health: (Health | null)[];
+  private probeTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly gateways: readonly { url: string; client: TClient }[]) {
+  constructor(private readonly gateways: readonly { url: string; client: TClient }[], options: { probeIntervalMs?: number } = {}) {
     if (gateways.length === 0) throw new Error('at least one gateway URL is required');
+    this.health = gateways.map(() => null);
+    if (options.probeIntervalMs !== undefined && options.probeIntervalMs > 0) {
+      void this.probe();
+      this.probeTimer = setInterval(() => void this.probe(), options.probeIntervalMs);
+      this.probeTimer.unref(); // probing must never keep the application alive
+    }
   }
 
-  async run<T>(options: { deadlineMs: number; tryTimeoutMs: number; policy: RetryPolicy; call: (client: TClient, signal: AbortSignal) => Promise<T> }): Promise<T> {
+  close(): void {
+    if (this.probeTimer !== null) clearInterval(this.probeTimer);
+  }
+
+  /** Asks every gateway's /readyz; a gateway that does not answer in 2 s counts as not ready. */
+  async probe(): Promise<void> {
+    await Promise.all(this.gateways.map(async (gateway, index) => {
+      const started = performance.now();
+      try {
+        const response = await fetch(`${gateway.url.replace(/\/$/, '')}/readyz`, { signal: AbortSignal.timeout(2_000) });
+        const body = (await response.json()) as { region?: string };
+        this.health[index] = { isReady: response.ok, latencyMs: performance.now() - started, region: body.region ?? null };
+      } catch {
+        this.health[index] = { isReady: false, latencyMs: Number.POSITIVE_INFINITY, region: this.health[index]?.region ?? null };
+      }
+    }));
+  }
+
+  /** Gateway indices, best first. */
+  order(): number[] {
+    // Latency in 20 ms bands: small differences are noise; the configured order (nearest first) breaks ties.
+    const band = (i: number): number => Math.floor((this.health[i]?.latencyMs ?? 0) / 20);
+    return this.gateways
+      .map((_, i) => i)
+      .sort((a, b) =>
+        Number(this.health[b]?.isReady ?? true) - Number(this.health[a]?.isReady ?? true) ||
+        band(a) - band(b) ||
+        Number(b === this.preferred) - Number(a === this.preferred) ||
+        a - b);
+  }
+
+  async run<T>(options: RunOptions<T, TClient>): Promise<T> {
+    const controller = new AbortController();
     const deadline = Date.now() + options.deadlineMs;
+    const order = this.order();
+    const first = this.runSequential(order, deadline, controller.signal, options);
+    if (options.hedgeAfterMs === undefined || options.policy !== 'retry-anywhere' || order.length < 2) return first;
+    // Hedge: the same request (same attempt id) to the best gateway in another region, if the first is slow.
+    const firstRegion = this.health[order[0] ?? 0]?.region ?? null;
+    const otherRegion = order.find((i) => i !== order[0] && (firstRegion === null || this.health[i]?.region !== firstRegion)) ?? order[1] ?? 0;
+    const hedgeOrder = [otherRegion, ...order.filter((i) => i !== otherRegion)];
+    const hedgeDelay = options.hedgeAfterMs;
+    const isSettled = (): boolean => controller.signal.aborted;
+    const hedge = (async (): Promise<T> => {
+      await Promise.race([sleep(hedgeDelay), first.catch(() => undefined)]);
+      if (isSettled()) throw new HoldfastUnavailableError('hedge not needed', []);
+      return this.runSequential(hedgeOrder, deadline, controller.signal, options);
+    })();
+    try {
+      return await firstAnswer([first, hedge]);
+    } finally {
+      controller.abort(); // the slower one stops
+    }
+  }
+
+  private async runSequential<T>(order: number[], deadline: number, stop: AbortSignal, options: RunOptions<T, TClient>): Promise<T> {
     const failures = new Map<string, string>();
-    for (let pass = 0; Date.now() < deadline; pass += 1) {
+    const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
+    for (let pass = 0; Date.now() < deadline && !isStopped(); pass += 1) {
       if (pass > 0) await sleep(Math.min(100 * pass, 1000, Math.max(0, deadline - Date.now())));
-      for (let offset = 0; offset < this.gateways.length; offset += 1) {
-        const index = (this.preferred + offset) % this.gateways.length;
+      for (const index of order) {
         const gateway = this.gateways[index];
         const remaining = deadline - Date.now();
-        if (gateway === undefined || remaining <= 0) break;
+        if (gateway === undefined || remaining <= 0 || isStopped()) break;
         // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs.
-        const signal = AbortSignal.timeout(Math.min(remaining, options.tryTimeoutMs));
+        const signal = AbortSignal.any([AbortSignal.timeout(Math.min(remaining, options.tryTimeoutMs)), stop]);
         try {
           const result = await options.call(gateway.client, signal);
           this.preferred = index;
@@ -78,6 +157,8 @@ export class GatewayRotation<TClient> {
           const classified = classify(error, signal);
           if (classified.kind === 'answer') throw toApiError(error);
           failures.set(gateway.url, classified.reason);
+          const health = this.health[index];
+          if (health != null && classified.kind === 'unsent') health.isReady = false; // until the next probe says otherwise
           if (classified.kind === 'retryable' && options.policy === 'retry-if-unsent') {
             throw new HoldfastUnavailableError('the gateway failed after it may have received the request; not retried', toList(failures));
           }
@@ -86,6 +167,26 @@ export class GatewayRotation<TClient> {
     }
     throw new HoldfastUnavailableError(`no gateway answered within ${options.deadlineMs} ms`, toList(failures));
   }
+}
+
+/** The first promise that settles with an answer (a result or a 4xx); unavailability only if both are. */
+async function firstAnswer<T>(promises: Promise<T>[]): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    let pending = promises.length;
+    let unavailable: HoldfastUnavailableError | null = null;
+    for (const promise of promises) {
+      promise.then(resolve, (error: unknown) => {
+        if (!(error instanceof HoldfastUnavailableError)) {
+          reject(error instanceof Error ? error : new Error(String(error)));
+          return;
+        }
+        // Keep the report that says what the gateways answered, not "hedge not needed".
+        if (unavailable === null || error.failures.length > 0) unavailable = error;
+        pending -= 1;
+        if (pending === 0) reject(unavailable);
+      });
+    }
+  });
 }
 
 function toList(failures: Map<string, string>): { gateway: string; reason: string }[] {
