@@ -14,9 +14,10 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
   const client = await pool.connect();
   let isBroken = false;
   let isCommitting = false;
-  let replicationWarning: string | null = null;
+  // Set by the notice listener while COMMIT runs (an object, so the check below reads it afresh).
+  const commit: { replicationWarning: string | null } = { replicationWarning: null };
   const onNotice = (notice: { message?: string }): void => {
-    if (isCommitting && /synchronous replication/i.test(notice.message ?? '')) replicationWarning = notice.message ?? 'sync replication wait cancelled';
+    if (isCommitting && /synchronous replication/i.test(notice.message ?? '')) commit.replicationWarning = notice.message ?? 'sync replication wait cancelled';
   };
   client.on('notice', onNotice);
   try {
@@ -24,7 +25,7 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
     const result = await fn(client);
     isCommitting = true;
     await client.query('COMMIT');
-    if (replicationWarning !== null) throw new CommitNotReplicatedError(replicationWarning);
+    if (commit.replicationWarning !== null) throw new CommitNotReplicatedError(commit.replicationWarning);
     return result;
   } catch (error) {
     if (!isCommitting) {
@@ -40,4 +41,17 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
     client.off('notice', onNotice);
     client.release(isBroken);
   }
+}
+
+/**
+ * Waits until everything committed so far on this primary is on the synchronous standby: a
+ * transaction that takes a transaction id commits a WAL record and, with synchronous replication,
+ * its COMMIT returns only once the standby has flushed WAL up to it — and so every earlier commit.
+ * Used before acknowledging an outcome that was *read* rather than written by this request (it
+ * may have been committed locally by a commit whose replication wait was cancelled).
+ */
+export async function awaitReplicationBarrier(pool: pg.Pool): Promise<void> {
+  await withTransaction(pool, async (client) => {
+    await client.query('SELECT txid_current()');
+  });
 }

@@ -1,4 +1,5 @@
 import { HoldfastError } from '@holdfast/core';
+import { awaitReplicationBarrier } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { withDatabaseRetry } from '../retry/with-database-retry';
 import { toVerificationResult, type VerificationResult } from './verification-result';
@@ -14,5 +15,7 @@ export async function getAttemptStatus(options: {
     where: { applicationId_attemptId: { applicationId: options.application.id, attemptId: options.attemptId } },
   }), options.signal);
   if (row === null) throw new HoldfastError('ATTEMPT_NOT_FOUND', 'no verification with this attempt id');
+  // Only report an outcome the standby also has (see awaitReplicationBarrier).
+  await withDatabaseRetry(options.deps, () => awaitReplicationBarrier(options.deps.db.pool), options.signal);
   return toVerificationResult(row);
 }

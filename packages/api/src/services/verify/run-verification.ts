@@ -1,5 +1,5 @@
 import { HoldfastError, isFactorLocked, lockAfterFailure, type VerifyRejectReason } from '@holdfast/core';
-import { withTransaction, writeAuditEvent, type SqlClient } from '@holdfast/db';
+import { awaitReplicationBarrier, withTransaction, writeAuditEvent, type SqlClient } from '@holdfast/db';
 import { createHash } from 'node:crypto';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { withDatabaseRetry } from '../retry/with-database-retry';
@@ -148,7 +148,12 @@ async function runVerificationOnce(options: VerificationRequest): Promise<Verifi
     const isRetryable = error instanceof AttemptAlreadyRecorded || (error instanceof HoldfastError && error.category === 'not_found');
     if (!isRetryable) throw error;
     const recorded = await findRecorded();
-    if (recorded !== null) return recorded;
+    if (recorded !== null) {
+      // The row may come from a commit whose sync-replication wait was cancelled (committed here,
+      // not yet on the standby): never acknowledge it before the standby has it.
+      await awaitReplicationBarrier(deps.db.pool);
+      return recorded;
+    }
     if (error instanceof AttemptAlreadyRecorded) throw new HoldfastError('INTERNAL', 'attempt record vanished', { cause: error });
     throw error;
   }
