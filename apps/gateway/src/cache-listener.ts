@@ -16,6 +16,7 @@ export function startCacheListener(options: {
 }): { stop: () => Promise<void> } {
   const { db, cache, log } = options;
   let isStopped = false;
+  const hasStopped = (): boolean => isStopped;
   let client: pg.PoolClient | null = null;
   let probe: NodeJS.Timeout | null = null;
   let retry: NodeJS.Timeout | null = null;
@@ -36,21 +37,27 @@ export function startCacheListener(options: {
 
   const connect = async (): Promise<void> => {
     if (isStopped) return;
+    let next: pg.PoolClient;
     try {
-      const next = await db.pool.connect();
-      next.on('notification', (message) => {
-        if (message.payload !== undefined) cache.invalidate(message.payload);
-      });
-      next.on('error', (error) => { drop(error); });
-      client = next;
+      next = await db.pool.connect();
+    } catch {
+      // stop() may have run while we waited for a connection
+      if (!hasStopped()) retry = setTimeout(() => void connect(), 500);
+      return;
+    }
+    next.on('notification', (message) => {
+      if (message.payload !== undefined) cache.invalidate(message.payload);
+    });
+    next.on('error', (error) => { drop(error); });
+    client = next;
+    try {
       await next.query('LISTEN holdfast_cache');
       cache.setListening(true);
       probe = setInterval(() => {
         client?.query('SELECT 1').catch((error: unknown) => { drop(error); });
       }, options.probeIntervalMs ?? 2_000);
     } catch (error) {
-      if (client !== null) drop(error);
-      else if (!isStopped) retry = setTimeout(() => void connect(), 500);
+      drop(error);
     }
   };
 

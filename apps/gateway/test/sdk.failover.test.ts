@@ -48,7 +48,8 @@ describe('[SDK_DEADLINE] a gateway that accepts the request and never answers', 
     const [b] = env.gateways;
     if (b === undefined) throw new Error('gateway expected');
     const user = await enrollTotpUser({ db: env.db, gatewayUrl: b.url });
-    const client = createHoldfastClient({ gateways: [hungUrl, b.url], apiKey: user.apiKey, deadlineMs: 3_000, tryTimeoutMs: 1_000 });
+    // No /readyz probes: the hung peer must see exactly the one verification.
+    const client = createHoldfastClient({ gateways: [hungUrl, b.url], apiKey: user.apiKey, deadlineMs: 3_000, tryTimeoutMs: 1_000, probeIntervalMs: 0 });
     const { code } = await freshCode(user.secret, user.confirmedStep);
     const started = performance.now();
     const result = await client.verifyTotp({ userId: user.userId, code, attemptId: 'hung-attempt-1' });
