@@ -30,6 +30,8 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
     publicUrl: env.HOLDFAST_PUBLIC_URL,
     issuer: env.HOLDFAST_ISSUER,
     requestDeadlineMs: env.HOLDFAST_REQUEST_DEADLINE_MS,
+    // One line per request that had to ride out a database problem: what it met and how long it took.
+    onRetried: (event) => { log('db_retried', { ...event, errors: [...new Set(event.errors)] }); },
     ...(env.HOLDFAST_CACHE_TTL_MS > 0 ? { cache: new MetadataCache(env.HOLDFAST_CACHE_TTL_MS) } : {}),
   };
 }

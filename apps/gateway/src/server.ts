@@ -46,7 +46,13 @@ export async function startGatewayServer(options: {
 }): Promise<GatewayServer> {
   const { deps, log } = options;
   const metrics = new GatewayMetrics();
-  const observedDeps: ServiceDeps = { ...deps, observe: (event) => { metrics.observe(event); } };
+  const observedDeps: ServiceDeps = {
+    ...deps,
+    observe: (event) => {
+      metrics.observe(event);
+      if (event.seconds > 2) log('slow_request', { procedure: event.procedure, outcome: event.outcome, seconds: Math.round(event.seconds * 1000) / 1000 });
+    },
+  };
   // The canary is not a client: keep it out of the request metrics (it has its own gauges).
   const canary = createCanary(deps);
   const startedAt = new Date();

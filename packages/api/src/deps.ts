@@ -20,6 +20,8 @@ export interface ServiceDeps {
   requestDeadlineMs: number;
   /** Metadata cache kept correct by LISTEN/NOTIFY (absent: every read goes to the database). */
   cache?: MetadataCache;
+  /** Told when a request needed database retries (how many, which errors, how long); must not throw. */
+  onRetried?: (event: { attempts: number; errors: string[]; ms: number; outcome: 'ok' | 'gave_up' }) => void;
   /** Told about every finished procedure call (the gateway's metrics); must not throw. */
   observe?: (event: { procedure: string; outcome: string; seconds: number }) => void;
 }

@@ -12,21 +12,37 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * clients may retry on another gateway with the same attempt id.
  */
 export async function withDatabaseRetry<T>(deps: ServiceDeps, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
-  const deadline = Date.now() + deps.requestDeadlineMs;
+  const started = Date.now();
+  const deadline = started + deps.requestDeadlineMs;
+  const errors: string[] = [];
+  const report = (outcome: 'ok' | 'gave_up'): void => {
+    if (errors.length > 0) deps.onRetried?.({ attempts: errors.length + 1, errors, ms: Date.now() - started, outcome });
+  };
   for (let attempt = 0; ; attempt += 1) {
     try {
-      return await work();
+      const result = await work();
+      report('ok');
+      return result;
     } catch (error) {
       if (!isTransientDatabaseError(error)) throw error;
+      errors.push(describeError(error));
       deps.db.reportError(error);
       // Short pauses: the first try after the new primary accepts writes should come quickly.
       const delay = Math.min(50 * 2 ** attempt, 250);
       // A caller that went away (its SDK moved to another gateway) gets no more retries here:
       // abandoned work would only queue in front of live requests once the database is back.
       if (signal?.aborted === true || Date.now() + delay >= deadline) {
+        report('gave_up');
         throw new HoldfastError('DATABASE_UNAVAILABLE', 'the database is not reachable right now; retry with the same attempt id', { cause: error });
       }
       await sleep(delay);
     }
   }
+}
+
+/** A short, secret-free label for an error: its code (SQLSTATE / errno) or the start of its message. */
+function describeError(error: unknown): string {
+  const { code, message } = error as { code?: unknown; message?: unknown };
+  if (typeof code === 'string') return code;
+  return typeof message === 'string' ? message.slice(0, 60) : 'unknown';
 }
