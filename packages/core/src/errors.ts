@@ -17,6 +17,7 @@ export const errorCodes = {
   ENROLLMENT_LINK_EXPIRED: 'gone',
   ENROLLMENT_LINK_USED: 'gone',
   ENROLLMENT_SESSION_INVALID: 'unauthorized',
+  FRESH_VERIFICATION_REQUIRED: 'gone',
   RATE_LIMITED: 'too_many_requests',
   DATABASE_UNAVAILABLE: 'unavailable',
   INTERNAL: 'internal',

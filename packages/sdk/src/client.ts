@@ -98,6 +98,13 @@ export function createEnrollmentClient(options: { gateways: readonly string[]; d
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.beginEnrollment.mutate(input, { signal }) }),
     confirmTotp: (input: { factorId: string; code: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.confirmEnrollment.mutate(input, { signal }) }),
+    factors: () =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.enrollment.factors.query(undefined, { signal }) }),
+    renameFactor: (input: { factorId: string; label: string }) =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.enrollment.renameFactor.mutate(input, { signal }) }),
+    /** Removing the last active factor needs `code`, a current code from it (else FRESH_VERIFICATION_REQUIRED). */
+    removeFactor: (input: { factorId: string; code?: string }) =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.removeFactor.mutate(input, { signal }) }),
     generateRecoveryCodes: () =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.recoveryCodes.generate.mutate(undefined, { signal }) }),
   };

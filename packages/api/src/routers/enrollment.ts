@@ -1,7 +1,10 @@
 import { createLinkInput, createLinkOutput, redeemLinkInput, redeemLinkOutput } from '../schemas';
 import { createEnrollmentLink } from '../services/enrollment/create-enrollment-link';
 import { redeemEnrollmentLink } from '../services/enrollment/redeem-enrollment-link';
-import { applicationProcedure, publicProcedure, router } from '../trpc';
+import { listOwnFactors, removeOwnFactor, renameOwnFactor } from '../services/enrollment/manage-own-factors';
+import { applicationProcedure, enrollmentProcedure, publicProcedure, router } from '../trpc';
+import { z } from 'zod';
+import { factorId, totpCode } from '../schemas';
 
 export const enrollmentRouter = router({
   /** Relying application: a one-time link for its user to enroll factors. */
@@ -19,4 +22,28 @@ export const enrollmentRouter = router({
       const session = await redeemEnrollmentLink({ deps: ctx.deps, token: input.token });
       return { sessionToken: session.sessionToken, expiresAt: session.expiresAt, userId: session.externalUserId };
     }),
+  /** End user (enrollment session): their own factors. */
+  factors: enrollmentProcedure
+    .output(z.strictObject({
+      userId: z.string(),
+      factors: z.array(z.strictObject({
+        id: z.string(),
+        kind: z.enum(['totp', 'recovery_codes']),
+        label: z.string(),
+        status: z.enum(['pending', 'active']),
+        createdAt: z.string(),
+        lastUsedAt: z.string().nullable(),
+        remainingCodes: z.number().int().nullable(),
+      })),
+    }))
+    .query(({ ctx }) => listOwnFactors({ deps: ctx.deps, enrollment: ctx.enrollment })),
+  renameFactor: enrollmentProcedure
+    .input(z.strictObject({ factorId, label: z.string().trim().min(1).max(64) }))
+    .output(z.strictObject({ factorId: z.string(), label: z.string() }))
+    .mutation(({ ctx, input }) => renameOwnFactor({ deps: ctx.deps, enrollment: ctx.enrollment, factorId: input.factorId, label: input.label })),
+  /** Removing the last active factor needs `code`: a current code of that factor (fresh verification). */
+  removeFactor: enrollmentProcedure
+    .input(z.strictObject({ factorId, code: totpCode.optional() }))
+    .output(z.strictObject({ factorId: z.string(), status: z.literal('revoked') }))
+    .mutation(({ ctx, input }) => removeOwnFactor({ deps: ctx.deps, enrollment: ctx.enrollment, factorId: input.factorId, code: input.code ?? null })),
 });

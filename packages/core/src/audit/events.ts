@@ -17,6 +17,7 @@ export const auditEventTypes = [
   'keys.rotated',
   'request.rejected',
   'factor.revoked',
+  'factor.renamed',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -1,0 +1,102 @@
+import { checkTotpCode, HoldfastError } from '@holdfast/core';
+import { writeAuditEvent } from '@holdfast/db';
+import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
+import { decryptTotpState } from '../totp/load-totp-state';
+
+export interface OwnFactor {
+  id: string;
+  kind: 'totp' | 'recovery_codes';
+  label: string;
+  status: 'pending' | 'active';
+  createdAt: string;
+  lastUsedAt: string | null;
+  remainingCodes: number | null;
+}
+
+/** The enrolling user's own factors (revoked ones are gone from their point of view). */
+export async function listOwnFactors(options: { deps: ServiceDeps; enrollment: EnrollmentPrincipal }): Promise<{ userId: string; factors: OwnFactor[] }> {
+  const rows = await options.deps.db.prisma.factor.findMany({
+    where: { userId: options.enrollment.userId, status: { not: 'revoked' } },
+    orderBy: { createdAt: 'asc' },
+    select: { id: true, kind: true, label: true, status: true, createdAt: true, lastUsedAt: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
+  });
+  return {
+    userId: options.enrollment.externalUserId,
+    factors: rows.map((f) => ({
+      id: f.id,
+      kind: f.kind,
+      label: f.label,
+      status: f.status === 'pending' ? 'pending' : 'active',
+      createdAt: f.createdAt.toISOString(),
+      lastUsedAt: f.lastUsedAt?.toISOString() ?? null,
+      remainingCodes: f.kind === 'recovery_codes' ? f._count.recoveryCodes : null,
+    })),
+  };
+}
+
+export async function renameOwnFactor(options: { deps: ServiceDeps; enrollment: EnrollmentPrincipal; factorId: string; label: string }): Promise<{ factorId: string; label: string }> {
+  const { deps, enrollment } = options;
+  return deps.db.prisma.$transaction(async (tx) => {
+    const { count } = await tx.factor.updateMany({
+      where: { id: options.factorId, userId: enrollment.userId, status: { not: 'revoked' } },
+      data: { label: options.label },
+    });
+    if (count === 0) throw new HoldfastError('FACTOR_NOT_FOUND', 'no such factor for this user');
+    await writeAuditEvent(tx, {
+      type: 'factor.renamed',
+      gatewayId: deps.gateway.id,
+      region: deps.gateway.region,
+      applicationId: enrollment.applicationId,
+      userId: enrollment.userId,
+      factorId: options.factorId,
+      detail: { by: 'user' },
+    });
+    return { factorId: options.factorId, label: options.label };
+  });
+}
+
+/**
+ * Removes one of the user's own factors. Removing the LAST active factor would leave the account
+ * with no second factor, so it takes a fresh verification: a current code of that (TOTP) factor,
+ * consumed like a login (single use). Holding an enrollment link alone is not enough for that.
+ */
+export async function removeOwnFactor(options: {
+  deps: ServiceDeps;
+  enrollment: EnrollmentPrincipal;
+  factorId: string;
+  code: string | null;
+}): Promise<{ factorId: string; status: 'revoked' }> {
+  const { deps, enrollment } = options;
+  return deps.db.prisma.$transaction(async (tx) => {
+    // Lock the user's factors so two removals cannot both see "another factor remains".
+    await tx.$queryRaw`SELECT id FROM factors WHERE user_id = ${enrollment.userId}::uuid FOR UPDATE`;
+    const factors = await tx.factor.findMany({ where: { userId: enrollment.userId, status: { not: 'revoked' } }, select: { id: true, kind: true, status: true } });
+    const factor = factors.find((f) => f.id === options.factorId);
+    if (factor === undefined) throw new HoldfastError('FACTOR_NOT_FOUND', 'no such factor for this user');
+    const isLastActive = factor.status === 'active' && factors.filter((f) => f.status === 'active').length === 1;
+    if (isLastActive) {
+      const totp = factor.kind === 'totp' ? await tx.totpFactor.findUnique({ where: { factorId: factor.id }, omit: { secretEnc: false } }) : null;
+      if (options.code === null || totp === null) {
+        throw new HoldfastError('FRESH_VERIFICATION_REQUIRED', 'this is your last factor: enter a current code from it to remove it');
+      }
+      const state = decryptTotpState({ deps, factorId: factor.id, stored: { ...totp, lastStep: Number(totp.lastStep) } });
+      const check = await checkTotpCode({ ...state, code: options.code, now: deps.clock(), window: deps.totpWindow });
+      const consumed = check.matched && !check.isReplay
+        ? (await tx.totpFactor.updateMany({ where: { factorId: factor.id, lastStep: { lt: BigInt(check.step) } }, data: { lastStep: BigInt(check.step) } })).count === 1
+        : false;
+      if (!consumed) throw new HoldfastError('INVALID_CODE', 'that code does not match; enter the current code from your authenticator app');
+    }
+    await tx.factor.update({ where: { id: factor.id }, data: { status: 'revoked' } });
+    if (factor.kind === 'recovery_codes') await tx.recoveryCode.deleteMany({ where: { factorId: factor.id } });
+    await writeAuditEvent(tx, {
+      type: 'factor.revoked',
+      gatewayId: deps.gateway.id,
+      region: deps.gateway.region,
+      applicationId: enrollment.applicationId,
+      userId: enrollment.userId,
+      factorId: factor.id,
+      detail: { kind: factor.kind, by: 'user', wasLastFactor: isLastActive },
+    });
+    return { factorId: factor.id, status: 'revoked' as const };
+  });
+}
