@@ -91,6 +91,9 @@ export function haproxyCfg(config: ClusterConfig, region: RegionLayout): string 
 defaults
   mode tcp
   timeout connect 2s
+  # With no primary (mid-failover) a connection waits here at most this long, then closes: the
+  # gateway's own retry loop is the better place to wait.
+  timeout queue 1s
   timeout client 30m
   timeout server 30m
   timeout check 1s

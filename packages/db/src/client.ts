@@ -70,7 +70,8 @@ export function createDatabase(options: DatabaseOptions): Database {
     const pool = new pg.Pool({
       connectionString: urls[index],
       max: options.poolMax ?? 10,
-      connectionTimeoutMillis: 3_000,
+      // Short: the endpoint is a local HAProxy; a long wait only hides a full pool or a failover.
+      connectionTimeoutMillis: 1_000,
       idleTimeoutMillis: 30_000,
       application_name: options.applicationName ?? 'holdfast',
       ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),

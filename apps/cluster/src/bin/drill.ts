@@ -1,4 +1,4 @@
-// `npm run drill -- <scenario> [--rate 20] [--duration 45] [--at 10] [--deadline 15] [--users 1000] [--region region-2]`
+// `npm run drill -- <scenario> [--rate 20] [--duration 45] [--at 10] [--deadline 15] [--users 1000] [--region region-2] [--hedge-ms 3000]`
 import { parseArgs } from 'node:util';
 import { readClusterConfig } from '../config';
 import { runDrill } from '../drill/run-drill';
@@ -13,11 +13,13 @@ const { values, positionals } = parseArgs({
     deadline: { type: 'string', default: '15' },
     users: { type: 'string', default: '1000' },
     region: { type: 'string' },
+    // The SDK's hedging (on by default here, as a relying application in several regions would run it).
+    'hedge-ms': { type: 'string', default: '3000' },
   },
 });
 const scenario = positionals[0];
 if (scenario === undefined || !(scenarios as readonly string[]).includes(scenario)) {
-  console.error(`usage: npm run drill -- <${scenarios.join('|')}> [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name]`);
+  console.error(`usage: npm run drill -- <${scenarios.join('|')}> [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name] [--hedge-ms ms, 0 = off]`);
   process.exit(2);
 }
 const number = (value: string | undefined, name: string): number => {
@@ -39,6 +41,7 @@ const report = await runDrill(
     deadlineMs: number(values.deadline, 'deadline') * 1000,
     users: number(values.users, 'users'),
     targetRegion: values.region ?? null,
+    hedgeAfterMs: Number(values['hedge-ms']),
   },
   (line) => { console.log(`[drill] ${line}`); },
 );

@@ -32,6 +32,8 @@ export interface LoadOptions {
   sinceStart: () => number;
   /** Every n-th acknowledged success is immediately re-submitted with a new attempt id. */
   replayEvery: number;
+  /** SDK hedging: after this long without an answer, also ask a gateway in another region (0 = off). */
+  hedgeAfterMs: number;
 }
 
 /**
@@ -42,7 +44,8 @@ export interface LoadOptions {
 export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
   const client = createHoldfastClient({ gateways: options.gateways, apiKey: options.apiKey, deadlineMs: options.deadlineMs, // A gateway waiting out a failover is as good as any other (they all wait on the same
   // database), so a try gets half the deadline; a dead gateway is left at once (refused).
-  tryTimeoutMs: Math.ceil(options.deadlineMs / 2) });
+  tryTimeoutMs: Math.ceil(options.deadlineMs / 2),
+    ...(options.hedgeAfterMs > 0 ? { hedgeAfterMs: options.hedgeAfterMs } : {}) });
   const requests: DrillRequest[] = [];
   const inFlight: Promise<void>[] = [];
   let accepted = 0;

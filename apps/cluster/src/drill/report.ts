@@ -16,7 +16,7 @@ export interface DrillReportData {
   description: string;
   startedAt: string;
   finishedAt: string;
-  settings: { ratePerSecond: number; durationMs: number; deadlineMs: number; disruptAtMs: number; gateways: string[] };
+  settings: { ratePerSecond: number; durationMs: number; deadlineMs: number; disruptAtMs: number; hedgeAfterMs: number; gateways: string[] };
   events: { atMs: number; what: string }[];
   fresh: { sent: number; accepted: number; rejected: Record<string, number>; errors: Record<string, number>; successRate: number };
   latencyMs: { p50: number; p99: number; max: number };
@@ -73,7 +73,7 @@ export function renderMarkdown(report: DrillReportData): string {
     `# Drill: ${report.scenario} — ${report.isPassed ? 'PASSED' : 'FAILED'}`,
     '',
     `${report.description}. Started ${report.startedAt}, finished ${report.finishedAt}.`,
-    `Load: ${report.settings.ratePerSecond} verifications/s for ${report.settings.durationMs / 1000} s through the SDK (deadline ${report.settings.deadlineMs / 1000} s per call, gateways ${report.settings.gateways.join(', ')}); disruption at ${report.settings.disruptAtMs / 1000} s.`,
+    `Load: ${report.settings.ratePerSecond} verifications/s for ${report.settings.durationMs / 1000} s through the SDK (deadline ${report.settings.deadlineMs / 1000} s per call, ${report.settings.hedgeAfterMs > 0 ? `hedging after ${report.settings.hedgeAfterMs / 1000} s` : 'no hedging'}, gateways ${report.settings.gateways.join(', ')}); disruption at ${report.settings.disruptAtMs / 1000} s.`,
     '',
     '| measure | value |',
     '|---|---|',

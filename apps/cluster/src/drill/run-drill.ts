@@ -17,6 +17,7 @@ export interface DrillOptions {
   deadlineMs: number;
   users: number;
   targetRegion: string | null;
+  hedgeAfterMs: number;
 }
 
 /** Runs one drill end to end and returns its report (also written as JSON + Markdown and stored in the database). */
@@ -34,7 +35,7 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     const t0 = performance.now();
     const sinceStart = (): number => performance.now() - t0;
     log(`load: ${options.ratePerSecond}/s for ${options.durationMs / 1000} s; ${options.scenario} at ${options.disruptAtMs / 1000} s`);
-    const load = runLoad({ gateways, apiKey, users, ratePerSecond: options.ratePerSecond, durationMs: options.durationMs, deadlineMs: options.deadlineMs, sinceStart, replayEvery: 5 });
+    const load = runLoad({ gateways, apiKey, users, ratePerSecond: options.ratePerSecond, durationMs: options.durationMs, deadlineMs: options.deadlineMs, sinceStart, replayEvery: 5, hedgeAfterMs: options.hedgeAfterMs });
     await new Promise((resolve) => setTimeout(resolve, options.disruptAtMs));
     const scenario = await runScenario({
       scenario: options.scenario,
@@ -74,7 +75,7 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       description: scenario.description,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      settings: { ratePerSecond: options.ratePerSecond, durationMs: options.durationMs, deadlineMs: options.deadlineMs, disruptAtMs: options.disruptAtMs, gateways },
+      settings: { ratePerSecond: options.ratePerSecond, durationMs: options.durationMs, deadlineMs: options.deadlineMs, disruptAtMs: options.disruptAtMs, hedgeAfterMs: options.hedgeAfterMs, gateways },
       events: scenario.events,
       ...summary,
       checks,

@@ -1,0 +1,27 @@
+import type { NextConfig } from 'next';
+
+// The portal handles enrollment secrets (TOTP keys, recovery codes): never cache, never frame,
+// never leak the one-time link through a Referer header.
+const securityHeaders = [
+  { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'; img-src 'self' data:" },
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'Referrer-Policy', value: 'no-referrer' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+];
+
+const nextConfig: NextConfig = {
+  poweredByHeader: false,
+  // `npm run typecheck` (tsc, strict) and `npm run lint` are their own turbo tasks; running them
+  // again inside `next build` only costs time on a 2-core machine.
+  typescript: { ignoreBuildErrors: true },
+  async headers() {
+    return [
+      { source: '/:path*', headers: securityHeaders },
+      { source: '/enroll/:path*', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
+      { source: '/enroll', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
+    ];
+  },
+};
+
+export default nextConfig;
