@@ -15,12 +15,12 @@ const nextConfig: NextConfig = {
   // `npm run typecheck` (tsc, strict) and `npm run lint` are their own turbo tasks; running them
   // again inside `next build` only costs time on a 2-core machine.
   typescript: { ignoreBuildErrors: true },
-  async headers() {
-    return [
+  headers() {
+    return Promise.resolve([
       { source: '/:path*', headers: securityHeaders },
       { source: '/enroll/:path*', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
       { source: '/enroll', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
-    ];
+    ]);
   },
 };
 

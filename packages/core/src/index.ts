@@ -18,6 +18,7 @@ export {
   recoveryCodeLength,
 } from './recovery/recovery-code-format';
 export { generateRecoveryCodes } from './recovery/generate-recovery-codes';
+export { recoveryCodeLookupTag, recoveryCodeLookupTagBits } from './recovery/recovery-code-lookup-tag';
 export type { RecoveryCodeCandidate } from './recovery/hash-recovery-code';
 export { findMatchingRecoveryCode, hashRecoveryCode, recoveryCodeSaltBytes } from './recovery/hash-recovery-code';
 

@@ -1,6 +1,6 @@
 // The drill's own relying application and users, written straight to the database.
 import { totpSecretAad } from '@holdfast/api';
-import { createTotpSecret, encryptSecret, generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode, recoveryCodeSaltBytes, type Keyring } from '@holdfast/core';
+import { createTotpSecret, encryptSecret, generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode, recoveryCodeLookupTag, recoveryCodeSaltBytes, type Keyring } from '@holdfast/core';
 import { createApplication, type Database } from '@holdfast/db';
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -51,18 +51,20 @@ export async function seedDrill(options: {
   // A few users also hold recovery codes (scrypt-hashed, so only a few).
   for (const user of users.slice(0, options.recoveryUsers)) {
     const codes = generateRecoveryCodes({ random });
+    const setId = randomUUID();
     const hashed = await Promise.all(codes.map(async (code) => {
       const salt = random(recoveryCodeSaltBytes);
-      return { salt, hash: await hashRecoveryCode({ code: normalizeRecoveryCode(code) ?? code, salt }) };
+      return { salt, hash: await hashRecoveryCode({ code: normalizeRecoveryCode(code) ?? code, salt }), lookupTag: recoveryCodeLookupTag({ setId, code }) };
     }));
     const owner = await db.prisma.user.findFirstOrThrow({ where: { applicationId, externalId: user.userId }, select: { id: true } });
     await db.prisma.factor.create({
       data: {
+        id: setId,
         userId: owner.id,
         kind: 'recovery_codes',
         label: 'Recovery codes',
         status: 'active',
-        recoveryCodes: { create: hashed.map((h) => ({ salt: new Uint8Array(h.salt), hash: new Uint8Array(h.hash) })) },
+        recoveryCodes: { create: hashed.map((h) => ({ salt: new Uint8Array(h.salt), hash: new Uint8Array(h.hash), lookupTag: h.lookupTag })) },
       },
     });
     user.recoveryCodes = codes;

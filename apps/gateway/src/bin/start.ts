@@ -1,7 +1,10 @@
 // `npm start`: the whole platform with zero setup. Without DATABASE_URL it runs an embedded
 // Postgres (data in .holdfast/, git-ignored), generates a local encryption key, migrates, seeds a
-// demo application and prints its API key with a ready-to-paste call.
+// demo application, serves the web app (enrollment portal) and prints the demo API key, a
+// ready-to-paste call and a ready enrollment link.
 import { createApplication, createDatabase, startEmbeddedPostgres } from '@holdfast/db';
+import { createHoldfastClient } from '@holdfast/sdk';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
@@ -50,7 +53,10 @@ if (keys.keys === undefined || keys.activeKeyId === undefined) {
   console.log(`using the local development encryption key in ${path.join(stateDir, 'dev-encryption-key.json')}`);
 }
 
+const webPort = startEnv.HOLDFAST_WEB_PORT;
 const env = readGatewayEnv({
+  // Enrollment links point at the web app started below, unless HOLDFAST_PUBLIC_URL says otherwise.
+  HOLDFAST_PUBLIC_URL: `http://localhost:${webPort}`,
   ...process.env,
   DATABASE_URL: databaseUrl,
   HOLDFAST_ENCRYPTION_KEYS: keys.keys,
@@ -68,10 +74,73 @@ if (demo === null || (await db.prisma.application.count({ where: { id: demo.appl
 }
 await db.close();
 
+// The web app: Next.js, built once (the build is kept in apps/web/.next), then `next start` as a
+// child process we stop by its PID. The `next` binary is hoisted to the root node_modules.
+const webDir = path.join(repoRoot, 'apps/web');
+const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
+const webEnv = { ...process.env, NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: gateway.url };
+
+function runToExit(args: string[]): Promise<number> {
+  const child = spawn(process.execPath, args, { cwd: webDir, env: webEnv, stdio: 'inherit' });
+  return new Promise((resolve) => child.once('exit', (code) => { resolve(code ?? 1); }));
+}
+
+/** Starts `next start` on 127.0.0.1 and waits until it answers; null (with the reason printed) if it cannot. */
+async function startWeb(): Promise<ChildProcess | null> {
+  if (!existsSync(path.join(webDir, '.next/BUILD_ID'))) {
+    console.log('building the web app once (next build, about half a minute)…');
+    if ((await runToExit([nextBin, 'build'])) !== 0) {
+      console.error('the web app did not build (see above); the gateway still runs');
+      return null;
+    }
+  }
+  const child = spawn(process.execPath, [nextBin, 'start', '-H', '127.0.0.1', '-p', String(webPort)], {
+    cwd: webDir,
+    env: webEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Quiet until it is up (Next's banner would bury the demo output); then its errors show, prefixed.
+  let startupOutput = '';
+  let isReady = false;
+  const forward = (chunk: Buffer): void => {
+    if (!isReady) startupOutput += chunk.toString();
+    else process.stderr.write(chunk.toString().replace(/^(?=.)/gm, '[web] '));
+  };
+  child.stdout.on('data', forward);
+  child.stderr.on('data', forward);
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && child.exitCode === null) {
+    if (await fetch(`http://127.0.0.1:${webPort}/`).then((r) => r.ok, () => false)) {
+      isReady = true;
+      return child;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill('SIGKILL');
+  const hint = startupOutput.includes('EADDRINUSE') ? ` (port ${webPort} is in use: set HOLDFAST_WEB_PORT)` : '';
+  console.error(`the web app did not start${hint}; the gateway still runs\n${startupOutput}`);
+  return null;
+}
+
+const web = await startWeb();
+
+// A fresh one-time link for a demo user, made the way a relying application would (API key + SDK).
+let enrollLine = '';
+if (web !== null) {
+  const holdfast = createHoldfastClient({ gateways: [gateway.url], apiKey: demo.apiKey, probeIntervalMs: 0 });
+  const link = await holdfast.createEnrollmentLink({ userId: 'demo-user' });
+  holdfast.close();
+  enrollLine = `
+Enrollment portal at http://localhost:${webPort}
+  Enroll a factor for "demo-user" (one-time link, valid 24 h):
+  ${link.url}
+`;
+}
+
 const api = `${gateway.url}/trpc`;
 console.log(`
 Holdfast gateway ready at ${gateway.url}  (health: ${gateway.url}/readyz)
-
+${enrollLine}
 Demo application API key (keep it secret):
   ${demo.apiKey}
 
@@ -84,8 +153,19 @@ Try it:
 See README.md for enrolling TOTP and verifying codes. Ctrl-C stops everything.
 `);
 
+/** SIGTERM to the web server by its PID, SIGKILL if it has not exited within 5 s. */
+async function stopWeb(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => child.once('exit', () => { resolve(); }));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
 const shutdown = (): void => {
   void (async () => {
+    if (web !== null) await stopWeb(web);
     await gateway.close();
     if (stopEmbedded !== null) await stopEmbedded();
     process.exit(0);

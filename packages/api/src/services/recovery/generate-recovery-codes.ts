@@ -1,4 +1,5 @@
-import { generateRecoveryCodes as generateCodes, hashRecoveryCode, normalizeRecoveryCode, recoveryCodeSaltBytes } from '@holdfast/core';
+import { generateRecoveryCodes as generateCodes, hashRecoveryCode, normalizeRecoveryCode, recoveryCodeLookupTag, recoveryCodeSaltBytes } from '@holdfast/core';
+import { randomUUID } from 'node:crypto';
 import { writeAuditEvent } from '@holdfast/db';
 import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
 
@@ -12,12 +13,13 @@ export async function generateRecoveryCodeSet(options: {
 }): Promise<{ factorId: string; codes: string[] }> {
   const { deps, enrollment } = options;
   const codes = generateCodes({ random: deps.random });
+  const setId = randomUUID(); // the new factor's id, known up front: it salts the lookup tags
   // Hash before opening the transaction: scrypt is deliberately slow and must not hold row locks.
   const hashed = await Promise.all(
     codes.map(async (code) => {
       const salt = deps.random(recoveryCodeSaltBytes);
       const canonical = normalizeRecoveryCode(code) ?? code;
-      return { salt: new Uint8Array(salt), hash: new Uint8Array(await hashRecoveryCode({ code: canonical, salt })) };
+      return { salt: new Uint8Array(salt), hash: new Uint8Array(await hashRecoveryCode({ code: canonical, salt })), lookupTag: recoveryCodeLookupTag({ setId, code: canonical }) };
     }),
   );
   const factorId = await deps.db.prisma.$transaction(async (tx) => {
@@ -31,6 +33,7 @@ export async function generateRecoveryCodeSet(options: {
     }
     const factor = await tx.factor.create({
       data: {
+        id: setId,
         userId: enrollment.userId,
         kind: 'recovery_codes',
         label: 'Recovery codes',

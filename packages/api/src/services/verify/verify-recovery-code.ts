@@ -1,11 +1,12 @@
-import { findMatchingRecoveryCode, normalizeRecoveryCode } from '@holdfast/core';
+import { findMatchingRecoveryCode, normalizeRecoveryCode, recoveryCodeLookupTag } from '@holdfast/core';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { withDatabaseRetry } from '../retry/with-database-retry';
 import { runVerification } from './run-verification';
 import type { VerificationResult } from './verification-result';
 
 /**
- * Recovery codes are stored as scrypt hashes, deliberately slow to compute. The matching is done
+ * Recovery codes are stored as scrypt hashes, deliberately slow to compute. A short lookup tag
+ * narrows a guess to (almost always) at most one stored code. The matching is done
  * BEFORE the transaction, so no row lock or pooled connection is held while scrypt runs (under a
  * burst — e.g. the backlog after a failover — holding them starved every other request). Inside
  * the transaction only the compare-and-set on `used_at IS NULL` decides, so a code still works
@@ -25,13 +26,22 @@ export async function verifyRecoveryCode(options: {
     canonical === null
       ? null
       : await withDatabaseRetry(deps, async () => {
-          const unused = await deps.db.pool.query<{ id: string; salt: Buffer; hash: Buffer }>(
-            `SELECT rc.id, rc.salt, rc.hash FROM recovery_codes rc
-               JOIN factors f ON f.id = rc.factor_id JOIN users u ON u.id = f.user_id
-              WHERE u.application_id = $1 AND u.external_id = $2 AND f.kind = 'recovery_codes' AND f.status = 'active' AND rc.used_at IS NULL`,
+          const sets = await deps.db.pool.query<{ id: string }>(
+            `SELECT f.id FROM factors f JOIN users u ON u.id = f.user_id
+              WHERE u.application_id = $1 AND u.external_id = $2 AND f.kind = 'recovery_codes' AND f.status = 'active'`,
             [options.application.id, options.externalUserId],
           );
-          return findMatchingRecoveryCode({ code: canonical, candidates: unused.rows });
+          for (const set of sets.rows) {
+            // Only the codes with this guess's tag (rows from before tags existed have none).
+            const candidates = await deps.db.pool.query<{ id: string; salt: Buffer; hash: Buffer }>(
+              `SELECT id, salt, hash FROM recovery_codes
+                WHERE factor_id = $1 AND used_at IS NULL AND (lookup_tag = $2 OR lookup_tag IS NULL)`,
+              [set.id, recoveryCodeLookupTag({ setId: set.id, code: canonical })],
+            );
+            const match = await findMatchingRecoveryCode({ code: canonical, candidates: candidates.rows });
+            if (match !== null) return match;
+          }
+          return null;
         }, options.signal);
   return runVerification({
     ...options,

@@ -1,0 +1,78 @@
+'use server';
+// What the portal's client components may ask for. Each action reads the session from the
+// httpOnly cookie and forwards to a gateway, so the browser never holds the gateway token. Inputs
+// are validated here too: a server action is a public endpoint like any other.
+import { cookies } from 'next/headers';
+import { toString as renderQrCode } from 'qrcode';
+import { z } from 'zod';
+import { webEnv } from '../../env';
+import { callGateway, GatewayError, type GatewayClient } from '../../lib/gateway';
+import { describeError } from '../../lib/messages';
+import { openSessionCookie, sessionCookieName } from '../../lib/session-cookie';
+import type { ActionResult, OwnFactors } from './types';
+
+function failure(code: string): { ok: false; code: string; message: string } {
+  return { ok: false, code, message: describeError(code) };
+}
+
+async function withSession<T>(options: { isIdempotent: boolean; call: (client: GatewayClient, signal: AbortSignal) => Promise<T> }): Promise<ActionResult<T>> {
+  const cookieStore = await cookies();
+  const token = openSessionCookie({ value: cookieStore.get(sessionCookieName)?.value, secret: webEnv().HOLDFAST_WEB_SESSION_SECRET });
+  if (token === null) return failure('ENROLLMENT_SESSION_INVALID');
+  try {
+    return { ok: true, value: await callGateway({ bearer: token, ...options }) };
+  } catch (error) {
+    if (error instanceof GatewayError) return failure(error.code);
+    console.error('holdfast web: enrollment action failed', error);
+    return failure('INTERNAL');
+  }
+}
+
+const label = z.string().trim().min(1).max(64);
+const code = z.string().transform((value) => value.replace(/[\s-]/g, '')).pipe(z.string().regex(/^\d{6}$|^\d{8}$/));
+const factorId = z.uuid();
+
+const beginInput = z.strictObject({ label: label.optional() });
+const confirmInput = z.strictObject({ factorId, code });
+const renameInput = z.strictObject({ factorId, label });
+const removeInput = z.strictObject({ factorId, code: code.optional() });
+
+export async function beginTotp(input: z.input<typeof beginInput>): Promise<ActionResult<{ factorId: string; secret: string; qrCodeSvg: string }>> {
+  const parsed = beginInput.safeParse(input);
+  if (!parsed.success) return failure('BAD_REQUEST');
+  const result = await withSession({
+    isIdempotent: false,
+    call: (client, signal) => client.totp.beginEnrollment.mutate(parsed.data.label === undefined ? {} : { label: parsed.data.label }, { signal }),
+  });
+  if (!result.ok) return result;
+  // The QR code is drawn here, on the server, from the otpauth URI; only the picture and the key go to the page.
+  const qrCodeSvg = await renderQrCode(result.value.otpauthUri, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { ok: true, value: { factorId: result.value.factorId, secret: result.value.secret, qrCodeSvg } };
+}
+
+export async function confirmTotp(input: z.input<typeof confirmInput>): Promise<ActionResult<{ factorId: string }>> {
+  const parsed = confirmInput.safeParse(input);
+  if (!parsed.success) return failure('INVALID_CODE');
+  return withSession({ isIdempotent: false, call: (client, signal) => client.totp.confirmEnrollment.mutate(parsed.data, { signal }) });
+}
+
+export async function generateRecoveryCodes(): Promise<ActionResult<{ codes: string[] }>> {
+  return withSession({ isIdempotent: false, call: (client, signal) => client.recoveryCodes.generate.mutate(undefined, { signal }) });
+}
+
+export async function listFactors(): Promise<ActionResult<OwnFactors>> {
+  return withSession({ isIdempotent: true, call: (client, signal) => client.enrollment.factors.query(undefined, { signal }) });
+}
+
+export async function renameFactor(input: z.input<typeof renameInput>): Promise<ActionResult<{ factorId: string; label: string }>> {
+  const parsed = renameInput.safeParse(input);
+  if (!parsed.success) return failure('BAD_REQUEST');
+  return withSession({ isIdempotent: true, call: (client, signal) => client.enrollment.renameFactor.mutate(parsed.data, { signal }) });
+}
+
+export async function removeFactor(input: z.input<typeof removeInput>): Promise<ActionResult<{ factorId: string }>> {
+  const parsed = removeInput.safeParse(input);
+  // The code is the only thing a person types here; anything else malformed is a bug, not their mistake.
+  if (!parsed.success) return failure(parsed.error.issues.some((issue) => issue.path[0] === 'code') ? 'INVALID_CODE' : 'BAD_REQUEST');
+  return withSession({ isIdempotent: false, call: (client, signal) => client.enrollment.removeFactor.mutate(parsed.data, { signal }) });
+}

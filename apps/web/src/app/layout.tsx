@@ -1,0 +1,30 @@
+import type { Metadata, Viewport } from 'next';
+import type { ReactNode } from 'react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: { default: 'Holdfast', template: '%s · Holdfast' },
+  description: 'Set up two-step sign-in: authenticator apps and recovery codes.',
+  // Enrollment pages are personal and short-lived: keep them out of search engines.
+  robots: { index: false, follow: false },
+};
+
+export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <a className="skip-link" href="#main">Skip to content</a>
+        <header className="site-header">
+          <span className="brand" aria-label="Holdfast">
+            <span aria-hidden="true" className="brand-mark">◆</span> Holdfast
+          </span>
+        </header>
+        <main id="main" className="page">
+          {children}
+        </main>
+      </body>
+    </html>
+  );
+}

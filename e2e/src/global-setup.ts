@@ -1,0 +1,55 @@
+// Everything real, on free ports: an embedded Postgres with a fresh migrated database, two gateways
+// (so a ceremony may start on one and finish on the other), the built web app, and a relying
+// application seeded in the database. The returned function stops them all, by PID.
+import { createApplication, createDatabase } from '@holdfast/db';
+import { createTestDatabase, findFreePort, startTestPostgres } from '@holdfast/db/testing';
+import { randomBytes } from 'node:crypto';
+import { ensureWebBuild, startGateway, startWeb, type RunningProcess } from './processes';
+import { stateVariable, type E2eState } from './state';
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const started = performance.now();
+  const cleanups: (() => Promise<void>)[] = [];
+  const teardown = async (): Promise<void> => {
+    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => { console.error('e2e teardown:', error); });
+  };
+  try {
+    // Building first: on two cores `next build` should not compete with starting servers.
+    await ensureWebBuild();
+    const postgres = await startTestPostgres();
+    cleanups.push(postgres.stop);
+    const database = await createTestDatabase(postgres.url);
+    cleanups.push(database.drop);
+
+    const webPort = await findFreePort();
+    const webUrl = `http://localhost:${webPort}`;
+    const encryptionKey = randomBytes(32).toString('base64');
+    const gateways: RunningProcess[] = [];
+    for (const gatewayId of ['gw-e2e-a', 'gw-e2e-b']) {
+      const gateway = await startGateway({ databaseUrl: database.url, port: await findFreePort(), gatewayId, encryptionKey, publicUrl: webUrl });
+      gateways.push(gateway);
+      cleanups.push(gateway.stop);
+    }
+    const web = await startWeb({ port: webPort, gatewayUrls: gateways.map((g) => g.url) });
+    cleanups.push(web.stop);
+
+    const db = createDatabase({ url: database.url, poolMax: 1 });
+    const application = await createApplication({ prisma: db.prisma, name: 'E2E relying app' });
+    await db.close();
+
+    const state: E2eState = {
+      webUrl,
+      gatewayUrls: gateways.map((g) => g.url),
+      databaseUrl: database.url,
+      applicationId: application.applicationId,
+      apiKey: application.apiKey,
+    };
+    // Set before the workers start, so every spec sees it.
+    process.env[stateVariable] = JSON.stringify(state);
+    console.log(`e2e: platform up in ${((performance.now() - started) / 1000).toFixed(1)} s (web ${webUrl}, gateways ${state.gatewayUrls.join(', ')})`);
+    return teardown;
+  } catch (error) {
+    await teardown();
+    throw error;
+  }
+}
