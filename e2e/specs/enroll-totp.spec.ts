@@ -23,4 +23,10 @@ test('[ENROLL_TOTP] enroll an authenticator app from a link, then verify a code 
   await expect(page.getByRole('alert').filter({ hasText: "That code didn't match" })).toBeVisible();
   await expect(page.getByLabel('6-digit code')).toBeFocused();
   await capturePage(page, testInfo, 'totp-wrong-code');
+
+  // Cancelling drops the unfinished setup: only the confirmed app stays listed.
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await expect(page.getByRole('button', { name: 'Set up authenticator app' })).toBeVisible();
+  await expect(page.getByText('Setup not finished')).toHaveCount(0);
+  await expect(page.getByRole('listitem').filter({ hasText: 'Authenticator app' })).toHaveCount(1);
 });

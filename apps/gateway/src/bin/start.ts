@@ -128,13 +128,17 @@ const web = await startWeb();
 let enrollLine = '';
 if (web !== null) {
   const holdfast = createHoldfastClient({ gateways: [gateway.url], apiKey: demo.apiKey, probeIntervalMs: 0 });
-  const link = await holdfast.createEnrollmentLink({ userId: 'demo-user' });
+  // A failure here must not leave the web server and Postgres running behind a crashed process.
+  const link = await holdfast.createEnrollmentLink({ userId: 'demo-user' }).catch((error: unknown) => {
+    console.error('could not create the demo enrollment link:', error instanceof Error ? error.message : error);
+    return null;
+  });
   holdfast.close();
   enrollLine = `
 Enrollment portal at http://localhost:${webPort}
-  Enroll a factor for "demo-user" (one-time link, valid 24 h):
+${link === null ? '' : `  Enroll a factor for "demo-user" (one-time link, valid 24 h):
   ${link.url}
-`;
+`}`;
 }
 
 const api = `${gateway.url}/trpc`;

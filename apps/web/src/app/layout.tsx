@@ -17,7 +17,7 @@ export default function RootLayout({ children }: { children: ReactNode }) {
       <body>
         <a className="skip-link" href="#main">Skip to content</a>
         <header className="site-header">
-          <span className="brand" aria-label="Holdfast">
+          <span className="brand">
             <span aria-hidden="true" className="brand-mark">◆</span> Holdfast
           </span>
         </header>

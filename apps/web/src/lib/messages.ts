@@ -33,7 +33,7 @@ export const linkProblemText: Record<LinkProblem, { title: string; body: string 
   },
   unavailable: {
     title: 'We could not check your enrollment link',
-    body: 'The sign-in service is not answering right now. Your link has not been used: wait a minute and open it again.',
+    body: 'The sign-in service did not answer. Wait a minute and open the link again. If it then says the link was already used, ask the app or website that sent it to you for a new one.',
   },
 };
 

@@ -2,7 +2,7 @@
 
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { groupSecret, normalizeCode } from '../../lib/format';
-import { beginTotp, confirmTotp } from './actions';
+import { beginTotp, confirmTotp, removeFactor } from './actions';
 import { copyText } from './copy-text';
 
 type Step =
@@ -63,6 +63,15 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
     }
     setStep({ name: 'done' });
     void onChanged();
+  }
+
+  /** Drops the unfinished factor, so the list does not keep a half-set-up app around. */
+  async function cancel(factorId: string) {
+    setStep({ name: 'start' });
+    setError(null);
+    const result = await removeFactor({ factorId });
+    if (!result.ok) setError(result.message);
+    await onChanged();
   }
 
   async function copySecret(secret: string) {
@@ -135,7 +144,7 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
             </div>
             <div className="actions">
               <button type="submit" className="primary" disabled={isBusy}>{isBusy ? 'Checking…' : 'Confirm'}</button>
-              <button type="button" onClick={() => { setStep({ name: 'start' }); setError(null); }}>Cancel</button>
+              <button type="button" onClick={() => void cancel(step.factorId)}>Cancel</button>
             </div>
           </form>
         </div>
