@@ -1,6 +1,6 @@
 // The drill's load generator: verifications through the SDK at a fixed rate, every one recorded.
 import { generateTotpCode, timeStepAt } from '@holdfast/core';
-import { createHoldfastClient, HoldfastApiError, HoldfastUnavailableError } from '@holdfast/sdk';
+import { createHoldfastClient, HoldfastApiError, HoldfastUnavailableError, type HoldfastClient } from '@holdfast/sdk';
 import { randomUUID } from 'node:crypto';
 import type { DrillUser } from './seed';
 
@@ -42,31 +42,23 @@ export interface LoadOptions {
  * once as replays. Resolves when every request has its answer.
  */
 export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
-  const client = createHoldfastClient({ gateways: options.gateways, apiKey: options.apiKey, deadlineMs: options.deadlineMs, // A gateway waiting out a failover is as good as any other (they all wait on the same
-  // database), so a try gets half the deadline; a dead gateway is left at once (refused).
-  tryTimeoutMs: Math.ceil(options.deadlineMs / 2),
-    ...(options.hedgeAfterMs > 0 ? { hedgeAfterMs: options.hedgeAfterMs } : {}) });
+  const client = createHoldfastClient({
+    gateways: options.gateways,
+    apiKey: options.apiKey,
+    deadlineMs: options.deadlineMs,
+    // A gateway waiting out a failover is as good as any other (they all wait on the same
+    // database), so a try gets half the deadline; a dead gateway is left at once (refused).
+    tryTimeoutMs: Math.ceil(options.deadlineMs / 2),
+    ...(options.hedgeAfterMs > 0 ? { hedgeAfterMs: options.hedgeAfterMs } : {}),
+  });
   const requests: DrillRequest[] = [];
   const inFlight: Promise<void>[] = [];
   let accepted = 0;
   let sent = 0;
 
   const send = async (request: Omit<DrillRequest, 'endMs' | 'outcome' | 'reason' | 'gatewayId'>): Promise<void> => {
-    const entry: DrillRequest = { ...request, endMs: -1, outcome: 'error', reason: null, gatewayId: null };
+    const entry = await sendVerification(client, request, options.sinceStart);
     requests.push(entry);
-    try {
-      const result = request.factor === 'totp'
-        ? await client.verifyTotp({ userId: request.userId, code: request.code, attemptId: request.attemptId })
-        : await client.verifyRecoveryCode({ userId: request.userId, code: request.code, attemptId: request.attemptId });
-      entry.outcome = result.outcome;
-      entry.reason = result.reason;
-      entry.gatewayId = result.gatewayId;
-    } catch (error) {
-      entry.outcome = 'error';
-      entry.reason = error instanceof HoldfastApiError ? error.code : error instanceof Error ? error.name : 'unknown';
-      if (error instanceof HoldfastUnavailableError) entry.detail = error.failures.map((f) => `${f.gateway} ${f.reason}`).join('; ');
-    }
-    entry.endMs = options.sinceStart();
     if (entry.kind === 'fresh' && entry.outcome === 'accepted') {
       accepted += 1;
       if (accepted % options.replayEvery === 0) {
@@ -113,19 +105,28 @@ export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
 export async function replayAccepted(options: { gateways: string[]; apiKey: string; requests: DrillRequest[]; deadlineMs: number; sinceStart: () => number }): Promise<DrillRequest[]> {
   const client = createHoldfastClient({ gateways: options.gateways, apiKey: options.apiKey, deadlineMs: options.deadlineMs });
   const candidates = options.requests.filter((r) => r.kind === 'fresh' && r.outcome === 'accepted');
-  return Promise.all(candidates.map(async (original) => {
-    const entry: DrillRequest = { ...original, kind: 'replay', attemptId: randomUUID(), startMs: options.sinceStart(), endMs: -1, outcome: 'error', reason: null, gatewayId: null };
-    try {
-      const result = original.factor === 'totp'
-        ? await client.verifyTotp({ userId: original.userId, code: original.code, attemptId: entry.attemptId })
-        : await client.verifyRecoveryCode({ userId: original.userId, code: original.code, attemptId: entry.attemptId });
-      entry.outcome = result.outcome;
-      entry.reason = result.reason;
-      entry.gatewayId = result.gatewayId;
-    } catch (error) {
-      entry.reason = error instanceof HoldfastApiError ? error.code : 'unavailable';
-    }
-    entry.endMs = options.sinceStart();
-    return entry;
-  }));
+  return Promise.all(candidates.map((original) =>
+    sendVerification(client, { ...original, kind: 'replay', attemptId: randomUUID(), startMs: options.sinceStart() }, options.sinceStart)));
+}
+
+/** One verification through the SDK, recorded with its outcome, or the error and what each gateway said. */
+async function sendVerification(
+  client: HoldfastClient,
+  request: Omit<DrillRequest, 'endMs' | 'outcome' | 'reason' | 'gatewayId'>,
+  sinceStart: () => number,
+): Promise<DrillRequest> {
+  const entry: DrillRequest = { ...request, endMs: -1, outcome: 'error', reason: null, gatewayId: null };
+  try {
+    const result = request.factor === 'totp'
+      ? await client.verifyTotp({ userId: request.userId, code: request.code, attemptId: request.attemptId })
+      : await client.verifyRecoveryCode({ userId: request.userId, code: request.code, attemptId: request.attemptId });
+    entry.outcome = result.outcome;
+    entry.reason = result.reason;
+    entry.gatewayId = result.gatewayId;
+  } catch (error) {
+    entry.reason = error instanceof HoldfastApiError ? error.code : error instanceof Error ? error.name : 'unknown';
+    if (error instanceof HoldfastUnavailableError) entry.detail = error.failures.map((f) => `${f.gateway} ${f.reason}`).join('; ');
+  }
+  entry.endMs = sinceStart();
+  return entry;
 }
