@@ -70,7 +70,7 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
 }
 
-export function primaryUrl(config: ClusterConfig, region?: RegionLayout): string {
+function primaryUrl(config: ClusterConfig, region?: RegionLayout): string {
   const r = region ?? config.regions[0];
   if (r === undefined) throw new Error('no regions');
   return `postgresql://${config.superuser.name}:${config.superuser.password}@127.0.0.1:${r.haproxy.port}/${config.database}`;

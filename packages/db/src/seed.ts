@@ -20,11 +20,3 @@ export async function createApplication(options: {
   });
   return { applicationId: application.id, apiKey: key.apiKey };
 }
-
-export async function createApiKey(options: { prisma: PrismaDb; applicationId: string }): Promise<string> {
-  const key = generateApiKey();
-  await options.prisma.apiKey.create({
-    data: { id: key.keyId, applicationId: options.applicationId, secretHash: key.secretHash },
-  });
-  return key.apiKey;
-}
