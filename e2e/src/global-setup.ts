@@ -35,6 +35,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
     const db = createDatabase({ url: database.url, poolMax: 1 });
     const application = await createApplication({ prisma: db.prisma, name: 'E2E relying app' });
+    // WebAuthn origins include the port: the portal is opened as http://localhost:<port>.
+    await db.prisma.application.update({ where: { id: application.applicationId }, data: { rpId: 'localhost', allowedOrigins: [webUrl] } });
     await db.close();
 
     const state: E2eState = {

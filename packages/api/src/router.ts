@@ -4,6 +4,7 @@ import { preauth } from './routers/preauth';
 import { recoveryCodesRouter } from './routers/recovery-codes';
 import { totpRouter } from './routers/totp';
 import { verifyRouter } from './routers/verify';
+import { webauthnRouter } from './routers/webauthn';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -13,6 +14,7 @@ export const appRouter = router({
   recoveryCodes: recoveryCodesRouter,
   verify: verifyRouter,
   factors: factorsRouter,
+  webauthn: webauthnRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,5 +1,6 @@
 // zod schemas for every procedure's input and output. Objects are strict: an unknown field is a
 // client bug worth a clear 400, not something to silently ignore.
+import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { z } from 'zod';
 
 /** The relying application's own user id. */
@@ -16,10 +17,12 @@ export const preauthOutput = z.discriminatedUnion('result', [
     result: z.literal('auth'),
     factors: z.array(z.strictObject({
       id: z.string(),
-      kind: z.enum(['totp', 'recovery_codes']),
+      kind: z.enum(['totp', 'recovery_codes', 'webauthn']),
       label: z.string(),
       isLocked: z.boolean(),
       remainingCodes: z.number().int().nullable(),
+      /** WebAuthn only: the authenticator model's name when it is a well-known one. */
+      authenticatorName: z.string().nullable(),
     })),
   }),
   z.strictObject({ result: z.literal('enroll') }),
@@ -52,10 +55,75 @@ export const verifyRecoveryCodeInput = z.strictObject({ userId: externalUserId, 
 export const verificationOutput = z.strictObject({
   attemptId: z.string(),
   outcome: z.enum(['accepted', 'rejected']),
-  reason: z.enum(['invalid_code', 'replay', 'locked', 'factor_not_active']).nullable(),
+  reason: z.enum(['invalid_code', 'replay', 'locked', 'factor_not_active', 'verification_failed', 'clone_suspected']).nullable(),
   factorId: z.string().nullable(),
   decidedAt: z.string(),
   gatewayId: z.string(),
   region: z.string(),
 });
 export const statusInput = z.strictObject({ attemptId });
+
+// WebAuthn. Responses are the JSON @simplewebauthn/browser produces (base64url strings); they are
+// checked for shape here and cryptographically by the service.
+const base64url = z.string().max(8192).regex(/^[A-Za-z0-9_-]*$/, 'base64url');
+const clientExtensionResults = z.record(z.string(), z.unknown());
+const authenticatorAttachment = z.enum(['platform', 'cross-platform']).optional();
+// Transport hints ('usb', 'internal', 'hybrid', …); new ones appear, unknown ones are ignored on use.
+const transport = z.string().min(1).max(32);
+export const webauthnChallengeId = z.uuid();
+
+export const webauthnRegistrationResponse = z.strictObject({
+  id: base64url,
+  rawId: base64url,
+  type: z.literal('public-key'),
+  authenticatorAttachment,
+  clientExtensionResults,
+  response: z.strictObject({
+    clientDataJSON: base64url,
+    attestationObject: base64url,
+    authenticatorData: base64url.optional(),
+    transports: z.array(transport).max(8).optional(),
+    publicKeyAlgorithm: z.number().int().optional(),
+    publicKey: base64url.optional(),
+  }),
+});
+
+export const webauthnAuthenticationResponse = z.strictObject({
+  id: base64url,
+  rawId: base64url,
+  type: z.literal('public-key'),
+  authenticatorAttachment,
+  clientExtensionResults,
+  response: z.strictObject({
+    clientDataJSON: base64url,
+    authenticatorData: base64url,
+    signature: base64url,
+    userHandle: base64url.optional(),
+  }),
+});
+
+// Options for the browser's `navigator.credentials.create/get`, built by @simplewebauthn/server.
+const isObject = (value: unknown): boolean => typeof value === 'object' && value !== null;
+const creationOptions = z.custom<PublicKeyCredentialCreationOptionsJSON>(isObject);
+const requestOptions = z.custom<PublicKeyCredentialRequestOptionsJSON>(isObject);
+
+export const beginWebauthnRegistrationOutput = z.strictObject({ challengeId: z.string(), options: creationOptions });
+export const finishWebauthnRegistrationInput = z.strictObject({
+  challengeId: webauthnChallengeId,
+  response: webauthnRegistrationResponse,
+  label: z.string().trim().min(1).max(64).default('Security key'),
+});
+export const finishWebauthnRegistrationOutput = z.strictObject({
+  factorId: z.string(),
+  status: z.literal('active'),
+  authenticatorName: z.string().nullable(),
+});
+
+export const webauthnBeginInput = z.strictObject({ userId: externalUserId });
+export const webauthnBeginOutput = z.strictObject({ challengeId: z.string(), options: requestOptions });
+export const webauthnFinishInput = z.strictObject({
+  userId: externalUserId,
+  attemptId,
+  challengeId: webauthnChallengeId,
+  response: webauthnAuthenticationResponse,
+});

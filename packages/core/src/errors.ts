@@ -18,6 +18,10 @@ export const errorCodes = {
   ENROLLMENT_LINK_USED: 'gone',
   ENROLLMENT_SESSION_INVALID: 'unauthorized',
   FRESH_VERIFICATION_REQUIRED: 'gone',
+  /** Unknown, expired, already used, another user's, or issued for the other ceremony. */
+  WEBAUTHN_CHALLENGE_INVALID: 'bad_request',
+  /** A registration response that does not verify (origin, RP ID, user verification, signature…). */
+  WEBAUTHN_VERIFICATION_FAILED: 'bad_request',
   RATE_LIMITED: 'too_many_requests',
   DATABASE_UNAVAILABLE: 'unavailable',
   INTERNAL: 'internal',

@@ -18,6 +18,14 @@ export interface HoldfastClientOptions {
   hedgeAfterMs?: number;
 }
 
+type Procedures = TRPCClient<AppRouter>;
+/** The browser's assertion (`startAuthentication` from @simplewebauthn/browser, or your own JSON of the same shape). */
+export type WebauthnAuthenticationResponse = Parameters<Procedures['verify']['webauthnFinish']['mutate']>[0]['response'];
+/** The browser's attestation (`startRegistration` from @simplewebauthn/browser). */
+export type WebauthnRegistrationResponse = Parameters<Procedures['webauthn']['finishRegistration']['mutate']>[0]['response'];
+/** `options` go to the browser's `startAuthentication({ optionsJSON })` (cast to its type there); `challengeId` to `webauthnFinish`. */
+export type WebauthnBeginResult = Awaited<ReturnType<Procedures['verify']['webauthnBegin']['mutate']>>;
+
 function createGatewayClients(gateways: readonly string[], bearer: () => string | null): { url: string; client: TRPCClient<AppRouter> }[] {
   return gateways.map((url) => ({
     url,
@@ -62,6 +70,19 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
       return rotation.run({ deadlineMs, tryTimeoutMs, ...hedge, policy: 'retry-anywhere', call: (c, signal) => c.verify.recoveryCode.mutate(request, { signal }) });
     },
 
+    /**
+     * Starts a WebAuthn login: pass `options` to the browser (`startAuthentication({ optionsJSON })`)
+     * and keep `challengeId` for `webauthnFinish`, which any gateway can answer.
+     */
+    webauthnBegin: (input: { userId: string }): Promise<WebauthnBeginResult> =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.verify.webauthnBegin.mutate(input, { signal }) }),
+
+    /** Finishes it with the browser's assertion; the same attempt id on every retry, like verifyTotp. */
+    webauthnFinish: (input: { userId: string; challengeId: string; response: WebauthnAuthenticationResponse; attemptId?: string }): Promise<VerificationResult> => {
+      const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
+      return rotation.run({ deadlineMs, tryTimeoutMs, ...hedge, policy: 'retry-anywhere', call: (c, signal) => c.verify.webauthnFinish.mutate(request, { signal }) });
+    },
+
     /** Revoke one of a user's factors (lost device, offboarding); idempotent. */
     revokeFactor: (input: { userId: string; factorId: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.factors.revoke.mutate(input, { signal }) }),
@@ -98,6 +119,11 @@ export function createEnrollmentClient(options: { gateways: readonly string[]; d
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.beginEnrollment.mutate(input, { signal }) }),
     confirmTotp: (input: { factorId: string; code: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.confirmEnrollment.mutate(input, { signal }) }),
+    /** Options for the browser's `startRegistration({ optionsJSON })`, and the challenge id to finish with. */
+    beginWebauthnRegistration: () =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.webauthn.beginRegistration.mutate(undefined, { signal }) }),
+    finishWebauthnRegistration: (input: { challengeId: string; response: WebauthnRegistrationResponse; label?: string }) =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.webauthn.finishRegistration.mutate(input, { signal }) }),
     factors: () =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.enrollment.factors.query(undefined, { signal }) }),
     renameFactor: (input: { factorId: string; label: string }) =>

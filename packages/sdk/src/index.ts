@@ -1,3 +1,12 @@
-export { createEnrollmentClient, createHoldfastClient, type EnrollmentClient, type HoldfastClient, type HoldfastClientOptions } from './client';
+export {
+  createEnrollmentClient,
+  createHoldfastClient,
+  type EnrollmentClient,
+  type HoldfastClient,
+  type HoldfastClientOptions,
+  type WebauthnAuthenticationResponse,
+  type WebauthnBeginResult,
+  type WebauthnRegistrationResponse,
+} from './client';
 export { HoldfastApiError, HoldfastUnavailableError } from './errors';
 export type { RetryPolicy } from './failover';

@@ -72,6 +72,8 @@ if (demo === null || (await db.prisma.application.count({ where: { id: demo.appl
   demo = await createApplication({ prisma: db.prisma, name: 'Demo application' });
   await writeFile(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
 }
+// Passkeys registered in the portal are bound to its origin, port included.
+await db.prisma.application.update({ where: { id: demo.applicationId }, data: { rpId: 'localhost', allowedOrigins: [`http://localhost:${webPort}`] } });
 await db.close();
 
 // The web app: Next.js, built once (the build is kept in apps/web/.next), then `next start` as a

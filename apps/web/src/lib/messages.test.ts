@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeError, linkProblemFor, linkProblemText } from './messages';
+import { describeError, describeWebauthnError, linkProblemFor, linkProblemText } from './messages';
 
 describe('messages', () => {
   it('maps each link refusal to its own page', () => {
@@ -13,5 +13,13 @@ describe('messages', () => {
   it('explains a wrong code in words, and never echoes an unknown code', () => {
     expect(describeError('INVALID_CODE')).toMatch(/didn't match/);
     expect(describeError('SOMETHING_NEW')).not.toContain('SOMETHING_NEW');
+  });
+
+  it('explains WebAuthn failures in words: cancelled or timed out, already registered, not allowed', () => {
+    expect(describeWebauthnError('NotAllowedError')).toMatch(/cancelled or timed out/);
+    expect(describeWebauthnError('InvalidStateError')).toMatch(/already registered/);
+    expect(describeWebauthnError('SecurityError')).toMatch(/not allowed/);
+    expect(describeWebauthnError('SomethingElse')).not.toContain('SomethingElse');
+    expect(describeError('WEBAUTHN_CHALLENGE_INVALID')).toMatch(/again/);
   });
 });

@@ -46,6 +46,10 @@ export function describeError(code: string): string {
       return 'This is your last way to sign in. Enter a current code from it to confirm that you want to remove it.';
     case 'ALREADY_ENROLLED':
       return 'This authenticator app is already set up. Refresh the page to see your factors.';
+    case 'WEBAUTHN_CHALLENGE_INVALID':
+      return 'That took too long or was already finished. Start adding your security key or passkey again.';
+    case 'WEBAUTHN_VERIFICATION_FAILED':
+      return 'Your security key or passkey could not be checked. Try again, or use another key; if this page asks you to unlock it (PIN, fingerprint or face), do so.';
     case 'FACTOR_NOT_FOUND':
     case 'FACTOR_NOT_ACTIVE':
       return 'That factor no longer exists. Refresh the page to see your current factors.';
@@ -61,5 +65,28 @@ export function describeError(code: string): string {
       return 'The sign-in service is not answering right now. Nothing was changed; try again in a minute.';
     default:
       return 'Something went wrong on our side. Nothing was changed; try again in a minute.';
+  }
+}
+
+/**
+ * A sentence for what the browser's WebAuthn call threw (`error.name`: a DOMException name, which
+ * @simplewebauthn/browser keeps on its WebAuthnError).
+ */
+export function describeWebauthnError(name: string): string {
+  switch (name) {
+    case 'NotAllowedError':
+      return 'The security key or passkey request was cancelled or timed out. When you try again, follow your browser\'s prompt and touch or unlock your key.';
+    case 'AbortError':
+      return 'The security key or passkey request was cancelled. Try again when you are ready.';
+    case 'InvalidStateError':
+      return 'This security key or passkey is already registered. Use another one, or keep the one you have.';
+    case 'NotSupportedError':
+      return 'This browser or key cannot create a passkey of the kind needed here. Try another browser or security key.';
+    case 'SecurityError':
+      return 'Your browser refused the request because this page\'s address is not allowed to use security keys. Tell the app or website that sent you here.';
+    case 'Unsupported':
+      return 'This browser does not support security keys or passkeys. Try an up-to-date browser.';
+    default:
+      return 'Your security key or passkey could not be added. Try again, or use another key.';
   }
 }

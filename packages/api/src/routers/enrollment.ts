@@ -28,12 +28,13 @@ export const enrollmentRouter = router({
       userId: z.string(),
       factors: z.array(z.strictObject({
         id: z.string(),
-        kind: z.enum(['totp', 'recovery_codes']),
+        kind: z.enum(['totp', 'recovery_codes', 'webauthn']),
         label: z.string(),
         status: z.enum(['pending', 'active']),
         createdAt: z.string(),
         lastUsedAt: z.string().nullable(),
         remainingCodes: z.number().int().nullable(),
+        authenticatorName: z.string().nullable(),
       })),
     }))
     .query(({ ctx }) => listOwnFactors({ deps: ctx.deps, enrollment: ctx.enrollment })),

@@ -6,7 +6,7 @@ export type AssuranceLevel = 'aal1' | 'aal2' | 'aal3';
  * compile time with `satisfies`, so a new factor cannot forget its assurance level.
  */
 export interface FactorStrategy {
-  kind: 'totp' | 'recovery_codes';
+  kind: 'totp' | 'recovery_codes' | 'webauthn';
   assuranceLevel: AssuranceLevel;
   description: string;
 }
@@ -23,4 +23,12 @@ export const recoveryCodeStrategy = {
   // NIST 800-63B treats look-up secrets like OTPs: with a password they reach AAL2.
   assuranceLevel: 'aal2',
   description: 'Single-use recovery codes (look-up secrets) for when no other factor is available',
+} as const satisfies FactorStrategy;
+
+export const webauthnStrategy = {
+  kind: 'webauthn',
+  // A cryptographic authenticator with a password reaches AAL2; AAL3 also needs a hardware-bound,
+  // non-exportable key, which synced passkeys are not — so the level claimed is the one all reach.
+  assuranceLevel: 'aal2',
+  description: 'WebAuthn security key or passkey (public-key challenge-response, origin-bound)',
 } as const satisfies FactorStrategy;

@@ -2,6 +2,7 @@
 // What the portal's client components may ask for. Each action reads the session from the
 // httpOnly cookie and forwards to a gateway, so the browser never holds the gateway token. Inputs
 // are validated here too: a server action is a public endpoint like any other.
+import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
 import { cookies } from 'next/headers';
 import { toString as renderQrCode } from 'qrcode';
 import { z } from 'zod';
@@ -35,6 +36,9 @@ const factorId = z.uuid();
 const beginInput = z.strictObject({ label: label.optional() });
 const confirmInput = z.strictObject({ factorId, code });
 const renameInput = z.strictObject({ factorId, label });
+// The response is checked field by field by the gateway; here only that it is an object.
+const registrationResponse = z.custom<RegistrationResponseJSON>((value) => typeof value === 'object' && value !== null);
+const finishWebauthnInput = z.strictObject({ challengeId: z.uuid(), response: registrationResponse, label: label.optional() });
 const removeInput = z.strictObject({ factorId, code: code.optional() });
 
 export async function beginTotp(input: z.input<typeof beginInput>): Promise<ActionResult<{ factorId: string; secret: string; qrCodeSvg: string }>> {
@@ -75,4 +79,21 @@ export async function removeFactor(input: z.input<typeof removeInput>): Promise<
   // The code is the only thing a person types here; anything else malformed is a bug, not their mistake.
   if (!parsed.success) return failure(parsed.error.issues.some((issue) => issue.path[0] === 'code') ? 'INVALID_CODE' : 'BAD_REQUEST');
   return withSession({ isIdempotent: false, call: (client, signal) => client.enrollment.removeFactor.mutate(parsed.data, { signal }) });
+}
+
+/** Options for the browser's `startRegistration`; the challenge stays with the gateway. */
+export async function beginWebauthnRegistration(): Promise<ActionResult<{ challengeId: string; options: PublicKeyCredentialCreationOptionsJSON }>> {
+  const result = await withSession({ isIdempotent: false, call: (client, signal) => client.webauthn.beginRegistration.mutate(undefined, { signal }) });
+  if (!result.ok) return result;
+  // tRPC's output inference mangles the Uint8Array types inside the options type; the JSON is the library's own.
+  return { ok: true, value: { challengeId: result.value.challengeId, options: result.value.options as PublicKeyCredentialCreationOptionsJSON } };
+}
+
+export async function finishWebauthnRegistration(input: z.input<typeof finishWebauthnInput>): Promise<ActionResult<{ factorId: string; authenticatorName: string | null }>> {
+  const parsed = finishWebauthnInput.safeParse(input);
+  if (!parsed.success) return failure('BAD_REQUEST');
+  const { response } = parsed.data;
+  // A plain copy of the extension results: the DOM's interface type has no index signature.
+  const request = { ...parsed.data, response: { ...response, clientExtensionResults: { ...response.clientExtensionResults } } };
+  return withSession({ isIdempotent: false, call: (client, signal) => client.webauthn.finishRegistration.mutate(request, { signal }) });
 }

@@ -13,6 +13,8 @@ function describeKind(factor: OwnFactor): string {
       return 'Authenticator app';
     case 'recovery_codes':
       return `Recovery codes · ${factor.remainingCodes ?? 0} left`;
+    case 'webauthn':
+      return factor.authenticatorName === null ? 'Security key or passkey' : `Security key or passkey · ${factor.authenticatorName}`;
   }
 }
 
@@ -189,8 +191,9 @@ function FactorItem({ factor, onChanged, onStatus, onRemoved }: {
       {mode === 'cannot-remove' && (
         <div className="stack">
           <p ref={confirmHeading} tabIndex={-1}>
-            These recovery codes are your last way to sign in, so they cannot be removed. Set up an authenticator app first,
-            then remove them.
+            {factor.kind === 'recovery_codes'
+              ? 'These recovery codes are your last way to sign in, so they cannot be removed. Set up an authenticator app first, then remove them.'
+              : 'This is your last way to sign in, so it cannot be removed. Set up an authenticator app first, then remove it.'}
           </p>
           <div className="actions">
             <button type="button" onClick={close}>OK</button>

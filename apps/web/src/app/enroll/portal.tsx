@@ -5,6 +5,7 @@ import { listFactors } from './actions';
 import { FactorList } from './factor-list';
 import { RecoveryCodes } from './recovery-codes';
 import { TotpSetup } from './totp-setup';
+import { WebauthnSetup } from './webauthn-setup';
 import type { OwnFactors } from './types';
 
 /** The enrollment portal: one section per thing a person can do, sharing the factor list. */
@@ -31,6 +32,7 @@ export function Portal({ initial }: { initial: OwnFactors }) {
         Signed in for enrollment as <strong>{own.userId}</strong>. Add a second way to prove it is you when you sign in.
       </p>
       <TotpSetup onChanged={refresh} />
+      <WebauthnSetup onChanged={refresh} />
       <RecoveryCodes hasExistingCodes={hasRecoveryCodes} onChanged={refresh} />
       <FactorList factors={own.factors} onChanged={refresh} refreshError={refreshError} />
     </>

@@ -5,12 +5,14 @@ export type ActionResult<T> = { ok: true; value: T } | { ok: false; code: string
 
 export interface OwnFactor {
   id: string;
-  kind: 'totp' | 'recovery_codes';
+  kind: 'totp' | 'recovery_codes' | 'webauthn';
   label: string;
   status: 'pending' | 'active';
   createdAt: string;
   lastUsedAt: string | null;
   remainingCodes: number | null;
+  /** Security keys and passkeys: the model's name when it is a well-known one. */
+  authenticatorName: string | null;
 }
 
 export interface OwnFactors {

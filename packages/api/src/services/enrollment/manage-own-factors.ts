@@ -1,16 +1,18 @@
-import { checkTotpCode, HoldfastError } from '@holdfast/core';
+import { authenticatorNameFor, checkTotpCode, HoldfastError } from '@holdfast/core';
 import { writeAuditEvent } from '@holdfast/db';
 import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
 import { decryptTotpState } from '../totp/load-totp-state';
 
 export interface OwnFactor {
   id: string;
-  kind: 'totp' | 'recovery_codes';
+  kind: 'totp' | 'recovery_codes' | 'webauthn';
   label: string;
   status: 'pending' | 'active';
   createdAt: string;
   lastUsedAt: string | null;
   remainingCodes: number | null;
+  /** WebAuthn only: the authenticator model's name when it is a well-known one. */
+  authenticatorName: string | null;
 }
 
 /** The enrolling user's own factors (revoked ones are gone from their point of view). */
@@ -18,7 +20,11 @@ export async function listOwnFactors(options: { deps: ServiceDeps; enrollment: E
   const rows = await options.deps.db.prisma.factor.findMany({
     where: { userId: options.enrollment.userId, status: { not: 'revoked' } },
     orderBy: { createdAt: 'asc' },
-    select: { id: true, kind: true, label: true, status: true, createdAt: true, lastUsedAt: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
+    select: {
+      id: true, kind: true, label: true, status: true, createdAt: true, lastUsedAt: true,
+      webauthn: { select: { aaguid: true } },
+      _count: { select: { recoveryCodes: { where: { usedAt: null } } } },
+    },
   });
   return {
     userId: options.enrollment.externalUserId,
@@ -30,6 +36,7 @@ export async function listOwnFactors(options: { deps: ServiceDeps; enrollment: E
       createdAt: f.createdAt.toISOString(),
       lastUsedAt: f.lastUsedAt?.toISOString() ?? null,
       remainingCodes: f.kind === 'recovery_codes' ? f._count.recoveryCodes : null,
+      authenticatorName: f.webauthn === null ? null : authenticatorNameFor(f.webauthn.aaguid),
     })),
   };
 }

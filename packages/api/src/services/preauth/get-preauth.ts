@@ -1,9 +1,18 @@
+import { authenticatorNameFor } from '@holdfast/core';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { withDatabaseRetry } from '../retry/with-database-retry';
 import { cached } from '../../cache/cached';
 
 export type PreauthResult =
-  | { result: 'auth'; factors: { id: string; kind: 'totp' | 'recovery_codes'; label: string; isLocked: boolean; remainingCodes: number | null }[] }
+  | { result: 'auth'; factors: {
+      id: string;
+      kind: 'totp' | 'recovery_codes' | 'webauthn';
+      label: string;
+      isLocked: boolean;
+      remainingCodes: number | null;
+      /** WebAuthn only: the authenticator model's name when it is a well-known one. */
+      authenticatorName: string | null;
+    }[] }
   | { result: 'enroll' };
 
 /** Which factors can this user verify with? `enroll` when none is active (or the user is unknown). */
@@ -23,14 +32,18 @@ export async function getPreauth(options: {
         factors: {
           where: { status: 'active' },
           orderBy: { createdAt: 'asc' },
-          select: { id: true, kind: true, label: true, lockedUntil: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
+          select: {
+            id: true, kind: true, label: true, lockedUntil: true,
+            webauthn: { select: { aaguid: true } },
+            _count: { select: { recoveryCodes: { where: { usedAt: null } } } },
+          },
         },
       },
     }), options.signal);
     // Any change to the user's factors or recovery codes notifies `user:<id>`.
     return { value: row, tags: row === null ? [] : [`user:${row.id}`], isCacheable: row !== null };
   });
-  const factors = (user?.factors ?? []).filter((f) => f.kind === 'totp' || f._count.recoveryCodes > 0);
+  const factors = (user?.factors ?? []).filter((f) => f.kind !== 'recovery_codes' || f._count.recoveryCodes > 0);
   if (factors.length === 0) return { result: 'enroll' };
   return {
     result: 'auth',
@@ -40,6 +53,7 @@ export async function getPreauth(options: {
       label: f.label,
       isLocked: f.lockedUntil !== null && f.lockedUntil > now,
       remainingCodes: f.kind === 'recovery_codes' ? f._count.recoveryCodes : null,
+      authenticatorName: f.webauthn === null ? null : authenticatorNameFor(f.webauthn.aaguid),
     })),
   };
 }

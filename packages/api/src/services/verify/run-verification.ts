@@ -13,12 +13,13 @@ export interface LockedFactor {
   failedCount: number;
   lockedUntil: Date | null;
   totp: { secretEnc: string; algorithm: 'SHA1' | 'SHA256' | 'SHA512'; digits: number; period: number; lastStep: number } | null;
+  webauthn: { credentialId: Buffer; publicKey: Buffer; signCount: number; transports: string[] } | null;
 }
 
 /** What a factor's check decided, with the factor row locked for this transaction. */
 export type FactorCheck =
   | { isMatch: true; /** The single-use compare-and-set; false means another request used it first. */ consume: () => Promise<boolean> }
-  | { isMatch: false; reason: 'invalid_code' | 'replay' };
+  | { isMatch: false; reason: 'invalid_code' | 'replay' | 'verification_failed' | 'clone_suspected' };
 
 /** Thrown inside the transaction to roll it back when another request recorded this attempt id first. */
 class AttemptAlreadyRecorded extends Error {}
@@ -52,18 +53,6 @@ function toResult(row: AttemptRow): VerificationResult {
 
 const attemptColumns = 'attempt_id, outcome::text AS outcome, reason, factor_id, created_at, gateway_id, region, request_hash';
 
-/**
- * The one write path for every verification (TOTP, recovery code). It is plain SQL on purpose:
- * it is the hot path, and its statements are the invariants.
- *  - The factor row is locked (`FOR UPDATE`), so all gateways' attempts on one factor serialize:
- *    lockout counting is exact (invariant 4) and the single-use compare-and-set runs under it
- *    (invariant 1).
- *  - The attempt id is the idempotency key (invariant 3): the attempt row is inserted
- *    `ON CONFLICT DO NOTHING` in the same transaction; if another request recorded it first, this
- *    transaction rolls back (undoing anything it did) and the recorded outcome is returned — so a
- *    retry, on any gateway, is never reported as a replay.
- *  - The state change, the attempt and its audit events commit together (invariant 7).
- */
 export interface VerificationRequest {
   deps: ServiceDeps;
   application: ApplicationPrincipal;
@@ -76,6 +65,18 @@ export interface VerificationRequest {
   signal?: AbortSignal;
 }
 
+/**
+ * The one write path for every verification (TOTP, recovery code, WebAuthn assertion). It is plain SQL on purpose:
+ * it is the hot path, and its statements are the invariants.
+ *  - The factor row is locked (`FOR UPDATE`), so all gateways' attempts on one factor serialize:
+ *    lockout counting is exact (invariant 4) and the single-use compare-and-set runs under it
+ *    (invariant 1).
+ *  - The attempt id is the idempotency key (invariant 3): the attempt row is inserted
+ *    `ON CONFLICT DO NOTHING` in the same transaction; if another request recorded it first, this
+ *    transaction rolls back (undoing anything it did) and the recorded outcome is returned — so a
+ *    retry, on any gateway, is never reported as a replay.
+ *  - The state change, the attempt and its audit events commit together (invariant 7).
+ */
 export async function runVerification(options: VerificationRequest): Promise<VerificationResult> {
   // Retrying after a lost or doubtful commit is safe: if it did commit, the attempt row is there
   // and the retry returns that outcome instead of evaluating the code again.
@@ -170,6 +171,10 @@ interface LockedFactorRow {
   digits: number | null;
   period: number | null;
   last_step: string | null;
+  credential_id: Buffer | null;
+  public_key: Buffer | null;
+  sign_count: string | null;
+  transports: string[] | null;
 }
 
 /** One round trip: find the user's factor of this kind (the active one first) and lock it. */
@@ -179,10 +184,12 @@ async function lockFactor(
 ): Promise<LockedFactor> {
   const { rows } = await sql.query<LockedFactorRow>(
     `SELECT u.id AS user_id, f.id, f.status::text AS status, f.failed_count, f.locked_until,
-            t.secret_enc, t.algorithm::text AS algorithm, t.digits, t.period, t.last_step::text AS last_step
+            t.secret_enc, t.algorithm::text AS algorithm, t.digits, t.period, t.last_step::text AS last_step,
+            w.credential_id, w.public_key, w.sign_count::text AS sign_count, w.transports
        FROM users u
        JOIN factors f ON f.user_id = u.id
        LEFT JOIN totp_factors t ON t.factor_id = f.id
+       LEFT JOIN webauthn_credentials w ON w.factor_id = f.id
       WHERE u.application_id = $1 AND u.external_id = $2 AND f.kind = $3::factor_kind AND f.status <> 'revoked'
         AND ($4::uuid IS NULL OR f.id = $4::uuid)
       ORDER BY (f.status = 'active') DESC, f.created_at DESC
@@ -194,7 +201,7 @@ async function lockFactor(
   if (row === undefined) {
     const user = await sql.query('SELECT 1 FROM users WHERE application_id = $1 AND external_id = $2', [where.applicationId, where.externalUserId]);
     if (user.rowCount === 0) throw new HoldfastError('USER_NOT_FOUND', 'no such user for this application');
-    throw new HoldfastError('FACTOR_NOT_FOUND', `the user has no ${where.kind === 'totp' ? 'TOTP factor' : 'recovery codes'}${where.factorId === null ? '' : ' with this id'}`);
+    throw new HoldfastError('FACTOR_NOT_FOUND', `the user has no ${factorNoun[where.kind]}${where.factorId === null ? '' : ' with this id'}`);
   }
   return {
     userId: row.user_id,
@@ -206,5 +213,11 @@ async function lockFactor(
       row.secret_enc === null || row.algorithm === null || row.digits === null || row.period === null || row.last_step === null
         ? null
         : { secretEnc: row.secret_enc, algorithm: row.algorithm, digits: row.digits, period: row.period, lastStep: Number(row.last_step) },
+    webauthn:
+      row.credential_id === null || row.public_key === null || row.sign_count === null
+        ? null
+        : { credentialId: row.credential_id, publicKey: row.public_key, signCount: Number(row.sign_count), transports: row.transports ?? [] },
   };
 }
+
+const factorNoun: Record<VerifiedFactorKind, string> = { totp: 'TOTP factor', recovery_codes: 'recovery codes', webauthn: 'security key or passkey' };

@@ -1,6 +1,6 @@
 import type { VerifyRejectReason } from '@holdfast/core';
 
-export type VerifiedFactorKind = 'totp' | 'recovery_codes';
+export type VerifiedFactorKind = 'totp' | 'recovery_codes' | 'webauthn';
 
 /** What every verification returns, and what `status` returns later for the same attempt id. */
 export interface VerificationResult {

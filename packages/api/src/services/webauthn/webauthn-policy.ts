@@ -1,0 +1,38 @@
+import { HoldfastError } from '@holdfast/core';
+import type { AuthenticatorTransport } from '@simplewebauthn/server';
+import type { ServiceDeps } from '../../deps';
+
+/** An application's WebAuthn policy (columns on `applications`). */
+export interface WebauthnPolicy {
+  rpId: string;
+  rpName: string;
+  allowedOrigins: string[];
+  userVerification: 'required' | 'preferred';
+  attestation: 'none' | 'direct';
+}
+
+/** How long a challenge may be answered; the browser's ceremony timeout says the same. */
+export const webauthnChallengeTtlMs = 5 * 60_000;
+
+/** Challenge size: WebAuthn asks for at least 16 random bytes. */
+export const webauthnChallengeBytes = 32;
+
+/**
+ * Read on every ceremony, never from the metadata cache: the policy decides what a response must
+ * prove, so a stale copy could accept what the operator has just forbidden.
+ */
+export async function loadWebauthnPolicy(options: { deps: ServiceDeps; applicationId: string }): Promise<WebauthnPolicy> {
+  const row = await options.deps.db.prisma.application.findUnique({
+    where: { id: options.applicationId },
+    select: { rpId: true, rpName: true, allowedOrigins: true, userVerification: true, attestation: true },
+  });
+  if (row === null) throw new HoldfastError('UNAUTHENTICATED', 'unknown application');
+  return row;
+}
+
+const knownTransports: readonly AuthenticatorTransport[] = ['ble', 'hybrid', 'internal', 'nfc', 'usb'];
+
+/** Stored transports back to the library's type, dropping anything it does not know. */
+export function toTransports(stored: readonly string[]): AuthenticatorTransport[] {
+  return knownTransports.filter((transport) => stored.includes(transport));
+}
