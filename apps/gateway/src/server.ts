@@ -1,4 +1,4 @@
-import { appRouter, type ServiceDeps } from '@holdfast/api';
+import { appRouter, listPublicSigningKeys, type ServiceDeps } from '@holdfast/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -28,8 +28,8 @@ async function isDatabaseReachable(deps: ServiceDeps, timeoutMs: number): Promis
   return ok;
 }
 
-function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
-  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+function sendJson(res: http.ServerResponse, status: number, body: unknown, cacheControl = 'no-store'): void {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': cacheControl });
   res.end(JSON.stringify(body));
 }
 
@@ -106,6 +106,14 @@ export async function startGatewayServer(options: {
           canary: last === null ? null : { ok: last.ok, ageMs, latencyMs: Math.round(last.latencyMs), error: last.error ?? null },
         });
       });
+      return;
+    }
+    if (url === '/.well-known/jwks.json') {
+      // Public keys that verify hosted-verification results; short cache so a new key is seen soon.
+      listPublicSigningKeys(deps).then(
+        (keys) => { sendJson(res, 200, { keys }, 'public, max-age=60'); },
+        () => { sendJson(res, 503, { error: { holdfastCode: 'DATABASE_UNAVAILABLE', message: 'database unavailable' } }); },
+      );
       return;
     }
     if (url === '/metrics') {

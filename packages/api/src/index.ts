@@ -5,3 +5,4 @@ export type { VerificationResult } from './services/verify/verification-result';
 export type { PreauthResult } from './services/preauth/get-preauth';
 export { totpSecretAad } from './services/totp/begin-totp-enrollment';
 export { MetadataCache } from './cache/metadata-cache';
+export { listPublicSigningKeys } from './services/hosted/signing-keys';

@@ -1,5 +1,6 @@
 import { enrollmentRouter } from './routers/enrollment';
 import { factorsRouter } from './routers/factors';
+import { hostedRouter } from './routers/hosted';
 import { preauth } from './routers/preauth';
 import { recoveryCodesRouter } from './routers/recovery-codes';
 import { totpRouter } from './routers/totp';
@@ -15,6 +16,7 @@ export const appRouter = router({
   verify: verifyRouter,
   factors: factorsRouter,
   webauthn: webauthnRouter,
+  hosted: hostedRouter,
 });
 
 export type AppRouter = typeof appRouter;

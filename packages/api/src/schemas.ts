@@ -127,3 +127,30 @@ export const webauthnFinishInput = z.strictObject({
   challengeId: webauthnChallengeId,
   response: webauthnAuthenticationResponse,
 });
+
+// Hosted verification page.
+/** The page's capability: the random token in `/verify/<token>`. */
+export const transactionToken = z.string().min(20).max(100);
+export const createTransactionInput = z.strictObject({
+  userId: externalUserId,
+  /** Must equal one of the application's registered callback URLs. */
+  callbackUrl: z.url({ protocol: /^https?$/ }).max(2048),
+  /** Opaque to Holdfast: echoed back on the callback (e.g. your CSRF / session binding). */
+  state: z.string().min(1).max(512).optional(),
+});
+export const createTransactionOutput = z.strictObject({ transactionId: z.string(), url: z.string(), expiresAt: z.date() });
+export const hostedTokenInput = z.strictObject({ token: transactionToken });
+export const getTransactionOutput = z.strictObject({
+  applicationName: z.string(),
+  factors: z.array(z.enum(['totp', 'recovery_codes', 'webauthn'])),
+  expiresAt: z.date(),
+});
+export const hostedVerifyTotpInput = z.strictObject({ token: transactionToken, code: totpCode });
+export const hostedVerifyRecoveryCodeInput = z.strictObject({ token: transactionToken, code: recoveryCode });
+export const hostedWebauthnFinishInput = z.strictObject({ token: transactionToken, challengeId: webauthnChallengeId, response: webauthnAuthenticationResponse });
+export const hostedOutcomeOutput = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('accepted'), redirectUrl: z.string() }),
+  z.strictObject({ outcome: z.literal('rejected'), reason: z.string().nullable() }),
+]);
+export const redeemResultInput = z.strictObject({ token: z.string().min(10).max(4096) });
+export const redeemResultOutput = z.strictObject({ userId: z.string(), amr: z.array(z.string()), transactionId: z.string() });

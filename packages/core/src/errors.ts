@@ -22,6 +22,18 @@ export const errorCodes = {
   WEBAUTHN_CHALLENGE_INVALID: 'bad_request',
   /** A registration response that does not verify (origin, RP ID, user verification, signature…). */
   WEBAUTHN_VERIFICATION_FAILED: 'bad_request',
+  /** A hosted verification's callback URL that is not one of the application's registered ones. */
+  CALLBACK_NOT_REGISTERED: 'bad_request',
+  /** Unknown hosted-verification transaction token. */
+  TRANSACTION_INVALID: 'unauthorized',
+  /** The transaction's 10 minutes are over. */
+  TRANSACTION_EXPIRED: 'gone',
+  /** The transaction already succeeded (its result was issued). */
+  TRANSACTION_COMPLETED: 'gone',
+  /** A result token that is malformed, badly signed, expired, or for another application. */
+  RESULT_INVALID: 'bad_request',
+  /** A result token that was already redeemed: single use. */
+  RESULT_ALREADY_USED: 'conflict',
   RATE_LIMITED: 'too_many_requests',
   DATABASE_UNAVAILABLE: 'unavailable',
   INTERNAL: 'internal',

@@ -48,3 +48,6 @@ export { recoveryCodeStrategy, totpStrategy, webauthnStrategy } from './factors/
 export { isSignCountSuspicious } from './webauthn/sign-count';
 export { authenticatorNameFor } from './webauthn/authenticator-names';
 export { readRandomBytes } from './random';
+
+export type { PublicSigningJwk, ResultClaims } from './hosted/result-token';
+export { generateSigningKey, readResultTokenKid, signResultToken, verifyResultToken } from './hosted/result-token';

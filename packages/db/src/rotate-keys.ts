@@ -38,6 +38,16 @@ export async function rotateEncryptionKeys(options: {
     }
     cursor = rows.at(-1)?.factorId;
   }
+  // The hosted-verification signing keys' private halves (a handful of rows).
+  for (const key of await prisma.signingKey.findMany({ select: { kid: true, privateJwkEnc: true } })) {
+    if (envelopeKeyId(key.privateJwkEnc) === keyring.activeKeyId) {
+      alreadyCurrent += 1;
+      continue;
+    }
+    const next = rewrapSecret({ keyring, envelope: key.privateJwkEnc, random: options.random });
+    const { count } = await prisma.signingKey.updateMany({ where: { kid: key.kid, privateJwkEnc: key.privateJwkEnc }, data: { privateJwkEnc: next } });
+    rewrapped += count;
+  }
   await writeAuditEvent(prisma, {
     type: 'keys.rotated',
     gatewayId: options.actor.gatewayId,

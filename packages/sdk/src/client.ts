@@ -83,6 +83,17 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
       return rotation.run({ deadlineMs, tryTimeoutMs, ...hedge, policy: 'retry-anywhere', call: (c, signal) => c.verify.webauthnFinish.mutate(request, { signal }) });
     },
 
+    /**
+     * Hosted verification: send the user to `url` (Holdfast's page). They come back to `callbackUrl`
+     * (one of the application's registered ones) with `?result=<JWT>&state=<state>`.
+     */
+    createTransaction: (input: { userId: string; callbackUrl: string; state?: string }) =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.hosted.createTransaction.mutate(input, { signal }) }),
+
+    /** Redeem the `result` the callback received: once only, for this application only. */
+    redeemResult: (input: { token: string }) =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.hosted.redeemResult.mutate(input, { signal }) }),
+
     /** Revoke one of a user's factors (lost device, offboarding); idempotent. */
     revokeFactor: (input: { userId: string; factorId: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.factors.revoke.mutate(input, { signal }) }),

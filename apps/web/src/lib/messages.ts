@@ -90,3 +90,38 @@ export function describeWebauthnError(name: string): string {
       return 'Your security key or passkey could not be added. Try again, or use another key.';
   }
 }
+
+/** The hosted verification page: why a transaction cannot be used (title + what to do). */
+export function describeTransactionProblem(code: string): { title: string; body: string } {
+  switch (code) {
+    case 'TRANSACTION_EXPIRED':
+      return { title: 'This verification has expired', body: 'Verification pages work for 10 minutes. Go back to the app or website you were signing in to and start again.' };
+    case 'TRANSACTION_COMPLETED':
+      return { title: 'This verification is already finished', body: 'You have already verified on this page. Go back to the app or website you were signing in to.' };
+    case 'TRANSACTION_INVALID':
+    case 'BAD_REQUEST':
+      return { title: 'This verification link is not valid', body: 'Check that you copied the whole link, or go back to the app or website you were signing in to and start again.' };
+    default:
+      return { title: 'We could not load this verification', body: describeError(code) };
+  }
+}
+
+/** The hosted verification page: why a code or key was not accepted. */
+export function describeRejection(reason: string | null): string {
+  switch (reason) {
+    case 'invalid_code':
+      return "That code didn't match. Check it and try again; an authenticator app shows a new code every 30 seconds, and each recovery code works once.";
+    case 'replay':
+      return 'That code was already used. Wait for your authenticator app to show a new code, then enter it.';
+    case 'locked':
+      return 'Too many wrong codes: this sign-in method is locked for a while. Try another one, or wait 15 minutes.';
+    case 'verification_failed':
+      return 'Your security key or passkey could not be checked. Try again, or use another way to verify.';
+    case 'clone_suspected':
+      return 'This security key could not be trusted (it may have been copied). Use another way to verify, and tell the app or website you use.';
+    case 'factor_not_active':
+      return 'That sign-in method is not active. Use another one.';
+    default:
+      return 'That did not work. Try again.';
+  }
+}

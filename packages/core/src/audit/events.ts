@@ -20,6 +20,10 @@ export const auditEventTypes = [
   'factor.renamed',
   'webauthn.registered',
   'webauthn.clone_suspected',
+  'hosted.transaction_created',
+  'hosted.transaction_completed',
+  'hosted.result_redeemed',
+  'hosted.result_rejected',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

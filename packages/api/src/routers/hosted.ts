@@ -1,0 +1,66 @@
+import {
+  createTransactionInput, createTransactionOutput, getTransactionOutput, hostedOutcomeOutput, hostedTokenInput, hostedVerifyRecoveryCodeInput,
+  hostedVerifyTotpInput, hostedWebauthnFinishInput, redeemResultInput, redeemResultOutput, webauthnBeginOutput,
+} from '../schemas';
+import { beginHostedWebauthn } from '../services/hosted/begin-hosted-webauthn';
+import { createVerificationTransaction } from '../services/hosted/create-verification-transaction';
+import { getVerificationTransaction } from '../services/hosted/get-verification-transaction';
+import { redeemVerificationResult } from '../services/hosted/redeem-verification-result';
+import { verifyHostedTransaction } from '../services/hosted/verify-hosted-transaction';
+import { verifyRecoveryCode } from '../services/verify/verify-recovery-code';
+import { verifyTotp } from '../services/verify/verify-totp';
+import { verifyWebauthn } from '../services/verify/verify-webauthn';
+import { applicationProcedure, publicProcedure, router } from '../trpc';
+
+/** The hosted verification page (`/verify/<token>`): the application creates and redeems; the page, holding the token, verifies. */
+export const hostedRouter = router({
+  /** Relying application: a transaction whose page URL to send the user to. */
+  createTransaction: applicationProcedure
+    .input(createTransactionInput)
+    .output(createTransactionOutput)
+    .mutation(({ ctx, input }) =>
+      createVerificationTransaction({ deps: ctx.deps, application: ctx.application, externalUserId: input.userId, callbackUrl: input.callbackUrl, state: input.state ?? null }),
+    ),
+  /** Page: the application's name and the user's kinds of factor. */
+  getTransaction: publicProcedure
+    .input(hostedTokenInput)
+    .output(getTransactionOutput)
+    .query(({ ctx, input, signal }) => getVerificationTransaction({ deps: ctx.deps, token: input.token, signal })),
+  verifyTotp: publicProcedure
+    .input(hostedVerifyTotpInput)
+    .output(hostedOutcomeOutput)
+    .mutation(({ ctx, input, signal }) =>
+      verifyHostedTransaction({
+        deps: ctx.deps, token: input.token, kind: 'totp', signal,
+        verify: ({ application, attemptId, externalUserId }) => verifyTotp({ deps: ctx.deps, application, attemptId, externalUserId, factorId: null, code: input.code, signal }),
+      }),
+    ),
+  verifyRecoveryCode: publicProcedure
+    .input(hostedVerifyRecoveryCodeInput)
+    .output(hostedOutcomeOutput)
+    .mutation(({ ctx, input, signal }) =>
+      verifyHostedTransaction({
+        deps: ctx.deps, token: input.token, kind: 'recovery_codes', signal,
+        verify: ({ application, attemptId, externalUserId }) => verifyRecoveryCode({ deps: ctx.deps, application, attemptId, externalUserId, code: input.code, signal }),
+      }),
+    ),
+  webauthnBegin: publicProcedure
+    .input(hostedTokenInput)
+    .output(webauthnBeginOutput)
+    .mutation(({ ctx, input, signal }) => beginHostedWebauthn({ deps: ctx.deps, token: input.token, signal })),
+  webauthnFinish: publicProcedure
+    .input(hostedWebauthnFinishInput)
+    .output(hostedOutcomeOutput)
+    .mutation(({ ctx, input, signal }) =>
+      verifyHostedTransaction({
+        deps: ctx.deps, token: input.token, kind: 'webauthn', signal,
+        verify: ({ application, attemptId, externalUserId }) =>
+          verifyWebauthn({ deps: ctx.deps, application, attemptId, externalUserId, challengeId: input.challengeId, response: input.response, signal }),
+      }),
+    ),
+  /** Relying application: redeem the result its callback received (once). */
+  redeemResult: applicationProcedure
+    .input(redeemResultInput)
+    .output(redeemResultOutput)
+    .mutation(({ ctx, input }) => redeemVerificationResult({ deps: ctx.deps, application: ctx.application, token: input.token })),
+});

@@ -1,0 +1,40 @@
+import { HoldfastError } from '@holdfast/core';
+import { hashToken } from '@holdfast/db';
+import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
+import { withDatabaseRetry } from '../retry/with-database-retry';
+
+/** A pending, unexpired hosted verification, found by the token in its page's URL. */
+export interface OpenTransaction {
+  id: string;
+  application: ApplicationPrincipal;
+  userId: string;
+  externalUserId: string;
+  callbackUrl: string;
+  state: string | null;
+  expiresAt: Date;
+}
+
+/** The token is the page's only credential: unknown → TRANSACTION_INVALID, done or expired → 412. */
+export async function findOpenTransaction(options: { deps: ServiceDeps; token: string; signal?: AbortSignal }): Promise<OpenTransaction> {
+  const { deps } = options;
+  const row = await withDatabaseRetry(deps, () => deps.db.prisma.verificationTransaction.findUnique({
+    where: { tokenHash: hashToken(options.token) },
+    select: {
+      id: true, userId: true, callbackUrl: true, state: true, status: true, expiresAt: true,
+      application: { select: { id: true, name: true, failMode: true } },
+      user: { select: { externalId: true } },
+    },
+  }), options.signal);
+  if (row === null) throw new HoldfastError('TRANSACTION_INVALID', 'this verification link is not valid');
+  if (row.status === 'completed') throw new HoldfastError('TRANSACTION_COMPLETED', 'this verification was already completed');
+  if (row.expiresAt <= deps.clock()) throw new HoldfastError('TRANSACTION_EXPIRED', 'this verification link has expired');
+  return {
+    id: row.id,
+    application: row.application,
+    userId: row.userId,
+    externalUserId: row.user.externalId,
+    callbackUrl: row.callbackUrl,
+    state: row.state,
+    expiresAt: row.expiresAt,
+  };
+}

@@ -1,0 +1,15 @@
+import type { ServiceDeps } from '../../deps';
+import { getPreauth } from '../preauth/get-preauth';
+import { findOpenTransaction } from './find-open-transaction';
+
+/** What the hosted page shows: whose verification it is and which kinds of factor the user can use. */
+export async function getVerificationTransaction(options: { deps: ServiceDeps; token: string; signal?: AbortSignal }): Promise<{
+  applicationName: string;
+  factors: ('totp' | 'recovery_codes' | 'webauthn')[];
+  expiresAt: Date;
+}> {
+  const transaction = await findOpenTransaction(options);
+  const preauth = await getPreauth({ deps: options.deps, application: transaction.application, externalUserId: transaction.externalUserId, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  const kinds = preauth.result === 'auth' ? preauth.factors.map((factor) => factor.kind) : [];
+  return { applicationName: transaction.application.name, factors: [...new Set(kinds)], expiresAt: transaction.expiresAt };
+}
