@@ -23,6 +23,8 @@ describe('[RECOVERY_CODES] a set of 10 single-use codes', () => {
     expect(await viaB.verifyRecoveryCode({ userId: user.userId, code: sloppy })).toMatchObject({ outcome: 'accepted' });
     const preauth = await viaA.preauth({ userId: user.userId });
     expect(preauth.result === 'auth' ? preauth.factors.find((f) => f.kind === 'recovery_codes')?.remainingCodes : null).toBe(8);
+    // Each factor reports the NIST 800-63B level its strategy claims (with the app's password: AAL2).
+    expect(preauth.result === 'auth' ? preauth.factors.map((f) => [f.kind, f.assuranceLevel]) : []).toEqual([['totp', 'aal2'], ['recovery_codes', 'aal2']]);
 
     // Regenerating (through a new enrollment link) makes every old code useless.
     const link = await viaA.createEnrollmentLink({ userId: user.userId });

@@ -23,6 +23,7 @@ export const preauthOutput = z.discriminatedUnion('result', [
       remainingCodes: z.number().int().nullable(),
       /** WebAuthn only: the authenticator model's name when it is a well-known one. */
       authenticatorName: z.string().nullable(),
+      assuranceLevel: z.enum(['aal1', 'aal2', 'aal3']),
     })),
   }),
   z.strictObject({ result: z.literal('enroll') }),

@@ -43,7 +43,7 @@ export type { AuditEventType, VerifyRejectReason } from './audit/events';
 export { auditEventTypes } from './audit/events';
 
 export type { AssuranceLevel, FactorStrategy } from './factors/strategy';
-export { recoveryCodeStrategy, totpStrategy, webauthnStrategy } from './factors/strategy';
+export { factorStrategies, recoveryCodeStrategy, totpStrategy, webauthnStrategy } from './factors/strategy';
 
 export { isSignCountSuspicious } from './webauthn/sign-count';
 export { authenticatorNameFor } from './webauthn/authenticator-names';

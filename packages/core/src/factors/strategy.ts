@@ -32,3 +32,10 @@ export const webauthnStrategy = {
   assuranceLevel: 'aal2',
   description: 'WebAuthn security key or passkey (public-key challenge-response, origin-bound)',
 } as const satisfies FactorStrategy;
+
+/** Every factor's strategy by kind: a new kind that is not listed here fails to compile. */
+export const factorStrategies: Readonly<Record<FactorStrategy['kind'], FactorStrategy>> = {
+  totp: totpStrategy,
+  recovery_codes: recoveryCodeStrategy,
+  webauthn: webauthnStrategy,
+};

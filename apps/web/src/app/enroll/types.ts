@@ -1,21 +1,11 @@
-// Shapes shared by the server actions and the portal's client components.
+// Shapes shared by the server actions and the portal's client components. Factor shapes come from
+// the API router's output types, so the portal cannot drift from what the gateway sends.
+import type { AppRouter } from '@holdfast/api';
+import type { inferRouterOutputs } from '@trpc/server';
 
 /** What a server action returns: never a thrown error, which the browser would only see as a digest. */
 export type ActionResult<T> = { ok: true; value: T } | { ok: false; code: string; message: string };
 
-export interface OwnFactor {
-  id: string;
-  kind: 'totp' | 'recovery_codes' | 'webauthn';
-  label: string;
-  status: 'pending' | 'active';
-  createdAt: string;
-  lastUsedAt: string | null;
-  remainingCodes: number | null;
-  /** Security keys and passkeys: the model's name when it is a well-known one. */
-  authenticatorName: string | null;
-}
-
-export interface OwnFactors {
-  userId: string;
-  factors: OwnFactor[];
-}
+/** The user's own factors exactly as the gateway's `enrollment.factors` procedure returns them. */
+export type OwnFactors = inferRouterOutputs<AppRouter>['enrollment']['factors'];
+export type OwnFactor = OwnFactors['factors'][number];

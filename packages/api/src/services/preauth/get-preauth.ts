@@ -1,4 +1,4 @@
-import { authenticatorNameFor } from '@holdfast/core';
+import { authenticatorNameFor, factorStrategies, type AssuranceLevel } from '@holdfast/core';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { withDatabaseRetry } from '../retry/with-database-retry';
 import { cached } from '../../cache/cached';
@@ -12,6 +12,8 @@ export type PreauthResult =
       remainingCodes: number | null;
       /** WebAuthn only: the authenticator model's name when it is a well-known one. */
       authenticatorName: string | null;
+      /** NIST 800-63B level this factor reaches together with the application's password check. */
+      assuranceLevel: AssuranceLevel;
     }[] }
   | { result: 'enroll' };
 
@@ -54,6 +56,7 @@ export async function getPreauth(options: {
       isLocked: f.lockedUntil !== null && f.lockedUntil > now,
       remainingCodes: f.kind === 'recovery_codes' ? f._count.recoveryCodes : null,
       authenticatorName: f.webauthn === null ? null : authenticatorNameFor(f.webauthn.aaguid),
+      assuranceLevel: factorStrategies[f.kind].assuranceLevel,
     })),
   };
 }
