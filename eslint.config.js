@@ -1,10 +1,12 @@
 // Typed ESLint for every workspace: each package runs `eslint .` from its own folder and this file
-// is found by walking up.
+// is found by walking up. The layer rules (which package may import which) and the `process.env`
+// rule live in tooling/eslint/layers.js.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { envRule, layerConfigs } from './tooling/eslint/layers.js';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/generated/**', '**/.turbo/**', '**/*.js', '**/*.mjs', '**/.next/**', '**/next-env.d.ts', '**/test-results/**', '**/playwright-report/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/src/generated/**', '**/.turbo/**', '**/*.js', '**/*.mjs', '**/.next/**', '**/next-env.d.ts', '**/test-results/**', '**/playwright-report/**', '.stryker-tmp/**', 'reports/**'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {
@@ -17,4 +19,6 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
     },
   },
+  ...layerConfigs(),
+  ...envRule,
 );

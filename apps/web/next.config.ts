@@ -12,6 +12,9 @@ const securityHeaders = [
 
 const nextConfig: NextConfig = {
   poweredByHeader: false,
+  // Workspace packages export their TypeScript source (ARCHITECTURE.md); Next compiles these two,
+  // which the pages import at run time. @holdfast/api is imported for types only.
+  transpilePackages: ['@holdfast/validators', '@holdfast/ui'],
   // `npm run typecheck` (tsc, strict) and `npm run lint` are their own turbo tasks; running them
   // again inside `next build` only costs time on a 2-core machine.
   typescript: { ignoreBuildErrors: true },

@@ -1,6 +1,6 @@
 // Real processes for the browser tests: gateways (node + tsx, as in production) and the built web
 // app (`next start`). Each is started on a free 127.0.0.1 port and stopped by its own PID.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { runToExit, startProcess as startChildProcess } from '@holdfast/process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -18,44 +18,24 @@ export interface RunningProcess {
   stop: () => Promise<void>;
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { resolve(false); }, timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
 async function startProcess(options: { name: string; args: string[]; cwd: string; env: Record<string, string>; url: string; readyPath: string }): Promise<RunningProcess> {
-  const child = spawn(process.execPath, options.args, {
+  const child = await startChildProcess({
+    name: options.name,
+    args: options.args,
     cwd: options.cwd,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NEXT_TELEMETRY_DISABLED: '1', ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ready: { url: `${options.url}${options.readyPath}` },
+    readyTimeoutMs: 60_000,
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const stop = async (): Promise<void> => {
-    child.kill('SIGTERM');
-    if (!(await waitForExit(child, 5_000))) {
-      child.kill('SIGKILL');
-      await waitForExit(child, 5_000);
-    }
+  return {
+    name: options.name,
+    url: options.url,
+    pid: child.pid,
+    output: child.output,
+    stop: async () => {
+      await child.stop();
+    },
   };
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`${options.name} exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`${options.name} did not answer ${options.readyPath} within 60 s:\n${output}`);
-    }
-    if (await fetch(`${options.url}${options.readyPath}`).then((r) => r.ok, () => false)) break;
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-  return { name: options.name, url: options.url, pid: child.pid ?? -1, output: () => output, stop };
 }
 
 export function startGateway(options: { databaseUrl: string; port: number; gatewayId: string; encryptionKey: string; publicUrl: string }): Promise<RunningProcess> {
@@ -85,9 +65,8 @@ export function startGateway(options: { databaseUrl: string; port: number; gatew
  */
 export async function ensureWebBuild(): Promise<void> {
   if (existsSync(`${webDir}/.next/BUILD_ID`)) return;
-  const child = spawn(process.execPath, [nextBin, 'build'], { cwd: webDir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, stdio: 'inherit' });
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  if (code !== 0) throw new Error(`next build failed (exit ${String(code)})`);
+  const code = await runToExit({ args: [nextBin, 'build'], cwd: webDir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (code !== 0) throw new Error(`next build failed (exit ${code})`);
 }
 
 export function startWeb(options: { port: number; gatewayUrls: readonly string[] }): Promise<RunningProcess> {

@@ -1,1 +1,1 @@
-export {};
+export { commands, usage, type Command } from './commands';

@@ -4,11 +4,10 @@ import { chmodSync, chownSync, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pg from 'pg';
-import { databaseUrlsFor, type ClusterConfig, type RegionLayout } from './config';
+import { databaseUrlsFor, postgresUrl, type ClusterConfig, type RegionLayout } from './config';
 import { etcdArgs, haproxyCfg, patroniYaml } from './configs';
-import { isAlive, killTree, postgresUid, postmasterPid, readState, spawnService, stopProcess, writeState, type ProcessKind, type ProcessRecord } from './processes';
+import { checkRecordedProcess, describeNotOurs, isOurs, killTree, postgresUid, postmasterPid, readState, spawnService, stopProcess, writeState, type ProcessKind, type ProcessRecord } from './processes';
 
-const debianPackages = ['patroni', 'etcd-server', 'etcd-client', 'haproxy', 'python3-etcd', 'python3-psycopg2'];
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 function hasCommand(command: string): boolean {
@@ -20,29 +19,11 @@ function hasCommand(command: string): boolean {
   }
 }
 
-/** Installs Patroni, etcd and HAProxy from Debian when missing and we are root; otherwise says what to do. */
-export function ensureClusterPackages(config: ClusterConfig, log: (line: string) => void): void {
+/** What `cluster` needs on the machine and does not have (it never installs anything itself). */
+export function missingClusterPrograms(config: ClusterConfig): string[] {
   const missing = ['etcd', 'patroni', 'haproxy'].filter((c) => !hasCommand(c));
   if (!existsSync(path.join(config.pgBinDir, 'postgres'))) missing.push(`${config.pgBinDir}/postgres`);
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) {
-    throw new Error(`missing: ${missing.join(', ')}. Install them with: sudo apt-get install -y --no-install-recommends postgresql-15 ${debianPackages.join(' ')}`);
-  }
-  log(`installing ${debianPackages.join(' ')} from Debian (missing: ${missing.join(', ')})`);
-  execFileSync('apt-get', ['install', '-y', '--no-install-recommends', ...debianPackages, ...(missing.some((m) => m.includes('postgres')) ? ['postgresql-15'] : [])], {
-    stdio: 'inherit',
-    env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
-  });
-  // Where systemd runs, the packages start their own etcd/patroni/haproxy on our ports.
-  if (hasCommand('systemctl')) {
-    for (const unit of ['etcd', 'patroni', 'haproxy']) {
-      try {
-        execFileSync('systemctl', ['disable', '--now', unit], { stdio: 'ignore' });
-      } catch {
-        // no systemd running here
-      }
-    }
-  }
+  return missing;
 }
 
 async function httpJson(url: string, timeoutMs = 1000): Promise<{ status: number; body: unknown } | null> {
@@ -68,12 +49,6 @@ async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: n
     await sleep(250);
   }
   throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`);
-}
-
-function primaryUrl(config: ClusterConfig, region?: RegionLayout): string {
-  const r = region ?? config.regions[0];
-  if (r === undefined) throw new Error('no regions');
-  return `postgresql://${config.superuser.name}:${config.superuser.password}@127.0.0.1:${r.haproxy.port}/${config.database}`;
 }
 
 async function gatewayKeys(config: ClusterConfig): Promise<{ keys: string; activeKeyId: string }> {
@@ -104,11 +79,11 @@ export async function startComponent(config: ClusterConfig, component: Component
   const logDir = path.join(config.dir, 'logs');
   await mkdir(logDir, { recursive: true });
   const logFile = path.join(logDir, `${component.name}.log`);
-  let pid: number;
+  let started: { pid: number; startTime: number | null };
   switch (component.kind) {
     case 'etcd': {
       const dataDir = path.join(config.dir, component.name);
-      pid = spawnService({ command: 'etcd', args: etcdArgs(config, region, dataDir), logFile });
+      started = spawnService({ command: 'etcd', args: etcdArgs(config, region, dataDir), logFile });
       break;
     }
     case 'patroni': {
@@ -123,18 +98,18 @@ export async function startComponent(config: ClusterConfig, component: Component
       // A crashed node can leave its postmaster behind (Patroni died first): stop it before Patroni starts.
       const orphan = postmasterPid(path.join(nodeDir, 'data'));
       if (orphan !== null) await killTree(orphan);
-      pid = spawnService({ command: 'patroni', args: [yml], logFile, asPostgres: true, env: { HOME: nodeDir } });
+      started = spawnService({ command: 'patroni', args: [yml], logFile, asPostgres: true, env: { HOME: nodeDir } });
       break;
     }
     case 'haproxy': {
       const cfg = path.join(config.dir, `haproxy-${region.name}.cfg`);
       await writeFile(cfg, haproxyCfg(config, region));
-      pid = spawnService({ command: 'haproxy', args: ['-f', cfg, '-db'], logFile });
+      started = spawnService({ command: 'haproxy', args: ['-f', cfg, '-db'], logFile });
       break;
     }
     case 'gateway': {
       const keys = await gatewayKeys(config);
-      pid = spawnService({
+      started = spawnService({
         command: process.execPath,
         args: ['--import', 'tsx', 'src/main.ts'],
         cwd: path.join(config.repoRoot, 'apps/gateway'),
@@ -154,7 +129,7 @@ export async function startComponent(config: ClusterConfig, component: Component
       break;
     }
   }
-  return { name: component.name, kind: component.kind, region: region.name, pid, port: component.port, logFile };
+  return { name: component.name, kind: component.kind, region: region.name, pid: started.pid, startTime: started.startTime, port: component.port, logFile };
 }
 
 /**
@@ -163,11 +138,13 @@ export async function startComponent(config: ClusterConfig, component: Component
  * a synchronous standby, each HAProxy reaches the primary and every gateway is ready.
  */
 export async function clusterUp(config: ClusterConfig, log: (line: string) => void): Promise<void> {
-  ensureClusterPackages(config, log);
+  const missing = missingClusterPrograms(config);
+  if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}. Install them with \`npm run cluster:install\` (as root; Debian packages)`);
   await mkdir(config.dir, { recursive: true, mode: 0o711 });
   chmodSync(config.dir, 0o711); // the postgres user must reach its node directories
   const state = await readState(config.dir);
-  const running = new Map(state.processes.filter((p) => isAlive(p.pid)).map((p) => [p.name, p]));
+  for (const p of state.processes) if (checkRecordedProcess(p) === 'not-ours') log(`${p.name}: pid ${p.pid} now names another process (start time differs); starting a new one`);
+  const running = new Map(state.processes.filter((p) => isOurs(p)).map((p) => [p.name, p]));
   const all = components(config);
   const startKind = async (kind: ProcessKind): Promise<void> => {
     for (const component of all.filter((c) => c.kind === kind && !running.has(c.name))) {
@@ -186,8 +163,10 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
   // with the configuration on every start (Patroni's dynamic configuration, like `patronictl edit-config`).
   await applyPatroniTimings(config);
   await startKind('haproxy');
+  const firstRegion = config.regions[0];
+  if (firstRegion === undefined) throw new Error('no regions');
   await waitFor('the primary through HAProxy', async () => {
-    const client = new pg.Client({ connectionString: primaryUrl(config).replace(`/${config.database}`, '/postgres'), connectionTimeoutMillis: 2000 });
+    const client = new pg.Client({ connectionString: postgresUrl(config, firstRegion, 'postgres'), connectionTimeoutMillis: 2000 });
     try {
       await client.connect();
       const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [config.database]);
@@ -237,7 +216,12 @@ export async function clusterDown(config: ClusterConfig, log: (line: string) => 
   const byKind = (kind: ProcessKind) => state.processes.filter((p) => p.kind === kind);
   const stop = async (records: ProcessRecord[], graceMs: number, withChildren = false): Promise<void> => {
     await Promise.all(records.map(async (p) => {
-      if (isAlive(p.pid)) await stopProcess(p.pid, { graceMs, withChildren });
+      const check = checkRecordedProcess(p);
+      if (check === 'not-ours') {
+        log(describeNotOurs(p));
+        return;
+      }
+      if (check === 'ours') await stopProcess(p.pid, { graceMs, withChildren });
       log(`stopped ${p.name}`);
     }));
   };
@@ -258,7 +242,7 @@ export async function clusterDown(config: ClusterConfig, log: (line: string) => 
 export async function clusterStatus(config: ClusterConfig): Promise<string> {
   const state = await readState(config.dir);
   const members = await clusterMembers(config);
-  const alive = (name: string): boolean => state.processes.some((p) => p.name === name && isAlive(p.pid));
+  const alive = (name: string): boolean => state.processes.some((p) => p.name === name && isOurs(p));
   const lines: string[] = [];
   for (const region of config.regions) {
     const member = members.find((m) => m.name === region.node.name);
@@ -281,7 +265,7 @@ export async function clusterStatus(config: ClusterConfig): Promise<string> {
 export async function restartGateway(config: ClusterConfig, component: Component): Promise<void> {
   const record = await startComponent(config, component);
   const state = await readState(config.dir);
-  await writeState(config.dir, { processes: [...state.processes.filter((p) => p.name !== record.name && isAlive(p.pid)), record] });
+  await writeState(config.dir, { processes: [...state.processes.filter((p) => p.name !== record.name && isOurs(p)), record] });
   await waitFor(`${component.name} ready`, async () => (await httpJson(`http://127.0.0.1:${component.port}/readyz`))?.status === 200, 60_000);
 }
 

@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { clusterEnvironment } from './env';
 
 const envSchema = z.object({
   /** Added to every default port, to run a second cluster beside the first. */
@@ -42,7 +43,7 @@ export interface ClusterConfig {
   keysFile: string;
 }
 
-export function readClusterConfig(source: Record<string, string | undefined> = process.env): ClusterConfig {
+export function readClusterConfig(source: Record<string, string | undefined> = clusterEnvironment()): ClusterConfig {
   const env = envSchema.parse(source);
   if (env.HOLDFAST_PATRONI_LOOP_WAIT + 2 * env.HOLDFAST_PATRONI_RETRY_TIMEOUT > env.HOLDFAST_PATRONI_TTL) {
     throw new Error('Patroni timings must satisfy loop_wait + 2 × retry_timeout ≤ ttl');
@@ -72,10 +73,13 @@ export function readClusterConfig(source: Record<string, string | undefined> = p
   };
 }
 
+/** The connection string through one region's HAProxy (to the primary, wherever it is) as the superuser. */
+export function postgresUrl(config: ClusterConfig, region: RegionLayout, database: string = config.database): string {
+  return `postgresql://${config.superuser.name}:${config.superuser.password}@127.0.0.1:${region.haproxy.port}/${database}`;
+}
+
 /** The gateways' database endpoints: their own region's HAProxy first, then the others. */
 export function databaseUrlsFor(config: ClusterConfig, regionName: string): string {
   const ordered = [...config.regions].sort((a, b) => Number(b.name === regionName) - Number(a.name === regionName));
-  return ordered
-    .map((r) => `postgresql://${config.superuser.name}:${config.superuser.password}@127.0.0.1:${r.haproxy.port}/${config.database}`)
-    .join(',');
+  return ordered.map((r) => postgresUrl(config, r)).join(',');
 }

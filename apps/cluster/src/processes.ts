@@ -1,8 +1,10 @@
 // Starting, tracking and stopping the cluster's processes — always by PID, never by name.
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { childPath } from './env';
 
 export type ProcessKind = 'etcd' | 'patroni' | 'haproxy' | 'gateway';
 
@@ -11,6 +13,12 @@ export interface ProcessRecord {
   kind: ProcessKind;
   region: string;
   pid: number;
+  /**
+   * The process's start time (`/proc/PID/stat` field 22, clock ticks since boot) when we started it:
+   * a PID alone may name another process after a reboot or once PIDs wrap; the pair does not.
+   * Null when the process was gone before it could be read (or in a state file from before this).
+   */
+  startTime: number | null;
   port: number;
   logFile: string;
 }
@@ -19,15 +27,52 @@ export interface ClusterState {
   processes: ProcessRecord[];
 }
 
-/** A PID names a live process only if /proc says so and it is not a zombie (PID 1 here may reap late). */
-export function isAlive(pid: number): boolean {
+/**
+ * The fields of `/proc/PID/stat` from field 3 (state) on, or null when there is no such process.
+ * The command name (field 2) is in parentheses and may itself hold spaces and parentheses, so the
+ * fields start after the last `)`: field N is at index N - 3.
+ */
+function statFields(pid: number, procDir: string): string[] | null {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3);
-    return state !== 'Z' && state !== 'X';
+    const stat = readFileSync(path.join(procDir, String(pid), 'stat'), 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
   } catch {
-    return false;
+    return null;
   }
+}
+
+/** A PID names a live process only if /proc says so and it is not a zombie (PID 1 here may reap late). */
+export function isAlive(pid: number, procDir = '/proc'): boolean {
+  const state = statFields(pid, procDir)?.[0];
+  return state !== undefined && state !== 'Z' && state !== 'X';
+}
+
+/** When the process started (`/proc/PID/stat` field 22, clock ticks since boot); null if there is none. */
+export function processStartTime(pid: number, procDir = '/proc'): number | null {
+  const field = statFields(pid, procDir)?.[22 - 3];
+  return field === undefined || !/^\d+$/.test(field) ? null : Number(field);
+}
+
+/**
+ * Whether a recorded process is still the one we started: `ours` (alive, same start time), `gone`
+ * (no live process with that PID), or `not-ours` (the PID now names another process, or the record
+ * has no start time to tell). Only `ours` may be signalled.
+ */
+export function checkRecordedProcess(record: Pick<ProcessRecord, 'pid' | 'startTime'>, procDir = '/proc'): 'ours' | 'gone' | 'not-ours' {
+  if (!isAlive(record.pid, procDir)) return 'gone';
+  // A record from before start times were kept (`startTime` absent) cannot be trusted either.
+  const recorded = (record as { startTime?: number | null }).startTime ?? null;
+  return recorded !== null && processStartTime(record.pid, procDir) === recorded ? 'ours' : 'not-ours';
+}
+
+/** True when the record's process is alive and still ours. */
+export function isOurs(record: Pick<ProcessRecord, 'pid' | 'startTime'>): boolean {
+  return checkRecordedProcess(record) === 'ours';
+}
+
+/** Says why a recorded PID is left alone (it names a process we did not start). */
+export function describeNotOurs(record: Pick<ProcessRecord, 'name' | 'pid' | 'startTime'>): string {
+  return `not signalling ${record.name}: pid ${record.pid} is alive but its start time differs from the recorded one (${String(record.startTime)}), so it is not the process we started`;
 }
 
 /** Direct children of a process (Patroni's postmaster, a postmaster's backends). */
@@ -35,13 +80,9 @@ export function childrenOf(pid: number): number[] {
   const children: number[] = [];
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[1]) === pid) children.push(Number(entry));
-    } catch {
-      // the process ended while we looked
-    }
+    // null: the process ended while we looked
+    const fields = statFields(Number(entry), '/proc');
+    if (fields !== null && Number(fields[1]) === pid) children.push(Number(entry));
   }
   return children;
 }
@@ -68,7 +109,7 @@ export async function stopProcess(pid: number, options: { graceMs: number; withC
   const tree = options.withChildren === true ? collectTree(pid) : [pid];
   signal(pid, 'SIGTERM');
   if (await waitUntilDead([pid], options.graceMs)) {
-    const rest = tree.filter(isAlive);
+    const rest = tree.filter((p) => isAlive(p));
     if (rest.length === 0 || (await waitUntilDead(rest, options.graceMs))) return;
   }
   for (const p of tree) signal(p, 'SIGKILL');
@@ -106,7 +147,7 @@ export function postgresUid(): { uid: number; gid: number } {
   return { uid: Number(fields[2]), gid: Number(fields[3]) };
 }
 
-/** Starts a long-running service detached from this process, output appended to its log file. */
+/** Starts a long-running service detached from this process, output appended to its log file; its PID and start time. */
 export function spawnService(options: {
   command: string;
   args: string[];
@@ -114,11 +155,11 @@ export function spawnService(options: {
   cwd?: string;
   env?: Record<string, string>;
   asPostgres?: boolean;
-}): number {
+}): { pid: number; startTime: number | null } {
   const fd = openSync(options.logFile, 'a');
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C.UTF-8', ...options.env },
+    env: { PATH: childPath(), LANG: 'C.UTF-8', ...options.env },
     detached: true,
     stdio: ['ignore', fd, fd],
     ...(options.asPostgres === true ? postgresUid() : {}),
@@ -126,7 +167,7 @@ export function spawnService(options: {
   closeSync(fd);
   child.unref();
   if (child.pid === undefined) throw new Error(`could not start ${options.command}`);
-  return child.pid;
+  return { pid: child.pid, startTime: processStartTime(child.pid) };
 }
 
 export async function readState(dir: string): Promise<ClusterState> {
@@ -135,7 +176,28 @@ export async function readState(dir: string): Promise<ClusterState> {
   return JSON.parse(await readFile(file, 'utf8')) as ClusterState;
 }
 
+/**
+ * Replaces state.json whole or not at all: written to a temporary file in the same directory,
+ * flushed to disk, then renamed over the old one (rename is atomic within a file system). An
+ * interrupted write leaves the previous state readable, never half a file.
+ */
 export async function writeState(dir: string, state: ClusterState): Promise<void> {
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'state.json'), JSON.stringify(state, null, 2));
+  const file = path.join(dir, 'state.json');
+  // Unique per write, so two writers never share (and rename away) one temporary file.
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    const text = JSON.stringify(state, null, 2);
+    const handle = await open(temporary, 'w', 0o644);
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw error;
+  }
 }

@@ -2,23 +2,23 @@
 // at a fixed concurrency, against the floor measured in the same run on the same database: the
 // bare compare-and-set `UPDATE … WHERE last_step < $step` round trip with `pg`. Rounds alternate
 // floor / gateway so machine noise hits both; the medians of the rounds are reported.
-import { createTotpSecret, encryptSecret, generateTotpCode, parseKeyring, timeStepAt, type TotpParams } from '@holdfast/core';
-import { totpSecretAad } from '@holdfast/api';
+import { createTotpSecret, encryptSecret, generateTotpCode, parseKeyring, timeStepAt, totpSecretAad, type TotpParams } from '@holdfast/core';
 import { createApplication, createDatabase, migrateDatabase, startEmbeddedPostgres } from '@holdfast/db';
 import { findFreePort } from '@holdfast/db/testing';
-import { spawn } from 'node:child_process';
+import { startProcess, type RunningProcess } from '@holdfast/process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
+import { benchEnv } from './env';
 
 // Two fixed concurrency levels: light load (latency) and saturation (throughput).
-const levels = (process.env.BENCH_CONCURRENCY ?? '2,8').split(',').map(Number);
+const levels = benchEnv.BENCH_CONCURRENCY.split(',').map(Number);
 const concurrency = Math.max(...levels);
-const roundSeconds = Number(process.env.BENCH_ROUND_SECONDS ?? 5);
-const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+const roundSeconds = benchEnv.BENCH_ROUND_SECONDS;
+const rounds = benchEnv.BENCH_ROUNDS;
 // Every request needs a code nobody used yet: factors with a 1 s period give each factor a fresh
 // code every second, so each worker cycles through its own factors. The work per request is the
 // same as for a 30 s factor.
@@ -58,7 +58,7 @@ const median = (values: number[]): number => {
 const dir = await mkdtemp(path.join(tmpdir(), 'holdfast-bench-'));
 await chmod(dir, 0o755);
 const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await findFreePort() });
-let gatewayPid: number | undefined;
+let gateway: RunningProcess | undefined;
 try {
   const url = new URL(server.url);
   const admin = new pg.Client({ connectionString: server.url });
@@ -107,18 +107,21 @@ try {
   const port = await findFreePort();
   const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
   // BENCH_GATEWAY_NODE_OPTIONS (e.g. --cpu-prof) lets a profile be taken of the gateway under load.
-  const nodeOptions = (process.env.BENCH_GATEWAY_NODE_OPTIONS ?? '').split(' ').filter((o) => o !== '');
-  const gateway = spawn(process.execPath, [...nodeOptions, '--import', 'tsx', 'src/main.ts'], {
-    cwd: gatewayDir,
-    env: { PATH: process.env.PATH ?? '', DATABASE_URL: url.toString(), HOLDFAST_PORT: String(port), HOLDFAST_GATEWAY_ID: 'gw-bench', HOLDFAST_ENCRYPTION_KEYS: `b1:${Buffer.from(keyring.keys.get('b1') ?? []).toString('base64')}`, HOLDFAST_ACTIVE_KEY_ID: 'b1', HOLDFAST_DB_POOL_MAX: String(concurrency), HOLDFAST_CANARY_INTERVAL_MS: '5000' },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  gatewayPid = gateway.pid;
+  const nodeOptions = benchEnv.BENCH_GATEWAY_NODE_OPTIONS.split(' ').filter((o) => o !== '');
   const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false)); i += 1) {
-    if (i > 300) throw new Error('gateway did not become ready');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
+  gateway = await startProcess({
+    name: 'gateway gw-bench',
+    args: [...nodeOptions, '--import', 'tsx', 'src/main.ts'],
+    cwd: gatewayDir,
+    env: { PATH: benchEnv.PATH, DATABASE_URL: url.toString(), HOLDFAST_PORT: String(port), HOLDFAST_GATEWAY_ID: 'gw-bench', HOLDFAST_ENCRYPTION_KEYS: `b1:${Buffer.from(keyring.keys.get('b1') ?? []).toString('base64')}`, HOLDFAST_ACTIVE_KEY_ID: 'b1', HOLDFAST_DB_POOL_MAX: String(concurrency), HOLDFAST_CANARY_INTERVAL_MS: '5000' },
+    ready: { url: `${base}/readyz` },
+    readyTimeoutMs: 30_000,
+    // Its errors show as they happen (as before, stdout is not shown); only the tail of its log is kept.
+    onOutput: (chunk, stream) => {
+      if (stream === 'stderr') process.stderr.write(chunk);
+    },
+    maxOutputChars: 64 * 1024,
+  });
 
   const gatewayOutcomes = new Map<string, number>();
   const verifyOnce = async (worker: number): Promise<boolean> => {
@@ -188,8 +191,7 @@ aims: gateway p99 ≤ 15 ms → ${gw.p99 <= 15 ? 'met' : 'NOT met'}; throughput 
   await writeFile(path.join(outDir, 'verify-totp.json'), JSON.stringify({ at: new Date().toISOString(), roundSeconds, rounds, levels: report }, null, 2));
   await db.close();
 } finally {
-  if (gatewayPid !== undefined) process.kill(gatewayPid, 'SIGTERM');
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await gateway?.stop();
   await server.stop();
   await rm(dir, { recursive: true, force: true });
 }

@@ -1,5 +1,5 @@
 import { createCaller, type ApplicationPrincipal, type ServiceDeps } from '@holdfast/api';
-import { totpSecretAad } from '@holdfast/api';
+import { totpSecretAad } from '@holdfast/core';
 import { createTotpSecret, decryptSecret, encryptSecret, generateTotpCode, type TotpParams } from '@holdfast/core';
 import { randomUUID } from 'node:crypto';
 

@@ -40,18 +40,3 @@ export function readGatewayEnv(source: Record<string, string | undefined> = proc
   }
   return parsed.data;
 }
-
-/** `npm start` (zero-setup) settings: everything optional; without DATABASE_URL an embedded Postgres runs. */
-export const startEnvSchema = z.object({
-  DATABASE_URL: z.string().optional(),
-  HOLDFAST_ENCRYPTION_KEYS: z.string().optional(),
-  HOLDFAST_ACTIVE_KEY_ID: z.string().optional(),
-  HOLDFAST_STATE_DIR: z.string().optional(),
-  HOLDFAST_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  /** Where `npm start` serves the web app (enrollment portal) on 127.0.0.1. */
-  HOLDFAST_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
-});
-
-export function readStartEnv(source: Record<string, string | undefined> = process.env): z.infer<typeof startEnvSchema> {
-  return startEnvSchema.parse(source);
-}

@@ -1,61 +1,80 @@
-/**
- * A minimal Prometheus text exposition: request counts by procedure and outcome, and one latency
- * histogram per procedure. Small enough to own; no global registry.
- */
+// The gateway's Prometheus metrics, kept by prom-client in a registry of their own (never the
+// global one: tests and tools may start several gateways in one process).
+//
+// Names, types, labels and buckets are the ones scrapers and dashboards already know:
+//   holdfast_requests_total{gateway,region,procedure,outcome}            counter
+//   holdfast_request_duration_seconds{gateway,region,procedure}          histogram
+//   holdfast_canary_ok / _latency_seconds / _timestamp_seconds{gateway,region}  gauges, set by the canary
+// `gateway` and `region` are ordinary labels given first, not the registry's default labels:
+// prom-client writes default labels after a metric's own, and the exposition keeps them first.
+//
+// Worker processes (a later issue runs the gateway under node:cluster): each worker keeps its own
+// GatewayMetrics and calls `AggregatorRegistry.setRegistries([metrics.registry])`; the primary
+// serves `/metrics` from `new AggregatorRegistry().clusterMetrics()`, which sums the counters and
+// histograms across workers and merges the canary gauges by the `aggregator` set below.
+import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
+
 const bucketBounds = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-interface Histogram {
-  buckets: number[];
-  sum: number;
-  count: number;
-}
+type GatewayLabel = 'gateway' | 'region';
 
 export class GatewayMetrics {
-  private readonly requests = new Map<string, number>();
-  private readonly latency = new Map<string, Histogram>();
-  private canary: { ok: boolean; latencySeconds: number; at: number } | null = null;
+  /** Exposed for the cluster aggregator (see above). */
+  readonly registry = new Registry();
+  private readonly labels: Record<GatewayLabel, string>;
+  private readonly requests: Counter<GatewayLabel | 'procedure' | 'outcome'>;
+  private readonly latency: Histogram<GatewayLabel | 'procedure'>;
+  private readonly canaryOk: Gauge<GatewayLabel>;
+  private readonly canaryLatency: Gauge<GatewayLabel>;
+  private readonly canaryTimestamp: Gauge<GatewayLabel>;
+
+  /**
+   * @param options.gatewayId, options.region  labels on every series.
+   * @param options.isProcessMetrics  also export prom-client's process and Node.js metrics
+   *   (CPU, memory, event-loop lag, handles); default true.
+   */
+  constructor(options: { gatewayId: string; region: string; isProcessMetrics?: boolean }) {
+    this.labels = { gateway: options.gatewayId, region: options.region };
+    const registers = [this.registry];
+    this.requests = new Counter({
+      name: 'holdfast_requests_total',
+      help: 'Procedure calls by outcome.',
+      labelNames: ['gateway', 'region', 'procedure', 'outcome'],
+      registers,
+    });
+    this.latency = new Histogram({
+      name: 'holdfast_request_duration_seconds',
+      help: 'Procedure latency.',
+      labelNames: ['gateway', 'region', 'procedure'],
+      buckets: bucketBounds,
+      registers,
+    });
+    // Labelled gauges have no series until the first canary result: "no canary yet" stays absent,
+    // not a 0 that would read as a failed login. Merged across workers, one failing canary shows.
+    this.canaryOk = new Gauge({ name: 'holdfast_canary_ok', help: 'Last canary login succeeded (1) or not (0).', labelNames: ['gateway', 'region'], aggregator: 'min', registers });
+    this.canaryLatency = new Gauge({ name: 'holdfast_canary_latency_seconds', help: 'Latency of the last canary login.', labelNames: ['gateway', 'region'], aggregator: 'max', registers });
+    this.canaryTimestamp = new Gauge({ name: 'holdfast_canary_timestamp_seconds', help: 'When the last canary login ran (Unix seconds).', labelNames: ['gateway', 'region'], aggregator: 'max', registers });
+    if (options.isProcessMetrics ?? true) collectDefaultMetrics({ register: this.registry, labels: this.labels });
+  }
+
+  /** `Content-Type` of `render()`'s text (Prometheus text format 0.0.4). */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
 
   observe(event: { procedure: string; outcome: string; seconds: number }): void {
-    const key = `${event.procedure}\u0000${event.outcome}`;
-    this.requests.set(key, (this.requests.get(key) ?? 0) + 1);
-    let histogram = this.latency.get(event.procedure);
-    if (histogram === undefined) {
-      histogram = { buckets: bucketBounds.map(() => 0), sum: 0, count: 0 };
-      this.latency.set(event.procedure, histogram);
-    }
-    const index = bucketBounds.findIndex((bound) => event.seconds <= bound);
-    if (index >= 0) histogram.buckets[index] = (histogram.buckets[index] ?? 0) + 1;
-    histogram.sum += event.seconds;
-    histogram.count += 1;
+    this.requests.inc({ ...this.labels, procedure: event.procedure, outcome: event.outcome });
+    this.latency.observe({ ...this.labels, procedure: event.procedure }, event.seconds);
   }
 
   recordCanary(result: { ok: boolean; latencySeconds: number; at: number }): void {
-    this.canary = result;
+    this.canaryOk.set(this.labels, result.ok ? 1 : 0);
+    this.canaryLatency.set(this.labels, result.latencySeconds);
+    this.canaryTimestamp.set(this.labels, result.at / 1000);
   }
 
-  render(labels: { gatewayId: string; region: string }): string {
-    const base = `gateway="${labels.gatewayId}",region="${labels.region}"`;
-    const lines = ['# HELP holdfast_requests_total Procedure calls by outcome.', '# TYPE holdfast_requests_total counter'];
-    for (const [key, count] of this.requests) {
-      const [procedure = '', outcome = ''] = key.split('\u0000');
-      lines.push(`holdfast_requests_total{${base},procedure="${procedure}",outcome="${outcome}"} ${count}`);
-    }
-    lines.push('# HELP holdfast_request_duration_seconds Procedure latency.', '# TYPE holdfast_request_duration_seconds histogram');
-    for (const [procedure, histogram] of this.latency) {
-      let cumulative = 0;
-      bucketBounds.forEach((bound, i) => {
-        cumulative += histogram.buckets[i] ?? 0;
-        lines.push(`holdfast_request_duration_seconds_bucket{${base},procedure="${procedure}",le="${bound}"} ${cumulative}`);
-      });
-      lines.push(`holdfast_request_duration_seconds_bucket{${base},procedure="${procedure}",le="+Inf"} ${histogram.count}`);
-      lines.push(`holdfast_request_duration_seconds_sum{${base},procedure="${procedure}"} ${histogram.sum}`);
-      lines.push(`holdfast_request_duration_seconds_count{${base},procedure="${procedure}"} ${histogram.count}`);
-    }
-    if (this.canary !== null) {
-      lines.push('# TYPE holdfast_canary_ok gauge', `holdfast_canary_ok{${base}} ${this.canary.ok ? 1 : 0}`);
-      lines.push('# TYPE holdfast_canary_latency_seconds gauge', `holdfast_canary_latency_seconds{${base}} ${this.canary.latencySeconds}`);
-      lines.push('# TYPE holdfast_canary_timestamp_seconds gauge', `holdfast_canary_timestamp_seconds{${base}} ${this.canary.at / 1000}`);
-    }
-    return `${lines.join('\n')}\n`;
+  /** The exposition text (async: prom-client collects each metric, process metrics included, on demand). */
+  render(): Promise<string> {
+    return this.registry.metrics();
   }
 }

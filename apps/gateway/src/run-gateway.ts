@@ -1,5 +1,5 @@
+import { startCacheListener } from '@holdfast/api';
 import { migrateDatabase } from '@holdfast/db';
-import { startCacheListener } from './cache-listener';
 import { createServiceDeps } from './deps';
 import type { GatewayEnv } from './env';
 import { createLogger } from './log';

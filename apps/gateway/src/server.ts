@@ -45,7 +45,7 @@ export async function startGatewayServer(options: {
   log: (event: string, fields?: Record<string, unknown>) => void;
 }): Promise<GatewayServer> {
   const { deps, log } = options;
-  const metrics = new GatewayMetrics();
+  const metrics = new GatewayMetrics({ gatewayId: deps.gateway.id, region: deps.gateway.region });
   const observedDeps: ServiceDeps = {
     ...deps,
     observe: (event) => {
@@ -117,8 +117,10 @@ export async function startGatewayServer(options: {
       return;
     }
     if (url === '/metrics') {
-      res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-      res.end(metrics.render({ gatewayId: deps.gateway.id, region: deps.gateway.region }));
+      metrics.render().then(
+        (text) => { res.writeHead(200, { 'content-type': metrics.contentType }); res.end(text); },
+        (error: unknown) => { log('metrics_failed', { message: String(error) }); res.writeHead(500); res.end(); },
+      );
       return;
     }
     sendJson(res, 404, { error: { holdfastCode: 'BAD_REQUEST', message: 'unknown path; the API is under /trpc/' } });

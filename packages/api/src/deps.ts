@@ -1,5 +1,5 @@
 import type { Clock, Keyring, LockoutPolicy, RandomSource } from '@holdfast/core';
-import type { Database } from '@holdfast/db';
+import type { Database, DatabaseRetryReport } from '@holdfast/db';
 import type { MetadataCache } from './cache/metadata-cache';
 
 /** Everything the services need, built once per gateway process and shared by every request. */
@@ -21,7 +21,7 @@ export interface ServiceDeps {
   /** Metadata cache kept correct by LISTEN/NOTIFY (absent: every read goes to the database). */
   cache?: MetadataCache;
   /** Told when a request needed database retries (how many, which errors, how long); must not throw. */
-  onRetried?: (event: { attempts: number; errors: string[]; ms: number; outcome: 'ok' | 'gave_up' }) => void;
+  onRetried?: (event: DatabaseRetryReport) => void;
   /** Told about every finished procedure call (the gateway's metrics); must not throw. */
   observe?: (event: { procedure: string; outcome: string; seconds: number }) => void;
 }

@@ -3,6 +3,6 @@ export type { Context } from './trpc';
 export type { ApplicationPrincipal, EnrollmentPrincipal, ServiceDeps } from './deps';
 export type { VerificationResult } from './services/verify/verification-result';
 export type { PreauthResult } from './services/preauth/get-preauth';
-export { totpSecretAad } from './services/totp/begin-totp-enrollment';
 export { MetadataCache } from './cache/metadata-cache';
+export { startCacheListener } from './cache/cache-listener';
 export { listPublicSigningKeys } from './services/hosted/signing-keys';

@@ -1,15 +1,26 @@
 // zod schemas for every procedure's input and output. Objects are strict: an unknown field is a
 // client bug worth a clear 400, not something to silently ignore.
 import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import {
+  assuranceLevel,
+  attemptId,
+  enrollmentLinkToken,
+  externalUserId,
+  factorId,
+  factorKind,
+  factorLabel,
+  hostedOutcome,
+  recoveryCode,
+  totpCode,
+  totpDigits,
+  transactionToken,
+  verificationResult,
+  webauthnChallengeId,
+} from '@holdfast/validators';
 import { z } from 'zod';
 
-/** The relying application's own user id. */
-export const externalUserId = z.string().trim().min(1).max(128);
-/** Client-chosen idempotency key: the same value on every retry of one verification. */
-export const attemptId = z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
-export const totpCode = z.string().regex(/^\d{6}$|^\d{8}$/, 'a 6- or 8-digit code');
-export const recoveryCode = z.string().min(10).max(32);
-export const factorId = z.uuid();
+// The system's words (kinds, code formats, reasons, outcomes, ids) come from @holdfast/validators;
+// this file only puts them together into each procedure's input and output.
 
 export const preauthInput = z.strictObject({ userId: externalUserId });
 export const preauthOutput = z.discriminatedUnion('result', [
@@ -17,13 +28,13 @@ export const preauthOutput = z.discriminatedUnion('result', [
     result: z.literal('auth'),
     factors: z.array(z.strictObject({
       id: z.string(),
-      kind: z.enum(['totp', 'recovery_codes', 'webauthn']),
+      kind: factorKind,
       label: z.string(),
       isLocked: z.boolean(),
       remainingCodes: z.number().int().nullable(),
       /** WebAuthn only: the authenticator model's name when it is a well-known one. */
       authenticatorName: z.string().nullable(),
-      assuranceLevel: z.enum(['aal1', 'aal2', 'aal3']),
+      assuranceLevel,
     })),
   }),
   z.strictObject({ result: z.literal('enroll') }),
@@ -35,13 +46,13 @@ export const createLinkInput = z.strictObject({
 });
 export const createLinkOutput = z.strictObject({ token: z.string(), url: z.string(), expiresAt: z.date() });
 
-export const redeemLinkInput = z.strictObject({ token: z.string().min(20).max(100) });
+export const redeemLinkInput = z.strictObject({ token: enrollmentLinkToken });
 export const redeemLinkOutput = z.strictObject({ sessionToken: z.string(), expiresAt: z.date(), userId: z.string() });
 
 export const beginTotpInput = z.strictObject({
-  label: z.string().trim().min(1).max(64).default('Authenticator app'),
+  label: factorLabel.default('Authenticator app'),
   algorithm: z.enum(['SHA1', 'SHA256', 'SHA512']).default('SHA1'),
-  digits: z.union([z.literal(6), z.literal(8)]).default(6),
+  digits: totpDigits.default(6),
   period: z.union([z.literal(30), z.literal(60)]).default(30),
 });
 export const beginTotpOutput = z.strictObject({ factorId: z.string(), secret: z.string(), otpauthUri: z.string() });
@@ -53,15 +64,7 @@ export const generateRecoveryCodesOutput = z.strictObject({ factorId: z.string()
 
 export const verifyTotpInput = z.strictObject({ userId: externalUserId, attemptId, code: totpCode, factorId: factorId.optional() });
 export const verifyRecoveryCodeInput = z.strictObject({ userId: externalUserId, attemptId, code: recoveryCode });
-export const verificationOutput = z.strictObject({
-  attemptId: z.string(),
-  outcome: z.enum(['accepted', 'rejected']),
-  reason: z.enum(['invalid_code', 'replay', 'locked', 'factor_not_active', 'verification_failed', 'clone_suspected']).nullable(),
-  factorId: z.string().nullable(),
-  decidedAt: z.string(),
-  gatewayId: z.string(),
-  region: z.string(),
-});
+export const verificationOutput = verificationResult;
 export const statusInput = z.strictObject({ attemptId });
 
 // WebAuthn. Responses are the JSON @simplewebauthn/browser produces (base64url strings); they are
@@ -71,7 +74,6 @@ const clientExtensionResults = z.record(z.string(), z.unknown());
 const authenticatorAttachment = z.enum(['platform', 'cross-platform']).optional();
 // Transport hints ('usb', 'internal', 'hybrid', …); new ones appear, unknown ones are ignored on use.
 const transport = z.string().min(1).max(32);
-export const webauthnChallengeId = z.uuid();
 
 export const webauthnRegistrationResponse = z.strictObject({
   id: base64url,
@@ -112,7 +114,7 @@ export const beginWebauthnRegistrationOutput = z.strictObject({ challengeId: z.s
 export const finishWebauthnRegistrationInput = z.strictObject({
   challengeId: webauthnChallengeId,
   response: webauthnRegistrationResponse,
-  label: z.string().trim().min(1).max(64).default('Security key'),
+  label: factorLabel.default('Security key'),
 });
 export const finishWebauthnRegistrationOutput = z.strictObject({
   factorId: z.string(),
@@ -130,8 +132,6 @@ export const webauthnFinishInput = z.strictObject({
 });
 
 // Hosted verification page.
-/** The page's capability: the random token in `/verify/<token>`. */
-export const transactionToken = z.string().min(20).max(100);
 export const createTransactionInput = z.strictObject({
   userId: externalUserId,
   /** Must equal one of the application's registered callback URLs. */
@@ -143,15 +143,12 @@ export const createTransactionOutput = z.strictObject({ transactionId: z.string(
 export const hostedTokenInput = z.strictObject({ token: transactionToken });
 export const getTransactionOutput = z.strictObject({
   applicationName: z.string(),
-  factors: z.array(z.enum(['totp', 'recovery_codes', 'webauthn'])),
+  factors: z.array(factorKind),
   expiresAt: z.date(),
 });
 export const hostedVerifyTotpInput = z.strictObject({ token: transactionToken, code: totpCode });
 export const hostedVerifyRecoveryCodeInput = z.strictObject({ token: transactionToken, code: recoveryCode });
 export const hostedWebauthnFinishInput = z.strictObject({ token: transactionToken, challengeId: webauthnChallengeId, response: webauthnAuthenticationResponse });
-export const hostedOutcomeOutput = z.discriminatedUnion('outcome', [
-  z.strictObject({ outcome: z.literal('accepted'), redirectUrl: z.string() }),
-  z.strictObject({ outcome: z.literal('rejected'), reason: z.string().nullable() }),
-]);
+export const hostedOutcomeOutput = hostedOutcome;
 export const redeemResultInput = z.strictObject({ token: z.string().min(10).max(4096) });
 export const redeemResultOutput = z.strictObject({ userId: z.string(), amr: z.array(z.string()), transactionId: z.string() });

@@ -10,6 +10,7 @@ export { timeStepAt } from './totp/time-step';
 export { generateHotpCode, generateTotpCode } from './totp/generate-totp-code';
 export type { TotpCheck } from './totp/check-totp-code';
 export { checkTotpCode } from './totp/check-totp-code';
+export { totpSecretAad } from './totp/totp-secret-aad';
 
 export {
   formatRecoveryCode,
@@ -39,15 +40,24 @@ export {
   validateLockoutPolicy,
 } from './policy/lockout';
 
-export type { AuditEventType, VerifyRejectReason } from './audit/events';
+export type { AuditEventType } from './audit/events';
 export { auditEventTypes } from './audit/events';
+// The words themselves live in @holdfast/validators; re-exported for core's callers.
+export type { AssuranceLevel, FactorKind, FactorRejectReason, VerifyRejectReason } from '@holdfast/validators';
 
-export type { AssuranceLevel, FactorStrategy } from './factors/strategy';
-export { factorStrategies, recoveryCodeStrategy, totpStrategy, webauthnStrategy } from './factors/strategy';
+export type { FactorEvaluation, FactorModule } from './factors/factor-module';
+export type { FactorRegistry } from './factors/registry';
+export { factorModuleFor, factorRegistry } from './factors/registry';
+export type { TotpEvaluation } from './factors/totp-factor';
+export { evaluateTotpCode, totpFactor } from './factors/totp-factor';
+export type { RecoveryCodeEvaluation } from './factors/recovery-codes-factor';
+export { evaluateRecoveryCode, recoveryCodesFactor } from './factors/recovery-codes-factor';
+export type { WebauthnEvaluation } from './factors/webauthn-factor';
+export { evaluateWebauthnAssertion, webauthnFactor } from './factors/webauthn-factor';
 
 export { isSignCountSuspicious } from './webauthn/sign-count';
 export { authenticatorNameFor } from './webauthn/authenticator-names';
 export { readRandomBytes } from './random';
 
-export type { PublicSigningJwk, ResultClaims } from './hosted/result-token';
+export type { PrivateSigningJwk, PublicSigningJwk, ResultClaims } from './hosted/result-token';
 export { generateSigningKey, readResultTokenKid, signResultToken, verifyResultToken } from './hosted/result-token';

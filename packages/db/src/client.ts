@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client';
+import { createEndpointFailover } from './ha/endpoint-failover';
 
 export type { Prisma } from './generated/prisma/client';
 export * from './generated/prisma/enums';
@@ -24,26 +25,10 @@ export interface Database {
   readonly endpointIndex: number;
   /**
    * Tell the database an operation failed: when the endpoint itself is unreachable (refused,
-   * connect timeout), later operations move on to the next endpoint in the list.
+   * no route), later operations move on to the next endpoint in the list (ha/endpoint-failover.ts).
    */
   reportError: (error: unknown) => void;
   close: () => Promise<void>;
-}
-
-// Errors that mean "this endpoint cannot be reached", as opposed to "the database behind it is
-// failing over" (which every endpoint would report alike).
-const unreachableCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND']);
-
-function isEndpointUnreachable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth += 1) {
-    const { code } = current as { code?: unknown };
-    // Not pg-pool's "timeout exceeded when trying to connect": that also means "every connection
-    // is busy", which a failover causes on every endpoint alike.
-    if (typeof code === 'string' && unreachableCodes.has(code)) return true;
-    current = (current as { cause?: unknown }).cause;
-  }
-  return false;
 }
 
 export interface DatabaseOptions {
@@ -61,48 +46,39 @@ export interface DatabaseOptions {
 export function createDatabase(options: DatabaseOptions): Database {
   const urls = typeof options.url === 'string' ? [options.url] : [...options.url];
   if (urls.length === 0) throw new Error('at least one database URL is required');
-  const endpoints: ({ pool: pg.Pool; prisma: PrismaDb } | null)[] = urls.map(() => null);
-  let current = 0;
-
-  const open = (index: number): { pool: pg.Pool; prisma: PrismaDb } => {
-    const existing = endpoints[index];
-    if (existing != null) return existing;
-    const pool = new pg.Pool({
-      connectionString: urls[index],
-      max: options.poolMax ?? 10,
-      // Short: the endpoint is a local HAProxy; a long wait only hides a full pool or a failover.
-      connectionTimeoutMillis: 1_000,
-      idleTimeoutMillis: 30_000,
-      application_name: options.applicationName ?? 'holdfast',
-      ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
-      keepAlive: true,
-    });
-    pool.on('error', (error) => options.onPoolError?.(error));
-    const endpoint = { pool, prisma: buildPrisma(pool) };
-    endpoints[index] = endpoint;
-    return endpoint;
-  };
+  const endpoints = createEndpointFailover({
+    count: urls.length,
+    open: (index) => {
+      const pool = new pg.Pool({
+        connectionString: urls[index],
+        max: options.poolMax ?? 10,
+        // Short: the endpoint is a local HAProxy; a long wait only hides a full pool or a failover.
+        connectionTimeoutMillis: 1_000,
+        idleTimeoutMillis: 30_000,
+        application_name: options.applicationName ?? 'holdfast',
+        ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),
+        keepAlive: true,
+      });
+      pool.on('error', (error) => options.onPoolError?.(error));
+      return { pool, prisma: buildPrisma(pool) };
+    },
+    ...(options.onEndpointChange === undefined ? {} : { onEndpointChange: options.onEndpointChange }),
+  });
 
   return {
     get prisma() {
-      return open(current).prisma;
+      return endpoints.current.prisma;
     },
     get pool() {
-      return open(current).pool;
+      return endpoints.current.pool;
     },
     get endpointIndex() {
-      return current;
+      return endpoints.index;
     },
-    reportError: (error) => {
-      if (urls.length < 2 || !isEndpointUnreachable(error)) return;
-      const from = current;
-      current = (current + 1) % urls.length;
-      options.onEndpointChange?.({ from, to: current });
-    },
+    reportError: endpoints.reportError,
     close: async () => {
       await Promise.all(
-        endpoints.map(async (endpoint) => {
-          if (endpoint === null) return;
+        endpoints.opened().map(async (endpoint) => {
           await endpoint.prisma.$disconnect();
           await endpoint.pool.end().catch(() => undefined);
         }),

@@ -5,5 +5,5 @@ export { writeAuditEvent, type AuditEventInput } from './audit';
 export * from './tokens';
 export * from './seed';
 export { rotateEncryptionKeys } from './rotate-keys';
-export { awaitReplicationBarrier, withTransaction, type SqlClient } from './sql';
-export { CommitNotReplicatedError, isTransientDatabaseError } from './transient';
+export { withTransaction, type SqlClient } from './sql';
+export * from './ha';

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { CommitNotReplicatedError } from './transient';
+import { CommitNotReplicatedError, isReplicationWaitCancelled } from './ha/commit-not-replicated';
 
 /** A connection inside a transaction, for hand-written SQL on the hot path. */
 export type SqlClient = pg.PoolClient;
@@ -7,7 +7,7 @@ export type SqlClient = pg.PoolClient;
 /**
  * Runs `fn` in one READ COMMITTED transaction on a pooled connection. A COMMIT that comes back
  * with the "canceling wait for synchronous replication" warning throws CommitNotReplicatedError:
- * it was not acknowledged by the standby, so it is not acknowledged to anyone. A connection that
+ * it was not acknowledged by the standby, so it is not acknowledged to anyone (see ha/). A connection that
  * failed mid-transaction is discarded rather than returned to the pool.
  */
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) => Promise<T>): Promise<T> {
@@ -17,8 +17,15 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
   // Set by the notice listener while COMMIT runs (an object, so the check below reads it afresh).
   const commit: { replicationWarning: string | null } = { replicationWarning: null };
   const onNotice = (notice: { message?: string }): void => {
-    if (isCommitting && /synchronous replication/i.test(notice.message ?? '')) commit.replicationWarning = notice.message ?? 'sync replication wait cancelled';
+    if (isCommitting && isReplicationWaitCancelled(notice)) commit.replicationWarning = notice.message ?? 'sync replication wait cancelled';
   };
+  // pg-pool takes its own error listener off a checked-out client: without one, a connection that
+  // dies here (the server shut down, HAProxy closed it) emits an unhandled 'error' and ends the
+  // process. The statement in flight (or the next one) fails anyway, with a transient error.
+  const onError = (): void => {
+    isBroken = true;
+  };
+  client.on('error', onError);
   client.on('notice', onNotice);
   try {
     await client.query('BEGIN');
@@ -39,19 +46,9 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
     throw error;
   } finally {
     client.off('notice', onNotice);
+    // A broken client keeps the listener: it is being discarded and may still report its socket's end.
+    if (!isBroken) client.off('error', onError);
     client.release(isBroken);
   }
 }
 
-/**
- * Waits until everything committed so far on this primary is on the synchronous standby: a
- * transaction that takes a transaction id commits a WAL record and, with synchronous replication,
- * its COMMIT returns only once the standby has flushed WAL up to it — and so every earlier commit.
- * Used before acknowledging an outcome that was *read* rather than written by this request (it
- * may have been committed locally by a commit whose replication wait was cancelled).
- */
-export async function awaitReplicationBarrier(pool: pg.Pool): Promise<void> {
-  await withTransaction(pool, async (client) => {
-    await client.query('SELECT txid_current()');
-  });
-}

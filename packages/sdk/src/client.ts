@@ -1,4 +1,5 @@
-import type { AppRouter, PreauthResult, VerificationResult } from '@holdfast/api';
+import type { AppRouter, PreauthResult } from '@holdfast/api';
+import type { VerificationResult } from '@holdfast/validators';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { randomUUID } from 'node:crypto';
 import { GatewayRotation } from './failover';

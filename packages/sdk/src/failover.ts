@@ -14,6 +14,8 @@ interface Classified {
   reason: string;
 }
 
+// Its own walker of the cause chain, not db's `errorChain`: relying applications install the SDK
+// alone, and it must not pull in the server's database package.
 function causeChainCodes(error: unknown): string[] {
   const codes: string[] = [];
   let current: unknown = error;

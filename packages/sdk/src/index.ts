@@ -10,3 +10,5 @@ export {
 } from './client';
 export { HoldfastApiError, HoldfastUnavailableError } from './errors';
 export type { RetryPolicy } from './failover';
+// The system's words, for relying applications that switch on a kind, an outcome or a reason.
+export type { AssuranceLevel, FactorKind, HostedOutcome, VerificationOutcome, VerificationResult, VerifyRejectReason } from '@holdfast/validators';

@@ -1,1 +1,49 @@
-export {};
+// The system's words in one place: factor kinds, code formats, rejection reasons, outcomes and
+// the ids every layer passes around. The api's schemas, core's factor registry, the SDK and the
+// web apps derive from these; nothing else spells them out.
+export type { AssuranceLevel, EnrollmentFactorStatus, FactorKind, FactorStatus } from './factor-kinds';
+export {
+  assuranceLevel,
+  assuranceLevels,
+  enrollmentFactorStatus,
+  factorKind,
+  factorKinds,
+  factorStatus,
+  factorStatuses,
+} from './factor-kinds';
+
+export type { TotpDigits } from './code-formats';
+export {
+  isWellFormedTotpCode,
+  recoveryCode,
+  recoveryCodeAlphabet,
+  recoveryCodeCanonicalPattern,
+  recoveryCodeGroupLength,
+  recoveryCodeInputMaxLength,
+  recoveryCodeInputMinLength,
+  recoveryCodeLength,
+  stripCodeSeparators,
+  totpCode,
+  totpCodeInputMaxLength,
+  totpCodePattern,
+  totpDigitOptions,
+  totpDigits,
+  typedRecoveryCode,
+  typedTotpCode,
+} from './code-formats';
+
+export type { FactorRejectReason, VerifyRejectReason } from './reasons';
+export { factorRejectReason, verifyRejectReason, verifyRejectReasons } from './reasons';
+
+export type { HostedOutcome, VerificationOutcome, VerificationResult } from './outcomes';
+export { hostedOutcome, verificationOutcome, verificationOutcomes, verificationResult } from './outcomes';
+
+export {
+  attemptId,
+  enrollmentLinkToken,
+  externalUserId,
+  factorId,
+  factorLabel,
+  transactionToken,
+  webauthnChallengeId,
+} from './ids';

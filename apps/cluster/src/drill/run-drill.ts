@@ -3,7 +3,7 @@ import { createDatabase, migrateDatabase } from '@holdfast/db';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { clusterUp, components, restartGateway } from '../cluster';
-import type { ClusterConfig } from '../config';
+import { postgresUrl, type ClusterConfig } from '../config';
 import { replayAccepted, runLoad } from './load';
 import { renderMarkdown, summarize, type DrillChecks, type DrillReportData } from './report';
 import { forgetDead, runScenario, type Scenario } from './scenarios';
@@ -22,7 +22,7 @@ export interface DrillOptions {
 
 /** Runs one drill end to end and returns its report (also written as JSON + Markdown and stored in the database). */
 export async function runDrill(config: ClusterConfig, options: DrillOptions, log: (line: string) => void): Promise<DrillReportData> {
-  const urls = config.regions.map((r) => `postgresql://${config.superuser.name}:${config.superuser.password}@127.0.0.1:${r.haproxy.port}/${config.database}`);
+  const urls = config.regions.map((r) => postgresUrl(config, r));
   const db = createDatabase({ url: urls, poolMax: 4, applicationName: 'holdfast-drill' });
   try {
     await migrateDatabase({ pool: db.pool });

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { clusterMembers, components, type Component } from '../cluster';
 import type { ClusterConfig, RegionLayout } from '../config';
-import { isAlive, killTree, postmasterPid, readState, stopProcess, writeState, type ProcessRecord } from '../processes';
+import { isOurs, killTree, postmasterPid, readState, stopProcess, writeState, type ProcessRecord } from '../processes';
 
 export const scenarios = ['region-down', 'primary-kill', 'etcd-member-kill', 'gateway-rolling-restart', 'switchover'] as const;
 export type Scenario = (typeof scenarios)[number];
@@ -18,8 +18,9 @@ async function leaderRegion(config: ClusterConfig): Promise<RegionLayout> {
   return region;
 }
 
+/** The recorded process by name, if it is alive and still the one we started (never signal a reused PID). */
 async function record(config: ClusterConfig, name: string): Promise<ProcessRecord | undefined> {
-  return (await readState(config.dir)).processes.find((p) => p.name === name && isAlive(p.pid));
+  return (await readState(config.dir)).processes.find((p) => p.name === name && isOurs(p));
 }
 
 /** kill -9 a Patroni node: Patroni, its postmaster and every backend (a machine dying). */
@@ -106,5 +107,5 @@ export async function runScenario(options: {
 
 export async function forgetDead(config: ClusterConfig): Promise<void> {
   const state = await readState(config.dir);
-  await writeState(config.dir, { processes: state.processes.filter((p) => isAlive(p.pid)) });
+  await writeState(config.dir, { processes: state.processes.filter((p) => isOurs(p)) });
 }

@@ -1,5 +1,5 @@
 // The drill's own relying application and users, written straight to the database.
-import { totpSecretAad } from '@holdfast/api';
+import { totpSecretAad } from '@holdfast/core';
 import { createTotpSecret, encryptSecret, generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode, recoveryCodeLookupTag, recoveryCodeSaltBytes, type Keyring } from '@holdfast/core';
 import { createApplication, type Database } from '@holdfast/db';
 import { randomBytes, randomUUID } from 'node:crypto';

@@ -1,5 +1,5 @@
 import { findFreePort } from '@holdfast/db/testing';
-import { spawn, type ChildProcess } from 'node:child_process';
+import { startProcess } from '@holdfast/process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
@@ -22,17 +22,6 @@ export interface GatewayProcess {
   kill: () => Promise<void>;
 }
 
-function waitForExit(child: ChildProcess, timeoutMs: number): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve(true);
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => { resolve(false); }, timeoutMs);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve(true);
-    });
-  });
-}
-
 /** Starts a real gateway process (node + tsx) on a free 127.0.0.1 port and waits for /healthz. */
 export async function startGateway(options: {
   databaseUrl: string;
@@ -42,7 +31,11 @@ export async function startGateway(options: {
   waitUntilReady?: boolean;
 }): Promise<GatewayProcess> {
   const port = await findFreePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const url = `http://127.0.0.1:${port}`;
+  const path = options.waitUntilReady === true ? '/readyz' : '/healthz';
+  const child = await startProcess({
+    name: `gateway ${options.gatewayId}`,
+    args: ['--import', 'tsx', 'src/main.ts'],
     cwd: gatewayDir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -56,40 +49,19 @@ export async function startGateway(options: {
       HOLDFAST_CANARY_INTERVAL_MS: '1000',
       ...options.env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    ready: { url: `${url}${path}` },
+    readyTimeoutMs: 30_000,
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-  const url = `http://127.0.0.1:${port}`;
-  const path = options.waitUntilReady === true ? '/readyz' : '/healthz';
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`gateway ${options.gatewayId} exited early:\n${output}`);
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`gateway ${options.gatewayId} did not become ${path} within 30 s:\n${output}`);
-    }
-    const ok = await fetch(`${url}${path}`).then((r) => r.ok, () => false);
-    if (ok) break;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const pid = child.pid ?? -1;
   return {
     url,
     gatewayId: options.gatewayId,
-    pid,
-    output: () => output,
+    pid: child.pid,
+    output: child.output,
     stop: async () => {
-      child.kill('SIGTERM');
-      if (!(await waitForExit(child, 5_000))) {
-        child.kill('SIGKILL');
-        await waitForExit(child, 5_000);
-      }
+      await child.stop();
     },
     kill: async () => {
-      child.kill('SIGKILL');
-      await waitForExit(child, 5_000);
+      await child.kill();
     },
   };
 }

@@ -4,9 +4,7 @@ export function groupSecret(secret: string): string {
 }
 
 /** Keeps only the digits a person typed (spaces and dashes from copy-paste are common). */
-export function normalizeCode(input: string): string {
-  return input.replace(/[\s-]/g, '');
-}
+export { stripCodeSeparators as normalizeCode } from '@holdfast/validators';
 
 /** The text of the recovery-codes download: what they are, then one code per line. */
 export function recoveryCodesFile(options: { codes: readonly string[]; generatedAt: Date }): string {

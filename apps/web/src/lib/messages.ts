@@ -1,5 +1,6 @@
 // Every error the portal can meet, in words a person can act on. Codes come from the gateway
 // (`error.data.holdfastCode`) or from the web app itself (GATEWAY_UNAVAILABLE).
+import type { VerifyRejectReason } from '@holdfast/validators';
 
 export type LinkProblem = 'expired' | 'used' | 'invalid' | 'unavailable';
 
@@ -106,8 +107,8 @@ export function describeTransactionProblem(code: string): { title: string; body:
   }
 }
 
-/** The hosted verification page: why a code or key was not accepted. */
-export function describeRejection(reason: string | null): string {
+/** The hosted verification page: why a code or key was not accepted (every reason has its words). */
+export function describeRejection(reason: VerifyRejectReason | null): string {
   switch (reason) {
     case 'invalid_code':
       return "That code didn't match. Check it and try again; an authenticator app shows a new code every 30 seconds, and each recovery code works once.";
@@ -121,7 +122,7 @@ export function describeRejection(reason: string | null): string {
       return 'This security key could not be trusted (it may have been copied). Use another way to verify, and tell the app or website you use.';
     case 'factor_not_active':
       return 'That sign-in method is not active. Use another one.';
-    default:
+    case null:
       return 'That did not work. Try again.';
   }
 }

@@ -1,37 +1,49 @@
 // The enrollment session lives in one httpOnly cookie. With HOLDFAST_WEB_SESSION_SECRET set, its
-// value is sealed (AES-256-GCM, authenticated), so a copied cookie store or log line does not hand
-// out a usable gateway token; without it the value is the token itself.
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+// value is sealed — a JWE (`dir`, A256GCM: authenticated encryption) made by `jose` — so a copied
+// cookie store or log line does not hand out a usable gateway token; without it the value is the
+// token itself.
+import { EncryptJWT, jwtDecrypt } from 'jose';
+import { hkdfSync } from 'node:crypto';
 
 export const sessionCookieName = 'holdfast_enroll';
 
-const sealedPrefix = 'v1.';
+// v2: jose's compact JWE. v1 was a hand-made AES-GCM layout; a v1 cookie no longer opens (null), so
+// its holder opens the enrollment link again — sessions are short-lived.
+const sealedPrefix = 'v2.';
+const anySealedPrefix = /^v\d+\./;
+const sealing = { alg: 'dir', enc: 'A256GCM' } as const;
 
-function keyFrom(secret: string): Buffer {
-  return createHash('sha256').update(`holdfast-web-session:${secret}`).digest();
+/** A 256-bit key for A256GCM, derived (HKDF-SHA256) so the configured secret is never the key itself. */
+function keyFrom(secret: string): Uint8Array {
+  return new Uint8Array(hkdfSync('sha256', secret, 'holdfast-web-session', 'enrollment session cookie v2', 32));
 }
 
-export function sealSessionToken(options: { token: string; secret: string | undefined }): string {
+/** The cookie value for a gateway session token; with `expiresAt` the sealed value stops opening then. */
+export async function sealSessionToken(options: { token: string; secret: string | undefined; expiresAt?: Date }): Promise<string> {
   if (options.secret === undefined) return options.token;
-  const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', keyFrom(options.secret), iv);
-  const body = Buffer.concat([cipher.update(options.token, 'utf8'), cipher.final()]);
-  return `${sealedPrefix}${Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url')}`;
+  const jwt = new EncryptJWT({ tok: options.token }).setProtectedHeader(sealing);
+  if (options.expiresAt !== undefined) jwt.setExpirationTime(options.expiresAt);
+  return `${sealedPrefix}${await jwt.encrypt(keyFrom(options.secret))}`;
 }
 
-/** The gateway session token, or null when the cookie is missing, tampered with or sealed under another key. */
-export function openSessionCookie(options: { value: string | undefined; secret: string | undefined }): string | null {
+/**
+ * The gateway session token, or null when the cookie is missing, tampered with, sealed under
+ * another key, or past the expiry sealed into it.
+ */
+export async function openSessionCookie(options: { value: string | undefined; secret: string | undefined; now?: Date }): Promise<string | null> {
   const { value, secret } = options;
   if (value === undefined || value === '') return null;
-  if (secret === undefined) return value.startsWith(sealedPrefix) ? null : value;
+  if (secret === undefined) return anySealedPrefix.test(value) ? null : value;
   if (!value.startsWith(sealedPrefix)) return null;
-  const raw = Buffer.from(value.slice(sealedPrefix.length), 'base64url');
-  if (raw.length < 12 + 16 + 1) return null;
   try {
-    const decipher = createDecipheriv('aes-256-gcm', keyFrom(secret), raw.subarray(0, 12));
-    decipher.setAuthTag(raw.subarray(12, 28));
-    return Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+    const { payload } = await jwtDecrypt(value.slice(sealedPrefix.length), keyFrom(secret), {
+      keyManagementAlgorithms: [sealing.alg],
+      contentEncryptionAlgorithms: [sealing.enc],
+      currentDate: options.now ?? new Date(),
+    });
+    return typeof payload.tok === 'string' ? payload.tok : null;
   } catch {
+    // Whatever a hostile cookie makes jose throw, the answer is "no session", never a 500.
     return null;
   }
 }

@@ -3,8 +3,8 @@ import { createEnrollmentLink } from '../services/enrollment/create-enrollment-l
 import { redeemEnrollmentLink } from '../services/enrollment/redeem-enrollment-link';
 import { listOwnFactors, removeOwnFactor, renameOwnFactor } from '../services/enrollment/manage-own-factors';
 import { applicationProcedure, enrollmentProcedure, publicProcedure, router } from '../trpc';
+import { enrollmentFactorStatus, factorId, factorKind, factorLabel, totpCode } from '@holdfast/validators';
 import { z } from 'zod';
-import { factorId, totpCode } from '../schemas';
 
 export const enrollmentRouter = router({
   /** Relying application: a one-time link for its user to enroll factors. */
@@ -28,9 +28,9 @@ export const enrollmentRouter = router({
       userId: z.string(),
       factors: z.array(z.strictObject({
         id: z.string(),
-        kind: z.enum(['totp', 'recovery_codes', 'webauthn']),
+        kind: factorKind,
         label: z.string(),
-        status: z.enum(['pending', 'active']),
+        status: enrollmentFactorStatus,
         createdAt: z.string(),
         lastUsedAt: z.string().nullable(),
         remainingCodes: z.number().int().nullable(),
@@ -39,7 +39,7 @@ export const enrollmentRouter = router({
     }))
     .query(({ ctx }) => listOwnFactors({ deps: ctx.deps, enrollment: ctx.enrollment })),
   renameFactor: enrollmentProcedure
-    .input(z.strictObject({ factorId, label: z.string().trim().min(1).max(64) }))
+    .input(z.strictObject({ factorId, label: factorLabel }))
     .output(z.strictObject({ factorId: z.string(), label: z.string() }))
     .mutation(({ ctx, input }) => renameOwnFactor({ deps: ctx.deps, enrollment: ctx.enrollment, factorId: input.factorId, label: input.label })),
   /** Removing the last active factor needs `code`: a current code of that factor (fresh verification). */

@@ -1,5 +1,5 @@
+import { externalUserId, factorId } from '@holdfast/validators';
 import { z } from 'zod';
-import { externalUserId, factorId } from '../schemas';
 import { revokeFactor } from '../services/factors/revoke-factor';
 import { applicationProcedure, router } from '../trpc';
 

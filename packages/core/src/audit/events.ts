@@ -28,13 +28,5 @@ export const auditEventTypes = [
 
 export type AuditEventType = (typeof auditEventTypes)[number];
 
-/** Why a verification was rejected, recorded on `verify.rejected` events. */
-export type VerifyRejectReason =
-  | 'invalid_code'
-  | 'replay'
-  | 'locked'
-  | 'factor_not_active'
-  /** A WebAuthn assertion that does not verify (signature, origin, RP ID, user verification). */
-  | 'verification_failed'
-  /** A WebAuthn signature counter that did not increase: a cloned credential or a replayed assertion. */
-  | 'clone_suspected';
+/** Why a verification was rejected, recorded on `verify.rejected` events (the words: @holdfast/validators). */
+export type { VerifyRejectReason } from '@holdfast/validators';

@@ -1,4 +1,7 @@
-import { createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type JsonWebKey } from 'node:crypto';
+// The hosted-verification result: an ES256 JWT, signed and checked by `jose` rather than by our own
+// JOSE code. Still pure: the caller passes the clock (`iat` in the claims, `now` to verify) and the
+// keys; the only randomness is key generation.
+import { createLocalJWKSet, decodeProtectedHeader, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK } from 'jose';
 import { HoldfastError } from '../errors';
 
 /** The claims of a hosted-verification result: who verified, for which application, with what. */
@@ -30,82 +33,107 @@ export interface PublicSigningJwk {
   use: 'sig';
 }
 
+/** The private half, stored encrypted (AAD = kid). Keys exported by node:crypto before jose import the same. */
+export type PrivateSigningJwk = JWK;
+
+const algorithm = 'ES256';
+const issuer = 'holdfast';
+
 /** A fresh ES256 key pair: the public half as a JWK to publish, the private one as a JWK to encrypt. */
-export function generateSigningKey(kid: string): { publicJwk: PublicSigningJwk; privateJwk: JsonWebKey } {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const pub = publicKey.export({ format: 'jwk' });
+export async function generateSigningKey(kid: string): Promise<{ publicJwk: PublicSigningJwk; privateJwk: PrivateSigningJwk }> {
+  // Extractable: the private key leaves this process only as an encrypted JWK in `signing_keys`.
+  const { publicKey, privateKey } = await generateKeyPair(algorithm, { extractable: true });
+  const [pub, privateJwk] = await Promise.all([exportJWK(publicKey), exportJWK(privateKey)]);
   if (typeof pub.x !== 'string' || typeof pub.y !== 'string') throw new HoldfastError('INTERNAL', 'EC key export without coordinates');
-  return { publicJwk: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, kid, alg: 'ES256', use: 'sig' }, privateJwk: privateKey.export({ format: 'jwk' }) };
+  return { publicJwk: { kty: 'EC', crv: 'P-256', x: pub.x, y: pub.y, kid, alg: algorithm, use: 'sig' }, privateJwk };
 }
 
-function encodeJson(value: unknown): string {
-  return Buffer.from(JSON.stringify(value), 'utf8').toString('base64url');
+/** A compact JWS (JWT) signed with ES256. `iat` and `exp` come from the claims, i.e. the caller's clock. */
+export async function signResultToken(options: { kid: string; privateJwk: PrivateSigningJwk; claims: ResultClaims }): Promise<string> {
+  const { iss, aud, sub, iat, exp, jti, txn, amr, state } = options.claims;
+  const key = await importJWK(options.privateJwk, algorithm);
+  return new SignJWT({ txn, amr, state })
+    .setProtectedHeader({ alg: algorithm, kid: options.kid, typ: 'JWT' })
+    .setIssuer(iss)
+    .setAudience(aud)
+    .setSubject(sub)
+    // Explicit: without a value jose would read the wall clock, and core takes time from its caller.
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .setJti(jti)
+    .sign(key);
 }
-
-/** A compact JWS (JWT) signed with ES256; the signature in JOSE's r‖s form (IEEE P1363), not DER. */
-export function signResultToken(options: { kid: string; privateJwk: JsonWebKey; claims: ResultClaims }): string {
-  const signingInput = `${encodeJson({ alg: 'ES256', kid: options.kid, typ: 'JWT' })}.${encodeJson(options.claims)}`;
-  const key = createPrivateKey({ key: options.privateJwk, format: 'jwk' });
-  const signature = sign('sha256', Buffer.from(signingInput, 'ascii'), { key, dsaEncoding: 'ieee-p1363' });
-  return `${signingInput}.${signature.toString('base64url')}`;
-}
-
-const base64url = /^[A-Za-z0-9_-]+$/;
 
 function invalid(reason: string): HoldfastError {
   return new HoldfastError('RESULT_INVALID', `the result token is not valid: ${reason}`);
-}
-
-function decodeJson(part: string): unknown {
-  try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8')) as unknown;
-  } catch {
-    throw invalid('malformed');
-  }
 }
 
 function isStringArray(value: unknown): value is string[] {
   return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
 
-function toClaims(value: unknown): ResultClaims {
-  if (typeof value !== 'object' || value === null) throw invalid('malformed claims');
-  const c = value as Record<string, unknown>;
-  const { iss, aud, sub, iat, exp, jti, txn, amr, state } = c;
-  if (iss !== 'holdfast' || typeof aud !== 'string' || typeof sub !== 'string' || typeof iat !== 'number' || typeof exp !== 'number'
+/** jose checked the registered claims; the private ones are ours to check. */
+function toClaims(payload: Record<string, unknown>): ResultClaims {
+  const { iss, aud, sub, iat, exp, jti, txn, amr, state } = payload;
+  if (iss !== issuer || typeof aud !== 'string' || typeof sub !== 'string' || typeof iat !== 'number' || typeof exp !== 'number'
     || typeof jti !== 'string' || typeof txn !== 'string' || !isStringArray(amr) || !(state === null || typeof state === 'string')) {
     throw invalid('malformed claims');
   }
   return { iss, aud, sub, iat, exp, jti, txn, amr, state };
 }
 
+/** jose's errors, named the way redemption's audit rows and the tests have always named them. */
+function describeJoseError(error: unknown): HoldfastError {
+  if (error instanceof errors.JWSSignatureVerificationFailed) return invalid('bad signature');
+  if (error instanceof errors.JWTExpired) return invalid('expired');
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    if (error.claim === 'aud') return invalid('issued for another application');
+    return invalid(error.reason === 'missing' ? 'malformed claims' : `unexpected ${error.claim}`);
+  }
+  if (error instanceof errors.JOSEAlgNotAllowed) return invalid('unexpected algorithm');
+  if (error instanceof errors.JWKSNoMatchingKey) return invalid('unknown key');
+  return invalid('malformed');
+}
+
 /** The key id a token says it was signed with, before anything is trusted (to look the key up). */
 export function readResultTokenKid(token: string): string {
-  const parts = token.split('.');
-  const [header] = parts;
-  if (parts.length !== 3 || header === undefined || !parts.every((part) => base64url.test(part))) throw invalid('malformed');
-  const decoded = decodeJson(header);
-  if (typeof decoded !== 'object' || decoded === null) throw invalid('malformed header');
-  const { alg, kid } = decoded as Record<string, unknown>;
-  // Only ES256: a token may not choose a weaker algorithm (or "none").
-  if (alg !== 'ES256') throw invalid('unexpected algorithm');
-  if (typeof kid !== 'string') throw invalid('no key id');
-  return kid;
+  if (token.split('.').length !== 3) throw invalid('malformed');
+  let header: ReturnType<typeof decodeProtectedHeader>;
+  try {
+    header = decodeProtectedHeader(token);
+  } catch {
+    throw invalid('malformed');
+  }
+  // Only ES256: a token may not choose a weaker algorithm (or "none"). jwtVerify pins it again.
+  if (header.alg !== algorithm) throw invalid('unexpected algorithm');
+  if (typeof header.kid !== 'string') throw invalid('no key id');
+  return header.kid;
 }
 
 /**
- * Verifies a result token: signature against the given public key, then audience and expiry.
- * Every check throws `RESULT_INVALID` naming what failed; single use is the caller's (database) job.
+ * Verifies a result token: signature against the given public key (matched by kid), then issuer,
+ * audience and expiry against the caller's `now`. Every check throws `RESULT_INVALID` naming what
+ * failed; single use (the `jti`) is the caller's (database) job.
  */
-export function verifyResultToken(options: { token: string; publicJwk: PublicSigningJwk; audience: string; now: Date }): ResultClaims {
-  const kid = readResultTokenKid(options.token);
-  if (kid !== options.publicJwk.kid) throw invalid('unknown key');
-  const [header = '', payload = '', signature = ''] = options.token.split('.');
-  const key = createPublicKey({ key: { ...options.publicJwk }, format: 'jwk' });
-  const isSigned = verify('sha256', Buffer.from(`${header}.${payload}`, 'ascii'), { key, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'));
-  if (!isSigned) throw invalid('bad signature');
-  const claims = toClaims(decodeJson(payload));
-  if (claims.aud !== options.audience) throw invalid('issued for another application');
-  if (claims.exp * 1000 <= options.now.getTime()) throw invalid('expired');
-  return claims;
+export async function verifyResultToken(options: { token: string; publicJwk: PublicSigningJwk; audience: string; now: Date }): Promise<ResultClaims> {
+  // Header first: a malformed token, another algorithm or a missing kid never reaches the crypto.
+  readResultTokenKid(options.token);
+  // A key set of one: jose picks the key by kid (and alg, curve, use), so a token naming another kid
+  // is refused as an unknown key rather than checked against this one.
+  const keys = createLocalJWKSet({ keys: [options.publicJwk] });
+  let payload: Record<string, unknown>;
+  try {
+    ({ payload } = await jwtVerify(options.token, keys, {
+      algorithms: [algorithm],
+      typ: 'JWT',
+      issuer,
+      audience: options.audience,
+      currentDate: options.now,
+      requiredClaims: ['sub', 'iat', 'exp', 'jti'],
+    }));
+  } catch (error) {
+    if (error instanceof errors.JOSEError) throw describeJoseError(error);
+    throw error;
+  }
+  return toClaims(payload);
 }

@@ -64,3 +64,5 @@ export async function createTestDatabase(adminUrl: string): Promise<{ url: strin
     },
   };
 }
+
+export { startSilentStandbyPostgres, type SilentStandbyPostgres } from './silent-standby';

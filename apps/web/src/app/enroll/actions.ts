@@ -4,6 +4,7 @@
 // are validated here too: a server action is a public endpoint like any other.
 import type { PublicKeyCredentialCreationOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
 import { cookies } from 'next/headers';
+import { factorId, factorLabel as label, typedTotpCode as code, webauthnChallengeId } from '@holdfast/validators';
 import { toString as renderQrCode } from 'qrcode';
 import { z } from 'zod';
 import { webEnv } from '../../env';
@@ -18,7 +19,7 @@ function failure(code: string): { ok: false; code: string; message: string } {
 
 async function withSession<T>(options: { isIdempotent: boolean; call: (client: GatewayClient, signal: AbortSignal) => Promise<T> }): Promise<ActionResult<T>> {
   const cookieStore = await cookies();
-  const token = openSessionCookie({ value: cookieStore.get(sessionCookieName)?.value, secret: webEnv().HOLDFAST_WEB_SESSION_SECRET });
+  const token = await openSessionCookie({ value: cookieStore.get(sessionCookieName)?.value, secret: webEnv().HOLDFAST_WEB_SESSION_SECRET });
   if (token === null) return failure('ENROLLMENT_SESSION_INVALID');
   try {
     return { ok: true, value: await callGateway({ bearer: token, ...options }) };
@@ -29,16 +30,12 @@ async function withSession<T>(options: { isIdempotent: boolean; call: (client: G
   }
 }
 
-const label = z.string().trim().min(1).max(64);
-const code = z.string().transform((value) => value.replace(/[\s-]/g, '')).pipe(z.string().regex(/^\d{6}$|^\d{8}$/));
-const factorId = z.uuid();
-
 const beginInput = z.strictObject({ label: label.optional() });
 const confirmInput = z.strictObject({ factorId, code });
 const renameInput = z.strictObject({ factorId, label });
 // The response is checked field by field by the gateway; here only that it is an object.
 const registrationResponse = z.custom<RegistrationResponseJSON>((value) => typeof value === 'object' && value !== null);
-const finishWebauthnInput = z.strictObject({ challengeId: z.uuid(), response: registrationResponse, label: label.optional() });
+const finishWebauthnInput = z.strictObject({ challengeId: webauthnChallengeId, response: registrationResponse, label: label.optional() });
 const removeInput = z.strictObject({ factorId, code: code.optional() });
 
 export async function beginTotp(input: z.input<typeof beginInput>): Promise<ActionResult<{ factorId: string; secret: string; qrCodeSvg: string }>> {

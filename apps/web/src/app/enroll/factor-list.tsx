@@ -1,5 +1,7 @@
 'use client';
 
+import { CodeInput } from '@holdfast/ui';
+import { isWellFormedTotpCode } from '@holdfast/validators';
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { formatDate, normalizeCode } from '../../lib/format';
 import { removeFactor, renameFactor } from './actions';
@@ -94,7 +96,7 @@ function FactorItem({ factor, onChanged, onStatus, onRemoved }: {
   function submitCode(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
     const typed = normalizeCode(code);
-    if (!/^\d{6}$|^\d{8}$/.test(typed)) {
+    if (!isWellFormedTotpCode(typed)) {
       setError('Enter the 6-digit code your authenticator app shows, without letters.');
       codeInput.current?.focus();
       return;
@@ -164,23 +166,16 @@ function FactorItem({ factor, onChanged, onStatus, onRemoved }: {
           <p>
             This is your last way to sign in. To remove it, enter the code “{factor.label}” shows right now.
           </p>
-          <div className="field">
-            <label htmlFor={`remove-code-${factor.id}`}>6-digit code from your authenticator app</label>
-            <input
-              ref={codeInput}
-              id={`remove-code-${factor.id}`}
-              className="code-input"
-              inputMode="numeric"
-              autoComplete="one-time-code"
-              pattern="[0-9 \-]*"
-              maxLength={11}
-              required
-              value={code}
-              onChange={(event) => { setCode(event.target.value); }}
-              aria-invalid={error !== null}
-              aria-describedby={describedBy}
-            />
-          </div>
+          <CodeInput
+            ref={codeInput}
+            kind="totp"
+            id={`remove-code-${factor.id}`}
+            label="6-digit code from your authenticator app"
+            value={code}
+            onChange={setCode}
+            isInvalid={error !== null}
+            describedBy={describedBy}
+          />
           <div className="actions">
             <button type="submit" className="danger" disabled={isBusy}>{isBusy ? 'Removing…' : 'Remove'}</button>
             <button type="button" onClick={close}>Cancel</button>

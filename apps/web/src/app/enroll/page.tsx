@@ -20,7 +20,7 @@ function Notice({ title, body }: { title: string; body: string }) {
 
 export default async function EnrollPage() {
   const cookieStore = await cookies();
-  const token = openSessionCookie({ value: cookieStore.get(sessionCookieName)?.value, secret: webEnv().HOLDFAST_WEB_SESSION_SECRET });
+  const token = await openSessionCookie({ value: cookieStore.get(sessionCookieName)?.value, secret: webEnv().HOLDFAST_WEB_SESSION_SECRET });
   if (token === null) {
     return (
       <Notice

@@ -1,5 +1,7 @@
 'use client';
 
+import { CodeInput } from '@holdfast/ui';
+import { isWellFormedTotpCode } from '@holdfast/validators';
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { groupSecret, normalizeCode } from '../../lib/format';
 import { beginTotp, confirmTotp, removeFactor } from './actions';
@@ -47,7 +49,7 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
     event.preventDefault();
     if (step.name !== 'scan') return;
     const typed = normalizeCode(code);
-    if (!/^\d{6}$|^\d{8}$/.test(typed)) {
+    if (!isWellFormedTotpCode(typed)) {
       setError('Enter the 6-digit code your authenticator app shows, without letters.');
       codeInput.current?.focus();
       return;
@@ -124,24 +126,17 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
           </div>
           <form onSubmit={(event) => void confirm(event)} className="stack">
             <h3>2. Enter the code the app shows</h3>
-            <div className="field">
-              <label htmlFor="totp-code">6-digit code</label>
-              <input
-                ref={codeInput}
-                id="totp-code"
-                name="code"
-                className="code-input"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                pattern="[0-9 \-]*"
-                maxLength={11}
-                required
-                value={code}
-                onChange={(event) => { setCode(event.target.value); }}
-                aria-invalid={error !== null}
-                aria-describedby={error === null ? undefined : errorId}
-              />
-            </div>
+            <CodeInput
+              ref={codeInput}
+              kind="totp"
+              id="totp-code"
+              name="code"
+              label="6-digit code"
+              value={code}
+              onChange={setCode}
+              isInvalid={error !== null}
+              describedBy={error === null ? undefined : errorId}
+            />
             <div className="actions">
               <button type="submit" className="primary" disabled={isBusy}>{isBusy ? 'Checking…' : 'Confirm'}</button>
               <button type="button" onClick={() => void cancel(step.factorId)}>Cancel</button>

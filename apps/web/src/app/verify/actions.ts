@@ -3,20 +3,18 @@
 // only credential; each action forwards to a gateway and, on success, redirects the browser to the
 // application's callback with the signed result.
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
+import { transactionToken as token, typedRecoveryCode, typedTotpCode, webauthnChallengeId, type HostedOutcome } from '@holdfast/validators';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import { callGateway, GatewayError, type GatewayClient } from '../../lib/gateway';
 import { describeError, describeRejection } from '../../lib/messages';
 import type { ActionResult } from '../enroll/types';
 
-type HostedOutcome = { outcome: 'accepted'; redirectUrl: string } | { outcome: 'rejected'; reason: string | null };
-
-const token = z.string().min(20).max(100);
-const totpInput = z.strictObject({ token, code: z.string().transform((value) => value.replace(/[\s-]/g, '')).pipe(z.string().regex(/^\d{6}$|^\d{8}$/)) });
-const recoveryInput = z.strictObject({ token, code: z.string().trim().min(10).max(32) });
+const totpInput = z.strictObject({ token, code: typedTotpCode });
+const recoveryInput = z.strictObject({ token, code: typedRecoveryCode });
 const beginInput = z.strictObject({ token });
 // The assertion is checked field by field by the gateway; here only that it is an object.
-const finishInput = z.strictObject({ token, challengeId: z.uuid(), response: z.custom<AuthenticationResponseJSON>((value) => typeof value === 'object' && value !== null) });
+const finishInput = z.strictObject({ token, challengeId: webauthnChallengeId, response: z.custom<AuthenticationResponseJSON>((value) => typeof value === 'object' && value !== null) });
 
 function failure(code: string, message = describeError(code)): { ok: false; code: string; message: string } {
   return { ok: false, code, message };

@@ -1,11 +1,11 @@
 'use client';
 
+import { CodeInput } from '@holdfast/ui';
+import type { FactorKind } from '@holdfast/validators';
 import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/browser';
 import { useState, type SubmitEvent } from 'react';
 import { describeWebauthnError } from '../../lib/messages';
 import { beginPasskey, finishPasskey, verifyRecoveryCode, verifyTotpCode } from './actions';
-
-type FactorKind = 'totp' | 'recovery_codes' | 'webauthn';
 
 /** Words for a failed passkey prompt: the browser's error name, as in the portal. */
 function passkeyError(error: unknown): string {
@@ -98,21 +98,15 @@ export function HostedVerify({ token, applicationName, factors }: { token: strin
         <section className="card" aria-labelledby="totp-title">
           <h2 id="totp-title">Authenticator app</h2>
           <form onSubmit={submitTotp} className="stack">
-            <div className="field">
-              <label htmlFor="totp-code">6-digit code from your authenticator app</label>
-              <input
-                id="totp-code"
-                name="code"
-                className="code-input"
-                inputMode="numeric"
-                autoComplete="one-time-code"
-                maxLength={9}
-                required
-                value={totpCode}
-                onChange={(event) => { setTotpCode(event.target.value); }}
-                aria-describedby={error === null ? undefined : errorId}
-              />
-            </div>
+            <CodeInput
+              kind="totp"
+              id="totp-code"
+              name="code"
+              label="6-digit code from your authenticator app"
+              value={totpCode}
+              onChange={setTotpCode}
+              describedBy={error === null ? undefined : errorId}
+            />
             <button type="submit" className="primary" disabled={busy !== null}>{busy === 'totp' ? 'Checking…' : 'Verify'}</button>
           </form>
         </section>
@@ -123,22 +117,15 @@ export function HostedVerify({ token, applicationName, factors }: { token: strin
           <h2 id="recovery-title">Recovery code</h2>
           <p>Lost your phone or key? Each recovery code works once.</p>
           <form onSubmit={submitRecovery} className="stack">
-            <div className="field">
-              <label htmlFor="recovery-code">Recovery code</label>
-              <input
-                id="recovery-code"
-                name="recoveryCode"
-                className="code-input"
-                autoComplete="off"
-                autoCapitalize="characters"
-                spellCheck={false}
-                maxLength={32}
-                required
-                value={recoveryCode}
-                onChange={(event) => { setRecoveryCode(event.target.value); }}
-                aria-describedby={error === null ? undefined : errorId}
-              />
-            </div>
+            <CodeInput
+              kind="recovery_code"
+              id="recovery-code"
+              name="recoveryCode"
+              label="Recovery code"
+              value={recoveryCode}
+              onChange={setRecoveryCode}
+              describedBy={error === null ? undefined : errorId}
+            />
             <button type="submit" disabled={busy !== null}>{busy === 'recovery_codes' ? 'Checking…' : 'Use recovery code'}</button>
           </form>
         </section>

@@ -1,7 +1,6 @@
 import { HoldfastError } from '@holdfast/core';
-import { isSecretHashMatch, parseApiKey, writeAuditEvent } from '@holdfast/db';
+import { isSecretHashMatch, parseApiKey, withDatabaseRetry, writeAuditEvent } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
-import { withDatabaseRetry } from '../retry/with-database-retry';
 import { cached } from '../../cache/cached';
 
 interface KeyRow {

@@ -1,13 +1,14 @@
 import { authenticatorNameFor, checkTotpCode, HoldfastError } from '@holdfast/core';
 import { writeAuditEvent } from '@holdfast/db';
+import type { EnrollmentFactorStatus, FactorKind } from '@holdfast/validators';
 import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
 import { decryptTotpState } from '../totp/load-totp-state';
 
 export interface OwnFactor {
   id: string;
-  kind: 'totp' | 'recovery_codes' | 'webauthn';
+  kind: FactorKind;
   label: string;
-  status: 'pending' | 'active';
+  status: EnrollmentFactorStatus;
   createdAt: string;
   lastUsedAt: string | null;
   remainingCodes: number | null;

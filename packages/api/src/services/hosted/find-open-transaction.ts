@@ -1,7 +1,6 @@
 import { HoldfastError } from '@holdfast/core';
-import { hashToken } from '@holdfast/db';
+import { hashToken, withDatabaseRetry } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
-import { withDatabaseRetry } from '../retry/with-database-retry';
 
 /** A pending, unexpired hosted verification, found by the token in its page's URL. */
 export interface OpenTransaction {

@@ -1,3 +1,4 @@
+import type { FactorKind } from '@holdfast/validators';
 import type { ServiceDeps } from '../../deps';
 import { getPreauth } from '../preauth/get-preauth';
 import { findOpenTransaction } from './find-open-transaction';
@@ -5,7 +6,7 @@ import { findOpenTransaction } from './find-open-transaction';
 /** What the hosted page shows: whose verification it is and which kinds of factor the user can use. */
 export async function getVerificationTransaction(options: { deps: ServiceDeps; token: string; signal?: AbortSignal }): Promise<{
   applicationName: string;
-  factors: ('totp' | 'recovery_codes' | 'webauthn')[];
+  factors: FactorKind[];
   expiresAt: Date;
 }> {
   const transaction = await findOpenTransaction(options);

@@ -18,7 +18,7 @@ export async function redeemVerificationResult(options: { deps: ServiceDeps; app
     const publicJwk = await findPublicSigningKey(deps, readResultTokenKid(options.token));
     if (publicJwk === null) throw new HoldfastError('RESULT_INVALID', 'the result token is not valid: unknown key');
     const now = deps.clock();
-    const claims = verifyResultToken({ token: options.token, publicJwk, audience: application.id, now });
+    const claims = await verifyResultToken({ token: options.token, publicJwk, audience: application.id, now });
     return await withTransaction(deps.db.pool, async (sql) => {
       const redeemed = await sql.query<{ user_id: string }>(
         `UPDATE verification_results r SET redeemed_at = $3

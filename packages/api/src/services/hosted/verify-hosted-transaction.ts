@@ -1,4 +1,5 @@
-import { HoldfastError, signResultToken, type VerifyRejectReason } from '@holdfast/core';
+import { factorModuleFor, HoldfastError, signResultToken } from '@holdfast/core';
+import type { HostedOutcome } from '@holdfast/validators';
 import { withTransaction, writeAuditEvent } from '@holdfast/db';
 import { randomUUID } from 'node:crypto';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
@@ -8,11 +9,6 @@ import { loadActiveSigningKey } from './signing-keys';
 
 /** How long a signed result may wait before the application redeems it. */
 export const resultTtlSeconds = 120;
-
-/** Authentication method references (RFC 8176; `recovery_code` is Holdfast's own). */
-const amrByKind: Record<VerifiedFactorKind, string> = { totp: 'otp', recovery_codes: 'recovery_code', webauthn: 'hwk' };
-
-export type HostedOutcome = { outcome: 'accepted'; redirectUrl: string } | { outcome: 'rejected'; reason: VerifyRejectReason | null };
 
 /**
  * One verification from the hosted page. It goes through the same services (and so the same write
@@ -64,7 +60,7 @@ export async function verifyHostedTransaction(options: {
       detail: { transactionId: transaction.id, jti, kind: options.kind },
     });
   });
-  const jwt = signResultToken({
+  const jwt = await signResultToken({
     kid: key.kid,
     privateJwk: key.privateJwk,
     claims: {
@@ -75,7 +71,7 @@ export async function verifyHostedTransaction(options: {
       exp: iat + resultTtlSeconds,
       jti,
       txn: transaction.id,
-      amr: [amrByKind[options.kind]],
+      amr: [factorModuleFor(options.kind).amr],
       state: transaction.state,
     },
   });

@@ -1,12 +1,13 @@
-import { authenticatorNameFor, factorStrategies, type AssuranceLevel } from '@holdfast/core';
+import { authenticatorNameFor, factorModuleFor } from '@holdfast/core';
+import type { AssuranceLevel, FactorKind } from '@holdfast/validators';
+import { withDatabaseRetry } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
-import { withDatabaseRetry } from '../retry/with-database-retry';
 import { cached } from '../../cache/cached';
 
 export type PreauthResult =
   | { result: 'auth'; factors: {
       id: string;
-      kind: 'totp' | 'recovery_codes' | 'webauthn';
+      kind: FactorKind;
       label: string;
       isLocked: boolean;
       remainingCodes: number | null;
@@ -56,7 +57,7 @@ export async function getPreauth(options: {
       isLocked: f.lockedUntil !== null && f.lockedUntil > now,
       remainingCodes: f.kind === 'recovery_codes' ? f._count.recoveryCodes : null,
       authenticatorName: f.webauthn === null ? null : authenticatorNameFor(f.webauthn.aaguid),
-      assuranceLevel: factorStrategies[f.kind].assuranceLevel,
+      assuranceLevel: factorModuleFor(f.kind).assuranceLevel,
     })),
   };
 }

@@ -1,12 +1,7 @@
-import { buildOtpauthUri, createTotpSecret, encryptSecret, type TotpParams } from '@holdfast/core';
+import { buildOtpauthUri, createTotpSecret, encryptSecret, totpSecretAad, type TotpParams } from '@holdfast/core';
 import { writeAuditEvent } from '@holdfast/db';
 import { randomUUID } from 'node:crypto';
 import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
-
-/** Factor ids are the AAD of their encrypted secret: a ciphertext copied to another row won't decrypt. */
-export function totpSecretAad(factorId: string): string {
-  return `totp:${factorId}`;
-}
 
 /**
  * Starts TOTP enrollment: a pending factor with a fresh secret, encrypted at rest. The secret and

@@ -1,7 +1,6 @@
-import { decryptSecret, type TotpParams } from '@holdfast/core';
+import { decryptSecret, totpSecretAad, type TotpParams } from '@holdfast/core';
 import type { PrismaTx } from '@holdfast/db';
 import type { ServiceDeps } from '../../deps';
-import { totpSecretAad } from './begin-totp-enrollment';
 
 export interface TotpState {
   secret: string;

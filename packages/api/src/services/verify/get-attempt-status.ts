@@ -1,7 +1,6 @@
 import { HoldfastError } from '@holdfast/core';
-import { awaitReplicationBarrier } from '@holdfast/db';
+import { awaitReplicationBarrier, withDatabaseRetry } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
-import { withDatabaseRetry } from '../retry/with-database-retry';
 import { toVerificationResult, type VerificationResult } from './verification-result';
 
 /** The recorded outcome of an attempt id — how a caller resolves a verification whose reply it lost. */

@@ -1,32 +1,32 @@
-import { HoldfastError, isFactorLocked, lockAfterFailure, type VerifyRejectReason } from '@holdfast/core';
-import { awaitReplicationBarrier, withTransaction, writeAuditEvent, type SqlClient } from '@holdfast/db';
+import { factorModuleFor, HoldfastError, isFactorLocked, lockAfterFailure, type TotpAlgorithm } from '@holdfast/core';
+import { awaitReplicationBarrier, withDatabaseRetry, withTransaction, writeAuditEvent, type SqlClient } from '@holdfast/db';
+import type { FactorRejectReason, FactorStatus, VerificationOutcome, VerifyRejectReason } from '@holdfast/validators';
 import { createHash } from 'node:crypto';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
-import { withDatabaseRetry } from '../retry/with-database-retry';
 import { toVerificationResult, type VerificationResult, type VerifiedFactorKind } from './verification-result';
 
 /** The factor being verified, locked `FOR UPDATE` for the transaction, with its TOTP state if any. */
 export interface LockedFactor {
   userId: string;
   id: string;
-  status: 'pending' | 'active' | 'revoked';
+  status: FactorStatus;
   failedCount: number;
   lockedUntil: Date | null;
-  totp: { secretEnc: string; algorithm: 'SHA1' | 'SHA256' | 'SHA512'; digits: number; period: number; lastStep: number } | null;
+  totp: { secretEnc: string; algorithm: TotpAlgorithm; digits: number; period: number; lastStep: number } | null;
   webauthn: { credentialId: Buffer; publicKey: Buffer; signCount: number; transports: string[] } | null;
 }
 
 /** What a factor's check decided, with the factor row locked for this transaction. */
 export type FactorCheck =
   | { isMatch: true; /** The single-use compare-and-set; false means another request used it first. */ consume: () => Promise<boolean> }
-  | { isMatch: false; reason: 'invalid_code' | 'replay' | 'verification_failed' | 'clone_suspected' };
+  | { isMatch: false; reason: FactorRejectReason };
 
 /** Thrown inside the transaction to roll it back when another request recorded this attempt id first. */
 class AttemptAlreadyRecorded extends Error {}
 
 interface AttemptRow {
   attempt_id: string;
-  outcome: 'accepted' | 'rejected';
+  outcome: VerificationOutcome;
   reason: string | null;
   factor_id: string | null;
   created_at: Date;
@@ -163,11 +163,11 @@ async function runVerificationOnce(options: VerificationRequest): Promise<Verifi
 interface LockedFactorRow {
   user_id: string;
   id: string;
-  status: 'pending' | 'active' | 'revoked';
+  status: FactorStatus;
   failed_count: number;
   locked_until: Date | null;
   secret_enc: string | null;
-  algorithm: 'SHA1' | 'SHA256' | 'SHA512' | null;
+  algorithm: TotpAlgorithm | null;
   digits: number | null;
   period: number | null;
   last_step: string | null;
@@ -201,7 +201,7 @@ async function lockFactor(
   if (row === undefined) {
     const user = await sql.query('SELECT 1 FROM users WHERE application_id = $1 AND external_id = $2', [where.applicationId, where.externalUserId]);
     if (user.rowCount === 0) throw new HoldfastError('USER_NOT_FOUND', 'no such user for this application');
-    throw new HoldfastError('FACTOR_NOT_FOUND', `the user has no ${factorNoun[where.kind]}${where.factorId === null ? '' : ' with this id'}`);
+    throw new HoldfastError('FACTOR_NOT_FOUND', `the user has no ${factorModuleFor(where.kind).noun}${where.factorId === null ? '' : ' with this id'}`);
   }
   return {
     userId: row.user_id,
@@ -219,5 +219,3 @@ async function lockFactor(
         : { credentialId: row.credential_id, publicKey: row.public_key, signCount: Number(row.sign_count), transports: row.transports ?? [] },
   };
 }
-
-const factorNoun: Record<VerifiedFactorKind, string> = { totp: 'TOTP factor', recovery_codes: 'recovery codes', webauthn: 'security key or passkey' };

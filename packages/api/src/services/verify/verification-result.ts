@@ -1,23 +1,13 @@
-import type { VerifyRejectReason } from '@holdfast/core';
+import { verifyRejectReason, type FactorKind, type VerificationOutcome, type VerificationResult } from '@holdfast/validators';
 
-export type VerifiedFactorKind = 'totp' | 'recovery_codes' | 'webauthn';
-
-/** What every verification returns, and what `status` returns later for the same attempt id. */
-export interface VerificationResult {
-  attemptId: string;
-  outcome: 'accepted' | 'rejected';
-  reason: VerifyRejectReason | null;
-  factorId: string | null;
-  /** When the outcome was recorded (ISO 8601). */
-  decidedAt: string;
-  /** Which gateway and region decided it: useful when following a request across failover. */
-  gatewayId: string;
-  region: string;
-}
+// The shapes are the system's words (@holdfast/validators); re-exported under the names the api used.
+export type { VerificationResult };
+/** A kind of factor the write path verifies: every kind there is. */
+export type VerifiedFactorKind = FactorKind;
 
 export function toVerificationResult(row: {
   attemptId: string;
-  outcome: 'accepted' | 'rejected';
+  outcome: VerificationOutcome;
   reason: string | null;
   factorId: string | null;
   createdAt: Date;
@@ -27,7 +17,8 @@ export function toVerificationResult(row: {
   return {
     attemptId: row.attemptId,
     outcome: row.outcome,
-    reason: row.reason as VerifyRejectReason | null,
+    // The column holds only reasons this code wrote; parsing (not casting) keeps a hand-edited row from leaking out unnamed.
+    reason: row.reason === null ? null : verifyRejectReason.parse(row.reason),
     factorId: row.factorId,
     decidedAt: row.createdAt.toISOString(),
     gatewayId: row.gatewayId,

@@ -1,6 +1,6 @@
-import { findMatchingRecoveryCode, normalizeRecoveryCode, recoveryCodeLookupTag } from '@holdfast/core';
+import { normalizeRecoveryCode, recoveryCodeLookupTag, recoveryCodesFactor, type RecoveryCodeEvaluation } from '@holdfast/core';
+import { withDatabaseRetry } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
-import { withDatabaseRetry } from '../retry/with-database-retry';
 import { runVerification } from './run-verification';
 import type { VerificationResult } from './verification-result';
 
@@ -22,9 +22,10 @@ export async function verifyRecoveryCode(options: {
 }): Promise<VerificationResult> {
   const { deps } = options;
   const canonical = normalizeRecoveryCode(options.code);
-  const matchId =
+  const noMatch: RecoveryCodeEvaluation = { isMatch: false, reason: 'invalid_code' };
+  const evaluation =
     canonical === null
-      ? null
+      ? noMatch
       : await withDatabaseRetry(deps, async () => {
           const sets = await deps.db.pool.query<{ id: string }>(
             `SELECT f.id FROM factors f JOIN users u ON u.id = f.user_id
@@ -38,17 +39,18 @@ export async function verifyRecoveryCode(options: {
                 WHERE factor_id = $1 AND used_at IS NULL AND (lookup_tag = $2 OR lookup_tag IS NULL)`,
               [set.id, recoveryCodeLookupTag({ setId: set.id, code: canonical })],
             );
-            const match = await findMatchingRecoveryCode({ code: canonical, candidates: candidates.rows });
-            if (match !== null) return match;
+            const match = await recoveryCodesFactor.evaluate({ code: canonical, candidates: candidates.rows });
+            if (match.isMatch) return match;
           }
-          return null;
+          return noMatch;
         }, options.signal);
   return runVerification({
     ...options,
     factorId: null,
-    kind: 'recovery_codes',
+    kind: recoveryCodesFactor.kind,
     check: ({ sql, factor, now }) => {
-      if (matchId === null) return Promise.resolve({ isMatch: false, reason: 'invalid_code' });
+      if (!evaluation.isMatch) return Promise.resolve(evaluation);
+      const matchId = evaluation.codeId;
       return Promise.resolve({
         isMatch: true,
         consume: async () => {

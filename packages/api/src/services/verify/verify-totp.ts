@@ -1,4 +1,4 @@
-import { checkTotpCode, HoldfastError } from '@holdfast/core';
+import { HoldfastError, totpFactor } from '@holdfast/core';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { decryptTotpState } from '../totp/load-totp-state';
 import { runVerification } from './run-verification';
@@ -16,18 +16,17 @@ export async function verifyTotp(options: {
   const { deps } = options;
   return runVerification({
     ...options,
-    kind: 'totp',
+    kind: totpFactor.kind,
     check: async ({ sql, factor, now }) => {
       if (factor.totp === null) throw new HoldfastError('INTERNAL', 'TOTP factor has no TOTP state');
       const state = decryptTotpState({ deps, factorId: factor.id, stored: factor.totp });
-      const result = await checkTotpCode({ ...state, code: options.code, now, window: deps.totpWindow });
-      if (!result.matched) return { isMatch: false, reason: 'invalid_code' };
-      if (result.isReplay) return { isMatch: false, reason: 'replay' };
+      const evaluation = await totpFactor.evaluate({ ...state, code: options.code, now, window: deps.totpWindow });
+      if (!evaluation.isMatch) return evaluation;
       return {
         isMatch: true,
         // Invariant 1, literally: the step is accepted only if it is newer than the last accepted one.
         consume: async () => {
-          const cas = await sql.query('UPDATE totp_factors SET last_step = $2 WHERE factor_id = $1 AND last_step < $2', [factor.id, result.step]);
+          const cas = await sql.query('UPDATE totp_factors SET last_step = $2 WHERE factor_id = $1 AND last_step < $2', [factor.id, evaluation.step]);
           return cas.rowCount === 1;
         },
       };

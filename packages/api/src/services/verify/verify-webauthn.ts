@@ -1,9 +1,8 @@
-import { HoldfastError, isSignCountSuspicious } from '@holdfast/core';
-import { writeAuditEvent } from '@holdfast/db';
+import { HoldfastError, webauthnFactor } from '@holdfast/core';
+import { withDatabaseRetry, writeAuditEvent } from '@holdfast/db';
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON, type VerifiedAuthenticationResponse } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
-import { withDatabaseRetry } from '../retry/with-database-retry';
 import { consumeWebauthnChallenge } from '../webauthn/webauthn-challenges';
 import { loadWebauthnPolicy, toTransports } from '../webauthn/webauthn-policy';
 import { runVerification } from './run-verification';
@@ -43,7 +42,7 @@ export async function verifyWebauthn(options: {
     attemptId: options.attemptId,
     externalUserId: options.externalUserId,
     factorId,
-    kind: 'webauthn',
+    kind: webauthnFactor.kind,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     check: async ({ sql, factor }) => {
       const stored = factor.webauthn;
@@ -69,10 +68,9 @@ export async function verifyWebauthn(options: {
       } catch {
         return { isMatch: false, reason: 'verification_failed' };
       }
-      if (!verification.verified) return { isMatch: false, reason: 'verification_failed' };
-
       const { newCounter, credentialBackedUp } = verification.authenticationInfo;
-      if (isSignCountSuspicious({ stored: stored.signCount, received: newCounter })) {
+      const evaluation = webauthnFactor.evaluate({ isAssertionVerified: verification.verified, storedSignCount: stored.signCount, receivedSignCount: newCounter });
+      if (!evaluation.isMatch && evaluation.reason === 'clone_suspected') {
         await writeAuditEvent(sql, {
           type: 'webauthn.clone_suspected',
           gatewayId: deps.gateway.id,
@@ -83,15 +81,15 @@ export async function verifyWebauthn(options: {
           attemptId: options.attemptId,
           detail: { storedSignCount: stored.signCount, receivedSignCount: newCounter },
         });
-        return { isMatch: false, reason: 'clone_suspected' };
       }
+      if (!evaluation.isMatch) return evaluation;
       return {
         isMatch: true,
         // Under the factor's row lock; the counter only moves forward (or stays 0 for authenticators without one).
         consume: async () => {
           const cas = await sql.query(
             'UPDATE webauthn_credentials SET sign_count = $2, backup_state = $3 WHERE factor_id = $1 AND (sign_count < $2 OR $2 = 0)',
-            [factor.id, newCounter, credentialBackedUp],
+            [factor.id, evaluation.signCount, credentialBackedUp],
           );
           return cas.rowCount === 1;
         },

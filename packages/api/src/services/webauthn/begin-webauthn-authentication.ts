@@ -1,8 +1,8 @@
 import { HoldfastError, readRandomBytes } from '@holdfast/core';
+import { withDatabaseRetry } from '@holdfast/db';
 import { generateAuthenticationOptions, type PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
-import { withDatabaseRetry } from '../retry/with-database-retry';
 import { issueWebauthnChallenge } from './webauthn-challenges';
 import { loadWebauthnPolicy, toTransports, webauthnChallengeBytes, webauthnChallengeTtlMs } from './webauthn-policy';
 

@@ -26,7 +26,7 @@ export async function GET(request: NextRequest, context: { params: Promise<{ tok
     const isHttps = request.nextUrl.protocol === 'https:' || request.headers.get('x-forwarded-proto') === 'https';
     response.cookies.set(
       sessionCookieName,
-      sealSessionToken({ token: session.sessionToken, secret: webEnv().HOLDFAST_WEB_SESSION_SECRET }),
+      await sealSessionToken({ token: session.sessionToken, secret: webEnv().HOLDFAST_WEB_SESSION_SECRET, expiresAt: new Date(session.expiresAt) }),
       // JSON carries the expiry as an ISO string whatever the router's output type says.
       sessionCookieOptions({ isHttps, expiresAt: new Date(session.expiresAt) }),
     );

@@ -1,12 +1,12 @@
-import type { MetadataCache } from '@holdfast/api';
-import type { Database } from '@holdfast/db';
-import type pg from 'pg';
+import type { Database, SqlClient } from '@holdfast/db';
+import type { MetadataCache } from './metadata-cache';
 
 /**
  * Holds one connection that LISTENs on `holdfast_cache` and drops cache entries the database says
  * changed. While it is down the cache serves nothing (notifications would be lost); when it comes
  * back the cache starts empty. A `SELECT 1` every few seconds notices a connection that died
- * silently (e.g. its primary was killed).
+ * silently (e.g. its primary was killed). Invariant 8: the cache never decides security, and it
+ * never serves what a lost notification could have invalidated. The gateway starts one per process.
  */
 export function startCacheListener(options: {
   db: Database;
@@ -17,7 +17,7 @@ export function startCacheListener(options: {
   const { db, cache, log } = options;
   let isStopped = false;
   const hasStopped = (): boolean => isStopped;
-  let client: pg.PoolClient | null = null;
+  let client: SqlClient | null = null;
   let probe: NodeJS.Timeout | null = null;
   let retry: NodeJS.Timeout | null = null;
 
@@ -37,7 +37,7 @@ export function startCacheListener(options: {
 
   const connect = async (): Promise<void> => {
     if (isStopped) return;
-    let next: pg.PoolClient;
+    let next: SqlClient;
     try {
       next = await db.pool.connect();
     } catch {

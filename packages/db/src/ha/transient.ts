@@ -1,17 +1,10 @@
-/**
- * The commit returned, but Postgres warned that its wait for the synchronous standby was cancelled:
- * the transaction committed locally and may not survive a failover. It must count as failed
- * (PostgreSQL docs, "synchronous_commit"); the caller retries with the same attempt id.
- */
-export class CommitNotReplicatedError extends Error {
-  override readonly name = 'CommitNotReplicatedError';
-  readonly code = 'COMMIT_NOT_REPLICATED';
-}
+import { errorChain } from './error-chain';
 
 // Socket-level failures and the SQLSTATEs a failover produces: admin/crash shutdown (57P01/02),
 // "cannot connect now" while a node starts or promotes (57P03), connection exceptions (08xxx),
 // "read-only transaction" from a standby HAProxy briefly still routes to (25006), too many
-// connections (53300), serialization failure (40001), and a statement cancelled by its timeout (57014).
+// connections (53300), serialization failure (40001), a statement cancelled by its timeout (57014),
+// and a commit the synchronous standby did not acknowledge (CommitNotReplicatedError).
 const transientCodes = new Set([
   'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH',
   '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '25006', '53300', '40001', '57014',
@@ -21,12 +14,9 @@ const transientMessages = /Connection terminated|timeout exceeded when trying to
 
 /** True when the same work may succeed if tried again shortly (possibly on another endpoint). */
 export function isTransientDatabaseError(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 8 && typeof current === 'object' && current !== null; depth += 1) {
-    const { code, message } = current as { code?: unknown; message?: unknown };
+  for (const { code, message } of errorChain(error, 8)) {
     if (typeof code === 'string' && transientCodes.has(code)) return true;
     if (typeof message === 'string' && transientMessages.test(message)) return true;
-    current = (current as { cause?: unknown }).cause;
   }
   return false;
 }

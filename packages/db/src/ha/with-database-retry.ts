@@ -1,6 +1,23 @@
 import { HoldfastError } from '@holdfast/core';
-import { isTransientDatabaseError } from '@holdfast/db';
-import type { ServiceDeps } from '../../deps';
+import type { Database } from '../client';
+import { isTransientDatabaseError } from './transient';
+
+/** What one request that had to ride out a database problem met: how many tries, which errors, how long. */
+export interface DatabaseRetryReport {
+  attempts: number;
+  errors: string[];
+  ms: number;
+  outcome: 'ok' | 'gave_up';
+}
+
+/** What the retry needs (the api's ServiceDeps has all of it, so services pass their deps as they are). */
+export interface DatabaseRetryOptions {
+  db: Pick<Database, 'reportError'>;
+  /** How long one request may keep retrying, from its first try. */
+  requestDeadlineMs: number;
+  /** Told when work needed retries; must not throw. */
+  onRetried?: (event: DatabaseRetryReport) => void;
+}
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -11,7 +28,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * a repeated verification return the recorded outcome). Past the deadline it answers 503, which
  * clients may retry on another gateway with the same attempt id.
  */
-export async function withDatabaseRetry<T>(deps: ServiceDeps, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function withDatabaseRetry<T>(deps: DatabaseRetryOptions, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const started = Date.now();
   const deadline = started + deps.requestDeadlineMs;
   const errors: string[] = [];

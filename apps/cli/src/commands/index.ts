@@ -1,0 +1,45 @@
+// Every `holdfast` subcommand: what it does (for the usage text) and how to run it. Commands for
+// the apps still to come (audit, admin) are listed so the name is reserved and says so.
+import { runClusterCommand } from '@holdfast/cluster';
+import { rotateKeys } from './rotate-keys';
+import { startPlatform } from './start';
+
+export interface Command {
+  summary: string;
+  /** Resolves with the exit code; a command that keeps servers running (start) resolves once they are up. */
+  run: (args: readonly string[]) => Promise<number>;
+}
+
+const notYetAvailable = (name: string): Command['run'] => () => {
+  console.error(`holdfast ${name}: not yet available`);
+  return Promise.resolve(2);
+};
+
+export const commands: Readonly<Record<string, Command>> = {
+  start: {
+    summary: 'the whole platform with zero setup: embedded Postgres, a gateway, the web app, a demo application',
+    run: async () => {
+      await startPlatform();
+      return 0;
+    },
+  },
+  'rotate-keys': {
+    summary: 're-wrap every stored secret under HOLDFAST_ACTIVE_KEY_ID',
+    run: async () => {
+      await rotateKeys();
+      return 0;
+    },
+  },
+  cluster: {
+    summary: 'the three-region HA cluster on loopback: up | down | status | install',
+    run: (args) => runClusterCommand(args[0] ?? 'up'),
+  },
+  audit: { summary: 'the tamper-evident audit trail (not yet available)', run: notYetAvailable('audit') },
+  admin: { summary: 'administration (not yet available)', run: notYetAvailable('admin') },
+};
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(commands).map((name) => name.length));
+  const lines = Object.entries(commands).map(([name, command]) => `  ${name.padEnd(width)}  ${command.summary}`);
+  return `usage: holdfast <command> [arguments]\n\ncommands:\n${lines.join('\n')}`;
+}

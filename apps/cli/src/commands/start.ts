@@ -1,0 +1,165 @@
+// `holdfast start` (`npm start`): the whole platform with zero setup. Without DATABASE_URL it runs
+// an embedded Postgres (data in .holdfast/, git-ignored), generates a local encryption key,
+// migrates, seeds a demo application, serves the web app (enrollment portal) and prints the demo
+// API key, a ready-to-paste call and a ready enrollment link.
+import { createApplication, createDatabase, startEmbeddedPostgres } from '@holdfast/db';
+import { runGateway } from '@holdfast/gateway';
+import { ProcessStartError, runToExit, startProcess, type RunningProcess } from '@holdfast/process';
+import { createHoldfastClient } from '@holdfast/sdk';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { childProcessEnv, readLauncherGatewayEnv, readStartEnv } from '../env';
+
+const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+async function readOrCreateJson<T>(file: string, create: () => Promise<T> | T): Promise<T> {
+  if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as T;
+  const value = await create();
+  await writeFile(file, JSON.stringify(value, null, 2), { mode: 0o600 });
+  return value;
+}
+
+/** Starts `next start` on 127.0.0.1 and waits until it answers; null (with the reason printed) if it cannot. */
+async function startWeb(options: { webPort: number; gatewayUrl: string }): Promise<RunningProcess | null> {
+  // The web app: Next.js, built once (the build is kept in apps/web/.next), then `next start` as a
+  // child process we stop by its PID. The `next` binary is hoisted to the root node_modules.
+  const webDir = path.join(repoRoot, 'apps/web');
+  const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
+  const webEnv = childProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl });
+  if (!existsSync(path.join(webDir, '.next/BUILD_ID'))) {
+    console.log('building the web app once (next build, about half a minute)…');
+    if ((await runToExit({ args: [nextBin, 'build'], cwd: webDir, env: webEnv })) !== 0) {
+      console.error('the web app did not build (see above); the gateway still runs');
+      return null;
+    }
+  }
+  // Quiet until it is up (Next's banner would bury the demo output); then its errors show, prefixed.
+  const forwarding = { isOn: false };
+  try {
+    const web = await startProcess({
+      name: 'the web app',
+      args: [nextBin, 'start', '-H', '127.0.0.1', '-p', String(options.webPort)],
+      cwd: webDir,
+      env: webEnv,
+      ready: { url: `http://127.0.0.1:${options.webPort}/` },
+      readyTimeoutMs: 60_000,
+      onOutput: (chunk) => {
+        if (forwarding.isOn) process.stderr.write(chunk.replace(/^(?=.)/gm, '[web] '));
+      },
+      // Only the startup output is needed (for the error below); later output is forwarded.
+      maxOutputChars: 64 * 1024,
+    });
+    forwarding.isOn = true;
+    return web;
+  } catch (error) {
+    if (!(error instanceof ProcessStartError)) throw error;
+    const startupOutput = error.output;
+    const hint = startupOutput.includes('EADDRINUSE') ? ` (port ${options.webPort} is in use: set HOLDFAST_WEB_PORT)` : '';
+    console.error(`the web app did not start${hint}; the gateway still runs\n${startupOutput}`);
+    return null;
+  }
+}
+
+export async function startPlatform(): Promise<void> {
+  const startEnv = readStartEnv();
+  const stateDir = path.resolve(repoRoot, startEnv.HOLDFAST_STATE_DIR ?? '.holdfast');
+  // 0711: as root, Postgres runs as the `postgres` user and must traverse into pgdata; files stay 0600.
+  await mkdir(stateDir, { recursive: true, mode: 0o711 });
+  await chmod(stateDir, 0o711);
+
+  let stopEmbedded: (() => Promise<void>) | null = null;
+  let databaseUrl = startEnv.DATABASE_URL;
+  if (databaseUrl === undefined || databaseUrl === '') {
+    console.log(`no DATABASE_URL: starting an embedded Postgres (data in ${path.join(stateDir, 'pgdata')})`);
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(stateDir, 'pgdata'), port: startEnv.HOLDFAST_EMBEDDED_PG_PORT });
+    const url = new URL(embedded.url);
+    url.pathname = '/holdfast';
+    const admin = createDatabase({ url: embedded.url, poolMax: 1 });
+    const exists = await admin.pool.query("SELECT 1 FROM pg_database WHERE datname = 'holdfast'");
+    if (exists.rowCount === 0) await admin.pool.query('CREATE DATABASE holdfast');
+    await admin.close();
+    databaseUrl = url.toString();
+    stopEmbedded = embedded.stop;
+  }
+
+  let keys = { keys: startEnv.HOLDFAST_ENCRYPTION_KEYS, activeKeyId: startEnv.HOLDFAST_ACTIVE_KEY_ID };
+  if (keys.keys === undefined || keys.activeKeyId === undefined) {
+    // A development key, kept on this machine only. Production sets HOLDFAST_ENCRYPTION_KEYS.
+    const local = await readOrCreateJson(path.join(stateDir, 'dev-encryption-key.json'), () => ({
+      activeKeyId: 'dev1',
+      keys: `dev1:${randomBytes(32).toString('base64')}`,
+    }));
+    keys = local;
+    console.log(`using the local development encryption key in ${path.join(stateDir, 'dev-encryption-key.json')}`);
+  }
+
+  const webPort = startEnv.HOLDFAST_WEB_PORT;
+  const env = readLauncherGatewayEnv({
+    // Enrollment links point at the web app started below, unless HOLDFAST_PUBLIC_URL says otherwise.
+    defaults: { HOLDFAST_PUBLIC_URL: `http://localhost:${webPort}` },
+    overrides: { DATABASE_URL: databaseUrl, HOLDFAST_ENCRYPTION_KEYS: keys.keys, HOLDFAST_ACTIVE_KEY_ID: keys.activeKeyId },
+  });
+  const gateway = await runGateway(env);
+
+  // The demo application's key is kept locally so restarts print the same, still-valid key.
+  const db = createDatabase({ url: env.DATABASE_URL, poolMax: 1 });
+  const demoFile = path.join(stateDir, 'demo-application.json');
+  let demo = existsSync(demoFile) ? (JSON.parse(await readFile(demoFile, 'utf8')) as { applicationId: string; apiKey: string }) : null;
+  if (demo === null || (await db.prisma.application.count({ where: { id: demo.applicationId } })) === 0) {
+    demo = await createApplication({ prisma: db.prisma, name: 'Demo application' });
+    await writeFile(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
+  }
+  // Passkeys registered in the portal are bound to its origin, port included.
+  await db.prisma.application.update({ where: { id: demo.applicationId }, data: { rpId: 'localhost', allowedOrigins: [`http://localhost:${webPort}`] } });
+  await db.close();
+
+  const web = await startWeb({ webPort, gatewayUrl: gateway.url });
+
+  // A fresh one-time link for a demo user, made the way a relying application would (API key + SDK).
+  let enrollLine = '';
+  if (web !== null) {
+    const holdfast = createHoldfastClient({ gateways: [gateway.url], apiKey: demo.apiKey, probeIntervalMs: 0 });
+    // A failure here must not leave the web server and Postgres running behind a crashed process.
+    const link = await holdfast.createEnrollmentLink({ userId: 'demo-user' }).catch((error: unknown) => {
+      console.error('could not create the demo enrollment link:', error instanceof Error ? error.message : error);
+      return null;
+    });
+    holdfast.close();
+    enrollLine = `
+Enrollment portal at http://localhost:${webPort}
+${link === null ? '' : `  Enroll a factor for "demo-user" (one-time link, valid 24 h):
+  ${link.url}
+`}`;
+  }
+
+  const api = `${gateway.url}/trpc`;
+  console.log(`
+Holdfast gateway ready at ${gateway.url}  (health: ${gateway.url}/readyz)
+${enrollLine}
+Demo application API key (keep it secret):
+  ${demo.apiKey}
+
+Try it:
+  export HOLDFAST_API_KEY='${demo.apiKey}'
+  curl -s -H "authorization: Bearer $HOLDFAST_API_KEY" '${api}/preauth?input=%7B%22userId%22%3A%22alice%22%7D'
+  curl -s -X POST -H "authorization: Bearer $HOLDFAST_API_KEY" -H 'content-type: application/json' \\
+    -d '{"userId":"alice"}' '${api}/enrollment.createLink'
+
+See README.md for enrolling TOTP and verifying codes. Ctrl-C stops everything.
+`);
+
+  const shutdown = (): void => {
+    void (async () => {
+      // SIGTERM to the web server by its PID, SIGKILL if it has not exited within 5 s.
+      await web?.stop();
+      await gateway.close();
+      if (stopEmbedded !== null) await stopEmbedded();
+      process.exit(0);
+    })();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}

@@ -1,0 +1,1 @@
+export { clusterCommands, runClusterCommand } from './commands';
