@@ -16,12 +16,20 @@ async function startCallbackServer(): Promise<{ url: string; calls: URL[]; stop:
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
     res.end('<!doctype html><title>Relying app</title><h1>Back at the relying app</h1>');
   });
-  await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+  await new Promise<void>((resolve) => {
+    server.listen(0, '127.0.0.1', resolve);
+  });
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/mfa/callback`,
     calls,
-    stop: () => new Promise<void>((resolve) => { server.close(() => { resolve(); }); server.closeAllConnections(); }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -111,7 +119,11 @@ test('[HOSTED_VERIFY] a passkey on the hosted page: back at the callback with am
     await page.waitForURL((url) => url.toString().startsWith(callback.url));
     const landed = new URL(page.url());
     expect(landed.searchParams.has('state')).toBe(false);
-    expect(await app.redeemResult({ token: landed.searchParams.get('result') ?? '' })).toEqual({ userId, amr: ['hwk'], transactionId: transaction.transactionId });
+    expect(await app.redeemResult({ token: landed.searchParams.get('result') ?? '' })).toEqual({
+      userId,
+      amr: ['hwk'],
+      transactionId: transaction.transactionId,
+    });
   } finally {
     await callback.stop();
   }

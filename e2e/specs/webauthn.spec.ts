@@ -28,7 +28,9 @@ async function registerInPortal(page: Page, testInfo: TestInfo, options: { userI
 async function auditCount(options: { userId: string; type: string }): Promise<number> {
   const db = createDatabase({ url: readState().databaseUrl, poolMax: 1 });
   try {
-    return await db.prisma.auditEvent.count({ where: { type: options.type, userId: (await db.prisma.user.findFirstOrThrow({ where: { externalId: options.userId } })).id } });
+    return await db.prisma.auditEvent.count({
+      where: { type: options.type, userId: (await db.prisma.user.findFirstOrThrow({ where: { externalId: options.userId } })).id },
+    });
   } finally {
     await db.close();
   }
@@ -43,7 +45,10 @@ test('[ENROLL_PASSKEY] register a passkey in the portal, then log in: challenge 
   await capturePage(page, testInfo, 'passkey-added');
 
   const preauth = await clientOn('b').preauth({ userId });
-  expect(preauth).toMatchObject({ result: 'auth', factors: [{ kind: 'webauthn', label: 'Laptop passkey', authenticatorName: 'Chromium virtual authenticator' }] });
+  expect(preauth).toMatchObject({
+    result: 'auth',
+    factors: [{ kind: 'webauthn', label: 'Laptop passkey', authenticatorName: 'Chromium virtual authenticator' }],
+  });
 
   const begun = await clientOn('a').webauthnBegin({ userId });
   expect(begun.options.allowCredentials).toHaveLength(1);
@@ -95,9 +100,15 @@ test('[PASSKEY_CLONE] a replayed assertion and a counter that goes back are reje
   expect(await clientOn('b').webauthnFinish({ userId, challengeId: second.challengeId, response: later })).toMatchObject({ outcome: 'accepted' });
 
   // The same assertion again under a new attempt id: its challenge is spent.
-  expect(await clientOn('a').webauthnFinish({ userId, challengeId: second.challengeId, response: later })).toMatchObject({ outcome: 'rejected', reason: 'replay' });
+  expect(await clientOn('a').webauthnFinish({ userId, challengeId: second.challengeId, response: later })).toMatchObject({
+    outcome: 'rejected',
+    reason: 'replay',
+  });
   // A valid signature on a fresh challenge, but a counter lower than the one already seen.
-  expect(await clientOn('b').webauthnFinish({ userId, challengeId: first.challengeId, response: earlier })).toMatchObject({ outcome: 'rejected', reason: 'clone_suspected' });
+  expect(await clientOn('b').webauthnFinish({ userId, challengeId: first.challengeId, response: earlier })).toMatchObject({
+    outcome: 'rejected',
+    reason: 'clone_suspected',
+  });
   expect(await auditCount({ userId, type: 'webauthn.clone_suspected' })).toBe(1);
   expect(await auditCount({ userId, type: 'verify.rejected' })).toBe(2);
   await capturePage(page, testInfo, 'passkey-clone');

@@ -11,7 +11,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const started = performance.now();
   const cleanups: (() => Promise<void>)[] = [];
   const teardown = async (): Promise<void> => {
-    for (const cleanup of cleanups.reverse()) await cleanup().catch((error: unknown) => { console.error('e2e teardown:', error); });
+    for (const cleanup of cleanups.reverse())
+      await cleanup().catch((error: unknown) => {
+        console.error('e2e teardown:', error);
+      });
   };
   try {
     // Building first: on two cores `next build` should not compete with starting servers.

@@ -58,7 +58,11 @@ export async function openPortal(page: Page, userId: string): Promise<void> {
 }
 
 /** Sets up the authenticator app in the portal the way a person would, with a code computed here. */
-export async function enrollTotpInPortal(page: Page, testInfo: TestInfo, options: { label?: string; capture?: boolean } = {}): Promise<{ secret: string; confirmedStep: number }> {
+export async function enrollTotpInPortal(
+  page: Page,
+  testInfo: TestInfo,
+  options: { label?: string; capture?: boolean } = {},
+): Promise<{ secret: string; confirmedStep: number }> {
   if (options.label !== undefined) await page.getByLabel('Name for this app').fill(options.label);
   await page.getByRole('button', { name: 'Set up authenticator app' }).click();
   await expect(page.getByRole('img', { name: /QR code/ })).toBeVisible();

@@ -18,7 +18,14 @@ export interface RunningProcess {
   stop: () => Promise<void>;
 }
 
-async function startProcess(options: { name: string; args: string[]; cwd: string; env: Record<string, string>; url: string; readyPath: string }): Promise<RunningProcess> {
+async function startProcess(options: {
+  name: string;
+  args: string[];
+  cwd: string;
+  env: Record<string, string>;
+  url: string;
+  readyPath: string;
+}): Promise<RunningProcess> {
   const child = await startChildProcess({
     name: options.name,
     args: options.args,
@@ -38,7 +45,13 @@ async function startProcess(options: { name: string; args: string[]; cwd: string
   };
 }
 
-export function startGateway(options: { databaseUrl: string; port: number; gatewayId: string; encryptionKey: string; publicUrl: string }): Promise<RunningProcess> {
+export function startGateway(options: {
+  databaseUrl: string;
+  port: number;
+  gatewayId: string;
+  encryptionKey: string;
+  publicUrl: string;
+}): Promise<RunningProcess> {
   const url = `http://127.0.0.1:${options.port}`;
   return startProcess({
     name: `gateway ${options.gatewayId}`,

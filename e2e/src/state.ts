@@ -15,7 +15,13 @@ export const stateVariable = 'HOLDFAST_E2E_STATE';
 function isState(value: unknown): value is E2eState {
   if (typeof value !== 'object' || value === null) return false;
   const v = value as Record<string, unknown>;
-  return typeof v.webUrl === 'string' && Array.isArray(v.gatewayUrls) && typeof v.databaseUrl === 'string' && typeof v.applicationId === 'string' && typeof v.apiKey === 'string';
+  return (
+    typeof v.webUrl === 'string' &&
+    Array.isArray(v.gatewayUrls) &&
+    typeof v.databaseUrl === 'string' &&
+    typeof v.applicationId === 'string' &&
+    typeof v.apiKey === 'string'
+  );
 }
 
 export function readState(): E2eState {

@@ -27,7 +27,9 @@ export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthen
   return {
     cdp,
     authenticatorId,
-    setUserVerified: async (isUserVerified) => { await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified }); },
+    setUserVerified: async (isUserVerified) => {
+      await cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified });
+    },
   };
 }
 
@@ -35,7 +37,11 @@ export async function addVirtualAuthenticator(page: Page): Promise<VirtualAuthen
  * Runs `navigator.credentials.get` in the page with a gateway's options and returns the assertion
  * as JSON. `userVerification` may be overridden, as a careless or hostile client could.
  */
-export async function getAssertion(page: Page, options: WebauthnBeginResult['options'], overrides: { userVerification?: 'required' | 'preferred' | 'discouraged' } = {}): Promise<WebauthnAuthenticationResponse> {
+export async function getAssertion(
+  page: Page,
+  options: WebauthnBeginResult['options'],
+  overrides: { userVerification?: 'required' | 'preferred' | 'discouraged' } = {},
+): Promise<WebauthnAuthenticationResponse> {
   const request = {
     challenge: options.challenge,
     rpId: options.rpId ?? 'localhost',
@@ -48,13 +54,20 @@ export async function getAssertion(page: Page, options: WebauthnBeginResult['opt
       return Uint8Array.from(atob(base64), (char) => char.charCodeAt(0));
     };
     const toBase64url = (buffer: ArrayBuffer): string =>
-      btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+      btoa(String.fromCharCode(...new Uint8Array(buffer)))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '');
     const credential = await navigator.credentials.get({
       publicKey: {
         challenge: fromBase64url(input.challenge),
         rpId: input.rpId,
         userVerification: input.userVerification,
-        allowCredentials: input.allowCredentials.map((allowed) => ({ type: 'public-key' as const, id: fromBase64url(allowed.id), transports: allowed.transports as AuthenticatorTransport[] })),
+        allowCredentials: input.allowCredentials.map((allowed) => ({
+          type: 'public-key' as const,
+          id: fromBase64url(allowed.id),
+          transports: allowed.transports as AuthenticatorTransport[],
+        })),
       },
     });
     if (!(credential instanceof PublicKeyCredential) || !(credential.response instanceof AuthenticatorAssertionResponse)) throw new Error('no assertion');

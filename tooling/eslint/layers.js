@@ -47,7 +47,10 @@ function restrictedImports(folder, rule, isTest) {
     patterns.push({ group: rule.alsoForbid, message: `${folder} may not import this module: see ARCHITECTURE.md, "may import".` });
   }
   // Reaching into another package's files by relative path is the same crossing by another road.
-  patterns.push({ group: ['../../packages/*', '../../../packages/*', '../../apps/*', '../../../apps/*'], message: 'import a workspace package by its name, not by path' });
+  patterns.push({
+    group: ['../../packages/*', '../../../packages/*', '../../apps/*', '../../../apps/*'],
+    message: 'import a workspace package by its name, not by path',
+  });
   return patterns;
 }
 
@@ -72,7 +75,10 @@ export const envRule = [
   {
     files: ['**/*.ts', '**/*.tsx'],
     rules: {
-      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'read settings in this package\'s validated env.ts, not process.env' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'process', property: 'env', message: "read settings in this package's validated env.ts, not process.env" },
+      ],
     },
   },
   {

@@ -6,7 +6,20 @@ import path from 'node:path';
 import pg from 'pg';
 import { databaseUrlsFor, postgresUrl, type ClusterConfig, type RegionLayout } from './config';
 import { etcdArgs, haproxyCfg, patroniYaml } from './configs';
-import { checkRecordedProcess, describeNotOurs, isOurs, killTree, postgresUid, postmasterPid, readState, spawnService, stopProcess, writeState, type ProcessKind, type ProcessRecord } from './processes';
+import {
+  checkRecordedProcess,
+  describeNotOurs,
+  isOurs,
+  killTree,
+  postgresUid,
+  postmasterPid,
+  readState,
+  spawnService,
+  stopProcess,
+  writeState,
+  type ProcessKind,
+  type ProcessRecord,
+} from './processes';
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -143,7 +156,8 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
   await mkdir(config.dir, { recursive: true, mode: 0o711 });
   chmodSync(config.dir, 0o711); // the postgres user must reach its node directories
   const state = await readState(config.dir);
-  for (const p of state.processes) if (checkRecordedProcess(p) === 'not-ours') log(`${p.name}: pid ${p.pid} now names another process (start time differs); starting a new one`);
+  for (const p of state.processes)
+    if (checkRecordedProcess(p) === 'not-ours') log(`${p.name}: pid ${p.pid} now names another process (start time differs); starting a new one`);
   const running = new Map(state.processes.filter((p) => isOurs(p)).map((p) => [p.name, p]));
   const all = components(config);
   const startKind = async (kind: ProcessKind): Promise<void> => {
@@ -158,31 +172,43 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
   await startKind('etcd');
   await waitFor('etcd quorum', async () => (await httpJson(`http://127.0.0.1:${config.regions[0]?.etcd.clientPort ?? 0}/health`))?.status === 200, 30_000);
   await startKind('patroni');
-  await waitFor('a Patroni leader with a synchronous standby', async () => (await clusterMembers(config)).some((m) => m.role === 'sync_standby' && (m.state === 'streaming' || m.state === 'running')), 90_000);
+  await waitFor(
+    'a Patroni leader with a synchronous standby',
+    async () => (await clusterMembers(config)).some((m) => m.role === 'sync_standby' && (m.state === 'streaming' || m.state === 'running')),
+    90_000,
+  );
   // bootstrap.dcs applies only when the cluster is first created: keep the live timings in line
   // with the configuration on every start (Patroni's dynamic configuration, like `patronictl edit-config`).
   await applyPatroniTimings(config);
   await startKind('haproxy');
   const firstRegion = config.regions[0];
   if (firstRegion === undefined) throw new Error('no regions');
-  await waitFor('the primary through HAProxy', async () => {
-    const client = new pg.Client({ connectionString: postgresUrl(config, firstRegion, 'postgres'), connectionTimeoutMillis: 2000 });
-    try {
-      await client.connect();
-      const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [config.database]);
-      if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${config.database}`);
-      return true;
-    } catch {
-      return false;
-    } finally {
-      await client.end().catch(() => undefined);
-    }
-  }, 60_000);
+  await waitFor(
+    'the primary through HAProxy',
+    async () => {
+      const client = new pg.Client({ connectionString: postgresUrl(config, firstRegion, 'postgres'), connectionTimeoutMillis: 2000 });
+      try {
+        await client.connect();
+        const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [config.database]);
+        if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${config.database}`);
+        return true;
+      } catch {
+        return false;
+      } finally {
+        await client.end().catch(() => undefined);
+      }
+    },
+    60_000,
+  );
   await startKind('gateway');
-  await waitFor('every gateway ready (canary login succeeded)', async () => {
-    const checks = await Promise.all(all.filter((c) => c.kind === 'gateway').map((g) => httpJson(`http://127.0.0.1:${g.port}/readyz`)));
-    return checks.every((c) => c?.status === 200);
-  }, 90_000);
+  await waitFor(
+    'every gateway ready (canary login succeeded)',
+    async () => {
+      const checks = await Promise.all(all.filter((c) => c.kind === 'gateway').map((g) => httpJson(`http://127.0.0.1:${g.port}/readyz`)));
+      return checks.every((c) => c?.status === 200);
+    },
+    90_000,
+  );
   log('cluster ready');
 }
 
@@ -215,15 +241,17 @@ export async function clusterDown(config: ClusterConfig, log: (line: string) => 
   };
   const byKind = (kind: ProcessKind) => state.processes.filter((p) => p.kind === kind);
   const stop = async (records: ProcessRecord[], graceMs: number, withChildren = false): Promise<void> => {
-    await Promise.all(records.map(async (p) => {
-      const check = checkRecordedProcess(p);
-      if (check === 'not-ours') {
-        log(describeNotOurs(p));
-        return;
-      }
-      if (check === 'ours') await stopProcess(p.pid, { graceMs, withChildren });
-      log(`stopped ${p.name}`);
-    }));
+    await Promise.all(
+      records.map(async (p) => {
+        const check = checkRecordedProcess(p);
+        if (check === 'not-ours') {
+          log(describeNotOurs(p));
+          return;
+        }
+        if (check === 'ours') await stopProcess(p.pid, { graceMs, withChildren });
+        log(`stopped ${p.name}`);
+      }),
+    );
   };
   await stop(byKind('gateway'), 5_000);
   for (const node of byKind('patroni').sort((a, b) => roleRank(a.name) - roleRank(b.name))) {
@@ -248,18 +276,27 @@ export async function clusterStatus(config: ClusterConfig): Promise<string> {
     const member = members.find((m) => m.name === region.node.name);
     const etcd = alive(region.etcd.name) ? 'up' : 'DOWN';
     const haproxy = alive(`haproxy-${region.name}`) ? 'up' : 'DOWN';
-    const role = member === undefined ? (alive(region.node.name) ? 'starting' : 'DOWN') : `${member.role} (${member.state}${member.lag === null ? '' : `, lag ${member.lag} B`})`;
+    const role =
+      member === undefined
+        ? alive(region.node.name)
+          ? 'starting'
+          : 'DOWN'
+        : `${member.role} (${member.state}${member.lag === null ? '' : `, lag ${member.lag} B`})`;
     lines.push(`${region.name}: postgres ${region.node.name} :${region.node.pgPort} ${role} · etcd ${etcd} · haproxy :${region.haproxy.port} ${haproxy}`);
     for (const gateway of region.gateways) {
       const ready = await httpJson(`http://127.0.0.1:${gateway.port}/readyz`);
       const body = ready?.body as { ready?: boolean; canary?: { latencyMs?: number; ageMs?: number; error?: string | null } | null } | undefined;
-      const text = ready === null ? 'DOWN' : body?.ready === true ? `ready, canary ${body.canary?.latencyMs ?? '?'} ms (${Math.round((body.canary?.ageMs ?? 0) / 100) / 10} s ago)` : `NOT ready${body?.canary?.error != null ? ` (${body.canary.error})` : ''}`;
+      const text =
+        ready === null
+          ? 'DOWN'
+          : body?.ready === true
+            ? `ready, canary ${body.canary?.latencyMs ?? '?'} ms (${Math.round((body.canary?.ageMs ?? 0) / 100) / 10} s ago)`
+            : `NOT ready${body?.canary?.error != null ? ` (${body.canary.error})` : ''}`;
       lines.push(`  gateway ${gateway.id} http://127.0.0.1:${gateway.port}: ${text}`);
     }
   }
   return lines.join('\n');
 }
-
 
 /** Starts one gateway again, records it, and waits until its canary login succeeds. */
 export async function restartGateway(config: ClusterConfig, component: Component): Promise<void> {

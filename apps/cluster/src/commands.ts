@@ -8,7 +8,9 @@ export const clusterCommands = ['up', 'down', 'status', 'install'] as const;
 /** Runs one cluster command; resolves with the process exit code. */
 export async function runClusterCommand(command: string): Promise<number> {
   const config = readClusterConfig();
-  const log = (line: string): void => { console.log(`[cluster] ${line}`); };
+  const log = (line: string): void => {
+    console.log(`[cluster] ${line}`);
+  };
   const started = Date.now();
   switch (command) {
     case 'up':

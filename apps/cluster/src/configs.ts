@@ -4,17 +4,28 @@ import type { ClusterConfig, RegionLayout } from './config';
 export function etcdArgs(config: ClusterConfig, region: RegionLayout, dataDir: string): string[] {
   const initialCluster = config.regions.map((r) => `${r.etcd.name}=http://127.0.0.1:${r.etcd.peerPort}`).join(',');
   return [
-    '--name', region.etcd.name,
-    '--data-dir', dataDir,
-    '--listen-client-urls', `http://127.0.0.1:${region.etcd.clientPort}`,
-    '--advertise-client-urls', `http://127.0.0.1:${region.etcd.clientPort}`,
-    '--listen-peer-urls', `http://127.0.0.1:${region.etcd.peerPort}`,
-    '--initial-advertise-peer-urls', `http://127.0.0.1:${region.etcd.peerPort}`,
-    '--initial-cluster', initialCluster,
-    '--initial-cluster-state', 'new',
-    '--initial-cluster-token', 'holdfast',
-    '--heartbeat-interval', String(config.etcd.heartbeatMs),
-    '--election-timeout', String(config.etcd.electionMs),
+    '--name',
+    region.etcd.name,
+    '--data-dir',
+    dataDir,
+    '--listen-client-urls',
+    `http://127.0.0.1:${region.etcd.clientPort}`,
+    '--advertise-client-urls',
+    `http://127.0.0.1:${region.etcd.clientPort}`,
+    '--listen-peer-urls',
+    `http://127.0.0.1:${region.etcd.peerPort}`,
+    '--initial-advertise-peer-urls',
+    `http://127.0.0.1:${region.etcd.peerPort}`,
+    '--initial-cluster',
+    initialCluster,
+    '--initial-cluster-state',
+    'new',
+    '--initial-cluster-token',
+    'holdfast',
+    '--heartbeat-interval',
+    String(config.etcd.heartbeatMs),
+    '--election-timeout',
+    String(config.etcd.electionMs),
   ];
 }
 
@@ -82,9 +93,7 @@ watchdog:
 }
 
 export function haproxyCfg(config: ClusterConfig, region: RegionLayout): string {
-  const servers = config.regions
-    .map((r) => `  server ${r.node.name} 127.0.0.1:${r.node.pgPort} check port ${r.node.restPort}`)
-    .join('\n');
+  const servers = config.regions.map((r) => `  server ${r.node.name} 127.0.0.1:${r.node.pgPort} check port ${r.node.restPort}`).join('\n');
   return `global
   maxconn 2000
 

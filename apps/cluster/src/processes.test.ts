@@ -16,7 +16,15 @@ afterEach(async () => {
   await Promise.all(dirs.splice(0).map((dir) => rm(dir, { recursive: true, force: true })));
 });
 
-const record = (pid: number, startTime: number | null): ProcessRecord => ({ name: 'gw-test', kind: 'gateway', region: 'region-1', pid, startTime, port: 1, logFile: '/dev/null' });
+const record = (pid: number, startTime: number | null): ProcessRecord => ({
+  name: 'gw-test',
+  kind: 'gateway',
+  region: 'region-1',
+  pid,
+  startTime,
+  port: 1,
+  logFile: '/dev/null',
+});
 
 /** A `/proc/<pid>/stat` line: field 22 (start time) is the 20th after the command name. */
 function statLine(pid: number, comm: string, state: string, startTime: number): string {
@@ -88,13 +96,15 @@ describe('[CLUSTER_STATE_ATOMIC] state.json is replaced whole or not at all', ()
     await writeFile(path.join(dir, 'state.json.99999.0badf00d.tmp'), '{"processes": [');
     expect(await readState(dir)).toEqual(state(1));
     // Concurrent readers see one whole state or the other, never a mix.
-    const reads = await Promise.all(Array.from({ length: 20 }, async (_, i) => {
-      if (i % 2 === 0) {
-        await writeState(dir, state(100 + i));
-        return null;
-      }
-      return JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as ClusterState;
-    }));
+    const reads = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => {
+        if (i % 2 === 0) {
+          await writeState(dir, state(100 + i));
+          return null;
+        }
+        return JSON.parse(await readFile(path.join(dir, 'state.json'), 'utf8')) as ClusterState;
+      }),
+    );
     for (const read of reads) if (read !== null) expect(read.processes).toHaveLength(1);
     expect(existsSync(path.join(dir, 'state.json'))).toBe(true);
   });

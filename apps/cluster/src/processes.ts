@@ -35,7 +35,10 @@ export interface ClusterState {
 function statFields(pid: number, procDir: string): string[] | null {
   try {
     const stat = readFileSync(path.join(procDir, String(pid), 'stat'), 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).trim().split(' ');
+    return stat
+      .slice(stat.lastIndexOf(')') + 2)
+      .trim()
+      .split(' ');
   } catch {
     return null;
   }
@@ -141,21 +144,19 @@ export function postmasterPid(dataDir: string): number | null {
 }
 
 export function postgresUid(): { uid: number; gid: number } {
-  const line = readFileSync('/etc/passwd', 'utf8').split('\n').find((l) => l.startsWith('postgres:'));
+  const line = readFileSync('/etc/passwd', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('postgres:'));
   const fields = line?.split(':');
   if (fields?.[2] === undefined || fields[3] === undefined) throw new Error('no `postgres` user on this machine (install postgresql or create it)');
   return { uid: Number(fields[2]), gid: Number(fields[3]) };
 }
 
 /** Starts a long-running service detached from this process, output appended to its log file; its PID and start time. */
-export function spawnService(options: {
-  command: string;
-  args: string[];
-  logFile: string;
-  cwd?: string;
-  env?: Record<string, string>;
-  asPostgres?: boolean;
-}): { pid: number; startTime: number | null } {
+export function spawnService(options: { command: string; args: string[]; logFile: string; cwd?: string; env?: Record<string, string>; asPostgres?: boolean }): {
+  pid: number;
+  startTime: number | null;
+} {
   const fd = openSync(options.logFile, 'a');
   const child = spawn(options.command, options.args, {
     cwd: options.cwd,

@@ -25,7 +25,13 @@ const rounds = benchEnv.BENCH_ROUNDS;
 const factorsPerWorker = 300;
 const params: TotpParams = { algorithm: 'SHA1', digits: 6, period: 1 };
 
-interface RoundResult { throughput: number; p50: number; p99: number; errors: number; count: number }
+interface RoundResult {
+  throughput: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  count: number;
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -37,14 +43,16 @@ async function measure(workers: number, seconds: number, once: (worker: number) 
   let errors = 0;
   const end = performance.now() + seconds * 1000;
   const started = performance.now();
-  await Promise.all(Array.from({ length: workers }, async (_, worker) => {
-    while (performance.now() < end) {
-      const t0 = performance.now();
-      const ok = await once(worker).catch(() => false);
-      latencies.push(performance.now() - t0);
-      if (!ok) errors += 1;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const ok = await once(worker).catch(() => false);
+        latencies.push(performance.now() - t0);
+        if (!ok) errors += 1;
+      }
+    }),
+  );
   const elapsed = (performance.now() - started) / 1000;
   latencies.sort((a, b) => a - b);
   return { throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, count: latencies.length };
@@ -84,7 +92,15 @@ try {
         data: {
           applicationId,
           externalId: userId,
-          factors: { create: { id: factorId, kind: 'totp', label: 'bench', status: 'active', totp: { create: { secretEnc: encryptSecret({ keyring, plaintext: secret, aad: totpSecretAad(factorId), random }), period: 1 } } } },
+          factors: {
+            create: {
+              id: factorId,
+              kind: 'totp',
+              label: 'bench',
+              status: 'active',
+              totp: { create: { secretEnc: encryptSecret({ keyring, plaintext: secret, aad: totpSecretAad(factorId), random }), period: 1 } },
+            },
+          },
         },
       });
       users.push({ userId, secret, lastStep: -1 });
@@ -97,7 +113,11 @@ try {
   for (let w = 0; w < concurrency; w += 1) {
     const factorId = randomUUID();
     await db.prisma.user.create({
-      data: { applicationId, externalId: `floor-${w}`, factors: { create: { id: factorId, kind: 'totp', label: 'floor', status: 'active', totp: { create: { secretEnc: 'unused', period: 1 } } } } },
+      data: {
+        applicationId,
+        externalId: `floor-${w}`,
+        factors: { create: { id: factorId, kind: 'totp', label: 'floor', status: 'active', totp: { create: { secretEnc: 'unused', period: 1 } } } },
+      },
     });
     floorIds.push(factorId);
   }
@@ -113,7 +133,16 @@ try {
     name: 'gateway gw-bench',
     args: [...nodeOptions, '--import', 'tsx', 'src/main.ts'],
     cwd: gatewayDir,
-    env: { PATH: benchEnv.PATH, DATABASE_URL: url.toString(), HOLDFAST_PORT: String(port), HOLDFAST_GATEWAY_ID: 'gw-bench', HOLDFAST_ENCRYPTION_KEYS: `b1:${Buffer.from(keyring.keys.get('b1') ?? []).toString('base64')}`, HOLDFAST_ACTIVE_KEY_ID: 'b1', HOLDFAST_DB_POOL_MAX: String(concurrency), HOLDFAST_CANARY_INTERVAL_MS: '5000' },
+    env: {
+      PATH: benchEnv.PATH,
+      DATABASE_URL: url.toString(),
+      HOLDFAST_PORT: String(port),
+      HOLDFAST_GATEWAY_ID: 'gw-bench',
+      HOLDFAST_ENCRYPTION_KEYS: `b1:${Buffer.from(keyring.keys.get('b1') ?? []).toString('base64')}`,
+      HOLDFAST_ACTIVE_KEY_ID: 'b1',
+      HOLDFAST_DB_POOL_MAX: String(concurrency),
+      HOLDFAST_CANARY_INTERVAL_MS: '5000',
+    },
     ready: { url: `${base}/readyz` },
     readyTimeoutMs: 30_000,
     // Its errors show as they happen (as before, stdout is not shown); only the tail of its log is kept.
@@ -141,7 +170,8 @@ try {
         body: JSON.stringify({ userId: user.userId, code, attemptId: randomUUID() }),
       });
       const body = (await response.json()) as { result?: { data?: { outcome?: string; reason?: string } }; error?: { data?: { holdfastCode?: string } } };
-      const outcome = body.result?.data?.outcome === 'accepted' ? 'accepted' : (body.result?.data?.reason ?? body.error?.data?.holdfastCode ?? String(response.status));
+      const outcome =
+        body.result?.data?.outcome === 'accepted' ? 'accepted' : (body.result?.data?.reason ?? body.error?.data?.holdfastCode ?? String(response.status));
       gatewayOutcomes.set(outcome, (gatewayOutcomes.get(outcome) ?? 0) + 1);
       return outcome === 'accepted';
     }
@@ -170,7 +200,9 @@ try {
     for (let r = 0; r < rounds; r += 1) {
       floorRounds.push(await measure(level, roundSeconds, floorOnce));
       gatewayRounds.push(await measure(level, roundSeconds, verifyOnce));
-      console.log(`concurrency ${level}, round ${r + 1}/${rounds}: floor ${floorRounds.at(-1)?.throughput.toFixed(0)}/s, gateway ${gatewayRounds.at(-1)?.throughput.toFixed(0)}/s`);
+      console.log(
+        `concurrency ${level}, round ${r + 1}/${rounds}: floor ${floorRounds.at(-1)?.throughput.toFixed(0)}/s, gateway ${gatewayRounds.at(-1)?.throughput.toFixed(0)}/s`,
+      );
     }
     const floor = summary(floorRounds);
     const gw = summary(gatewayRounds);

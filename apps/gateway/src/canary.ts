@@ -29,7 +29,10 @@ async function ensureCanaryFactor(deps: ServiceDeps): Promise<{ application: App
   const { prisma } = deps.db;
   const externalUserId = `canary:${deps.gateway.id}`;
   // Find-or-create under the unique (application, external id) key; concurrent gateways may race here.
-  let application = await prisma.application.findFirst({ where: { isCanary: true, name: canaryApplicationName }, select: { id: true, name: true, failMode: true } });
+  let application = await prisma.application.findFirst({
+    where: { isCanary: true, name: canaryApplicationName },
+    select: { id: true, name: true, failMode: true },
+  });
   application ??= await prisma.application.create({ data: { name: canaryApplicationName, isCanary: true }, select: { id: true, name: true, failMode: true } });
   const user = await prisma.user.upsert({
     where: { applicationId_externalId: { applicationId: application.id, externalId: externalUserId } },
@@ -84,7 +87,12 @@ export function createCanary(deps: ServiceDeps): Canary {
       const caller = createCaller({ deps, bearer: null, trustedApplication: canary.application });
       const code = await generateTotpCode({ secret: canary.secret, params: canaryParams, at: deps.clock() });
       const result = await caller.verify.totp({ userId: canary.externalUserId, attemptId: `canary-${randomUUID()}`, code });
-      last = { ok: result.outcome === 'accepted', latencyMs: performance.now() - started, at: Date.now(), ...(result.outcome === 'accepted' ? {} : { error: `rejected: ${result.reason ?? 'unknown'}` }) };
+      last = {
+        ok: result.outcome === 'accepted',
+        latencyMs: performance.now() - started,
+        at: Date.now(),
+        ...(result.outcome === 'accepted' ? {} : { error: `rejected: ${result.reason ?? 'unknown'}` }),
+      };
     } catch (error) {
       last = { ok: false, latencyMs: performance.now() - started, at: Date.now(), error: error instanceof Error ? error.message : 'unknown error' };
     }

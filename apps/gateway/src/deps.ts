@@ -16,10 +16,14 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
     db: createDatabase({
       url: env.DATABASE_URL.split(','),
       statementTimeoutMs: env.HOLDFAST_REQUEST_DEADLINE_MS,
-      onEndpointChange: ({ from, to }) => { log('db_endpoint_changed', { from, to }); },
+      onEndpointChange: ({ from, to }) => {
+        log('db_endpoint_changed', { from, to });
+      },
       poolMax: env.HOLDFAST_DB_POOL_MAX,
       applicationName: `holdfast-${env.HOLDFAST_GATEWAY_ID}`,
-      onPoolError: (error) => { log('db_pool_error', { message: error.message }); },
+      onPoolError: (error) => {
+        log('db_pool_error', { message: error.message });
+      },
     }),
     gateway: { id: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION },
     keyring: parseKeyring({ keys: env.HOLDFAST_ENCRYPTION_KEYS, activeKeyId: env.HOLDFAST_ACTIVE_KEY_ID }),
@@ -31,7 +35,9 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
     issuer: env.HOLDFAST_ISSUER,
     requestDeadlineMs: env.HOLDFAST_REQUEST_DEADLINE_MS,
     // One line per request that had to ride out a database problem: what it met and how long it took.
-    onRetried: (event) => { log('db_retried', { ...event, errors: [...new Set(event.errors)] }); },
+    onRetried: (event) => {
+      log('db_retried', { ...event, errors: [...new Set(event.errors)] });
+    },
     ...(env.HOLDFAST_CACHE_TTL_MS > 0 ? { cache: new MetadataCache(env.HOLDFAST_CACHE_TTL_MS) } : {}),
   };
 }

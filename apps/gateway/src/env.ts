@@ -8,8 +8,14 @@ export const gatewayEnvSchema = z.object({
   DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\/[^,]+(,postgres(ql)?:\/\/[^,]+)*$/, 'postgres:// connection string(s), comma-separated'),
   HOLDFAST_HOST: z.string().default('127.0.0.1'),
   HOLDFAST_PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOLDFAST_GATEWAY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/).default('gw-local-1'),
-  HOLDFAST_REGION: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/).default('local'),
+  HOLDFAST_GATEWAY_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,64}$/)
+    .default('gw-local-1'),
+  HOLDFAST_REGION: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,32}$/)
+    .default('local'),
   /** `kid:base64key,…` — 32-byte AES keys; secrets are encrypted under HOLDFAST_ACTIVE_KEY_ID. */
   HOLDFAST_ENCRYPTION_KEYS: z.string().min(1),
   HOLDFAST_ACTIVE_KEY_ID: z.string().min(1),

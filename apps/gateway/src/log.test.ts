@@ -4,8 +4,17 @@ import { createLogger } from './log';
 function capture(): { lines: () => Record<string, unknown>[]; destination: { write: (chunk: string) => void } } {
   const chunks: string[] = [];
   return {
-    destination: { write: (chunk) => { chunks.push(chunk); } },
-    lines: () => chunks.join('').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>),
+    destination: {
+      write: (chunk) => {
+        chunks.push(chunk);
+      },
+    },
+    lines: () =>
+      chunks
+        .join('')
+        .split('\n')
+        .filter((line) => line !== '')
+        .map((line) => JSON.parse(line) as Record<string, unknown>),
   };
 }
 
@@ -16,7 +25,14 @@ describe('gateway log', () => {
     log('listening', { url: 'http://127.0.0.1:4000' });
     log('stopped');
     const [listening, stopped] = out.lines();
-    expect(listening).toEqual({ level: 'info', time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown, event: 'listening', gatewayId: 'gw-1', region: 'eu', url: 'http://127.0.0.1:4000' });
+    expect(listening).toEqual({
+      level: 'info',
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/) as unknown,
+      event: 'listening',
+      gatewayId: 'gw-1',
+      region: 'eu',
+      url: 'http://127.0.0.1:4000',
+    });
     expect(stopped).toMatchObject({ event: 'stopped', gatewayId: 'gw-1', region: 'eu' });
     expect(stopped).not.toHaveProperty('pid');
     expect(stopped).not.toHaveProperty('hostname');

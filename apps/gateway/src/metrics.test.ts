@@ -14,8 +14,25 @@ describe('gateway metrics exposition', () => {
     expect(text).toContain('# TYPE holdfast_canary_ok gauge\n');
     expect(text).toContain('holdfast_requests_total{gateway="gw-1",region="eu",procedure="verify.totp",outcome="accepted"} 1\n');
     expect(text).toContain('holdfast_requests_total{gateway="gw-1",region="eu",procedure="verify.totp",outcome="rejected"} 1\n');
-    const buckets = [...text.matchAll(/holdfast_request_duration_seconds_bucket\{le="([^"]+)",gateway="gw-1",region="eu",procedure="verify.totp"\} (\d+)/g)].map((m) => `${m[1] ?? ''}=${m[2] ?? ''}`);
-    expect(buckets).toEqual(['0.001=0', '0.0025=0', '0.005=1', '0.01=1', '0.025=2', '0.05=2', '0.1=2', '0.25=2', '0.5=2', '1=2', '2.5=2', '5=2', '10=2', '+Inf=2']);
+    const buckets = [
+      ...text.matchAll(/holdfast_request_duration_seconds_bucket\{le="([^"]+)",gateway="gw-1",region="eu",procedure="verify.totp"\} (\d+)/g),
+    ].map((m) => `${m[1] ?? ''}=${m[2] ?? ''}`);
+    expect(buckets).toEqual([
+      '0.001=0',
+      '0.0025=0',
+      '0.005=1',
+      '0.01=1',
+      '0.025=2',
+      '0.05=2',
+      '0.1=2',
+      '0.25=2',
+      '0.5=2',
+      '1=2',
+      '2.5=2',
+      '5=2',
+      '10=2',
+      '+Inf=2',
+    ]);
     expect(text).toContain('holdfast_request_duration_seconds_sum{gateway="gw-1",region="eu",procedure="verify.totp"} 0.023\n');
     expect(text).toContain('holdfast_request_duration_seconds_count{gateway="gw-1",region="eu",procedure="verify.totp"} 2\n');
     expect(text).toContain('holdfast_canary_ok{gateway="gw-1",region="eu"} 1\n');

@@ -51,9 +51,27 @@ export class GatewayMetrics {
     });
     // Labelled gauges have no series until the first canary result: "no canary yet" stays absent,
     // not a 0 that would read as a failed login. Merged across workers, one failing canary shows.
-    this.canaryOk = new Gauge({ name: 'holdfast_canary_ok', help: 'Last canary login succeeded (1) or not (0).', labelNames: ['gateway', 'region'], aggregator: 'min', registers });
-    this.canaryLatency = new Gauge({ name: 'holdfast_canary_latency_seconds', help: 'Latency of the last canary login.', labelNames: ['gateway', 'region'], aggregator: 'max', registers });
-    this.canaryTimestamp = new Gauge({ name: 'holdfast_canary_timestamp_seconds', help: 'When the last canary login ran (Unix seconds).', labelNames: ['gateway', 'region'], aggregator: 'max', registers });
+    this.canaryOk = new Gauge({
+      name: 'holdfast_canary_ok',
+      help: 'Last canary login succeeded (1) or not (0).',
+      labelNames: ['gateway', 'region'],
+      aggregator: 'min',
+      registers,
+    });
+    this.canaryLatency = new Gauge({
+      name: 'holdfast_canary_latency_seconds',
+      help: 'Latency of the last canary login.',
+      labelNames: ['gateway', 'region'],
+      aggregator: 'max',
+      registers,
+    });
+    this.canaryTimestamp = new Gauge({
+      name: 'holdfast_canary_timestamp_seconds',
+      help: 'When the last canary login ran (Unix seconds).',
+      labelNames: ['gateway', 'region'],
+      aggregator: 'max',
+      registers,
+    });
     if (options.isProcessMetrics ?? true) collectDefaultMetrics({ register: this.registry, labels: this.labels });
   }
 

@@ -20,9 +20,14 @@ function bearerOf(req: http.IncomingMessage): string | null {
 async function isDatabaseReachable(deps: ServiceDeps, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
-    timer = setTimeout(() => { resolve(false); }, timeoutMs);
+    timer = setTimeout(() => {
+      resolve(false);
+    }, timeoutMs);
   });
-  const query = deps.db.pool.query('SELECT 1').then(() => true, () => false);
+  const query = deps.db.pool.query('SELECT 1').then(
+    () => true,
+    () => false,
+  );
   const ok = await Promise.race([query, timeout]);
   clearTimeout(timer);
   return ok;
@@ -62,7 +67,9 @@ export async function startGatewayServer(options: {
       create: { gatewayId: deps.gateway.id, region: deps.gateway.region, startedAt, lastSeenAt: startedAt },
       update: { region: deps.gateway.region, startedAt, lastSeenAt: startedAt },
     })
-    .catch((error: unknown) => { log('heartbeat_failed', { error: String(error) }); });
+    .catch((error: unknown) => {
+      log('heartbeat_failed', { error: String(error) });
+    });
 
   const trpc = createHTTPHandler({
     router: appRouter,
@@ -111,15 +118,26 @@ export async function startGatewayServer(options: {
     if (url === '/.well-known/jwks.json') {
       // Public keys that verify hosted-verification results; short cache so a new key is seen soon.
       listPublicSigningKeys(deps).then(
-        (keys) => { sendJson(res, 200, { keys }, 'public, max-age=60'); },
-        () => { sendJson(res, 503, { error: { holdfastCode: 'DATABASE_UNAVAILABLE', message: 'database unavailable' } }); },
+        (keys) => {
+          sendJson(res, 200, { keys }, 'public, max-age=60');
+        },
+        () => {
+          sendJson(res, 503, { error: { holdfastCode: 'DATABASE_UNAVAILABLE', message: 'database unavailable' } });
+        },
       );
       return;
     }
     if (url === '/metrics') {
       metrics.render().then(
-        (text) => { res.writeHead(200, { 'content-type': metrics.contentType }); res.end(text); },
-        (error: unknown) => { log('metrics_failed', { message: String(error) }); res.writeHead(500); res.end(); },
+        (text) => {
+          res.writeHead(200, { 'content-type': metrics.contentType });
+          res.end(text);
+        },
+        (error: unknown) => {
+          log('metrics_failed', { message: String(error) });
+          res.writeHead(500);
+          res.end();
+        },
       );
       return;
     }
@@ -130,7 +148,9 @@ export async function startGatewayServer(options: {
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port, options.host, () => { resolve(); });
+    server.listen(options.port, options.host, () => {
+      resolve();
+    });
   });
   const address = server.address() as AddressInfo;
   const url = `http://${options.host}:${address.port}`;
@@ -143,7 +163,11 @@ export async function startGatewayServer(options: {
     stop: async () => {
       canary.stop();
       server.closeIdleConnections();
-      await new Promise<void>((resolve) => server.close(() => { resolve(); }));
+      await new Promise<void>((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      );
     },
   };
 }

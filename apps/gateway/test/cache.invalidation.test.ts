@@ -14,8 +14,12 @@ async function timeUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
 // Invariant 8: caches never decide security; invalidation by LISTEN/NOTIFY, TTL cap, flush on reconnect.
 describe('[CACHE_INVALIDATION] metadata cached per gateway', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('a factor revoked through gateway A stops verifying and disappears from preauth on gateway B', async () => {
     const [a, b] = env.gateways;
@@ -70,7 +74,7 @@ describe('[CACHE_INVALIDATION] metadata cached per gateway', () => {
     // A change that bypasses the triggers (no NOTIFY): B keeps serving what it cached.
     const direct = await env.db.pool.connect();
     try {
-      await direct.query("SET session_replication_role = replica");
+      await direct.query('SET session_replication_role = replica');
       await direct.query("UPDATE factors SET label = 'renamed quietly' WHERE id = $1", [user.factorId]);
     } finally {
       await direct.query('RESET session_replication_role');

@@ -5,8 +5,12 @@ import { enrollTotpUser, freshCode, startEnvironment } from './support/fixtures'
 
 describe('[DB_ENDPOINTS] a gateway given several database endpoints', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 1 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 1 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('moves on when the first one is unreachable, migrates and verifies through the next', async () => {
     const [a] = env.gateways;

@@ -4,8 +4,12 @@ import { enrollTotpUser, freshCode, startEnvironment } from './support/fixtures'
 
 describe('[FACTORS_SELF_SERVICE] a user managing their own factors with an enrollment session', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 1 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 1 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('lists and renames; removing the last factor takes a fresh code from it', async () => {
     const [gw] = env.gateways;

@@ -11,17 +11,24 @@ function tokenOf(pageUrl: string): string {
 
 describe('[HOSTED_VERIFY] hosted verification page: signed, audience-bound, single-use results', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
-  it('create → verify TOTP → JWT verifies with another gateway\'s JWKS → redeemed once; tampered and unregistered refused', async () => {
+  it("create → verify TOTP → JWT verifies with another gateway's JWKS → redeemed once; tampered and unregistered refused", async () => {
     const [a, b] = env.gateways;
     if (a === undefined || b === undefined) throw new Error('two gateways expected');
     const user = await enrollTotpUser({ db: env.db, gatewayUrl: a.url });
     await env.db.prisma.application.update({ where: { id: user.applicationId }, data: { callbackUrls: [callbackUrl] } });
     const app = createHoldfastClient({ gateways: [a.url], apiKey: user.apiKey });
 
-    await expect(app.createTransaction({ userId: user.userId, callbackUrl: 'https://evil.example.com/cb' })).rejects.toMatchObject({ code: 'CALLBACK_NOT_REGISTERED', httpStatus: 400 });
+    await expect(app.createTransaction({ userId: user.userId, callbackUrl: 'https://evil.example.com/cb' })).rejects.toMatchObject({
+      code: 'CALLBACK_NOT_REGISTERED',
+      httpStatus: 400,
+    });
 
     const created = await app.createTransaction({ userId: user.userId, callbackUrl, state: 'st-123' });
     expect(created.url).toMatch(/\/verify\/[A-Za-z0-9_-]{43}$/);
@@ -56,7 +63,9 @@ describe('[HOSTED_VERIFY] hosted verification page: signed, audience-bound, sing
     const jwk = keys.find((key) => key.kid === kid);
     if (jwk === undefined) throw new Error('signing key not published');
     const publicKey = createPublicKey({ key: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y }, format: 'jwk' });
-    expect(verify('sha256', Buffer.from(`${header}.${payload}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))).toBe(true);
+    expect(verify('sha256', Buffer.from(`${header}.${payload}`), { key: publicKey, dsaEncoding: 'ieee-p1363' }, Buffer.from(signature, 'base64url'))).toBe(
+      true,
+    );
     const claims = JSON.parse(Buffer.from(payload, 'base64url').toString()) as Record<string, unknown>;
     expect(claims).toMatchObject({ iss: 'holdfast', aud: user.applicationId, sub: user.userId, amr: ['otp'], txn: created.transactionId, state: 'st-123' });
     expect(Number(claims.exp) - Number(claims.iat)).toBe(120);
@@ -66,22 +75,34 @@ describe('[HOSTED_VERIFY] hosted verification page: signed, audience-bound, sing
     await expect(app.redeemResult({ token: `${header}.${flipped}.${signature}` })).rejects.toMatchObject({ code: 'RESULT_INVALID' });
     // Another application cannot redeem it (audience).
     const other = await enrollTotpUser({ db: env.db, gatewayUrl: a.url });
-    await expect(createHoldfastClient({ gateways: [b.url], apiKey: other.apiKey }).redeemResult({ token: result })).rejects.toMatchObject({ code: 'RESULT_INVALID' });
+    await expect(createHoldfastClient({ gateways: [b.url], apiKey: other.apiKey }).redeemResult({ token: result })).rejects.toMatchObject({
+      code: 'RESULT_INVALID',
+    });
 
     const viaB = createHoldfastClient({ gateways: [b.url], apiKey: user.apiKey });
     expect(await viaB.redeemResult({ token: result })).toEqual({ userId: user.userId, amr: ['otp'], transactionId: created.transactionId });
     await expect(app.redeemResult({ token: result })).rejects.toMatchObject({ code: 'RESULT_ALREADY_USED', httpStatus: 409 });
 
-    const types = (await env.db.prisma.auditEvent.findMany({ where: { applicationId: user.applicationId, type: { startsWith: 'hosted.' } }, select: { type: true } })).map((e) => e.type).sort();
-    expect(types).toEqual(['hosted.result_redeemed', 'hosted.result_rejected', 'hosted.result_rejected', 'hosted.transaction_completed', 'hosted.transaction_created'].sort());
+    const types = (
+      await env.db.prisma.auditEvent.findMany({ where: { applicationId: user.applicationId, type: { startsWith: 'hosted.' } }, select: { type: true } })
+    )
+      .map((e) => e.type)
+      .sort();
+    expect(types).toEqual(
+      ['hosted.result_redeemed', 'hosted.result_rejected', 'hosted.result_rejected', 'hosted.transaction_completed', 'hosted.transaction_created'].sort(),
+    );
     expect(await env.db.prisma.signingKey.count()).toBe(1);
   });
 });
 
 describe('[HOSTED_VERIFY] recovery codes, expiry, and the first signing key under concurrency', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('two gateways completing their first transactions at once create one signing key; expired and unknown tokens are refused', async () => {
     const [a, b] = env.gateways;

@@ -5,8 +5,12 @@ import { enrollTotpUser, freshCode, roundRobinClients, startEnvironment, wrongCo
 // Invariant 3: exactly-once outcome under retries, whichever gateway the retry reaches.
 describe('[IDEMPOTENCY] a verification retried with the same attempt id', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('returns the first outcome on the same and on the other gateway, never a replay', async () => {
     const [a, b] = env.gateways;

@@ -5,8 +5,12 @@ import { enrollTotpUser, freshCode, roundRobinClients, startEnvironment, wrongCo
 // Invariant 4: brute force is bounded globally — counted in the database, not per process.
 describe('[BRUTE_FORCE] 200 wrong codes sprayed in parallel across two gateways', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('counts exactly, locks at the threshold, refuses the right code while locked, audits everything', async () => {
     const [a, b] = env.gateways;
@@ -42,8 +46,12 @@ describe('[BRUTE_FORCE] 200 wrong codes sprayed in parallel across two gateways'
 describe('[HARD_LIMIT] NIST 800-63B: at most 100 consecutive failures', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
   // Short locks so the test can walk past several of them.
-  beforeAll(async () => { env = await startEnvironment({ gateways: 1, env: { HOLDFAST_LOCKOUT_THRESHOLD: '5', HOLDFAST_LOCKOUT_SECONDS: '1', HOLDFAST_LOCKOUT_HARD_LIMIT: '10' } }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 1, env: { HOLDFAST_LOCKOUT_THRESHOLD: '5', HOLDFAST_LOCKOUT_SECONDS: '1', HOLDFAST_LOCKOUT_HARD_LIMIT: '10' } });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('locks for good at the hard limit, even after earlier locks expired', async () => {
     const [a] = env.gateways;

@@ -4,8 +4,12 @@ import { enrollTotpUser, startEnvironment } from './support/fixtures';
 
 describe('[RECOVERY_CODES] a set of 10 single-use codes', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('each code works once, on any gateway; a new set revokes the old one', async () => {
     const [a, b] = env.gateways;
@@ -24,7 +28,10 @@ describe('[RECOVERY_CODES] a set of 10 single-use codes', () => {
     const preauth = await viaA.preauth({ userId: user.userId });
     expect(preauth.result === 'auth' ? preauth.factors.find((f) => f.kind === 'recovery_codes')?.remainingCodes : null).toBe(8);
     // Each factor reports the NIST 800-63B level its strategy claims (with the app's password: AAL2).
-    expect(preauth.result === 'auth' ? preauth.factors.map((f) => [f.kind, f.assuranceLevel]) : []).toEqual([['totp', 'aal2'], ['recovery_codes', 'aal2']]);
+    expect(preauth.result === 'auth' ? preauth.factors.map((f) => [f.kind, f.assuranceLevel]) : []).toEqual([
+      ['totp', 'aal2'],
+      ['recovery_codes', 'aal2'],
+    ]);
 
     // Regenerating (through a new enrollment link) makes every old code useless.
     const link = await viaA.createEnrollmentLink({ userId: user.userId });
@@ -33,6 +40,10 @@ describe('[RECOVERY_CODES] a set of 10 single-use codes', () => {
     const fresh = await enrollment.generateRecoveryCodes();
     expect(await viaA.verifyRecoveryCode({ userId: user.userId, code: user.recoveryCodes[2] ?? '' })).toMatchObject({ outcome: 'rejected' });
     expect(await viaA.verifyRecoveryCode({ userId: user.userId, code: fresh.codes[0] ?? '' })).toMatchObject({ outcome: 'accepted' });
-    expect(await env.db.prisma.auditEvent.count({ where: { userId: (await env.db.prisma.user.findFirstOrThrow({ where: { externalId: user.userId } })).id, type: 'recovery_codes.generated' } })).toBe(2);
+    expect(
+      await env.db.prisma.auditEvent.count({
+        where: { userId: (await env.db.prisma.user.findFirstOrThrow({ where: { externalId: user.userId } })).id, type: 'recovery_codes.generated' },
+      }),
+    ).toBe(2);
   });
 });

@@ -11,8 +11,12 @@ import { enrollTotpUser, roundRobinClients, startEnvironment } from './support/f
 describe('[RECOVERY_RACE] one recovery code sent 20 times at once across two gateways', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
   // Lockout out of the way (19 rejections stay below it), so every loser reports why it lost.
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2, env: { HOLDFAST_LOCKOUT_THRESHOLD: '100' } }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2, env: { HOLDFAST_LOCKOUT_THRESHOLD: '100' } });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('is accepted exactly once; the rest are replays or invalid; the code is used once and one success is audited', async () => {
     const [a, b] = env.gateways;

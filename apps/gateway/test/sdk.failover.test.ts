@@ -6,8 +6,12 @@ import { enrollTotpUser, freshCode, startEnvironment } from './support/fixtures'
 
 describe('[SDK_FAILOVER] with the first gateway stopped', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('calls succeed through the second gateway within the deadline', async () => {
     const [a, b] = env.gateways;
@@ -34,8 +38,14 @@ describe('[SDK_DEADLINE] a gateway that accepts the request and never answers', 
   let received = 0;
   beforeAll(async () => {
     env = await startEnvironment({ gateways: 1 });
-    hung = http.createServer(() => { received += 1; }); // reads the request, never replies
-    await new Promise<void>((resolve) => hung.listen(0, '127.0.0.1', () => { resolve(); }));
+    hung = http.createServer(() => {
+      received += 1;
+    }); // reads the request, never replies
+    await new Promise<void>((resolve) =>
+      hung.listen(0, '127.0.0.1', () => {
+        resolve();
+      }),
+    );
     hungUrl = `http://127.0.0.1:${(hung.address() as AddressInfo).port}`;
   });
   afterAll(async () => {

@@ -22,8 +22,12 @@ async function dumpDatabase(pool: { query: (sql: string) => Promise<{ rows: unkn
 
 describe('[SECRETS_AT_REST] after enrollment', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 1 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 1 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('the database holds no plaintext TOTP secret or recovery code, in any encoding', async () => {
     const [gw] = env.gateways;
@@ -60,7 +64,11 @@ describe('[SECRETS_AT_REST] after enrollment', () => {
     expect(after.every((row) => envelopeKeyId(row.secretEnc) === 'k2')).toBe(true);
 
     // A gateway that only knows k2 still verifies the user's codes.
-    const k2Only = await startGateway({ databaseUrl: env.databaseUrl, gatewayId: 'gw-k2', env: { HOLDFAST_ENCRYPTION_KEYS: `k2:${testKeys.k2}`, HOLDFAST_ACTIVE_KEY_ID: 'k2' } });
+    const k2Only = await startGateway({
+      databaseUrl: env.databaseUrl,
+      gatewayId: 'gw-k2',
+      env: { HOLDFAST_ENCRYPTION_KEYS: `k2:${testKeys.k2}`, HOLDFAST_ACTIVE_KEY_ID: 'k2' },
+    });
     try {
       const client = createHoldfastClient({ gateways: [k2Only.url], apiKey: user.apiKey });
       const { code } = await freshCode(user.secret, user.confirmedStep);

@@ -3,8 +3,12 @@ import { enrollTotpUser, freshCode, roundRobinClients, startEnvironment } from '
 
 describe('[TOTP_RACE] the same valid code sent 50 times at once across two gateways', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('is accepted exactly once; the rest are replays; one success is audited', async () => {
     const [a, b] = env.gateways;
@@ -13,9 +17,7 @@ describe('[TOTP_RACE] the same valid code sent 50 times at once across two gatew
     const pick = roundRobinClients([a, b], user.apiKey, 30_000);
     const { code, step } = await freshCode(user.secret, user.confirmedStep);
 
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => pick(i).verifyTotp({ userId: user.userId, code, attemptId: `race-${i}-${step}` })),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => pick(i).verifyTotp({ userId: user.userId, code, attemptId: `race-${i}-${step}` })));
     const accepted = results.filter((r) => r.outcome === 'accepted');
     expect(accepted).toHaveLength(1);
     expect(results.filter((r) => r.reason === 'replay')).toHaveLength(49);

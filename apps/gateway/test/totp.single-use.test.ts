@@ -5,8 +5,12 @@ import { enrollTotpUser, freshCode, startEnvironment } from './support/fixtures'
 // Invariant 1: a TOTP code is accepted at most once, globally — across gateway processes.
 describe('[TOTP_SINGLE_USE] a code accepted by one gateway', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   it('is rejected as a replay by another gateway process', async () => {
     const [a, b] = env.gateways;

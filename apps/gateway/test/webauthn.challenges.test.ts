@@ -8,8 +8,12 @@ const icloudAaguid = 'fbfc3007-154e-4ecc-8c0b-6e020557d7bd';
 
 describe('[WEBAUTHN] challenges are single use, bound to user and ceremony, and finish on any gateway', () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => { env = await startEnvironment({ gateways: 2 }); });
-  afterAll(async () => { await env.stop(); });
+  beforeAll(async () => {
+    env = await startEnvironment({ gateways: 2 });
+  });
+  afterAll(async () => {
+    await env.stop();
+  });
 
   function gatewayUrls(): [string, string] {
     const [a, b] = env.gateways;
@@ -30,12 +34,22 @@ describe('[WEBAUTHN] challenges are single use, bound to user and ceremony, and 
     const authenticator = createSoftwareAuthenticator(options.aaguid === undefined ? {} : { aaguid: options.aaguid });
     const begun = await enrollment.beginWebauthnRegistration();
     // The registration finishes on the other gateway: the challenge lives in the database.
-    const finished = await postTrpc(urlB, 'webauthn.finishRegistration', { challengeId: begun.challengeId, response: authenticator.register({ challenge: begun.options.challenge }), label: 'Blue key' }, sessionToken);
+    const finished = await postTrpc(
+      urlB,
+      'webauthn.finishRegistration',
+      { challengeId: begun.challengeId, response: authenticator.register({ challenge: begun.options.challenge }), label: 'Blue key' },
+      sessionToken,
+    );
     expect(finished.status).toBe(200);
     return { applicationId, apiKey, userId, viaA, viaB, authenticator, sessionToken, enrollment };
   }
 
-  async function assertion(client: HoldfastClient, userId: string, authenticator: ReturnType<typeof createSoftwareAuthenticator>, overrides: Parameters<typeof authenticator.authenticate>[0] extends infer T ? Partial<T> : never = {}) {
+  async function assertion(
+    client: HoldfastClient,
+    userId: string,
+    authenticator: ReturnType<typeof createSoftwareAuthenticator>,
+    overrides: Parameters<typeof authenticator.authenticate>[0] extends infer T ? Partial<T> : never = {},
+  ) {
     const begun = await client.webauthnBegin({ userId });
     return { challengeId: begun.challengeId, response: authenticator.authenticate({ challenge: begun.options.challenge, ...overrides }) };
   }
@@ -49,7 +63,10 @@ describe('[WEBAUTHN] challenges are single use, bound to user and ceremony, and 
   it('registers a credential, lists it in preauth by name, and verifies a login begun on A and finished on B', async () => {
     const { userId, viaA, viaB, authenticator, enrollment } = await registeredUser({ aaguid: icloudAaguid });
     const preauth = await viaB.preauth({ userId });
-    expect(preauth).toMatchObject({ result: 'auth', factors: [{ kind: 'webauthn', label: 'Blue key', authenticatorName: 'iCloud Keychain', isLocked: false }] });
+    expect(preauth).toMatchObject({
+      result: 'auth',
+      factors: [{ kind: 'webauthn', label: 'Blue key', authenticatorName: 'iCloud Keychain', isLocked: false }],
+    });
     expect((await enrollment.factors()).factors).toMatchObject([{ kind: 'webauthn', status: 'active', authenticatorName: 'iCloud Keychain' }]);
 
     const login = await assertion(viaA, userId, authenticator);
@@ -69,7 +86,12 @@ describe('[WEBAUTHN] challenges are single use, bound to user and ceremony, and 
     const begun = (registration.json as { result: { data: { challengeId: string; options: { challenge: string } } } }).result.data;
     for (const type of ['webauthn.get', 'webauthn.create'] as const) {
       const response = authenticator.authenticate({ challenge: begun.options.challenge, type });
-      const refused = await postTrpc(urlB, 'verify.webauthnFinish', { userId, attemptId: `cross-ceremony-${type}`, challengeId: begun.challengeId, response }, apiKey);
+      const refused = await postTrpc(
+        urlB,
+        'verify.webauthnFinish',
+        { userId, attemptId: `cross-ceremony-${type}`, challengeId: begun.challengeId, response },
+        apiKey,
+      );
       expect(refused.status).toBe(400);
       expect(refused.json).toMatchObject({ error: { data: { holdfastCode: 'WEBAUTHN_CHALLENGE_INVALID' } } });
     }
@@ -78,7 +100,7 @@ describe('[WEBAUTHN] challenges are single use, bound to user and ceremony, and 
     expect(row.consumedAt).toBeNull();
   });
 
-  it('refuses an expired challenge, and another user\'s', async () => {
+  it("refuses an expired challenge, and another user's", async () => {
     const alice = await registeredUser();
     const expired = await assertion(alice.viaA, alice.userId, alice.authenticator);
     await env.db.pool.query("UPDATE webauthn_challenges SET expires_at = now() - interval '1 second' WHERE id = $1", [expired.challengeId]);
@@ -94,22 +116,39 @@ describe('[WEBAUTHN] challenges are single use, bound to user and ceremony, and 
     const bobBegun = await bobEnrollment.beginWebauthnRegistration();
     await bobEnrollment.finishWebauthnRegistration({ challengeId: bobBegun.challengeId, response: bobKey.register({ challenge: bobBegun.options.challenge }) });
     const bobChallenge = await alice.viaA.webauthnBegin({ userId: 'bob' });
-    const stolen = await postTrpc(urlA, 'verify.webauthnFinish', {
-      userId: alice.userId,
-      attemptId: 'other-user-0001',
-      challengeId: bobChallenge.challengeId,
-      response: alice.authenticator.authenticate({ challenge: bobChallenge.options.challenge }),
-    }, alice.apiKey);
+    const stolen = await postTrpc(
+      urlA,
+      'verify.webauthnFinish',
+      {
+        userId: alice.userId,
+        attemptId: 'other-user-0001',
+        challengeId: bobChallenge.challengeId,
+        response: alice.authenticator.authenticate({ challenge: bobChallenge.options.challenge }),
+      },
+      alice.apiKey,
+    );
     expect(stolen.json).toMatchObject({ error: { data: { holdfastCode: 'WEBAUTHN_CHALLENGE_INVALID' } } });
   });
 
   it('finishes a registration once: the same challenge cannot register a second credential', async () => {
     const { sessionToken } = await registeredUser();
     const [urlA, urlB] = gatewayUrls();
-    const begun = (await postTrpc(urlA, 'webauthn.beginRegistration', undefined, sessionToken)).json as { result: { data: { challengeId: string; options: { challenge: string } } } };
+    const begun = (await postTrpc(urlA, 'webauthn.beginRegistration', undefined, sessionToken)).json as {
+      result: { data: { challengeId: string; options: { challenge: string } } };
+    };
     const { challengeId, options } = begun.result.data;
-    const first = await postTrpc(urlA, 'webauthn.finishRegistration', { challengeId, response: createSoftwareAuthenticator().register({ challenge: options.challenge }) }, sessionToken);
-    const second = await postTrpc(urlB, 'webauthn.finishRegistration', { challengeId, response: createSoftwareAuthenticator().register({ challenge: options.challenge }) }, sessionToken);
+    const first = await postTrpc(
+      urlA,
+      'webauthn.finishRegistration',
+      { challengeId, response: createSoftwareAuthenticator().register({ challenge: options.challenge }) },
+      sessionToken,
+    );
+    const second = await postTrpc(
+      urlB,
+      'webauthn.finishRegistration',
+      { challengeId, response: createSoftwareAuthenticator().register({ challenge: options.challenge }) },
+      sessionToken,
+    );
     expect(first.status).toBe(200);
     expect(second.json).toMatchObject({ error: { data: { holdfastCode: 'WEBAUTHN_CHALLENGE_INVALID' } } });
   });
@@ -126,7 +165,7 @@ describe('[WEBAUTHN] challenges are single use, bound to user and ceremony, and 
     expect((await auditTypes(userId)).filter((type) => type === 'webauthn.clone_suspected')).toHaveLength(2);
   });
 
-  it('[WEBAUTHN_UV] enforces the application\'s user-verification policy, and its allowed origins', async () => {
+  it("[WEBAUTHN_UV] enforces the application's user-verification policy, and its allowed origins", async () => {
     const { applicationId, userId, viaA, authenticator } = await registeredUser();
     const withoutUv = await assertion(viaA, userId, authenticator, { isUserVerified: false });
     await env.db.prisma.application.update({ where: { id: applicationId }, data: { userVerification: 'required' } });
@@ -143,7 +182,18 @@ describe('[WEBAUTHN] challenges are single use, bound to user and ceremony, and 
     const bad = [
       { userId, attemptId: 'bad-webauthn-1', challengeId, response: { id: 'x' } },
       { userId, attemptId: 'bad-webauthn-2', challengeId: 'not-a-uuid', response: {} },
-      { userId, attemptId: 'bad-webauthn-3', challengeId, response: { id: 'a', rawId: 'a', type: 'public-key', clientExtensionResults: {}, response: { clientDataJSON: 'not base64url!', authenticatorData: 'a', signature: 'a' } } },
+      {
+        userId,
+        attemptId: 'bad-webauthn-3',
+        challengeId,
+        response: {
+          id: 'a',
+          rawId: 'a',
+          type: 'public-key',
+          clientExtensionResults: {},
+          response: { clientDataJSON: 'not base64url!', authenticatorData: 'a', signature: 'a' },
+        },
+      },
     ];
     for (const body of bad) {
       const refused = await postTrpc(urlA, 'verify.webauthnFinish', body, apiKey);

@@ -6,7 +6,12 @@ const webEnvSchema = z.object({
   HOLDFAST_GATEWAY_URLS: z
     .string()
     .default('http://127.0.0.1:4000')
-    .transform((value) => value.split(',').map((url) => url.trim().replace(/\/$/, '')).filter((url) => url !== ''))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((url) => url.trim().replace(/\/$/, ''))
+        .filter((url) => url !== ''),
+    )
     .pipe(z.array(z.url()).min(1, 'at least one gateway URL')),
   /**
    * Optional key that seals the session cookie (AES-256-GCM). Without it the cookie holds the

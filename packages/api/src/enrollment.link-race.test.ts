@@ -35,9 +35,7 @@ describe('[ENROLL_LINK_RACE] one enrollment link redeemed 20 times at once', () 
   it('yields exactly one enrollment session; every other try is refused as used and audited', async () => {
     const app = await createApplication({ prisma: db.prisma, name: 'race app' });
     const link = await createCaller({ deps, bearer: app.apiKey }).enrollment.createLink({ userId: 'carol' });
-    const results = await Promise.allSettled(
-      Array.from({ length: 20 }, () => createCaller({ deps, bearer: null }).enrollment.redeem({ token: link.token })),
-    );
+    const results = await Promise.allSettled(Array.from({ length: 20 }, () => createCaller({ deps, bearer: null }).enrollment.redeem({ token: link.token })));
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const rejected = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(rejected).toHaveLength(19);

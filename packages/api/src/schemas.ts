@@ -26,23 +26,30 @@ export const preauthInput = z.strictObject({ userId: externalUserId });
 export const preauthOutput = z.discriminatedUnion('result', [
   z.strictObject({
     result: z.literal('auth'),
-    factors: z.array(z.strictObject({
-      id: z.string(),
-      kind: factorKind,
-      label: z.string(),
-      isLocked: z.boolean(),
-      remainingCodes: z.number().int().nullable(),
-      /** WebAuthn only: the authenticator model's name when it is a well-known one. */
-      authenticatorName: z.string().nullable(),
-      assuranceLevel,
-    })),
+    factors: z.array(
+      z.strictObject({
+        id: z.string(),
+        kind: factorKind,
+        label: z.string(),
+        isLocked: z.boolean(),
+        remainingCodes: z.number().int().nullable(),
+        /** WebAuthn only: the authenticator model's name when it is a well-known one. */
+        authenticatorName: z.string().nullable(),
+        assuranceLevel,
+      }),
+    ),
   }),
   z.strictObject({ result: z.literal('enroll') }),
 ]);
 
 export const createLinkInput = z.strictObject({
   userId: externalUserId,
-  ttlSeconds: z.number().int().min(60).max(7 * 24 * 3600).default(24 * 3600),
+  ttlSeconds: z
+    .number()
+    .int()
+    .min(60)
+    .max(7 * 24 * 3600)
+    .default(24 * 3600),
 });
 export const createLinkOutput = z.strictObject({ token: z.string(), url: z.string(), expiresAt: z.date() });
 
@@ -69,7 +76,10 @@ export const statusInput = z.strictObject({ attemptId });
 
 // WebAuthn. Responses are the JSON @simplewebauthn/browser produces (base64url strings); they are
 // checked for shape here and cryptographically by the service.
-const base64url = z.string().max(8192).regex(/^[A-Za-z0-9_-]*$/, 'base64url');
+const base64url = z
+  .string()
+  .max(8192)
+  .regex(/^[A-Za-z0-9_-]*$/, 'base64url');
 const clientExtensionResults = z.record(z.string(), z.unknown());
 const authenticatorAttachment = z.enum(['platform', 'cross-platform']).optional();
 // Transport hints ('usb', 'internal', 'hybrid', …); new ones appear, unknown ones are ignored on use.
@@ -148,7 +158,11 @@ export const getTransactionOutput = z.strictObject({
 });
 export const hostedVerifyTotpInput = z.strictObject({ token: transactionToken, code: totpCode });
 export const hostedVerifyRecoveryCodeInput = z.strictObject({ token: transactionToken, code: recoveryCode });
-export const hostedWebauthnFinishInput = z.strictObject({ token: transactionToken, challengeId: webauthnChallengeId, response: webauthnAuthenticationResponse });
+export const hostedWebauthnFinishInput = z.strictObject({
+  token: transactionToken,
+  challengeId: webauthnChallengeId,
+  response: webauthnAuthenticationResponse,
+});
 export const hostedOutcomeOutput = hostedOutcome;
 export const redeemResultInput = z.strictObject({ token: z.string().min(10).max(4096) });
 export const redeemResultOutput = z.strictObject({ userId: z.string(), amr: z.array(z.string()), transactionId: z.string() });

@@ -12,12 +12,7 @@ export type { TotpCheck } from './totp/check-totp-code';
 export { checkTotpCode } from './totp/check-totp-code';
 export { totpSecretAad } from './totp/totp-secret-aad';
 
-export {
-  formatRecoveryCode,
-  normalizeRecoveryCode,
-  recoveryCodeAlphabet,
-  recoveryCodeLength,
-} from './recovery/recovery-code-format';
+export { formatRecoveryCode, normalizeRecoveryCode, recoveryCodeAlphabet, recoveryCodeLength } from './recovery/recovery-code-format';
 export { generateRecoveryCodes } from './recovery/generate-recovery-codes';
 export { recoveryCodeLookupTag, recoveryCodeLookupTagBits } from './recovery/recovery-code-lookup-tag';
 export type { RecoveryCodeCandidate } from './recovery/hash-recovery-code';
@@ -32,13 +27,7 @@ export { rewrapSecret } from './crypto/rewrap-secret';
 export { constantTimeEqual } from './crypto/constant-time-equal';
 
 export type { LockoutPolicy } from './policy/lockout';
-export {
-  defaultLockoutPolicy,
-  isFactorLocked,
-  lockAfterFailure,
-  permanentLockUntil,
-  validateLockoutPolicy,
-} from './policy/lockout';
+export { defaultLockoutPolicy, isFactorLocked, lockAfterFailure, permanentLockUntil, validateLockoutPolicy } from './policy/lockout';
 
 export type { AuditEventType } from './audit/events';
 export { auditEventTypes } from './audit/events';

@@ -25,10 +25,13 @@ export async function startEmbeddedPostgres(options: {
   const dataDir = path.resolve(options.dataDir);
   const password = 'holdfast-local';
   const flags = [
-    '-c', 'listen_addresses=127.0.0.1',
+    '-c',
+    'listen_addresses=127.0.0.1',
     // No unix socket: the data dir's parent may not be writable by the postgres user.
-    '-c', 'unix_socket_directories=',
-    '-c', 'max_connections=200',
+    '-c',
+    'unix_socket_directories=',
+    '-c',
+    'max_connections=200',
   ];
   if (options.isThrowaway === true) flags.push('-c', 'fsync=off', '-c', 'full_page_writes=off');
   const pg = new EmbeddedPostgres({

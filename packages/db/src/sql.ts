@@ -51,4 +51,3 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
     client.release(isBroken);
   }
 }
-

@@ -12,7 +12,9 @@ async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => { resolve(port); });
+      server.close(() => {
+        resolve(port);
+      });
     });
   });
 }
@@ -88,7 +90,9 @@ describe('[PROCESS] start, wait until ready, stop by PID', () => {
       args: node("process.stdout.write('x'.repeat(5000) + '\\nend\\n'); setInterval(() => {}, 1000);"),
       ready: { line: /^end$/ },
       maxOutputChars: 100,
-      onOutput: (chunk) => { seen.push(chunk); },
+      onOutput: (chunk) => {
+        seen.push(chunk);
+      },
     });
     expect(child.output().length).toBeLessThanOrEqual(100);
     expect(child.output().endsWith('end\n')).toBe(true);

@@ -94,11 +94,17 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
     options.onOutput?.(text, stream);
   };
   const collected = (): string => (options.maxOutputChars === undefined ? output : output.slice(-options.maxOutputChars));
-  child.stdout.on('data', (chunk: Buffer) => { collect(chunk, 'stdout'); });
-  child.stderr.on('data', (chunk: Buffer) => { collect(chunk, 'stderr'); });
+  child.stdout.on('data', (chunk: Buffer) => {
+    collect(chunk, 'stdout');
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    collect(chunk, 'stderr');
+  });
 
   const exited = new Promise<ProcessExit>((resolve) => {
-    child.once('exit', (code, signal) => { resolve({ code, signal }); });
+    child.once('exit', (code, signal) => {
+      resolve({ code, signal });
+    });
     // A command that cannot be spawned emits 'error' and never 'exit'.
     child.once('error', (error) => {
       failure.spawnError = error;
@@ -106,19 +112,34 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
     });
   });
   // 'close' follows 'exit' once the output pipes are drained (unless a grandchild still holds them).
-  const closed = new Promise<void>((resolve) => { child.once('close', () => { resolve(); }); });
+  const closed = new Promise<void>((resolve) => {
+    child.once('close', () => {
+      resolve();
+    });
+  });
   const drainOutput = async (): Promise<void> => {
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([closed, new Promise<void>((resolve) => { timer = setTimeout(resolve, drainMs); })]);
+    await Promise.race([
+      closed,
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, drainMs);
+      }),
+    ]);
     clearTimeout(timer);
   };
   let exit: ProcessExit | null = null;
-  void exited.then((value) => { exit = value; });
+  void exited.then((value) => {
+    exit = value;
+  });
   const hasExited = (): boolean => exit !== null || child.exitCode !== null || child.signalCode !== null;
 
   const waitForExit = async (timeoutMs: number): Promise<ProcessExit | null> => {
     let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => { timer = setTimeout(() => { resolve(null); }, timeoutMs); });
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => {
+        resolve(null);
+      }, timeoutMs);
+    });
     const result = await Promise.race([exited, timeout]);
     clearTimeout(timer);
     if (result !== null) await drainOutput();
@@ -141,13 +162,22 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
   const deadline = Date.now() + readyTimeoutMs;
   const ready = options.ready;
   for (;;) {
-    if (failure.spawnError !== null) throw new ProcessStartError(`${options.name} could not start (${failure.spawnError.message})`, collected(), child.pid ?? -1);
+    if (failure.spawnError !== null)
+      throw new ProcessStartError(`${options.name} could not start (${failure.spawnError.message})`, collected(), child.pid ?? -1);
     if (hasExited()) {
       await drainOutput();
       throw new ProcessStartError(`${options.name} exited early`, collected(), child.pid ?? -1);
     }
     if (ready === undefined) break;
-    if ('url' in ready ? await fetch(ready.url).then((r) => r.ok, () => false) : isLineSeen) break;
+    if (
+      'url' in ready
+        ? await fetch(ready.url).then(
+            (r) => r.ok,
+            () => false,
+          )
+        : isLineSeen
+    )
+      break;
     if (Date.now() > deadline) {
       await stop();
       const what = 'url' in ready ? `answer ${ready.url}` : `print a line matching ${String(ready.line)}`;
@@ -181,7 +211,11 @@ export async function runToExit(options: {
     stdio: options.stdio ?? 'inherit',
   });
   return new Promise((resolve) => {
-    child.once('exit', (code) => { resolve(code ?? 1); });
-    child.once('error', () => { resolve(1); });
+    child.once('exit', (code) => {
+      resolve(code ?? 1);
+    });
+    child.once('error', () => {
+      resolve(1);
+    });
   });
 }

@@ -50,7 +50,10 @@ function createGatewayClients(gateways: readonly string[], bearer: () => string 
  * outcome and can never be reported as a replay.
  */
 export function createHoldfastClient(options: HoldfastClientOptions) {
-  const rotation = new GatewayRotation(createGatewayClients(options.gateways, () => options.apiKey), { probeIntervalMs: options.probeIntervalMs ?? 5_000 });
+  const rotation = new GatewayRotation(
+    createGatewayClients(options.gateways, () => options.apiKey),
+    { probeIntervalMs: options.probeIntervalMs ?? 5_000 },
+  );
   const deadlineMs = options.deadlineMs ?? 5_000;
   const tryTimeoutMs = options.tryTimeoutMs ?? Math.ceil(deadlineMs / 3);
   const hedge = options.hedgeAfterMs === undefined ? {} : { hedgeAfterMs: options.hedgeAfterMs };
@@ -68,7 +71,13 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
 
     verifyRecoveryCode: (input: { userId: string; code: string; attemptId?: string }): Promise<VerificationResult> => {
       const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
-      return rotation.run({ deadlineMs, tryTimeoutMs, ...hedge, policy: 'retry-anywhere', call: (c, signal) => c.verify.recoveryCode.mutate(request, { signal }) });
+      return rotation.run({
+        deadlineMs,
+        tryTimeoutMs,
+        ...hedge,
+        policy: 'retry-anywhere',
+        call: (c, signal) => c.verify.recoveryCode.mutate(request, { signal }),
+      });
     },
 
     /**
@@ -79,9 +88,20 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.verify.webauthnBegin.mutate(input, { signal }) }),
 
     /** Finishes it with the browser's assertion; the same attempt id on every retry, like verifyTotp. */
-    webauthnFinish: (input: { userId: string; challengeId: string; response: WebauthnAuthenticationResponse; attemptId?: string }): Promise<VerificationResult> => {
+    webauthnFinish: (input: {
+      userId: string;
+      challengeId: string;
+      response: WebauthnAuthenticationResponse;
+      attemptId?: string;
+    }): Promise<VerificationResult> => {
       const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
-      return rotation.run({ deadlineMs, tryTimeoutMs, ...hedge, policy: 'retry-anywhere', call: (c, signal) => c.verify.webauthnFinish.mutate(request, { signal }) });
+      return rotation.run({
+        deadlineMs,
+        tryTimeoutMs,
+        ...hedge,
+        policy: 'retry-anywhere',
+        call: (c, signal) => c.verify.webauthnFinish.mutate(request, { signal }),
+      });
     },
 
     /**
@@ -102,7 +122,9 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
     /** Probe every gateway's /readyz now (also done every probeIntervalMs). */
     refreshHealth: () => rotation.probe(),
     /** Stop the background health probes. */
-    close: () => { rotation.close(); },
+    close: () => {
+      rotation.close();
+    },
 
     /** The recorded outcome of an attempt id (e.g. after losing a reply). */
     status: (input: { attemptId: string }): Promise<VerificationResult> =>
@@ -123,7 +145,12 @@ export function createEnrollmentClient(options: { gateways: readonly string[]; d
   const tryTimeoutMs = deadlineMs;
   return {
     redeem: async (token: string) => {
-      const result = await rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.redeem.mutate({ token }, { signal }) });
+      const result = await rotation.run({
+        deadlineMs,
+        tryTimeoutMs,
+        policy: 'retry-if-unsent',
+        call: (c, signal) => c.enrollment.redeem.mutate({ token }, { signal }),
+      });
       session = result.sessionToken;
       return result;
     },
@@ -136,8 +163,7 @@ export function createEnrollmentClient(options: { gateways: readonly string[]; d
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.webauthn.beginRegistration.mutate(undefined, { signal }) }),
     finishWebauthnRegistration: (input: { challengeId: string; response: WebauthnRegistrationResponse; label?: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.webauthn.finishRegistration.mutate(input, { signal }) }),
-    factors: () =>
-      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.enrollment.factors.query(undefined, { signal }) }),
+    factors: () => rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.enrollment.factors.query(undefined, { signal }) }),
     renameFactor: (input: { factorId: string; label: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.enrollment.renameFactor.mutate(input, { signal }) }),
     /** Removing the last active factor needs `code`, a current code from it (else FRESH_VERIFICATION_REQUIRED). */

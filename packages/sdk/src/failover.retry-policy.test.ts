@@ -12,11 +12,20 @@ async function fixedServer(status: number, body: unknown): Promise<{ url: string
     res.writeHead(status, { 'content-type': 'application/json' });
     res.end(JSON.stringify(body));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => { resolve(); }));
+  await new Promise<void>((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      resolve();
+    }),
+  );
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     hits: () => hits,
-    close: () => new Promise((resolve) => { server.close(() => { resolve(); }); }),
+    close: () =>
+      new Promise((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      }),
   };
 }
 
@@ -37,7 +46,9 @@ describe('[SDK_RETRY_POLICY] which failures move on to the next gateway', () => 
     closedUrl = closed.url;
     await closed.close(); // nothing listens there any more: connection refused
   });
-  afterAll(async () => { await Promise.all([down.close(), refusing.close(), healthy.close()]); });
+  afterAll(async () => {
+    await Promise.all([down.close(), refusing.close(), healthy.close()]);
+  });
 
   it('a 5xx moves an idempotent call on to the next gateway', async () => {
     const client = createHoldfastClient({ gateways: [down.url, healthy.url], apiKey, probeIntervalMs: 0 });
@@ -69,7 +80,9 @@ describe('[SDK_RETRY_POLICY] which failures move on to the next gateway', () => 
 
 describe('[SDK_ROUTING] readiness preference and hedging', () => {
   const servers: { close: () => Promise<void> }[] = [];
-  afterAll(async () => { await Promise.all(servers.map((s) => s.close())); });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.close()));
+  });
 
   /** A gateway-like peer: /readyz answers `ready`; /trpc answers after `delayMs`, recording attempt ids. */
   async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string }) {
@@ -81,17 +94,47 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
         return;
       }
       let body = '';
-      req.on('data', (chunk: Buffer) => { body += chunk.toString(); });
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
       req.on('end', () => {
         attempts.push((JSON.parse(body) as { attemptId: string }).attemptId);
         setTimeout(() => {
           res.writeHead(200, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ result: { data: { attemptId: 'x', outcome: 'accepted', reason: null, factorId: null, decidedAt: '', gatewayId: options.gatewayId, region: options.region } } }));
+          res.end(
+            JSON.stringify({
+              result: {
+                data: {
+                  attemptId: 'x',
+                  outcome: 'accepted',
+                  reason: null,
+                  factorId: null,
+                  decidedAt: '',
+                  gatewayId: options.gatewayId,
+                  region: options.region,
+                },
+              },
+            }),
+          );
         }, options.delayMs);
       });
     });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => { resolve(); }));
-    const handle = { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, attempts, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }) };
+    await new Promise<void>((resolve) =>
+      server.listen(0, '127.0.0.1', () => {
+        resolve();
+      }),
+    );
+    const handle = {
+      url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+      attempts,
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => {
+            resolve();
+          });
+        }),
+    };
     servers.push(handle);
     return handle;
   }
@@ -111,7 +154,13 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     const slow = await peer({ ready: true, region: 'r1', delayMs: 2_000, gatewayId: 'slow' });
     const sameRegion = await peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: 'same-region' });
     const other = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'other-region' });
-    const client = createHoldfastClient({ gateways: [slow.url, sameRegion.url, other.url], apiKey, probeIntervalMs: 0, hedgeAfterMs: 200, tryTimeoutMs: 5_000 });
+    const client = createHoldfastClient({
+      gateways: [slow.url, sameRegion.url, other.url],
+      apiKey,
+      probeIntervalMs: 0,
+      hedgeAfterMs: 200,
+      tryTimeoutMs: 5_000,
+    });
     await client.refreshHealth();
     const started = performance.now();
     const result = await client.verifyTotp({ userId: 'u', code: '123456', attemptId: 'hedged-attempt' });

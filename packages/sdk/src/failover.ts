@@ -75,7 +75,10 @@ export class GatewayRotation<TClient> {
   private readonly health: (Health | null)[];
   private probeTimer: NodeJS.Timeout | null = null;
 
-  constructor(private readonly gateways: readonly { url: string; client: TClient }[], options: { probeIntervalMs?: number } = {}) {
+  constructor(
+    private readonly gateways: readonly { url: string; client: TClient }[],
+    options: { probeIntervalMs?: number } = {},
+  ) {
     if (gateways.length === 0) throw new Error('at least one gateway URL is required');
     this.health = gateways.map(() => null);
     if (options.probeIntervalMs !== undefined && options.probeIntervalMs > 0) {
@@ -91,16 +94,18 @@ export class GatewayRotation<TClient> {
 
   /** Asks every gateway's /readyz; a gateway that does not answer in 2 s counts as not ready. */
   async probe(): Promise<void> {
-    await Promise.all(this.gateways.map(async (gateway, index) => {
-      const started = performance.now();
-      try {
-        const response = await fetch(`${gateway.url.replace(/\/$/, '')}/readyz`, { signal: AbortSignal.timeout(2_000) });
-        const body = (await response.json()) as { region?: string };
-        this.health[index] = { isReady: response.ok, latencyMs: performance.now() - started, region: body.region ?? null };
-      } catch {
-        this.health[index] = { isReady: false, latencyMs: Number.POSITIVE_INFINITY, region: this.health[index]?.region ?? null };
-      }
-    }));
+    await Promise.all(
+      this.gateways.map(async (gateway, index) => {
+        const started = performance.now();
+        try {
+          const response = await fetch(`${gateway.url.replace(/\/$/, '')}/readyz`, { signal: AbortSignal.timeout(2_000) });
+          const body = (await response.json()) as { region?: string };
+          this.health[index] = { isReady: response.ok, latencyMs: performance.now() - started, region: body.region ?? null };
+        } catch {
+          this.health[index] = { isReady: false, latencyMs: Number.POSITIVE_INFINITY, region: this.health[index]?.region ?? null };
+        }
+      }),
+    );
   }
 
   /** Gateway indices, best first. */
@@ -109,11 +114,13 @@ export class GatewayRotation<TClient> {
     const band = (i: number): number => Math.floor((this.health[i]?.latencyMs ?? 0) / 20);
     return this.gateways
       .map((_, i) => i)
-      .sort((a, b) =>
-        Number(this.health[b]?.isReady ?? true) - Number(this.health[a]?.isReady ?? true) ||
-        band(a) - band(b) ||
-        Number(b === this.preferred) - Number(a === this.preferred) ||
-        a - b);
+      .sort(
+        (a, b) =>
+          Number(this.health[b]?.isReady ?? true) - Number(this.health[a]?.isReady ?? true) ||
+          band(a) - band(b) ||
+          Number(b === this.preferred) - Number(a === this.preferred) ||
+          a - b,
+      );
   }
 
   async run<T>(options: RunOptions<T, TClient>): Promise<T> {

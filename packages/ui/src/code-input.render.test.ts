@@ -39,7 +39,15 @@ describe('CodeInput', () => {
 
   it('reports what was typed and carries the error wiring', () => {
     const typed: string[] = [];
-    const { input } = render({ kind: 'totp', id: 'c', label: 'Code', value: '12', onChange: (value) => typed.push(value), isInvalid: true, describedBy: 'c-error' });
+    const { input } = render({
+      kind: 'totp',
+      id: 'c',
+      label: 'Code',
+      value: '12',
+      onChange: (value) => typed.push(value),
+      isInvalid: true,
+      describedBy: 'c-error',
+    });
     const onChange = input.props.onChange as (event: { target: { value: string } }) => void;
     onChange({ target: { value: '123' } });
     expect(typed).toEqual(['123']);

@@ -33,7 +33,9 @@ export function CodeInput({ kind, id, label, value, onChange, name, ref, isInval
         {...codeInputAttributes(kind)}
         required
         value={value}
-        onChange={(event) => { onChange(event.target.value); }}
+        onChange={(event) => {
+          onChange(event.target.value);
+        }}
         aria-invalid={isInvalid}
         aria-describedby={describedBy}
       />

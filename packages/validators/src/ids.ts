@@ -4,7 +4,11 @@ import { z } from 'zod';
 export const externalUserId = z.string().trim().min(1).max(128);
 
 /** Client-chosen idempotency key: the same value on every retry of one verification. */
-export const attemptId = z.string().min(8).max(128).regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
+export const attemptId = z
+  .string()
+  .min(8)
+  .max(128)
+  .regex(/^[A-Za-z0-9._:-]+$/, 'letters, digits and . _ : - only');
 
 export const factorId = z.uuid();
 

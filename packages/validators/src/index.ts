@@ -2,15 +2,7 @@
 // the ids every layer passes around. The api's schemas, core's factor registry, the SDK and the
 // web apps derive from these; nothing else spells them out.
 export type { AssuranceLevel, EnrollmentFactorStatus, FactorKind, FactorStatus } from './factor-kinds';
-export {
-  assuranceLevel,
-  assuranceLevels,
-  enrollmentFactorStatus,
-  factorKind,
-  factorKinds,
-  factorStatus,
-  factorStatuses,
-} from './factor-kinds';
+export { assuranceLevel, assuranceLevels, enrollmentFactorStatus, factorKind, factorKinds, factorStatus, factorStatuses } from './factor-kinds';
 
 export type { TotpDigits } from './code-formats';
 export {
@@ -38,12 +30,4 @@ export { factorRejectReason, verifyRejectReason, verifyRejectReasons } from './r
 export type { HostedOutcome, VerificationOutcome, VerificationResult } from './outcomes';
 export { hostedOutcome, verificationOutcome, verificationOutcomes, verificationResult } from './outcomes';
 
-export {
-  attemptId,
-  enrollmentLinkToken,
-  externalUserId,
-  factorId,
-  factorLabel,
-  transactionToken,
-  webauthnChallengeId,
-} from './ids';
+export { attemptId, enrollmentLinkToken, externalUserId, factorId, factorLabel, transactionToken, webauthnChallengeId } from './ids';

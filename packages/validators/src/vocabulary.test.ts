@@ -49,14 +49,25 @@ describe('ids', () => {
 
 describe('outcomes', () => {
   it('carries a reason only from the closed set', () => {
-    const result = { attemptId: 'a1b2c3d4', outcome: 'rejected', reason: 'replay', factorId: null, decidedAt: '2025-01-01T00:00:00.000Z', gatewayId: 'g', region: 'r' };
+    const result = {
+      attemptId: 'a1b2c3d4',
+      outcome: 'rejected',
+      reason: 'replay',
+      factorId: null,
+      decidedAt: '2025-01-01T00:00:00.000Z',
+      gatewayId: 'g',
+      region: 'r',
+    };
     expect(verificationResult.safeParse(result).success).toBe(true);
     expect(verificationResult.safeParse({ ...result, reason: 'guessed' }).success).toBe(false);
     expect(verificationResult.safeParse({ ...result, extra: 1 }).success).toBe(false);
   });
 
   it('tells an accepted hosted outcome (redirect) from a rejected one (reason)', () => {
-    expect(hostedOutcome.parse({ outcome: 'accepted', redirectUrl: 'https://app.example/cb' })).toEqual({ outcome: 'accepted', redirectUrl: 'https://app.example/cb' });
+    expect(hostedOutcome.parse({ outcome: 'accepted', redirectUrl: 'https://app.example/cb' })).toEqual({
+      outcome: 'accepted',
+      redirectUrl: 'https://app.example/cb',
+    });
     expect(hostedOutcome.parse({ outcome: 'rejected', reason: null })).toEqual({ outcome: 'rejected', reason: null });
     expect(hostedOutcome.safeParse({ outcome: 'rejected', redirectUrl: 'https://app.example/cb' }).success).toBe(false);
   });

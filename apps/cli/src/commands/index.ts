@@ -10,10 +10,12 @@ export interface Command {
   run: (args: readonly string[]) => Promise<number>;
 }
 
-const notYetAvailable = (name: string): Command['run'] => () => {
-  console.error(`holdfast ${name}: not yet available`);
-  return Promise.resolve(2);
-};
+const notYetAvailable =
+  (name: string): Command['run'] =>
+  () => {
+    console.error(`holdfast ${name}: not yet available`);
+    return Promise.resolve(2);
+  };
 
 export const commands: Readonly<Record<string, Command>> = {
   start: {

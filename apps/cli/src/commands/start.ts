@@ -130,9 +130,13 @@ export async function startPlatform(): Promise<void> {
     holdfast.close();
     enrollLine = `
 Enrollment portal at http://localhost:${webPort}
-${link === null ? '' : `  Enroll a factor for "demo-user" (one-time link, valid 24 h):
+${
+  link === null
+    ? ''
+    : `  Enroll a factor for "demo-user" (one-time link, valid 24 h):
   ${link.url}
-`}`;
+`
+}`;
   }
 
   const api = `${gateway.url}/trpc`;

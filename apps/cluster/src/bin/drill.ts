@@ -19,7 +19,9 @@ const { values, positionals } = parseArgs({
 });
 const scenario = positionals[0];
 if (scenario === undefined || !(scenarios as readonly string[]).includes(scenario)) {
-  console.error(`usage: npm run drill -- <${scenarios.join('|')}> [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name] [--hedge-ms ms, 0 = off]`);
+  console.error(
+    `usage: npm run drill -- <${scenarios.join('|')}> [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name] [--hedge-ms ms, 0 = off]`,
+  );
   process.exit(2);
 }
 const number = (value: string | undefined, name: string): number => {
@@ -43,7 +45,9 @@ const report = await runDrill(
     targetRegion: values.region ?? null,
     hedgeAfterMs: Number(values['hedge-ms']),
   },
-  (line) => { console.log(`[drill] ${line}`); },
+  (line) => {
+    console.log(`[drill] ${line}`);
+  },
 );
 console.log(`
 ${report.scenario}: ${report.isPassed ? 'PASSED' : 'FAILED'}

@@ -93,7 +93,7 @@ export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
     inFlight.push(send({ kind: 'fresh', factor: 'totp', attemptId: randomUUID(), userId: user.userId, code, startMs: options.sinceStart() }));
   }
   // Replays can be added while we wait: settle until nothing new appears.
-  for (let settled = 0; settled < inFlight.length; ) {
+  for (let settled = 0; settled < inFlight.length;) {
     const batch = inFlight.slice(settled);
     settled = inFlight.length;
     await Promise.all(batch);
@@ -102,11 +102,20 @@ export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
 }
 
 /** After the disruption: re-submit every accepted code that is still inside its time window. */
-export async function replayAccepted(options: { gateways: string[]; apiKey: string; requests: DrillRequest[]; deadlineMs: number; sinceStart: () => number }): Promise<DrillRequest[]> {
+export async function replayAccepted(options: {
+  gateways: string[];
+  apiKey: string;
+  requests: DrillRequest[];
+  deadlineMs: number;
+  sinceStart: () => number;
+}): Promise<DrillRequest[]> {
   const client = createHoldfastClient({ gateways: options.gateways, apiKey: options.apiKey, deadlineMs: options.deadlineMs });
   const candidates = options.requests.filter((r) => r.kind === 'fresh' && r.outcome === 'accepted');
-  return Promise.all(candidates.map((original) =>
-    sendVerification(client, { ...original, kind: 'replay', attemptId: randomUUID(), startMs: options.sinceStart() }, options.sinceStart)));
+  return Promise.all(
+    candidates.map((original) =>
+      sendVerification(client, { ...original, kind: 'replay', attemptId: randomUUID(), startMs: options.sinceStart() }, options.sinceStart),
+    ),
+  );
 }
 
 /** One verification through the SDK, recorded with its outcome, or the error and what each gateway said. */
@@ -117,9 +126,10 @@ async function sendVerification(
 ): Promise<DrillRequest> {
   const entry: DrillRequest = { ...request, endMs: -1, outcome: 'error', reason: null, gatewayId: null };
   try {
-    const result = request.factor === 'totp'
-      ? await client.verifyTotp({ userId: request.userId, code: request.code, attemptId: request.attemptId })
-      : await client.verifyRecoveryCode({ userId: request.userId, code: request.code, attemptId: request.attemptId });
+    const result =
+      request.factor === 'totp'
+        ? await client.verifyTotp({ userId: request.userId, code: request.code, attemptId: request.attemptId })
+        : await client.verifyRecoveryCode({ userId: request.userId, code: request.code, attemptId: request.attemptId });
     entry.outcome = result.outcome;
     entry.reason = result.reason;
     entry.gatewayId = result.gatewayId;

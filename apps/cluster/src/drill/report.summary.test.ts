@@ -3,7 +3,16 @@ import type { DrillRequest } from './load';
 import { summarize } from './report';
 
 const request = (startMs: number, endMs: number, outcome: DrillRequest['outcome'], kind: DrillRequest['kind'] = 'fresh'): DrillRequest => ({
-  kind, factor: 'totp', attemptId: `a-${startMs}-${kind}`, userId: 'u', code: '000000', startMs, endMs, outcome, reason: outcome === 'error' ? 'HoldfastUnavailableError' : null, gatewayId: null,
+  kind,
+  factor: 'totp',
+  attemptId: `a-${startMs}-${kind}`,
+  userId: 'u',
+  code: '000000',
+  startMs,
+  endMs,
+  outcome,
+  reason: outcome === 'error' ? 'HoldfastUnavailableError' : null,
+  gatewayId: null,
 });
 
 describe('[DRILL_REPORT] what a drill report says', () => {

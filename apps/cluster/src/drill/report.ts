@@ -48,10 +48,19 @@ export function summarize(requests: DrillRequest[]): Pick<DrillReportData, 'fres
     const second = Math.floor(r.startMs / 1000);
     seconds.set(second, [...(seconds.get(second) ?? []), r]);
   }
-  const timeline = [...seconds.entries()].sort(([a], [b]) => a - b).map(([second, rs]) => {
-    const ls = rs.map((r) => r.endMs - r.startMs).sort((a, b) => a - b);
-    return { second, sent: rs.length, accepted: rs.filter((r) => r.outcome === 'accepted').length, p50: Math.round(percentile(ls, 50)), p99: Math.round(percentile(ls, 99)), max: Math.round(ls.at(-1) ?? 0) };
-  });
+  const timeline = [...seconds.entries()]
+    .sort(([a], [b]) => a - b)
+    .map(([second, rs]) => {
+      const ls = rs.map((r) => r.endMs - r.startMs).sort((a, b) => a - b);
+      return {
+        second,
+        sent: rs.length,
+        accepted: rs.filter((r) => r.outcome === 'accepted').length,
+        p50: Math.round(percentile(ls, 50)),
+        p99: Math.round(percentile(ls, 99)),
+        max: Math.round(ls.at(-1) ?? 0),
+      };
+    });
   return {
     fresh: {
       sent: fresh.length,
@@ -63,7 +72,9 @@ export function summarize(requests: DrillRequest[]): Pick<DrillReportData, 'fres
     latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), max: Math.round(latencies.at(-1) ?? 0) },
     writeOutageMs: Math.round(writeOutageMs),
     timeline,
-    failures: fresh.filter((r) => r.outcome !== 'accepted').map((r) => ({ startMs: Math.round(r.startMs), endMs: Math.round(r.endMs), reason: r.reason, detail: r.detail ?? null })),
+    failures: fresh
+      .filter((r) => r.outcome !== 'accepted')
+      .map((r) => ({ startMs: Math.round(r.startMs), endMs: Math.round(r.endMs), reason: r.reason, detail: r.detail ?? null })),
   };
 }
 

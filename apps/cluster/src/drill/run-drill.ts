@@ -29,13 +29,25 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     const keys = JSON.parse(await readFile(config.keysFile, 'utf8')) as { keys: string; activeKeyId: string };
     log(`seeding ${options.users} drill users…`);
     const { apiKey, users } = await seedDrill({ db, keyring: parseKeyring(keys), scenario: options.scenario, totpUsers: options.users, recoveryUsers: 20 });
-    const gateways = components(config).filter((c) => c.kind === 'gateway').map((g) => `http://127.0.0.1:${g.port}`);
+    const gateways = components(config)
+      .filter((c) => c.kind === 'gateway')
+      .map((g) => `http://127.0.0.1:${g.port}`);
 
     const startedAt = new Date();
     const t0 = performance.now();
     const sinceStart = (): number => performance.now() - t0;
     log(`load: ${options.ratePerSecond}/s for ${options.durationMs / 1000} s; ${options.scenario} at ${options.disruptAtMs / 1000} s`);
-    const load = runLoad({ gateways, apiKey, users, ratePerSecond: options.ratePerSecond, durationMs: options.durationMs, deadlineMs: options.deadlineMs, sinceStart, replayEvery: 5, hedgeAfterMs: options.hedgeAfterMs });
+    const load = runLoad({
+      gateways,
+      apiKey,
+      users,
+      ratePerSecond: options.ratePerSecond,
+      durationMs: options.durationMs,
+      deadlineMs: options.deadlineMs,
+      sinceStart,
+      replayEvery: 5,
+      hedgeAfterMs: options.hedgeAfterMs,
+    });
     await new Promise((resolve) => setTimeout(resolve, options.disruptAtMs));
     const scenario = await runScenario({
       scenario: options.scenario,
@@ -52,7 +64,10 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     await forgetDead(config);
     const healStarted = sinceStart();
     await clusterUp(config, () => undefined);
-    scenario.events.push({ atMs: Math.round(healStarted), what: 'healing: restarting killed components' }, { atMs: Math.round(sinceStart()), what: 'cluster whole again (all gateways ready)' });
+    scenario.events.push(
+      { atMs: Math.round(healStarted), what: 'healing: restarting killed components' },
+      { atMs: Math.round(sinceStart()), what: 'cluster whole again (all gateways ready)' },
+    );
     const replays = await replayAccepted({ gateways, apiKey, requests, deadlineMs: options.deadlineMs, sinceStart });
     const all = [...requests, ...replays];
 
@@ -61,7 +76,11 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     const isPassed = checks.lostAcknowledged.length === 0 && checks.replaysAccepted.length === 0 && checks.auditMissing.length === 0;
     const isPlanned = options.scenario === 'gateway-rolling-restart' || options.scenario === 'switchover';
     const targets = [
-      { name: `SDK-observed success 100 % (deadline ${options.deadlineMs / 1000} s)`, isMet: summary.fresh.successRate === 1, value: `${(summary.fresh.successRate * 100).toFixed(2)} %` },
+      {
+        name: `SDK-observed success 100 % (deadline ${options.deadlineMs / 1000} s)`,
+        isMet: summary.fresh.successRate === 1,
+        value: `${(summary.fresh.successRate * 100).toFixed(2)} %`,
+      },
       ...(options.scenario === 'primary-kill' || options.scenario === 'region-down'
         ? [{ name: 'write outage ≤ 12 s', isMet: summary.writeOutageMs <= 12_000, value: `${(summary.writeOutageMs / 1000).toFixed(2)} s` }]
         : []),
@@ -75,7 +94,14 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       description: scenario.description,
       startedAt: startedAt.toISOString(),
       finishedAt: new Date().toISOString(),
-      settings: { ratePerSecond: options.ratePerSecond, durationMs: options.durationMs, deadlineMs: options.deadlineMs, disruptAtMs: options.disruptAtMs, hedgeAfterMs: options.hedgeAfterMs, gateways },
+      settings: {
+        ratePerSecond: options.ratePerSecond,
+        durationMs: options.durationMs,
+        deadlineMs: options.deadlineMs,
+        disruptAtMs: options.disruptAtMs,
+        hedgeAfterMs: options.hedgeAfterMs,
+        gateways,
+      },
       events: scenario.events,
       ...summary,
       checks,
@@ -89,7 +115,14 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     await writeFile(`${base}.json`, JSON.stringify(report, null, 2));
     await writeFile(`${base}.md`, markdown);
     await db.prisma.drillReport.create({
-      data: { scenario: report.scenario, startedAt, finishedAt: new Date(report.finishedAt), isPassed, summary: JSON.parse(JSON.stringify(report)) as object, markdown },
+      data: {
+        scenario: report.scenario,
+        startedAt,
+        finishedAt: new Date(report.finishedAt),
+        isPassed,
+        summary: JSON.parse(JSON.stringify(report)) as object,
+        markdown,
+      },
     });
     log(`report: ${base}.md (also stored in drill_reports)`);
     return report;
@@ -104,8 +137,13 @@ async function checkDatabase(db: ReturnType<typeof createDatabase>, apiKey: stri
   const app = await db.pool.query<{ application_id: string }>('SELECT application_id FROM api_keys WHERE id = $1', [keyId]);
   const applicationId = app.rows[0]?.application_id;
   if (applicationId === undefined) throw new Error('drill application vanished');
-  const accepted = await db.pool.query<{ attempt_id: string }>("SELECT attempt_id FROM verification_attempts WHERE application_id = $1 AND outcome = 'accepted'", [applicationId]);
-  const audited = await db.pool.query<{ attempt_id: string }>("SELECT attempt_id FROM audit_events WHERE application_id = $1 AND type = 'verify.accepted'", [applicationId]);
+  const accepted = await db.pool.query<{ attempt_id: string }>(
+    "SELECT attempt_id FROM verification_attempts WHERE application_id = $1 AND outcome = 'accepted'",
+    [applicationId],
+  );
+  const audited = await db.pool.query<{ attempt_id: string }>("SELECT attempt_id FROM audit_events WHERE application_id = $1 AND type = 'verify.accepted'", [
+    applicationId,
+  ]);
   const acceptedInDb = new Set(accepted.rows.map((r) => r.attempt_id));
   const auditedInDb = new Set(audited.rows.map((r) => r.attempt_id));
   const acknowledged = requests.filter((r) => r.outcome === 'accepted').map((r) => r.attemptId);

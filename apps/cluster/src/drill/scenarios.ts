@@ -55,7 +55,9 @@ export async function runScenario(options: {
 }): Promise<ScenarioRun> {
   const { config } = options;
   const events: { atMs: number; what: string }[] = [];
-  const note = (what: string): void => { events.push({ atMs: Math.round(options.sinceStart()), what }); };
+  const note = (what: string): void => {
+    events.push({ atMs: Math.round(options.sinceStart()), what });
+  };
   const region = options.targetRegion === null ? await leaderRegion(config) : config.regions.find((r) => r.name === options.targetRegion);
   if (region === undefined) throw new Error(`unknown region ${options.targetRegion ?? ''}`);
   switch (options.scenario) {

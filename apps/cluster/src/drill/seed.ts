@@ -1,6 +1,15 @@
 // The drill's own relying application and users, written straight to the database.
 import { totpSecretAad } from '@holdfast/core';
-import { createTotpSecret, encryptSecret, generateRecoveryCodes, hashRecoveryCode, normalizeRecoveryCode, recoveryCodeLookupTag, recoveryCodeSaltBytes, type Keyring } from '@holdfast/core';
+import {
+  createTotpSecret,
+  encryptSecret,
+  generateRecoveryCodes,
+  hashRecoveryCode,
+  normalizeRecoveryCode,
+  recoveryCodeLookupTag,
+  recoveryCodeSaltBytes,
+  type Keyring,
+} from '@holdfast/core';
 import { createApplication, type Database } from '@holdfast/db';
 import { randomBytes, randomUUID } from 'node:crypto';
 
@@ -44,18 +53,20 @@ export async function seedDrill(options: {
     `INSERT INTO factors (id, user_id, kind, label, status) SELECT f.id::uuid, f.uid::uuid, 'totp', 'drill', 'active' FROM unnest($1::text[], $2::text[]) AS f(id, uid)`,
     [rows.factors.map((r) => r[0]), rows.factors.map((r) => r[1])],
   );
-  await db.pool.query(
-    `INSERT INTO totp_factors (factor_id, secret_enc) SELECT t.id::uuid, t.enc FROM unnest($1::text[], $2::text[]) AS t(id, enc)`,
-    [rows.totp.map((r) => r[0]), rows.totp.map((r) => r[1])],
-  );
+  await db.pool.query(`INSERT INTO totp_factors (factor_id, secret_enc) SELECT t.id::uuid, t.enc FROM unnest($1::text[], $2::text[]) AS t(id, enc)`, [
+    rows.totp.map((r) => r[0]),
+    rows.totp.map((r) => r[1]),
+  ]);
   // A few users also hold recovery codes (scrypt-hashed, so only a few).
   for (const user of users.slice(0, options.recoveryUsers)) {
     const codes = generateRecoveryCodes({ random });
     const setId = randomUUID();
-    const hashed = await Promise.all(codes.map(async (code) => {
-      const salt = random(recoveryCodeSaltBytes);
-      return { salt, hash: await hashRecoveryCode({ code: normalizeRecoveryCode(code) ?? code, salt }), lookupTag: recoveryCodeLookupTag({ setId, code }) };
-    }));
+    const hashed = await Promise.all(
+      codes.map(async (code) => {
+        const salt = random(recoveryCodeSaltBytes);
+        return { salt, hash: await hashRecoveryCode({ code: normalizeRecoveryCode(code) ?? code, salt }), lookupTag: recoveryCodeLookupTag({ setId, code }) };
+      }),
+    );
     const owner = await db.prisma.user.findFirstOrThrow({ where: { applicationId, externalId: user.userId }, select: { id: true } });
     await db.prisma.factor.create({
       data: {

@@ -18,7 +18,12 @@ export async function startEnvironment(options: { gateways: number; env?: Record
   const db = createDatabase({ url: database.url, poolMax: 4 });
   const gateways = await Promise.all(
     Array.from({ length: options.gateways }, (_, i) =>
-      startGateway({ databaseUrl: database.url, gatewayId: `gw-${String.fromCharCode(97 + i)}`, region: `region-${i + 1}`, ...(options.env === undefined ? {} : { env: options.env }) }),
+      startGateway({
+        databaseUrl: database.url,
+        gatewayId: `gw-${String.fromCharCode(97 + i)}`,
+        region: `region-${i + 1}`,
+        ...(options.env === undefined ? {} : { env: options.env }),
+      }),
     ),
   );
   return {
@@ -58,7 +63,16 @@ export async function enrollTotpUser(options: { db: Database; gatewayUrl: string
   const confirmationCode = await generateTotpCode({ secret: begun.secret, params: defaultParams, at: now });
   await enrollment.confirmTotp({ factorId: begun.factorId, code: confirmationCode });
   const recoveryCodes = options.withRecoveryCodes === true ? (await enrollment.generateRecoveryCodes()).codes : [];
-  return { applicationId, apiKey, userId, factorId: begun.factorId, secret: begun.secret, recoveryCodes, confirmedStep: timeStepAt({ at: now, period: 30 }), confirmationCode };
+  return {
+    applicationId,
+    apiKey,
+    userId,
+    factorId: begun.factorId,
+    secret: begun.secret,
+    recoveryCodes,
+    confirmedStep: timeStepAt({ at: now, period: 30 }),
+    confirmationCode,
+  };
 }
 
 /**

@@ -51,23 +51,27 @@ export function createSoftwareAuthenticator(options: { origin?: string; rpId?: s
     credentialId: b64url(credentialId),
     /** The attestation for `navigator.credentials.create` with these options. */
     register(input: { challenge: string; isUserVerified?: boolean; origin?: string }): RegistrationJson {
-      const cosePublicKey = isoCBOR.encode(new Map<number, number | Uint8Array>([
-        [1, 2], // kty: EC2
-        [3, -7], // alg: ES256
-        [-1, 1], // crv: P-256
-        [-2, isoBase64URL.toBuffer(jwk.x ?? '')],
-        [-3, isoBase64URL.toBuffer(jwk.y ?? '')],
-      ]));
+      const cosePublicKey = isoCBOR.encode(
+        new Map<number, number | Uint8Array>([
+          [1, 2], // kty: EC2
+          [3, -7], // alg: ES256
+          [-1, 1], // crv: P-256
+          [-2, isoBase64URL.toBuffer(jwk.x ?? '')],
+          [-3, isoBase64URL.toBuffer(jwk.y ?? '')],
+        ]),
+      );
       const idLength = Buffer.alloc(2);
       idLength.writeUInt16BE(credentialId.length);
       const flags = flagUserPresent | flagAttestedData | (input.isUserVerified === false ? 0 : flagUserVerified);
       const authData = authenticatorData(flags, counter, Buffer.concat([aaguid, idLength, credentialId, Buffer.from(cosePublicKey)]));
       const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: input.challenge, origin: input.origin ?? origin, crossOrigin: false });
-      const attestationObject = isoCBOR.encode(new Map<string, string | Uint8Array | Map<string, string>>([
-        ['fmt', 'none'],
-        ['attStmt', new Map<string, string>()],
-        ['authData', new Uint8Array(authData)],
-      ]));
+      const attestationObject = isoCBOR.encode(
+        new Map<string, string | Uint8Array | Map<string, string>>([
+          ['fmt', 'none'],
+          ['attStmt', new Map<string, string>()],
+          ['authData', new Uint8Array(authData)],
+        ]),
+      );
       return {
         id: b64url(credentialId),
         rawId: b64url(credentialId),
@@ -80,10 +84,18 @@ export function createSoftwareAuthenticator(options: { origin?: string; rpId?: s
      * An assertion for `navigator.credentials.get`. The counter goes up by one each time unless the
      * test sets it (to play a cloned authenticator); `type` can be forced to test ceremony binding.
      */
-    authenticate(input: { challenge: string; isUserVerified?: boolean; origin?: string; signCount?: number; type?: 'webauthn.get' | 'webauthn.create' }): AssertionJson {
+    authenticate(input: {
+      challenge: string;
+      isUserVerified?: boolean;
+      origin?: string;
+      signCount?: number;
+      type?: 'webauthn.get' | 'webauthn.create';
+    }): AssertionJson {
       counter = input.signCount ?? counter + 1;
       const authData = authenticatorData(flagUserPresent | (input.isUserVerified === false ? 0 : flagUserVerified), counter);
-      const clientDataJSON = Buffer.from(JSON.stringify({ type: input.type ?? 'webauthn.get', challenge: input.challenge, origin: input.origin ?? origin, crossOrigin: false }));
+      const clientDataJSON = Buffer.from(
+        JSON.stringify({ type: input.type ?? 'webauthn.get', challenge: input.challenge, origin: input.origin ?? origin, crossOrigin: false }),
+      );
       const signature = sign('sha256', Buffer.concat([authData, sha256(clientDataJSON)]), privateKey);
       return {
         id: b64url(credentialId),

@@ -6,7 +6,9 @@ export default function ErrorPage({ reset }: { error: Error; reset: () => void }
     <>
       <h1>Something went wrong</h1>
       <p role="alert">The page could not be shown because of a problem on our side. Nothing was changed.</p>
-      <button type="button" onClick={reset}>Try again</button>
+      <button type="button" onClick={reset}>
+        Try again
+      </button>
     </>
   );
 }

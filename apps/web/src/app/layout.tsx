@@ -15,10 +15,15 @@ export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     <html lang="en">
       <body>
-        <a className="skip-link" href="#main">Skip to content</a>
+        <a className="skip-link" href="#main">
+          Skip to content
+        </a>
         <header className="site-header">
           <span className="brand">
-            <span aria-hidden="true" className="brand-mark">◆</span> Holdfast
+            <span aria-hidden="true" className="brand-mark">
+              ◆
+            </span>{' '}
+            Holdfast
           </span>
         </header>
         <main id="main" className="page">

@@ -1,6 +1,11 @@
 /** A base32 TOTP secret in groups of four, easier to read aloud and type: `JBSW Y3DP EHPK 3PXP`. */
 export function groupSecret(secret: string): string {
-  return secret.replace(/\s+/g, '').match(/.{1,4}/g)?.join(' ') ?? '';
+  return (
+    secret
+      .replace(/\s+/g, '')
+      .match(/.{1,4}/g)
+      ?.join(' ') ?? ''
+  );
 }
 
 /** Keeps only the digits a person typed (spaces and dashes from copy-paste are common). */

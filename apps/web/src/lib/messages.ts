@@ -76,7 +76,7 @@ export function describeError(code: string): string {
 export function describeWebauthnError(name: string): string {
   switch (name) {
     case 'NotAllowedError':
-      return 'The security key or passkey request was cancelled or timed out. When you try again, follow your browser\'s prompt and touch or unlock your key.';
+      return "The security key or passkey request was cancelled or timed out. When you try again, follow your browser's prompt and touch or unlock your key.";
     case 'AbortError':
       return 'The security key or passkey request was cancelled. Try again when you are ready.';
     case 'InvalidStateError':
@@ -84,7 +84,7 @@ export function describeWebauthnError(name: string): string {
     case 'NotSupportedError':
       return 'This browser or key cannot create a passkey of the kind needed here. Try another browser or security key.';
     case 'SecurityError':
-      return 'Your browser refused the request because this page\'s address is not allowed to use security keys. Tell the app or website that sent you here.';
+      return "Your browser refused the request because this page's address is not allowed to use security keys. Tell the app or website that sent you here.";
     case 'Unsupported':
       return 'This browser does not support security keys or passkeys. Try an up-to-date browser.';
     default:
@@ -96,12 +96,21 @@ export function describeWebauthnError(name: string): string {
 export function describeTransactionProblem(code: string): { title: string; body: string } {
   switch (code) {
     case 'TRANSACTION_EXPIRED':
-      return { title: 'This verification has expired', body: 'Verification pages work for 10 minutes. Go back to the app or website you were signing in to and start again.' };
+      return {
+        title: 'This verification has expired',
+        body: 'Verification pages work for 10 minutes. Go back to the app or website you were signing in to and start again.',
+      };
     case 'TRANSACTION_COMPLETED':
-      return { title: 'This verification is already finished', body: 'You have already verified on this page. Go back to the app or website you were signing in to.' };
+      return {
+        title: 'This verification is already finished',
+        body: 'You have already verified on this page. Go back to the app or website you were signing in to.',
+      };
     case 'TRANSACTION_INVALID':
     case 'BAD_REQUEST':
-      return { title: 'This verification link is not valid', body: 'Check that you copied the whole link, or go back to the app or website you were signing in to and start again.' };
+      return {
+        title: 'This verification link is not valid',
+        body: 'Check that you copied the whole link, or go back to the app or website you were signing in to and start again.',
+      };
     default:
       return { title: 'We could not load this verification', body: describeError(code) };
   }

@@ -48,13 +48,17 @@ export function startCacheListener(options: {
     next.on('notification', (message) => {
       if (message.payload !== undefined) cache.invalidate(message.payload);
     });
-    next.on('error', (error) => { drop(error); });
+    next.on('error', (error) => {
+      drop(error);
+    });
     client = next;
     try {
       await next.query('LISTEN holdfast_cache');
       cache.setListening(true);
       probe = setInterval(() => {
-        client?.query('SELECT 1').catch((error: unknown) => { drop(error); });
+        client?.query('SELECT 1').catch((error: unknown) => {
+          drop(error);
+        });
       }, options.probeIntervalMs ?? 2_000);
     } catch (error) {
       drop(error);

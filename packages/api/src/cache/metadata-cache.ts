@@ -14,7 +14,10 @@ export class MetadataCache {
   private readonly keysByTag = new Map<string, Set<string>>();
   private isListening = false;
 
-  constructor(private readonly ttlMs: number, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The cached value, or `load()` (then cached under `tags` unless it returns `cacheable: false`). */
   async getOrLoad<T>(key: string, load: () => Promise<{ value: T; tags: string[]; isCacheable?: boolean }>): Promise<T> {

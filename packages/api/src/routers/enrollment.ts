@@ -24,19 +24,23 @@ export const enrollmentRouter = router({
     }),
   /** End user (enrollment session): their own factors. */
   factors: enrollmentProcedure
-    .output(z.strictObject({
-      userId: z.string(),
-      factors: z.array(z.strictObject({
-        id: z.string(),
-        kind: factorKind,
-        label: z.string(),
-        status: enrollmentFactorStatus,
-        createdAt: z.string(),
-        lastUsedAt: z.string().nullable(),
-        remainingCodes: z.number().int().nullable(),
-        authenticatorName: z.string().nullable(),
-      })),
-    }))
+    .output(
+      z.strictObject({
+        userId: z.string(),
+        factors: z.array(
+          z.strictObject({
+            id: z.string(),
+            kind: factorKind,
+            label: z.string(),
+            status: enrollmentFactorStatus,
+            createdAt: z.string(),
+            lastUsedAt: z.string().nullable(),
+            remainingCodes: z.number().int().nullable(),
+            authenticatorName: z.string().nullable(),
+          }),
+        ),
+      }),
+    )
     .query(({ ctx }) => listOwnFactors({ deps: ctx.deps, enrollment: ctx.enrollment })),
   renameFactor: enrollmentProcedure
     .input(z.strictObject({ factorId, label: factorLabel }))

@@ -1,6 +1,15 @@
 import {
-  createTransactionInput, createTransactionOutput, getTransactionOutput, hostedOutcomeOutput, hostedTokenInput, hostedVerifyRecoveryCodeInput,
-  hostedVerifyTotpInput, hostedWebauthnFinishInput, redeemResultInput, redeemResultOutput, webauthnBeginOutput,
+  createTransactionInput,
+  createTransactionOutput,
+  getTransactionOutput,
+  hostedOutcomeOutput,
+  hostedTokenInput,
+  hostedVerifyRecoveryCodeInput,
+  hostedVerifyTotpInput,
+  hostedWebauthnFinishInput,
+  redeemResultInput,
+  redeemResultOutput,
+  webauthnBeginOutput,
 } from '../schemas';
 import { beginHostedWebauthn } from '../services/hosted/begin-hosted-webauthn';
 import { createVerificationTransaction } from '../services/hosted/create-verification-transaction';
@@ -19,7 +28,13 @@ export const hostedRouter = router({
     .input(createTransactionInput)
     .output(createTransactionOutput)
     .mutation(({ ctx, input }) =>
-      createVerificationTransaction({ deps: ctx.deps, application: ctx.application, externalUserId: input.userId, callbackUrl: input.callbackUrl, state: input.state ?? null }),
+      createVerificationTransaction({
+        deps: ctx.deps,
+        application: ctx.application,
+        externalUserId: input.userId,
+        callbackUrl: input.callbackUrl,
+        state: input.state ?? null,
+      }),
     ),
   /** Page: the application's name and the user's kinds of factor. */
   getTransaction: publicProcedure
@@ -31,8 +46,12 @@ export const hostedRouter = router({
     .output(hostedOutcomeOutput)
     .mutation(({ ctx, input, signal }) =>
       verifyHostedTransaction({
-        deps: ctx.deps, token: input.token, kind: 'totp', signal,
-        verify: ({ application, attemptId, externalUserId }) => verifyTotp({ deps: ctx.deps, application, attemptId, externalUserId, factorId: null, code: input.code, signal }),
+        deps: ctx.deps,
+        token: input.token,
+        kind: 'totp',
+        signal,
+        verify: ({ application, attemptId, externalUserId }) =>
+          verifyTotp({ deps: ctx.deps, application, attemptId, externalUserId, factorId: null, code: input.code, signal }),
       }),
     ),
   verifyRecoveryCode: publicProcedure
@@ -40,8 +59,12 @@ export const hostedRouter = router({
     .output(hostedOutcomeOutput)
     .mutation(({ ctx, input, signal }) =>
       verifyHostedTransaction({
-        deps: ctx.deps, token: input.token, kind: 'recovery_codes', signal,
-        verify: ({ application, attemptId, externalUserId }) => verifyRecoveryCode({ deps: ctx.deps, application, attemptId, externalUserId, code: input.code, signal }),
+        deps: ctx.deps,
+        token: input.token,
+        kind: 'recovery_codes',
+        signal,
+        verify: ({ application, attemptId, externalUserId }) =>
+          verifyRecoveryCode({ deps: ctx.deps, application, attemptId, externalUserId, code: input.code, signal }),
       }),
     ),
   webauthnBegin: publicProcedure
@@ -53,7 +76,10 @@ export const hostedRouter = router({
     .output(hostedOutcomeOutput)
     .mutation(({ ctx, input, signal }) =>
       verifyHostedTransaction({
-        deps: ctx.deps, token: input.token, kind: 'webauthn', signal,
+        deps: ctx.deps,
+        token: input.token,
+        kind: 'webauthn',
+        signal,
         verify: ({ application, attemptId, externalUserId }) =>
           verifyWebauthn({ deps: ctx.deps, application, attemptId, externalUserId, challengeId: input.challengeId, response: input.response, signal }),
       }),

@@ -18,7 +18,5 @@ export const totpRouter = router({
   confirmEnrollment: enrollmentProcedure
     .input(confirmTotpInput)
     .output(confirmTotpOutput)
-    .mutation(({ ctx, input }) =>
-      confirmTotpEnrollment({ deps: ctx.deps, enrollment: ctx.enrollment, factorId: input.factorId, code: input.code }),
-    ),
+    .mutation(({ ctx, input }) => confirmTotpEnrollment({ deps: ctx.deps, enrollment: ctx.enrollment, factorId: input.factorId, code: input.code })),
 });

@@ -1,4 +1,12 @@
-import { statusInput, verificationOutput, verifyRecoveryCodeInput, verifyTotpInput, webauthnBeginInput, webauthnBeginOutput, webauthnFinishInput } from '../schemas';
+import {
+  statusInput,
+  verificationOutput,
+  verifyRecoveryCodeInput,
+  verifyTotpInput,
+  webauthnBeginInput,
+  webauthnBeginOutput,
+  webauthnFinishInput,
+} from '../schemas';
 import { getAttemptStatus } from '../services/verify/get-attempt-status';
 import { verifyRecoveryCode } from '../services/verify/verify-recovery-code';
 import { verifyTotp } from '../services/verify/verify-totp';

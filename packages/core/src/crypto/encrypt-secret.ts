@@ -15,17 +15,7 @@ const encoder = new TextEncoder();
  * @param aad binds the ciphertext to its owner (e.g. the factor id): a ciphertext copied onto
  *   another row will not decrypt there.
  */
-export function encryptSecret({
-  keyring,
-  plaintext,
-  aad,
-  random,
-}: {
-  keyring: Keyring;
-  plaintext: string;
-  aad: string;
-  random: RandomSource;
-}): string {
+export function encryptSecret({ keyring, plaintext, aad, random }: { keyring: Keyring; plaintext: string; aad: string; random: RandomSource }): string {
   const keyId = keyring.activeKeyId;
   const kek = resolveKey({ keyring, keyId });
   const dek = readRandomBytes({ random, size: keyBytes });

@@ -47,7 +47,9 @@ describe('key lookup faults name the key id', () => {
 
   it('a hand-built keyring holding a key of the wrong length', () => {
     const handBuilt = { activeKeyId: 'k1', keys: new Map([['k1', new Uint8Array(16)]]) };
-    expect(() => decryptSecret({ keyring: handBuilt, envelope, aad })).toThrow(expect.objectContaining({ code: 'INTERNAL', message: 'Encryption key "k1" has the wrong length' }));
+    expect(() => decryptSecret({ keyring: handBuilt, envelope, aad })).toThrow(
+      expect.objectContaining({ code: 'INTERNAL', message: 'Encryption key "k1" has the wrong length' }),
+    );
   });
 });
 

@@ -13,7 +13,12 @@ describe('keyring configuration: each fault is named precisely', () => {
     ['only separators and spaces', ' , ,', 'k1', 'Keyring is empty'],
     ['an entry without a colon (the second)', `k1:${testKey(1)},${testKey(2)}`, 'k1', 'Keyring entry 2 is not of the form "kid:base64key"'],
     ['an entry starting with its colon (no key id)', `:${testKey(1)}`, 'k1', 'Keyring entry 1 has an invalid key id'],
-    ['an invalid key id (the second)', `k1:${testKey(1)},k.2:${testKey(2)}`, 'k1', 'Keyring entry 2 has an invalid key id (allowed: [A-Za-z0-9_-], 1-32 chars)'],
+    [
+      'an invalid key id (the second)',
+      `k1:${testKey(1)},k.2:${testKey(2)}`,
+      'k1',
+      'Keyring entry 2 has an invalid key id (allowed: [A-Za-z0-9_-], 1-32 chars)',
+    ],
     ['a duplicate key id', `k1:${testKey(1)},k1:${testKey(2)}`, 'k1', 'Keyring key id "k1" appears more than once'],
     ['a 16-byte key', `k1:${Buffer.alloc(16, 1).toString('base64')}`, 'k1', 'Keyring key "k1" must be exactly 32 bytes of standard base64'],
     ['non-base64 key material', `k1:${'!'.repeat(44)}`, 'k1', 'Keyring key "k1" must be exactly 32 bytes'],

@@ -11,15 +11,7 @@ import { resolveKey } from './resolve-key';
  * encrypted secret untouched (no aad or plaintext needed). Returns the input unchanged when it is
  * already under the active key, so a rotation run can be repeated safely.
  */
-export function rewrapSecret({
-  keyring,
-  envelope,
-  random,
-}: {
-  keyring: Keyring;
-  envelope: string;
-  random: RandomSource;
-}): string {
+export function rewrapSecret({ keyring, envelope, random }: { keyring: Keyring; envelope: string; random: RandomSource }): string {
   const parsed = parseEnvelope(envelope);
   const keyId = keyring.activeKeyId;
   if (parsed.keyId === keyId) {

@@ -6,8 +6,7 @@ import type { AssuranceLevel, FactorKind, FactorRejectReason } from '@holdfast/v
  * consuming it, under the factor's row lock, stays the caller's job.
  */
 export type FactorEvaluation<TMatch extends object, TReason extends FactorRejectReason = FactorRejectReason> =
-  | ({ isMatch: true } & TMatch)
-  | { isMatch: false; reason: TReason };
+  ({ isMatch: true } & TMatch) | { isMatch: false; reason: TReason };
 
 /**
  * What every factor module declares about itself. Each module is checked against this at compile

@@ -8,10 +8,7 @@ export type RecoveryCodeEvaluation = FactorEvaluation<{ codeId: string }, 'inval
  * purpose (scrypt), so callers run it before taking any row lock; the compare-and-set on
  * `used_at IS NULL` that makes the matched code single use is theirs.
  */
-export async function evaluateRecoveryCode(options: {
-  code: string;
-  candidates: readonly RecoveryCodeCandidate[];
-}): Promise<RecoveryCodeEvaluation> {
+export async function evaluateRecoveryCode(options: { code: string; candidates: readonly RecoveryCodeCandidate[] }): Promise<RecoveryCodeEvaluation> {
   const codeId = await findMatchingRecoveryCode(options);
   return codeId === null ? { isMatch: false, reason: 'invalid_code' } : { isMatch: true, codeId };
 }

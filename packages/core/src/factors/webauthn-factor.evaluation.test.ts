@@ -4,8 +4,14 @@ import { evaluateWebauthnAssertion, webauthnFactor } from './webauthn-factor';
 
 describe('WebAuthn factor evaluation (after the assertion check)', () => {
   it('refuses an assertion that did not verify, whatever its counter says', () => {
-    expect(evaluateWebauthnAssertion({ isAssertionVerified: false, storedSignCount: 1, receivedSignCount: 2 })).toEqual({ isMatch: false, reason: 'verification_failed' });
-    expect(evaluateWebauthnAssertion({ isAssertionVerified: false, storedSignCount: 5, receivedSignCount: 5 })).toEqual({ isMatch: false, reason: 'verification_failed' });
+    expect(evaluateWebauthnAssertion({ isAssertionVerified: false, storedSignCount: 1, receivedSignCount: 2 })).toEqual({
+      isMatch: false,
+      reason: 'verification_failed',
+    });
+    expect(evaluateWebauthnAssertion({ isAssertionVerified: false, storedSignCount: 5, receivedSignCount: 5 })).toEqual({
+      isMatch: false,
+      reason: 'verification_failed',
+    });
   });
 
   it('matches a verified assertion whose counter moved forward, with the new counter', () => {
@@ -18,9 +24,18 @@ describe('WebAuthn factor evaluation (after the assertion check)', () => {
   });
 
   it('suspects a clone when the counter stands still or goes back (§7.2 step 21)', () => {
-    expect(evaluateWebauthnAssertion({ isAssertionVerified: true, storedSignCount: 5, receivedSignCount: 5 })).toEqual({ isMatch: false, reason: 'clone_suspected' });
-    expect(evaluateWebauthnAssertion({ isAssertionVerified: true, storedSignCount: 5, receivedSignCount: 3 })).toEqual({ isMatch: false, reason: 'clone_suspected' });
-    expect(evaluateWebauthnAssertion({ isAssertionVerified: true, storedSignCount: 5, receivedSignCount: 0 })).toEqual({ isMatch: false, reason: 'clone_suspected' });
+    expect(evaluateWebauthnAssertion({ isAssertionVerified: true, storedSignCount: 5, receivedSignCount: 5 })).toEqual({
+      isMatch: false,
+      reason: 'clone_suspected',
+    });
+    expect(evaluateWebauthnAssertion({ isAssertionVerified: true, storedSignCount: 5, receivedSignCount: 3 })).toEqual({
+      isMatch: false,
+      reason: 'clone_suspected',
+    });
+    expect(evaluateWebauthnAssertion({ isAssertionVerified: true, storedSignCount: 5, receivedSignCount: 0 })).toEqual({
+      isMatch: false,
+      reason: 'clone_suspected',
+    });
   });
 
   it('is the registry entry’s evaluation', () => {

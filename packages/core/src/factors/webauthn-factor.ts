@@ -9,11 +9,7 @@ export type WebauthnEvaluation = FactorEvaluation<{ signCount: number }, 'verifi
  * `verification_failed`; a signature counter that did not move forward (WebAuthn §7.2 step 21)
  * is `clone_suspected`; else a match with the counter to store.
  */
-export function evaluateWebauthnAssertion(options: {
-  isAssertionVerified: boolean;
-  storedSignCount: number;
-  receivedSignCount: number;
-}): WebauthnEvaluation {
+export function evaluateWebauthnAssertion(options: { isAssertionVerified: boolean; storedSignCount: number; receivedSignCount: number }): WebauthnEvaluation {
   if (!options.isAssertionVerified) return { isMatch: false, reason: 'verification_failed' };
   if (isSignCountSuspicious({ stored: options.storedSignCount, received: options.receivedSignCount })) {
     return { isMatch: false, reason: 'clone_suspected' };

@@ -33,7 +33,9 @@ describe('hosted result token', async () => {
     await expect(verifyResultToken({ token: foreign, publicJwk, audience: 'app-1', now })).rejects.toThrow(/unexpected iss/);
     const [, p = '', s = ''] = token.split('.');
     const header = (value: object): string => Buffer.from(JSON.stringify(value)).toString('base64url');
-    await expect(verifyResultToken({ token: `${header({ alg: 'ES256', typ: 'JWT' })}.${p}.${s}`, publicJwk, audience: 'app-1', now })).rejects.toThrow(/no key id/);
+    await expect(verifyResultToken({ token: `${header({ alg: 'ES256', typ: 'JWT' })}.${p}.${s}`, publicJwk, audience: 'app-1', now })).rejects.toThrow(
+      /no key id/,
+    );
     const hmacInput = `${header({ alg: 'HS256', kid: 'k1', typ: 'JWT' })}.${p}`;
     const hmac = createHmac('sha256', JSON.stringify(publicJwk)).update(hmacInput).digest('base64url');
     await expect(verifyResultToken({ token: `${hmacInput}.${hmac}`, publicJwk, audience: 'app-1', now })).rejects.toThrow(/algorithm/);

@@ -52,16 +52,18 @@ export async function generateSigningKey(kid: string): Promise<{ publicJwk: Publ
 export async function signResultToken(options: { kid: string; privateJwk: PrivateSigningJwk; claims: ResultClaims }): Promise<string> {
   const { iss, aud, sub, iat, exp, jti, txn, amr, state } = options.claims;
   const key = await importJWK(options.privateJwk, algorithm);
-  return new SignJWT({ txn, amr, state })
-    .setProtectedHeader({ alg: algorithm, kid: options.kid, typ: 'JWT' })
-    .setIssuer(iss)
-    .setAudience(aud)
-    .setSubject(sub)
-    // Explicit: without a value jose would read the wall clock, and core takes time from its caller.
-    .setIssuedAt(iat)
-    .setExpirationTime(exp)
-    .setJti(jti)
-    .sign(key);
+  return (
+    new SignJWT({ txn, amr, state })
+      .setProtectedHeader({ alg: algorithm, kid: options.kid, typ: 'JWT' })
+      .setIssuer(iss)
+      .setAudience(aud)
+      .setSubject(sub)
+      // Explicit: without a value jose would read the wall clock, and core takes time from its caller.
+      .setIssuedAt(iat)
+      .setExpirationTime(exp)
+      .setJti(jti)
+      .sign(key)
+  );
 }
 
 function invalid(reason: string): HoldfastError {
@@ -75,8 +77,17 @@ function isStringArray(value: unknown): value is string[] {
 /** jose checked the registered claims; the private ones are ours to check. */
 function toClaims(payload: Record<string, unknown>): ResultClaims {
   const { iss, aud, sub, iat, exp, jti, txn, amr, state } = payload;
-  if (iss !== issuer || typeof aud !== 'string' || typeof sub !== 'string' || typeof iat !== 'number' || typeof exp !== 'number'
-    || typeof jti !== 'string' || typeof txn !== 'string' || !isStringArray(amr) || !(state === null || typeof state === 'string')) {
+  if (
+    iss !== issuer ||
+    typeof aud !== 'string' ||
+    typeof sub !== 'string' ||
+    typeof iat !== 'number' ||
+    typeof exp !== 'number' ||
+    typeof jti !== 'string' ||
+    typeof txn !== 'string' ||
+    !isStringArray(amr) ||
+    !(state === null || typeof state === 'string')
+  ) {
     throw invalid('malformed claims');
   }
   return { iss, aud, sub, iat, exp, jti, txn, amr, state };

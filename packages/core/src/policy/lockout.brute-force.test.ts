@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { LockoutPolicy } from './lockout';
-import {
-  defaultLockoutPolicy,
-  isFactorLocked,
-  lockAfterFailure,
-  permanentLockUntil,
-  validateLockoutPolicy,
-} from './lockout';
+import { defaultLockoutPolicy, isFactorLocked, lockAfterFailure, permanentLockUntil, validateLockoutPolicy } from './lockout';
 
 const now = new Date('2026-03-01T12:00:00Z');
 const policy = defaultLockoutPolicy;

@@ -29,10 +29,7 @@ export function validateLockoutPolicy(policy: LockoutPolicy): void {
     throw new HoldfastError('BAD_REQUEST', 'Lockout policy values must be integers');
   }
   if (threshold < 1 || threshold > hardLimit || hardLimit > nistMaxConsecutiveFailures) {
-    throw new HoldfastError(
-      'BAD_REQUEST',
-      `Lockout policy needs 1 <= threshold <= hardLimit <= ${nistMaxConsecutiveFailures}`,
-    );
+    throw new HoldfastError('BAD_REQUEST', `Lockout policy needs 1 <= threshold <= hardLimit <= ${nistMaxConsecutiveFailures}`);
   }
   if (lockSeconds < 1) {
     throw new HoldfastError('BAD_REQUEST', 'Lockout policy lockSeconds must be at least 1');
@@ -48,15 +45,10 @@ export function isFactorLocked({ lockedUntil, now }: { lockedUntil: Date | null;
  *
  * @param failedCount consecutive failures including this one, as counted atomically by the store.
  */
-export function lockAfterFailure({
-  failedCount,
-  policy,
-  now,
-}: {
-  failedCount: number;
-  policy: LockoutPolicy;
-  now: Date;
-}): { lockedUntil: Date | null; isPermanent: boolean } {
+export function lockAfterFailure({ failedCount, policy, now }: { failedCount: number; policy: LockoutPolicy; now: Date }): {
+  lockedUntil: Date | null;
+  isPermanent: boolean;
+} {
   validateLockoutPolicy(policy);
   if (!Number.isSafeInteger(failedCount) || failedCount < 1) {
     throw new HoldfastError('INTERNAL', 'Failed attempt count must be a positive integer');

@@ -47,21 +47,13 @@ export interface RecoveryCodeCandidate {
  * compared, matched or not, so timing does not reveal which stored code was hit. Consuming the
  * code (deleting or marking it used) is the caller's job, atomically with accepting it.
  */
-export async function findMatchingRecoveryCode({
-  code,
-  candidates,
-}: {
-  code: string;
-  candidates: readonly RecoveryCodeCandidate[];
-}): Promise<string | null> {
+export async function findMatchingRecoveryCode({ code, candidates }: { code: string; candidates: readonly RecoveryCodeCandidate[] }): Promise<string | null> {
   const canonical = normalizeRecoveryCode(code);
   // Only the format is revealed by returning early, nothing about the stored codes.
   if (canonical === null) {
     return null;
   }
-  const hashes = await Promise.all(
-    candidates.map((candidate) => hashRecoveryCode({ code: canonical, salt: candidate.salt })),
-  );
+  const hashes = await Promise.all(candidates.map((candidate) => hashRecoveryCode({ code: canonical, salt: candidate.salt })));
   let matchedId: string | null = null;
   for (const [index, candidate] of candidates.entries()) {
     const hash = hashes[index];

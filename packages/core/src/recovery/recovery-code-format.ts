@@ -1,10 +1,4 @@
-import {
-  recoveryCodeAlphabet,
-  recoveryCodeCanonicalPattern,
-  recoveryCodeGroupLength,
-  recoveryCodeLength,
-  stripCodeSeparators,
-} from '@holdfast/validators';
+import { recoveryCodeAlphabet, recoveryCodeCanonicalPattern, recoveryCodeGroupLength, recoveryCodeLength, stripCodeSeparators } from '@holdfast/validators';
 
 // The format itself (alphabet, length, grouping) is one of the system's words: @holdfast/validators.
 export { recoveryCodeAlphabet, recoveryCodeLength };

@@ -23,9 +23,7 @@ describe('recovery code matching', () => {
     const [, second] = codes;
     expect(second).toBeDefined();
     await expect(findMatchingRecoveryCode({ code: second ?? '', candidates })).resolves.toBe('rc1');
-    await expect(
-      findMatchingRecoveryCode({ code: ` ${(second ?? '').toLowerCase().replace('-', ' ')} `, candidates }),
-    ).resolves.toBe('rc1');
+    await expect(findMatchingRecoveryCode({ code: ` ${(second ?? '').toLowerCase().replace('-', ' ')} `, candidates })).resolves.toBe('rc1');
   });
 
   it('returns null for a well-formed code that was never issued', async () => {

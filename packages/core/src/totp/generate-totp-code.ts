@@ -10,15 +10,7 @@ import { assertValidPeriod, timeStepAt } from './time-step';
  * The code for one exact time step. Passing the step's start as the epoch (rather than the wall
  * time) keeps the step arithmetic in one place, `timeStepAt`, so generation and checking agree.
  */
-export async function generateCodeForStep({
-  key,
-  params,
-  step,
-}: {
-  key: Uint8Array;
-  params: TotpParams;
-  step: number;
-}): Promise<string> {
+export async function generateCodeForStep({ key, params, step }: { key: Uint8Array; params: TotpParams; step: number }): Promise<string> {
   assertValidPeriod(params.period);
   try {
     return await generate({
@@ -37,15 +29,7 @@ export async function generateCodeForStep({
 }
 
 /** The TOTP code (RFC 6238) a correctly configured authenticator shows at `at`. */
-export async function generateTotpCode({
-  secret,
-  params,
-  at,
-}: {
-  secret: string;
-  params: TotpParams;
-  at: Date;
-}): Promise<string> {
+export async function generateTotpCode({ secret, params, at }: { secret: string; params: TotpParams; at: Date }): Promise<string> {
   const step = timeStepAt({ at, period: params.period });
   return generateCodeForStep({ key: decodeTotpSecret(secret), params, step });
 }

@@ -6,17 +6,7 @@ import type { TotpParams } from './totp-params';
  * leaves a `:` inside the issuer unescaped in the label, which splits the label in the wrong place.
  * `encodeURIComponent` (not URLSearchParams) so spaces become %20: several apps show a literal `+`.
  */
-export function buildOtpauthUri({
-  issuer,
-  accountName,
-  secret,
-  params,
-}: {
-  issuer: string;
-  accountName: string;
-  secret: string;
-  params: TotpParams;
-}): string {
+export function buildOtpauthUri({ issuer, accountName, secret, params }: { issuer: string; accountName: string; secret: string; params: TotpParams }): string {
   const label = `${encodeURIComponent(issuer)}:${encodeURIComponent(accountName)}`;
   const fields: [string, string][] = [
     ['secret', secret],

@@ -9,13 +9,7 @@ import { totpSecretBytes } from './totp-params';
 const base32 = new ScureBase32Plugin();
 
 /** A fresh shared secret, base32 (RFC 4648, unpadded) as authenticator apps expect it. */
-export function createTotpSecret({
-  random,
-  algorithm,
-}: {
-  random: RandomSource;
-  algorithm: TotpAlgorithm;
-}): string {
+export function createTotpSecret({ random, algorithm }: { random: RandomSource; algorithm: TotpAlgorithm }): string {
   const bytes = readRandomBytes({ random, size: totpSecretBytes[algorithm] });
   return base32.encode(bytes, { padding: false });
 }

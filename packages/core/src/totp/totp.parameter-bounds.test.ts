@@ -17,7 +17,9 @@ describe('TOTP period bounds (1..3600 s, integer)', () => {
   });
 
   it.each([0, -30, 3601, 1.5, Number.NaN])('refuses a period of %d s with BAD_REQUEST', (period) => {
-    expect(() => timeStepAt({ at: now, period })).toThrow(expect.objectContaining({ code: 'BAD_REQUEST', message: 'TOTP period must be an integer from 1 to 3600 seconds' }));
+    expect(() => timeStepAt({ at: now, period })).toThrow(
+      expect.objectContaining({ code: 'BAD_REQUEST', message: 'TOTP period must be an integer from 1 to 3600 seconds' }),
+    );
   });
 
   it('refuses to generate a code for a period outside the bounds, whatever the step', async () => {

@@ -39,9 +39,7 @@ describe('TOTP replay detection via the stored last step', () => {
 
   it('refuses a non-integer last step instead of letting NaN disable replay checks', async () => {
     const code = await generateTotpCode({ secret, params, at: now });
-    const error: unknown = await checkTotpCode({ secret, code, params, now, lastStep: Number.NaN }).catch(
-      (e: unknown) => e,
-    );
+    const error: unknown = await checkTotpCode({ secret, code, params, now, lastStep: Number.NaN }).catch((e: unknown) => e);
     expect(isHoldfastError(error) && error.code).toBe('INTERNAL');
   });
 });

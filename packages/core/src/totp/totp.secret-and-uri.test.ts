@@ -33,9 +33,7 @@ describe('otpauth URI', () => {
       secret: 'JBSWY3DPEHPK3PXP',
       params: { algorithm: 'SHA256', digits: 8, period: 60 },
     });
-    expect(uri).toBe(
-      'otpauth://totp/Holdfast:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Holdfast&algorithm=SHA256&digits=8&period=60',
-    );
+    expect(uri).toBe('otpauth://totp/Holdfast:alice%40example.com?secret=JBSWY3DPEHPK3PXP&issuer=Holdfast&algorithm=SHA256&digits=8&period=60');
   });
 
   it('escapes colons, spaces and ampersands so the label and query cannot be split wrongly', () => {

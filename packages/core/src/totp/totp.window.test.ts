@@ -44,9 +44,7 @@ describe('TOTP clock-drift window', () => {
 
   for (const window of [-1, 11, 1.5, Number.NaN]) {
     it(`refuses window ${window} with BAD_REQUEST`, async () => {
-      const error: unknown = await checkTotpCode({ secret, code: '123456', params, now, window, lastStep: -1 }).catch(
-        (e: unknown) => e,
-      );
+      const error: unknown = await checkTotpCode({ secret, code: '123456', params, now, window, lastStep: -1 }).catch((e: unknown) => e);
       expect(isHoldfastError(error) && error.code).toBe('BAD_REQUEST');
     });
   }

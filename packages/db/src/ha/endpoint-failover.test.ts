@@ -3,13 +3,23 @@ import { createEndpointFailover, isEndpointUnreachable } from './endpoint-failov
 import { isTransientDatabaseError } from './transient';
 import { CommitNotReplicatedError } from './commit-not-replicated';
 
-const wrapped = (code: string): Error => new Error('query failed', { cause: new Error('driver error', { cause: Object.assign(new Error('socket'), { code }) }) });
+const wrapped = (code: string): Error =>
+  new Error('query failed', { cause: new Error('driver error', { cause: Object.assign(new Error('socket'), { code }) }) });
 
 describe('[DB_ENDPOINTS] moving to the next database endpoint', () => {
   it('opens endpoints lazily, moves on only when one is unreachable, and goes round', () => {
     const opened: number[] = [];
     const changes: { from: number; to: number }[] = [];
-    const endpoints = createEndpointFailover({ count: 3, open: (index) => { opened.push(index); return `endpoint-${index}`; }, onEndpointChange: (event) => { changes.push(event); } });
+    const endpoints = createEndpointFailover({
+      count: 3,
+      open: (index) => {
+        opened.push(index);
+        return `endpoint-${index}`;
+      },
+      onEndpointChange: (event) => {
+        changes.push(event);
+      },
+    });
     expect(opened).toEqual([]);
     expect(endpoints.current).toBe('endpoint-0');
     expect(endpoints.current).toBe('endpoint-0');
@@ -20,7 +30,11 @@ describe('[DB_ENDPOINTS] moving to the next database endpoint', () => {
     endpoints.reportError(wrapped('ECONNREFUSED'));
     endpoints.reportError(wrapped('EHOSTUNREACH'));
     endpoints.reportError(wrapped('ENOTFOUND'));
-    expect(changes).toEqual([{ from: 0, to: 1 }, { from: 1, to: 2 }, { from: 2, to: 0 }]);
+    expect(changes).toEqual([
+      { from: 0, to: 1 },
+      { from: 1, to: 2 },
+      { from: 2, to: 0 },
+    ]);
     expect(endpoints.current).toBe('endpoint-0');
     expect(opened).toEqual([0]);
     endpoints.reportError(wrapped('ECONNREFUSED'));
@@ -50,7 +64,9 @@ describe('[DB_TRANSIENT] which errors are worth retrying', () => {
   it('retries failover codes, connection messages and a commit the standby did not acknowledge', () => {
     for (const code of ['57P01', '57P03', '08006', '25006', '40001', 'ECONNRESET']) expect(isTransientDatabaseError(wrapped(code))).toBe(true);
     expect(isTransientDatabaseError(new Error('Connection terminated unexpectedly'))).toBe(true);
-    expect(isTransientDatabaseError(new Error('retry failed', { cause: new CommitNotReplicatedError('canceling wait for synchronous replication') }))).toBe(true);
+    expect(isTransientDatabaseError(new Error('retry failed', { cause: new CommitNotReplicatedError('canceling wait for synchronous replication') }))).toBe(
+      true,
+    );
   });
 
   it('does not retry what would fail the same way again', () => {

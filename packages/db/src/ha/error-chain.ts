@@ -11,4 +11,3 @@ export function* errorChain(error: unknown, maxDepth = 8): Generator<{ code?: un
     current = (current as { cause?: unknown }).cause;
   }
 }
-

@@ -6,11 +6,28 @@ import { errorChain } from './error-chain';
 // connections (53300), serialization failure (40001), a statement cancelled by its timeout (57014),
 // and a commit the synchronous standby did not acknowledge (CommitNotReplicatedError).
 const transientCodes = new Set([
-  'ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH',
-  '57P01', '57P02', '57P03', '08000', '08001', '08003', '08004', '08006', '25006', '53300', '40001', '57014',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  '57P01',
+  '57P02',
+  '57P03',
+  '08000',
+  '08001',
+  '08003',
+  '08004',
+  '08006',
+  '25006',
+  '53300',
+  '40001',
+  '57014',
   'COMMIT_NOT_REPLICATED',
 ]);
-const transientMessages = /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|server closed the connection|Can't reach database/i;
+const transientMessages =
+  /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|server closed the connection|Can't reach database/i;
 
 /** True when the same work may succeed if tried again shortly (possibly on another endpoint). */
 export function isTransientDatabaseError(error: unknown): boolean {

@@ -10,7 +10,17 @@ function options(deadlineMs: number) {
   return {
     reported,
     retries,
-    deps: { db: { reportError: (error: unknown) => { reported.push(error); } }, requestDeadlineMs: deadlineMs, onRetried: (event: DatabaseRetryReport) => { retries.push(event); } },
+    deps: {
+      db: {
+        reportError: (error: unknown) => {
+          reported.push(error);
+        },
+      },
+      requestDeadlineMs: deadlineMs,
+      onRetried: (event: DatabaseRetryReport) => {
+        retries.push(event);
+      },
+    },
   };
 }
 
@@ -47,7 +57,14 @@ describe('[DB_RETRY] retrying inside the request deadline', () => {
     const aborted = new AbortController();
     aborted.abort();
     let tries = 0;
-    const gone = await withDatabaseRetry(options(60_000).deps, () => { tries += 1; return Promise.reject(failover()); }, aborted.signal).catch((caught: unknown) => caught);
+    const gone = await withDatabaseRetry(
+      options(60_000).deps,
+      () => {
+        tries += 1;
+        return Promise.reject(failover());
+      },
+      aborted.signal,
+    ).catch((caught: unknown) => caught);
     expect((gone as HoldfastError).code).toBe('DATABASE_UNAVAILABLE');
     expect(tries).toBe(1);
   });

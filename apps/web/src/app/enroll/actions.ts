@@ -86,7 +86,9 @@ export async function beginWebauthnRegistration(): Promise<ActionResult<{ challe
   return { ok: true, value: { challengeId: result.value.challengeId, options: result.value.options as PublicKeyCredentialCreationOptionsJSON } };
 }
 
-export async function finishWebauthnRegistration(input: z.input<typeof finishWebauthnInput>): Promise<ActionResult<{ factorId: string; authenticatorName: string | null }>> {
+export async function finishWebauthnRegistration(
+  input: z.input<typeof finishWebauthnInput>,
+): Promise<ActionResult<{ factorId: string; authenticatorName: string | null }>> {
   const parsed = finishWebauthnInput.safeParse(input);
   if (!parsed.success) return failure('BAD_REQUEST');
   const { response } = parsed.data;

@@ -20,7 +20,12 @@ function describeKind(factor: OwnFactor): string {
   }
 }
 
-function FactorItem({ factor, onChanged, onStatus, onRemoved }: {
+function FactorItem({
+  factor,
+  onChanged,
+  onStatus,
+  onRemoved,
+}: {
   factor: OwnFactor;
   onChanged: () => Promise<void>;
   onStatus: (message: string) => void;
@@ -110,17 +115,40 @@ function FactorItem({ factor, onChanged, onStatus, onRemoved }: {
     <li className="factor" aria-labelledby={`factor-name-${factor.id}`}>
       <div className="factor-head">
         <div>
-          <p className="factor-name" id={`factor-name-${factor.id}`}>{factor.label}</p>
+          <p className="factor-name" id={`factor-name-${factor.id}`}>
+            {factor.label}
+          </p>
           <p className="factor-meta">
             {describeKind(factor)}
             {factor.status === 'pending' && <span className="badge">Setup not finished</span>}
           </p>
-          <p className="factor-meta">Added {formatDate(factor.createdAt)} · Last used {formatDate(factor.lastUsedAt)}</p>
+          <p className="factor-meta">
+            Added {formatDate(factor.createdAt)} · Last used {formatDate(factor.lastUsedAt)}
+          </p>
         </div>
         {mode === 'view' && (
           <div className="actions">
-            <button type="button" ref={renameButton} onClick={() => { setLabel(factor.label); setMode('rename'); }} aria-label={`Rename ${factor.label}`}>Rename</button>
-            <button type="button" className="danger" onClick={() => { setMode('confirm-remove'); }} aria-label={`Remove ${factor.label}`}>Remove</button>
+            <button
+              type="button"
+              ref={renameButton}
+              onClick={() => {
+                setLabel(factor.label);
+                setMode('rename');
+              }}
+              aria-label={`Rename ${factor.label}`}
+            >
+              Rename
+            </button>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => {
+                setMode('confirm-remove');
+              }}
+              aria-label={`Remove ${factor.label}`}
+            >
+              Remove
+            </button>
           </div>
         )}
       </div>
@@ -135,14 +163,20 @@ function FactorItem({ factor, onChanged, onStatus, onRemoved }: {
               maxLength={64}
               required
               value={label}
-              onChange={(event) => { setLabel(event.target.value); }}
+              onChange={(event) => {
+                setLabel(event.target.value);
+              }}
               aria-invalid={error !== null}
               aria-describedby={describedBy}
             />
           </div>
           <div className="actions">
-            <button type="submit" className="primary" disabled={isBusy}>{isBusy ? 'Saving…' : 'Save name'}</button>
-            <button type="button" onClick={close}>Cancel</button>
+            <button type="submit" className="primary" disabled={isBusy}>
+              {isBusy ? 'Saving…' : 'Save name'}
+            </button>
+            <button type="button" onClick={close}>
+              Cancel
+            </button>
           </div>
         </form>
       )}
@@ -156,16 +190,16 @@ function FactorItem({ factor, onChanged, onStatus, onRemoved }: {
             <button type="button" className="danger" disabled={isBusy} onClick={() => void remove(undefined)}>
               {isBusy ? 'Removing…' : 'Yes, remove it'}
             </button>
-            <button type="button" onClick={close}>Cancel</button>
+            <button type="button" onClick={close}>
+              Cancel
+            </button>
           </div>
         </div>
       )}
 
       {mode === 'code-required' && (
         <form className="stack" onSubmit={submitCode}>
-          <p>
-            This is your last way to sign in. To remove it, enter the code “{factor.label}” shows right now.
-          </p>
+          <p>This is your last way to sign in. To remove it, enter the code “{factor.label}” shows right now.</p>
           <CodeInput
             ref={codeInput}
             kind="totp"
@@ -177,8 +211,12 @@ function FactorItem({ factor, onChanged, onStatus, onRemoved }: {
             describedBy={describedBy}
           />
           <div className="actions">
-            <button type="submit" className="danger" disabled={isBusy}>{isBusy ? 'Removing…' : 'Remove'}</button>
-            <button type="button" onClick={close}>Cancel</button>
+            <button type="submit" className="danger" disabled={isBusy}>
+              {isBusy ? 'Removing…' : 'Remove'}
+            </button>
+            <button type="button" onClick={close}>
+              Cancel
+            </button>
           </div>
         </form>
       )}
@@ -191,22 +229,36 @@ function FactorItem({ factor, onChanged, onStatus, onRemoved }: {
               : 'This is your last way to sign in, so it cannot be removed. Set up an authenticator app first, then remove it.'}
           </p>
           <div className="actions">
-            <button type="button" onClick={close}>OK</button>
+            <button type="button" onClick={close}>
+              OK
+            </button>
           </div>
         </div>
       )}
 
-      <p id={errorId} role="alert" className="error">{error}</p>
+      <p id={errorId} role="alert" className="error">
+        {error}
+      </p>
     </li>
   );
 }
 
-export function FactorList({ factors, onChanged, refreshError }: { factors: readonly OwnFactor[]; onChanged: () => Promise<void>; refreshError: string | null }) {
+export function FactorList({
+  factors,
+  onChanged,
+  refreshError,
+}: {
+  factors: readonly OwnFactor[];
+  onChanged: () => Promise<void>;
+  refreshError: string | null;
+}) {
   const [status, setStatus] = useState('');
   const heading = useRef<HTMLHeadingElement>(null);
   return (
     <section className="card" aria-labelledby="factors-title">
-      <h2 id="factors-title" ref={heading} tabIndex={-1}>Your sign-in factors</h2>
+      <h2 id="factors-title" ref={heading} tabIndex={-1}>
+        Your sign-in factors
+      </h2>
       {factors.length === 0 ? (
         <p>You have not set up any factors yet.</p>
       ) : (
@@ -216,8 +268,12 @@ export function FactorList({ factors, onChanged, refreshError }: { factors: read
           ))}
         </ul>
       )}
-      <p role="alert" className="error">{refreshError}</p>
-      <p role="status" className="status">{status}</p>
+      <p role="alert" className="error">
+        {refreshError}
+      </p>
+      <p role="status" className="status">
+        {status}
+      </p>
     </section>
   );
 }

@@ -48,41 +48,63 @@ export function RecoveryCodes({ hasExistingCodes, onChanged }: { hasExistingCode
   return (
     <section className="card" aria-labelledby="recovery-title">
       <h2 id="recovery-title">Recovery codes</h2>
-      <p>
-        If you lose your phone, a recovery code lets you sign in instead. Each code works once.
-      </p>
+      <p>If you lose your phone, a recovery code lets you sign in instead. Each code works once.</p>
 
       {codes === null ? (
         <div className="stack">
-          {hasExistingCodes && (
-            <p className="warning">You already have recovery codes. Generating new ones makes your current codes stop working.</p>
-          )}
+          {hasExistingCodes && <p className="warning">You already have recovery codes. Generating new ones makes your current codes stop working.</p>}
           <button type="button" className="primary" disabled={isBusy} onClick={() => void generate()}>
             {isBusy ? 'Generating…' : hasExistingCodes ? 'Generate new recovery codes' : 'Generate recovery codes'}
           </button>
         </div>
       ) : (
         <div className="stack">
-          <h3 ref={shownHeading} tabIndex={-1}>Your recovery codes</h3>
+          <h3 ref={shownHeading} tabIndex={-1}>
+            Your recovery codes
+          </h3>
           <p className="warning">
-            <strong>Save these codes now.</strong> They are shown only this once: we keep only a scrambled form of them and
-            cannot show them again. Store them somewhere safe, away from your phone.
+            <strong>Save these codes now.</strong> They are shown only this once: we keep only a scrambled form of them and cannot show them again. Store them
+            somewhere safe, away from your phone.
           </p>
           <ol className="codes" data-testid="recovery-codes" aria-label="Recovery codes">
-            {codes.map((code) => <li key={code}><code>{code}</code></li>)}
+            {codes.map((code) => (
+              <li key={code}>
+                <code>{code}</code>
+              </li>
+            ))}
           </ol>
           <div className="actions">
-            <button type="button" onClick={() => void copyAll(codes)}>Copy codes</button>
-            <button type="button" onClick={() => { download(codes); }}>Download .txt</button>
-            <button type="button" className="primary" onClick={() => { setCodes(null); setStatus('Recovery codes hidden.'); }}>
+            <button type="button" onClick={() => void copyAll(codes)}>
+              Copy codes
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                download(codes);
+              }}
+            >
+              Download .txt
+            </button>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                setCodes(null);
+                setStatus('Recovery codes hidden.');
+              }}
+            >
               I have saved them
             </button>
           </div>
         </div>
       )}
 
-      <p role="alert" className="error">{error}</p>
-      <p role="status" className="status">{status}</p>
+      <p role="alert" className="error">
+        {error}
+      </p>
+      <p role="status" className="status">
+        {status}
+      </p>
     </section>
   );
 }

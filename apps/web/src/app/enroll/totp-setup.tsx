@@ -7,10 +7,7 @@ import { groupSecret, normalizeCode } from '../../lib/format';
 import { beginTotp, confirmTotp, removeFactor } from './actions';
 import { copyText } from './copy-text';
 
-type Step =
-  | { name: 'start' }
-  | { name: 'scan'; factorId: string; secret: string; qrCodeSvg: string }
-  | { name: 'done' };
+type Step = { name: 'start' } | { name: 'scan'; factorId: string; secret: string; qrCodeSvg: string } | { name: 'done' };
 
 export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
   const [step, setStep] = useState<Step>({ name: 'start' });
@@ -85,21 +82,25 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
     <section className="card" aria-labelledby="totp-title">
       <h2 id="totp-title">Authenticator app</h2>
       <p>
-        An app on your phone, such as Google Authenticator, Microsoft Authenticator, 1Password or Aegis, shows a new 6-digit
-        code every 30 seconds. You type the current code when you sign in.
+        An app on your phone, such as Google Authenticator, Microsoft Authenticator, 1Password or Aegis, shows a new 6-digit code every 30 seconds. You type the
+        current code when you sign in.
       </p>
 
       {step.name === 'start' && (
         <form onSubmit={(event) => void start(event)} className="stack">
           <div className="field">
-            <label htmlFor="totp-label">Name for this app <span className="hint">(optional)</span></label>
+            <label htmlFor="totp-label">
+              Name for this app <span className="hint">(optional)</span>
+            </label>
             <input
               id="totp-label"
               name="label"
               maxLength={64}
               placeholder="Authenticator app"
               value={label}
-              onChange={(event) => { setLabel(event.target.value); }}
+              onChange={(event) => {
+                setLabel(event.target.value);
+              }}
               aria-describedby={error === null ? undefined : errorId}
             />
           </div>
@@ -111,7 +112,9 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
 
       {step.name === 'scan' && (
         <div className="stack">
-          <h3 ref={scanHeading} tabIndex={-1}>1. Scan this QR code with the app</h3>
+          <h3 ref={scanHeading} tabIndex={-1}>
+            1. Scan this QR code with the app
+          </h3>
           <img
             className="qr"
             src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(step.qrCodeSvg)}`}
@@ -121,8 +124,12 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
           />
           <p>Can&apos;t scan it? In the app, choose to enter a setup key and type this one:</p>
           <div className="secret-row">
-            <code className="secret" data-testid="totp-secret" aria-label="Setup key">{groupSecret(step.secret)}</code>
-            <button type="button" onClick={() => void copySecret(step.secret)}>Copy key</button>
+            <code className="secret" data-testid="totp-secret" aria-label="Setup key">
+              {groupSecret(step.secret)}
+            </code>
+            <button type="button" onClick={() => void copySecret(step.secret)}>
+              Copy key
+            </button>
           </div>
           <form onSubmit={(event) => void confirm(event)} className="stack">
             <h3>2. Enter the code the app shows</h3>
@@ -138,8 +145,12 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
               describedBy={error === null ? undefined : errorId}
             />
             <div className="actions">
-              <button type="submit" className="primary" disabled={isBusy}>{isBusy ? 'Checking…' : 'Confirm'}</button>
-              <button type="button" onClick={() => void cancel(step.factorId)}>Cancel</button>
+              <button type="submit" className="primary" disabled={isBusy}>
+                {isBusy ? 'Checking…' : 'Confirm'}
+              </button>
+              <button type="button" onClick={() => void cancel(step.factorId)}>
+                Cancel
+              </button>
             </div>
           </form>
         </div>
@@ -150,12 +161,24 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
           <p ref={doneMessage} tabIndex={-1} className="success">
             Your authenticator app is set up. From now on you will be asked for a code from it when you sign in.
           </p>
-          <button type="button" onClick={() => { setStep({ name: 'start' }); setLabel(''); }}>Set up another app</button>
+          <button
+            type="button"
+            onClick={() => {
+              setStep({ name: 'start' });
+              setLabel('');
+            }}
+          >
+            Set up another app
+          </button>
         </div>
       )}
 
-      <p id={errorId} role="alert" className="error">{error}</p>
-      <p role="status" className="status">{status}</p>
+      <p id={errorId} role="alert" className="error">
+        {error}
+      </p>
+      <p role="status" className="status">
+        {status}
+      </p>
     </section>
   );
 }

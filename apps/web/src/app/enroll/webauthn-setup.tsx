@@ -62,21 +62,25 @@ export function WebauthnSetup({ onChanged }: { onChanged: () => Promise<void> })
     <section className="card" aria-labelledby="webauthn-title">
       <h2 id="webauthn-title">Security key or passkey</h2>
       <p>
-        A security key you plug in or tap (such as a YubiKey), or a passkey kept by your phone, computer or password manager.
-        You sign in by touching the key or unlocking your device — there is no code to type.
+        A security key you plug in or tap (such as a YubiKey), or a passkey kept by your phone, computer or password manager. You sign in by touching the key or
+        unlocking your device — there is no code to type.
       </p>
 
       {step.name === 'start' && (
         <form onSubmit={(event) => void add(event)} className="stack">
           <div className="field">
-            <label htmlFor="webauthn-label">Name for this key <span className="hint">(optional)</span></label>
+            <label htmlFor="webauthn-label">
+              Name for this key <span className="hint">(optional)</span>
+            </label>
             <input
               id="webauthn-label"
               name="label"
               maxLength={64}
               placeholder="Security key"
               value={label}
-              onChange={(event) => { setLabel(event.target.value); }}
+              onChange={(event) => {
+                setLabel(event.target.value);
+              }}
               aria-describedby={error === null ? undefined : errorId}
             />
           </div>
@@ -89,14 +93,23 @@ export function WebauthnSetup({ onChanged }: { onChanged: () => Promise<void> })
       {step.name === 'done' && (
         <div className="stack">
           <p ref={doneMessage} tabIndex={-1} className="success">
-            Your security key or passkey is added{step.authenticatorName === null ? '' : ` (${step.authenticatorName})`}. From now on you can
-            sign in with it.
+            Your security key or passkey is added{step.authenticatorName === null ? '' : ` (${step.authenticatorName})`}. From now on you can sign in with it.
           </p>
-          <button type="button" onClick={() => { setStep({ name: 'start' }); setLabel(''); }}>Add another key</button>
+          <button
+            type="button"
+            onClick={() => {
+              setStep({ name: 'start' });
+              setLabel('');
+            }}
+          >
+            Add another key
+          </button>
         </div>
       )}
 
-      <p id={errorId} role="alert" className="error">{error}</p>
+      <p id={errorId} role="alert" className="error">
+        {error}
+      </p>
     </section>
   );
 }

@@ -14,7 +14,11 @@ const totpInput = z.strictObject({ token, code: typedTotpCode });
 const recoveryInput = z.strictObject({ token, code: typedRecoveryCode });
 const beginInput = z.strictObject({ token });
 // The assertion is checked field by field by the gateway; here only that it is an object.
-const finishInput = z.strictObject({ token, challengeId: webauthnChallengeId, response: z.custom<AuthenticationResponseJSON>((value) => typeof value === 'object' && value !== null) });
+const finishInput = z.strictObject({
+  token,
+  challengeId: webauthnChallengeId,
+  response: z.custom<AuthenticationResponseJSON>((value) => typeof value === 'object' && value !== null),
+});
 
 function failure(code: string, message = describeError(code)): { ok: false; code: string; message: string } {
   return { ok: false, code, message };
@@ -49,7 +53,9 @@ export async function verifyRecoveryCode(input: z.input<typeof recoveryInput>): 
   return finish(await call((client, signal) => client.hosted.verifyRecoveryCode.mutate(parsed.data, { signal })));
 }
 
-export async function beginPasskey(input: z.input<typeof beginInput>): Promise<ActionResult<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }>> {
+export async function beginPasskey(
+  input: z.input<typeof beginInput>,
+): Promise<ActionResult<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }>> {
   const parsed = beginInput.safeParse(input);
   if (!parsed.success) return failure('BAD_REQUEST');
   const result = await call((client, signal) => client.hosted.webauthnBegin.mutate(parsed.data, { signal }));

@@ -10,7 +10,9 @@ import { beginPasskey, finishPasskey, verifyRecoveryCode, verifyTotpCode } from 
 /** Words for a failed passkey prompt: the browser's error name, as in the portal. */
 function passkeyError(error: unknown): string {
   const name = error instanceof Error ? error.name : 'Error';
-  return name === 'InvalidStateError' || name === 'Error' ? 'Your security key or passkey could not be used. Try again, or use another way to verify.' : describeWebauthnError(name);
+  return name === 'InvalidStateError' || name === 'Error'
+    ? 'Your security key or passkey could not be used. Try again, or use another way to verify.'
+    : describeWebauthnError(name);
 }
 
 /**
@@ -87,7 +89,13 @@ export function HostedVerify({ token, applicationName, factors }: { token: strin
           <h2 id="passkey-title">Security key or passkey</h2>
           <p>Touch your security key, or unlock your device when your browser asks.</p>
           <div className="stack">
-            <button type="button" className="primary" onClick={verifyWithPasskey} disabled={busy !== null} aria-describedby={error === null ? undefined : errorId}>
+            <button
+              type="button"
+              className="primary"
+              onClick={verifyWithPasskey}
+              disabled={busy !== null}
+              aria-describedby={error === null ? undefined : errorId}
+            >
               {busy === 'webauthn' ? 'Waiting for your key…' : 'Use a security key or passkey'}
             </button>
           </div>
@@ -107,7 +115,9 @@ export function HostedVerify({ token, applicationName, factors }: { token: strin
               onChange={setTotpCode}
               describedBy={error === null ? undefined : errorId}
             />
-            <button type="submit" className="primary" disabled={busy !== null}>{busy === 'totp' ? 'Checking…' : 'Verify'}</button>
+            <button type="submit" className="primary" disabled={busy !== null}>
+              {busy === 'totp' ? 'Checking…' : 'Verify'}
+            </button>
           </form>
         </section>
       )}
@@ -126,12 +136,16 @@ export function HostedVerify({ token, applicationName, factors }: { token: strin
               onChange={setRecoveryCode}
               describedBy={error === null ? undefined : errorId}
             />
-            <button type="submit" disabled={busy !== null}>{busy === 'recovery_codes' ? 'Checking…' : 'Use recovery code'}</button>
+            <button type="submit" disabled={busy !== null}>
+              {busy === 'recovery_codes' ? 'Checking…' : 'Use recovery code'}
+            </button>
           </form>
         </section>
       )}
 
-      <p id={errorId} role="alert" className="error">{error}</p>
+      <p id={errorId} role="alert" className="error">
+        {error}
+      </p>
     </>
   );
 }

@@ -12,25 +12,43 @@ interface KeyRow {
 }
 
 /** Resolves `Bearer hf_<keyId>_<secret>` to its application, or throws UNAUTHENTICATED (audited). */
-export async function authenticateApiKey(options: { deps: ServiceDeps; bearer: string | null; signal?: AbortSignal | undefined }): Promise<ApplicationPrincipal> {
+export async function authenticateApiKey(options: {
+  deps: ServiceDeps;
+  bearer: string | null;
+  signal?: AbortSignal | undefined;
+}): Promise<ApplicationPrincipal> {
   const { deps } = options;
   const parsed = options.bearer === null ? null : parseApiKey(options.bearer);
   const key =
     parsed === null
       ? undefined
       : await cached(deps, `apikey:${parsed.keyId}`, async () => {
-          const { rows } = await withDatabaseRetry(deps, () => deps.db.pool.query<KeyRow>(
-            `SELECT k.secret_hash, k.revoked_at, a.id, a.name, a.fail_mode::text AS fail_mode
+          const { rows } = await withDatabaseRetry(
+            deps,
+            () =>
+              deps.db.pool.query<KeyRow>(
+                `SELECT k.secret_hash, k.revoked_at, a.id, a.name, a.fail_mode::text AS fail_mode
                FROM api_keys k JOIN applications a ON a.id = k.application_id WHERE k.id = $1`,
-            [parsed.keyId],
-          ), options.signal);
+                [parsed.keyId],
+              ),
+            options.signal,
+          );
           const row = rows[0];
           // Unknown keys are not cached: a key created a moment later must work at once.
           return { value: row, tags: row === undefined ? [] : [`apikey:${parsed.keyId}`, `application:${row.id}`], isCacheable: row !== undefined };
         });
   const isValid = parsed !== null && key !== undefined && key.revoked_at === null && isSecretHashMatch(parsed.secret, key.secret_hash);
   if (!isValid) {
-    const reason = options.bearer === null ? 'missing' : parsed === null ? 'malformed' : key === undefined ? 'unknown_key' : key.revoked_at !== null ? 'revoked' : 'wrong_secret';
+    const reason =
+      options.bearer === null
+        ? 'missing'
+        : parsed === null
+          ? 'malformed'
+          : key === undefined
+            ? 'unknown_key'
+            : key.revoked_at !== null
+              ? 'revoked'
+              : 'wrong_secret';
     await writeAuditEvent(deps.db.prisma, {
       type: 'apikey.rejected',
       gatewayId: deps.gateway.id,

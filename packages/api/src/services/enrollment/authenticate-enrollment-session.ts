@@ -5,10 +5,7 @@ import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
 export const enrollmentSessionPrefix = 'hfs_';
 
 /** Resolves `Bearer hfs_<session>` (from a redeemed enrollment link) to its user, while unexpired. */
-export async function authenticateEnrollmentSession(options: {
-  deps: ServiceDeps;
-  bearer: string | null;
-}): Promise<EnrollmentPrincipal> {
+export async function authenticateEnrollmentSession(options: { deps: ServiceDeps; bearer: string | null }): Promise<EnrollmentPrincipal> {
   const { deps, bearer } = options;
   if (bearer?.startsWith(enrollmentSessionPrefix) !== true) {
     throw new HoldfastError('ENROLLMENT_SESSION_INVALID', 'an enrollment session is required (redeem an enrollment link first)');

@@ -22,7 +22,12 @@ export async function listOwnFactors(options: { deps: ServiceDeps; enrollment: E
     where: { userId: options.enrollment.userId, status: { not: 'revoked' } },
     orderBy: { createdAt: 'asc' },
     select: {
-      id: true, kind: true, label: true, status: true, createdAt: true, lastUsedAt: true,
+      id: true,
+      kind: true,
+      label: true,
+      status: true,
+      createdAt: true,
+      lastUsedAt: true,
       webauthn: { select: { aaguid: true } },
       _count: { select: { recoveryCodes: { where: { usedAt: null } } } },
     },
@@ -42,7 +47,12 @@ export async function listOwnFactors(options: { deps: ServiceDeps; enrollment: E
   };
 }
 
-export async function renameOwnFactor(options: { deps: ServiceDeps; enrollment: EnrollmentPrincipal; factorId: string; label: string }): Promise<{ factorId: string; label: string }> {
+export async function renameOwnFactor(options: {
+  deps: ServiceDeps;
+  enrollment: EnrollmentPrincipal;
+  factorId: string;
+  label: string;
+}): Promise<{ factorId: string; label: string }> {
   const { deps, enrollment } = options;
   return deps.db.prisma.$transaction(async (tx) => {
     const { count } = await tx.factor.updateMany({
@@ -78,7 +88,10 @@ export async function removeOwnFactor(options: {
   return deps.db.prisma.$transaction(async (tx) => {
     // Lock the user's factors so two removals cannot both see "another factor remains".
     await tx.$queryRaw`SELECT id FROM factors WHERE user_id = ${enrollment.userId}::uuid FOR UPDATE`;
-    const factors = await tx.factor.findMany({ where: { userId: enrollment.userId, status: { not: 'revoked' } }, select: { id: true, kind: true, status: true } });
+    const factors = await tx.factor.findMany({
+      where: { userId: enrollment.userId, status: { not: 'revoked' } },
+      select: { id: true, kind: true, status: true },
+    });
     const factor = factors.find((f) => f.id === options.factorId);
     if (factor === undefined) throw new HoldfastError('FACTOR_NOT_FOUND', 'no such factor for this user');
     const isLastActive = factor.status === 'active' && factors.filter((f) => f.status === 'active').length === 1;
@@ -89,9 +102,11 @@ export async function removeOwnFactor(options: {
       }
       const state = decryptTotpState({ deps, factorId: factor.id, stored: { ...totp, lastStep: Number(totp.lastStep) } });
       const check = await checkTotpCode({ ...state, code: options.code, now: deps.clock(), window: deps.totpWindow });
-      const consumed = check.matched && !check.isReplay
-        ? (await tx.totpFactor.updateMany({ where: { factorId: factor.id, lastStep: { lt: BigInt(check.step) } }, data: { lastStep: BigInt(check.step) } })).count === 1
-        : false;
+      const consumed =
+        check.matched && !check.isReplay
+          ? (await tx.totpFactor.updateMany({ where: { factorId: factor.id, lastStep: { lt: BigInt(check.step) } }, data: { lastStep: BigInt(check.step) } }))
+              .count === 1
+          : false;
       if (!consumed) throw new HoldfastError('INVALID_CODE', 'that code does not match; enter the current code from your authenticator app');
     }
     await tx.factor.update({ where: { id: factor.id }, data: { status: 'revoked' } });

@@ -4,7 +4,11 @@ import { beginWebauthnAuthentication } from '../webauthn/begin-webauthn-authenti
 import { findOpenTransaction } from './find-open-transaction';
 
 /** A WebAuthn login challenge for the transaction's user, issued exactly as for an application's own login page. */
-export async function beginHostedWebauthn(options: { deps: ServiceDeps; token: string; signal?: AbortSignal }): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
+export async function beginHostedWebauthn(options: {
+  deps: ServiceDeps;
+  token: string;
+  signal?: AbortSignal;
+}): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
   const transaction = await findOpenTransaction(options);
   return beginWebauthnAuthentication({
     deps: options.deps,

@@ -23,7 +23,7 @@ export async function createVerificationTransaction(options: {
   const transactionId = await deps.db.prisma.$transaction(async (tx) => {
     const app = await tx.application.findUniqueOrThrow({ where: { id: application.id }, select: { callbackUrls: true } });
     if (!app.callbackUrls.includes(options.callbackUrl)) {
-      throw new HoldfastError('CALLBACK_NOT_REGISTERED', 'callbackUrl is not one of the application\'s registered callback URLs');
+      throw new HoldfastError('CALLBACK_NOT_REGISTERED', "callbackUrl is not one of the application's registered callback URLs");
     }
     const user = await tx.user.findUnique({
       where: { applicationId_externalId: { applicationId: application.id, externalId: options.externalUserId } },

@@ -16,14 +16,24 @@ export interface OpenTransaction {
 /** The token is the page's only credential: unknown → TRANSACTION_INVALID, done or expired → 412. */
 export async function findOpenTransaction(options: { deps: ServiceDeps; token: string; signal?: AbortSignal }): Promise<OpenTransaction> {
   const { deps } = options;
-  const row = await withDatabaseRetry(deps, () => deps.db.prisma.verificationTransaction.findUnique({
-    where: { tokenHash: hashToken(options.token) },
-    select: {
-      id: true, userId: true, callbackUrl: true, state: true, status: true, expiresAt: true,
-      application: { select: { id: true, name: true, failMode: true } },
-      user: { select: { externalId: true } },
-    },
-  }), options.signal);
+  const row = await withDatabaseRetry(
+    deps,
+    () =>
+      deps.db.prisma.verificationTransaction.findUnique({
+        where: { tokenHash: hashToken(options.token) },
+        select: {
+          id: true,
+          userId: true,
+          callbackUrl: true,
+          state: true,
+          status: true,
+          expiresAt: true,
+          application: { select: { id: true, name: true, failMode: true } },
+          user: { select: { externalId: true } },
+        },
+      }),
+    options.signal,
+  );
   if (row === null) throw new HoldfastError('TRANSACTION_INVALID', 'this verification link is not valid');
   if (row.status === 'completed') throw new HoldfastError('TRANSACTION_COMPLETED', 'this verification was already completed');
   if (row.expiresAt <= deps.clock()) throw new HoldfastError('TRANSACTION_EXPIRED', 'this verification link has expired');

@@ -10,7 +10,12 @@ export async function getVerificationTransaction(options: { deps: ServiceDeps; t
   expiresAt: Date;
 }> {
   const transaction = await findOpenTransaction(options);
-  const preauth = await getPreauth({ deps: options.deps, application: transaction.application, externalUserId: transaction.externalUserId, ...(options.signal === undefined ? {} : { signal: options.signal }) });
+  const preauth = await getPreauth({
+    deps: options.deps,
+    application: transaction.application,
+    externalUserId: transaction.externalUserId,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+  });
   const kinds = preauth.result === 'auth' ? preauth.factors.map((factor) => factor.kind) : [];
   return { applicationName: transaction.application.name, factors: [...new Set(kinds)], expiresAt: transaction.expiresAt };
 }

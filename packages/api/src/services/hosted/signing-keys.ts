@@ -19,14 +19,18 @@ export async function loadActiveSigningKey(deps: ServiceDeps): Promise<{ kid: st
     const kid = randomUUID();
     const { publicJwk, privateJwk } = await generateSigningKey(kid);
     const privateJwkEnc = encryptSecret({ keyring: deps.keyring, plaintext: JSON.stringify(privateJwk), aad: kid, random: deps.random });
-    await deps.db.pool.query(
-      'INSERT INTO signing_keys (kid, public_jwk, private_jwk_enc, is_active) VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING',
-      [kid, JSON.stringify(publicJwk), privateJwkEnc],
-    );
+    await deps.db.pool.query('INSERT INTO signing_keys (kid, public_jwk, private_jwk_enc, is_active) VALUES ($1, $2, $3, true) ON CONFLICT DO NOTHING', [
+      kid,
+      JSON.stringify(publicJwk),
+      privateJwkEnc,
+    ]);
     row = (await select()).rows[0];
     if (row === undefined) throw new Error('no active signing key after creating one');
   }
-  const key = { kid: row.kid, privateJwk: JSON.parse(decryptSecret({ keyring: deps.keyring, envelope: row.private_jwk_enc, aad: row.kid })) as PrivateSigningJwk };
+  const key = {
+    kid: row.kid,
+    privateJwk: JSON.parse(decryptSecret({ keyring: deps.keyring, envelope: row.private_jwk_enc, aad: row.kid })) as PrivateSigningJwk,
+  };
   activeKeys.set(deps.db, key);
   return key;
 }

@@ -32,7 +32,11 @@ export async function verifyHostedTransaction(options: {
   );
   const attemptNumber = counted.rows[0]?.attempt_count;
   if (attemptNumber === undefined) throw new HoldfastError('TRANSACTION_COMPLETED', 'this verification was already completed');
-  const result = await options.verify({ application: transaction.application, attemptId: `hosted-${transaction.id}-${attemptNumber}`, externalUserId: transaction.externalUserId });
+  const result = await options.verify({
+    application: transaction.application,
+    attemptId: `hosted-${transaction.id}-${attemptNumber}`,
+    externalUserId: transaction.externalUserId,
+  });
   if (result.outcome === 'rejected') return { outcome: 'rejected', reason: result.reason };
 
   const key = await loadActiveSigningKey(deps);
@@ -45,10 +49,12 @@ export async function verifyHostedTransaction(options: {
       [transaction.id, now, jti],
     );
     if (completed.rowCount !== 1) throw new HoldfastError('TRANSACTION_COMPLETED', 'this verification was already completed');
-    await sql.query(
-      'INSERT INTO verification_results (jti, application_id, transaction_id, expires_at) VALUES ($1, $2, $3, $4)',
-      [jti, transaction.application.id, transaction.id, new Date((iat + resultTtlSeconds) * 1000)],
-    );
+    await sql.query('INSERT INTO verification_results (jti, application_id, transaction_id, expires_at) VALUES ($1, $2, $3, $4)', [
+      jti,
+      transaction.application.id,
+      transaction.id,
+      new Date((iat + resultTtlSeconds) * 1000),
+    ]);
     await writeAuditEvent(sql, {
       type: 'hosted.transaction_completed',
       gatewayId: deps.gateway.id,

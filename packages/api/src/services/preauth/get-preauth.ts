@@ -5,17 +5,20 @@ import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { cached } from '../../cache/cached';
 
 export type PreauthResult =
-  | { result: 'auth'; factors: {
-      id: string;
-      kind: FactorKind;
-      label: string;
-      isLocked: boolean;
-      remainingCodes: number | null;
-      /** WebAuthn only: the authenticator model's name when it is a well-known one. */
-      authenticatorName: string | null;
-      /** NIST 800-63B level this factor reaches together with the application's password check. */
-      assuranceLevel: AssuranceLevel;
-    }[] }
+  | {
+      result: 'auth';
+      factors: {
+        id: string;
+        kind: FactorKind;
+        label: string;
+        isLocked: boolean;
+        remainingCodes: number | null;
+        /** WebAuthn only: the authenticator model's name when it is a well-known one. */
+        authenticatorName: string | null;
+        /** NIST 800-63B level this factor reaches together with the application's password check. */
+        assuranceLevel: AssuranceLevel;
+      }[];
+    }
   | { result: 'enroll' };
 
 /** Which factors can this user verify with? `enroll` when none is active (or the user is unknown). */
@@ -28,21 +31,29 @@ export async function getPreauth(options: {
   const { deps } = options;
   const now = deps.clock();
   const user = await cached(deps, `preauth:${options.application.id}:${options.externalUserId}`, async () => {
-    const row = await withDatabaseRetry(deps, () => deps.db.prisma.user.findUnique({
-      where: { applicationId_externalId: { applicationId: options.application.id, externalId: options.externalUserId } },
-      select: {
-        id: true,
-        factors: {
-          where: { status: 'active' },
-          orderBy: { createdAt: 'asc' },
+    const row = await withDatabaseRetry(
+      deps,
+      () =>
+        deps.db.prisma.user.findUnique({
+          where: { applicationId_externalId: { applicationId: options.application.id, externalId: options.externalUserId } },
           select: {
-            id: true, kind: true, label: true, lockedUntil: true,
-            webauthn: { select: { aaguid: true } },
-            _count: { select: { recoveryCodes: { where: { usedAt: null } } } },
+            id: true,
+            factors: {
+              where: { status: 'active' },
+              orderBy: { createdAt: 'asc' },
+              select: {
+                id: true,
+                kind: true,
+                label: true,
+                lockedUntil: true,
+                webauthn: { select: { aaguid: true } },
+                _count: { select: { recoveryCodes: { where: { usedAt: null } } } },
+              },
+            },
           },
-        },
-      },
-    }), options.signal);
+        }),
+      options.signal,
+    );
     // Any change to the user's factors or recovery codes notifies `user:<id>`.
     return { value: row, tags: row === null ? [] : [`user:${row.id}`], isCacheable: row !== null };
   });

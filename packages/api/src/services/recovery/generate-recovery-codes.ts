@@ -7,10 +7,7 @@ import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
  * Issues a new set of recovery codes, replacing any previous set (old codes stop working at once).
  * Only salted scrypt hashes are stored; the codes are returned this once.
  */
-export async function generateRecoveryCodeSet(options: {
-  deps: ServiceDeps;
-  enrollment: EnrollmentPrincipal;
-}): Promise<{ factorId: string; codes: string[] }> {
+export async function generateRecoveryCodeSet(options: { deps: ServiceDeps; enrollment: EnrollmentPrincipal }): Promise<{ factorId: string; codes: string[] }> {
   const { deps, enrollment } = options;
   const codes = generateCodes({ random: deps.random });
   const setId = randomUUID(); // the new factor's id, known up front: it salts the lookup tags
@@ -19,7 +16,11 @@ export async function generateRecoveryCodeSet(options: {
     codes.map(async (code) => {
       const salt = deps.random(recoveryCodeSaltBytes);
       const canonical = normalizeRecoveryCode(code) ?? code;
-      return { salt: new Uint8Array(salt), hash: new Uint8Array(await hashRecoveryCode({ code: canonical, salt })), lookupTag: recoveryCodeLookupTag({ setId, code: canonical }) };
+      return {
+        salt: new Uint8Array(salt),
+        hash: new Uint8Array(await hashRecoveryCode({ code: canonical, salt })),
+        lookupTag: recoveryCodeLookupTag({ setId, code: canonical }),
+      };
     }),
   );
   const factorId = await deps.db.prisma.$transaction(async (tx) => {

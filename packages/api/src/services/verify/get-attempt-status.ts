@@ -10,9 +10,14 @@ export async function getAttemptStatus(options: {
   attemptId: string;
   signal?: AbortSignal;
 }): Promise<VerificationResult> {
-  const row = await withDatabaseRetry(options.deps, () => options.deps.db.prisma.verificationAttempt.findUnique({
-    where: { applicationId_attemptId: { applicationId: options.application.id, attemptId: options.attemptId } },
-  }), options.signal);
+  const row = await withDatabaseRetry(
+    options.deps,
+    () =>
+      options.deps.db.prisma.verificationAttempt.findUnique({
+        where: { applicationId_attemptId: { applicationId: options.application.id, attemptId: options.attemptId } },
+      }),
+    options.signal,
+  );
   if (row === null) throw new HoldfastError('ATTEMPT_NOT_FOUND', 'no verification with this attempt id');
   // Only report an outcome the standby also has (see awaitReplicationBarrier).
   await withDatabaseRetry(options.deps, () => awaitReplicationBarrier(options.deps.db.pool), options.signal);

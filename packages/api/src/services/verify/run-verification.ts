@@ -36,7 +36,9 @@ interface AttemptRow {
 }
 
 function hashRequest(kind: VerifiedFactorKind, externalUserId: string, factorId: string | null): Buffer {
-  return createHash('sha256').update(`${kind}\u0000${externalUserId}\u0000${factorId ?? ''}`).digest();
+  return createHash('sha256')
+    .update(`${kind}\u0000${externalUserId}\u0000${factorId ?? ''}`)
+    .digest();
 }
 
 function toResult(row: AttemptRow): VerificationResult {
@@ -87,10 +89,10 @@ async function runVerificationOnce(options: VerificationRequest): Promise<Verifi
   const { deps, application, attemptId } = options;
   const requestHash = hashRequest(options.kind, options.externalUserId, options.factorId);
   const findRecorded = async (): Promise<VerificationResult | null> => {
-    const { rows } = await deps.db.pool.query<AttemptRow>(
-      `SELECT ${attemptColumns} FROM verification_attempts WHERE application_id = $1 AND attempt_id = $2`,
-      [application.id, attemptId],
-    );
+    const { rows } = await deps.db.pool.query<AttemptRow>(`SELECT ${attemptColumns} FROM verification_attempts WHERE application_id = $1 AND attempt_id = $2`, [
+      application.id,
+      attemptId,
+    ]);
     const recorded = rows[0];
     if (recorded === undefined) return null;
     if (!recorded.request_hash.equals(requestHash)) {
@@ -102,7 +104,12 @@ async function runVerificationOnce(options: VerificationRequest): Promise<Verifi
   try {
     return await withTransaction(deps.db.pool, async (sql) => {
       const now = deps.clock();
-      const factor = await lockFactor(sql, { applicationId: application.id, externalUserId: options.externalUserId, kind: options.kind, factorId: options.factorId });
+      const factor = await lockFactor(sql, {
+        applicationId: application.id,
+        externalUserId: options.externalUserId,
+        kind: options.kind,
+        factorId: options.factorId,
+      });
 
       let reason: VerifyRejectReason | null = null;
       if (factor.status !== 'active') reason = 'factor_not_active';
@@ -128,19 +135,41 @@ async function runVerificationOnce(options: VerificationRequest): Promise<Verifi
          VALUES (gen_random_uuid(), $1, $2, $3, $4, $5, $6::attempt_outcome, $7, $8, $9, $10)
          ON CONFLICT (application_id, attempt_id) DO NOTHING
          RETURNING ${attemptColumns}`,
-        [application.id, attemptId, requestHash, factor.userId, factor.id, reason === null ? 'accepted' : 'rejected', reason, deps.gateway.id, deps.gateway.region, now],
+        [
+          application.id,
+          attemptId,
+          requestHash,
+          factor.userId,
+          factor.id,
+          reason === null ? 'accepted' : 'rejected',
+          reason,
+          deps.gateway.id,
+          deps.gateway.region,
+          now,
+        ],
       );
       const attempt = inserted.rows[0];
       if (attempt === undefined) throw new AttemptAlreadyRecorded();
 
-      const audit = { gatewayId: deps.gateway.id, region: deps.gateway.region, applicationId: application.id, userId: factor.userId, factorId: factor.id, attemptId };
+      const audit = {
+        gatewayId: deps.gateway.id,
+        region: deps.gateway.region,
+        applicationId: application.id,
+        userId: factor.userId,
+        factorId: factor.id,
+        attemptId,
+      };
       await writeAuditEvent(sql, {
         ...audit,
         type: reason === null ? 'verify.accepted' : 'verify.rejected',
         detail: { kind: options.kind, ...(reason === null ? {} : { reason }) },
       });
       if (lockedUntil !== null) {
-        await writeAuditEvent(sql, { ...audit, type: 'factor.locked', detail: { kind: options.kind, failedCount: factor.failedCount + 1, lockedUntil: lockedUntil.toISOString() } });
+        await writeAuditEvent(sql, {
+          ...audit,
+          type: 'factor.locked',
+          detail: { kind: options.kind, failedCount: factor.failedCount + 1, lockedUntil: lockedUntil.toISOString() },
+        });
       }
       return toResult(attempt);
     });

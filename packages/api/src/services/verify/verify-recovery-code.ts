@@ -26,24 +26,28 @@ export async function verifyRecoveryCode(options: {
   const evaluation =
     canonical === null
       ? noMatch
-      : await withDatabaseRetry(deps, async () => {
-          const sets = await deps.db.pool.query<{ id: string }>(
-            `SELECT f.id FROM factors f JOIN users u ON u.id = f.user_id
+      : await withDatabaseRetry(
+          deps,
+          async () => {
+            const sets = await deps.db.pool.query<{ id: string }>(
+              `SELECT f.id FROM factors f JOIN users u ON u.id = f.user_id
               WHERE u.application_id = $1 AND u.external_id = $2 AND f.kind = 'recovery_codes' AND f.status = 'active'`,
-            [options.application.id, options.externalUserId],
-          );
-          for (const set of sets.rows) {
-            // Only the codes with this guess's tag (rows from before tags existed have none).
-            const candidates = await deps.db.pool.query<{ id: string; salt: Buffer; hash: Buffer }>(
-              `SELECT id, salt, hash FROM recovery_codes
-                WHERE factor_id = $1 AND used_at IS NULL AND (lookup_tag = $2 OR lookup_tag IS NULL)`,
-              [set.id, recoveryCodeLookupTag({ setId: set.id, code: canonical })],
+              [options.application.id, options.externalUserId],
             );
-            const match = await recoveryCodesFactor.evaluate({ code: canonical, candidates: candidates.rows });
-            if (match.isMatch) return match;
-          }
-          return noMatch;
-        }, options.signal);
+            for (const set of sets.rows) {
+              // Only the codes with this guess's tag (rows from before tags existed have none).
+              const candidates = await deps.db.pool.query<{ id: string; salt: Buffer; hash: Buffer }>(
+                `SELECT id, salt, hash FROM recovery_codes
+                WHERE factor_id = $1 AND used_at IS NULL AND (lookup_tag = $2 OR lookup_tag IS NULL)`,
+                [set.id, recoveryCodeLookupTag({ setId: set.id, code: canonical })],
+              );
+              const match = await recoveryCodesFactor.evaluate({ code: canonical, candidates: candidates.rows });
+              if (match.isMatch) return match;
+            }
+            return noMatch;
+          },
+          options.signal,
+        );
   return runVerification({
     ...options,
     factorId: null,

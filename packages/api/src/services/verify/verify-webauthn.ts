@@ -27,14 +27,18 @@ export async function verifyWebauthn(options: {
 }): Promise<VerificationResult> {
   const { deps, application } = options;
   const credentialId = Buffer.from(isoBase64URL.toBuffer(options.response.rawId));
-  const { factorId, policy } = await withDatabaseRetry(deps, async () => {
-    const credential = await deps.db.prisma.webauthnCredential.findFirst({
-      where: { credentialId, factor: { user: { applicationId: application.id, externalId: options.externalUserId } } },
-      select: { factorId: true },
-    });
-    if (credential === null) throw new HoldfastError('FACTOR_NOT_FOUND', 'this security key or passkey is not registered for the user');
-    return { factorId: credential.factorId, policy: await loadWebauthnPolicy({ deps, applicationId: application.id }) };
-  }, options.signal);
+  const { factorId, policy } = await withDatabaseRetry(
+    deps,
+    async () => {
+      const credential = await deps.db.prisma.webauthnCredential.findFirst({
+        where: { credentialId, factor: { user: { applicationId: application.id, externalId: options.externalUserId } } },
+        select: { factorId: true },
+      });
+      if (credential === null) throw new HoldfastError('FACTOR_NOT_FOUND', 'this security key or passkey is not registered for the user');
+      return { factorId: credential.factorId, policy: await loadWebauthnPolicy({ deps, applicationId: application.id }) };
+    },
+    options.signal,
+  );
 
   return runVerification({
     deps,
@@ -47,10 +51,19 @@ export async function verifyWebauthn(options: {
     check: async ({ sql, factor }) => {
       const stored = factor.webauthn;
       if (stored === null) throw new HoldfastError('INTERNAL', 'WebAuthn factor has no credential');
-      const consumed = await consumeWebauthnChallenge({ sql, challengeId: options.challengeId, applicationId: application.id, userId: factor.userId, ceremony: 'authentication' });
+      const consumed = await consumeWebauthnChallenge({
+        sql,
+        challengeId: options.challengeId,
+        applicationId: application.id,
+        userId: factor.userId,
+        ceremony: 'authentication',
+      });
       if (consumed.status === 'used') return { isMatch: false, reason: 'replay' };
       if (consumed.status === 'invalid') {
-        throw new HoldfastError('WEBAUTHN_CHALLENGE_INVALID', 'this WebAuthn challenge is unknown, expired, or not an authentication challenge for this user; begin again');
+        throw new HoldfastError(
+          'WEBAUTHN_CHALLENGE_INVALID',
+          'this WebAuthn challenge is unknown, expired, or not an authentication challenge for this user; begin again',
+        );
       }
 
       let verification: VerifiedAuthenticationResponse;
@@ -62,14 +75,23 @@ export async function verifyWebauthn(options: {
           expectedRPID: policy.rpId,
           // Counter 0 turns off the library's own counter check (it throws an untyped error): the
           // rule is applied below, by core, so a clone is told apart from a bad signature and audited.
-          credential: { id: isoBase64URL.fromBuffer(new Uint8Array(stored.credentialId)), publicKey: new Uint8Array(stored.publicKey), counter: 0, transports: toTransports(stored.transports) },
+          credential: {
+            id: isoBase64URL.fromBuffer(new Uint8Array(stored.credentialId)),
+            publicKey: new Uint8Array(stored.publicKey),
+            counter: 0,
+            transports: toTransports(stored.transports),
+          },
           requireUserVerification: policy.userVerification === 'required',
         });
       } catch {
         return { isMatch: false, reason: 'verification_failed' };
       }
       const { newCounter, credentialBackedUp } = verification.authenticationInfo;
-      const evaluation = webauthnFactor.evaluate({ isAssertionVerified: verification.verified, storedSignCount: stored.signCount, receivedSignCount: newCounter });
+      const evaluation = webauthnFactor.evaluate({
+        isAssertionVerified: verification.verified,
+        storedSignCount: stored.signCount,
+        receivedSignCount: newCounter,
+      });
       if (!evaluation.isMatch && evaluation.reason === 'clone_suspected') {
         await writeAuditEvent(sql, {
           type: 'webauthn.clone_suspected',

@@ -44,7 +44,10 @@ export async function beginWebauthnRegistration(options: {
     challenge: new Uint8Array(challenge),
     timeout: webauthnChallengeTtlMs,
     attestationType: policy.attestation,
-    excludeCredentials: existing.map((credential) => ({ id: isoBase64URL.fromBuffer(new Uint8Array(credential.credentialId)), transports: toTransports(credential.transports) })),
+    excludeCredentials: existing.map((credential) => ({
+      id: isoBase64URL.fromBuffer(new Uint8Array(credential.credentialId)),
+      transports: toTransports(credential.transports),
+    })),
     authenticatorSelection: { residentKey: 'preferred', userVerification: policy.userVerification },
   });
   return { challengeId, options: creationOptions };

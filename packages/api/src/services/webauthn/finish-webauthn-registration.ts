@@ -63,7 +63,16 @@ export async function finishWebauthnRegistration(options: {
       await sql.query(
         `INSERT INTO webauthn_credentials (factor_id, credential_id, public_key, sign_count, transports, aaguid, backup_eligible, backup_state)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
-        [id, credentialId, Buffer.from(info.credential.publicKey), info.credential.counter, info.credential.transports ?? [], info.aaguid, backupEligible, info.credentialBackedUp],
+        [
+          id,
+          credentialId,
+          Buffer.from(info.credential.publicKey),
+          info.credential.counter,
+          info.credential.transports ?? [],
+          info.aaguid,
+          backupEligible,
+          info.credentialBackedUp,
+        ],
       );
       await writeAuditEvent(sql, {
         type: 'webauthn.registered',
@@ -72,7 +81,14 @@ export async function finishWebauthnRegistration(options: {
         applicationId: enrollment.applicationId,
         userId: enrollment.userId,
         factorId: id,
-        detail: { kind: 'webauthn', aaguid: info.aaguid, attestationFormat: info.fmt, isUserVerified: info.userVerified, backupEligible, backupState: info.credentialBackedUp },
+        detail: {
+          kind: 'webauthn',
+          aaguid: info.aaguid,
+          attestationFormat: info.fmt,
+          isUserVerified: info.userVerified,
+          backupEligible,
+          backupState: info.credentialBackedUp,
+        },
       });
       return id;
     });

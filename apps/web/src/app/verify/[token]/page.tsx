@@ -9,7 +9,11 @@ export const dynamic = 'force-dynamic';
 export default async function VerifyPage({ params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
   try {
-    const transaction = await callGateway({ bearer: null, isIdempotent: true, call: (client, signal) => client.hosted.getTransaction.query({ token }, { signal }) });
+    const transaction = await callGateway({
+      bearer: null,
+      isIdempotent: true,
+      call: (client, signal) => client.hosted.getTransaction.query({ token }, { signal }),
+    });
     return <HostedVerify token={token} applicationName={transaction.applicationName} factors={transaction.factors} />;
   } catch (error) {
     if (!(error instanceof GatewayError)) console.error('holdfast web: loading a verification failed', error);
