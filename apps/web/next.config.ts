@@ -1,9 +1,10 @@
 import type { NextConfig } from 'next';
 
 // The portal handles enrollment secrets (TOTP keys, recovery codes): never cache, never frame,
-// never leak the one-time link through a Referer header.
+// never leak the one-time link through a Referer header. The Content-Security-Policy (with a
+// per-request script nonce) and HSTS are set by src/proxy.ts: they depend on the request and on the
+// runtime configuration, and these headers are fixed at build time.
 const securityHeaders = [
-  { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'; img-src 'self' data:" },
   { key: 'X-Frame-Options', value: 'DENY' },
   { key: 'Referrer-Policy', value: 'no-referrer' },
   { key: 'X-Content-Type-Options', value: 'nosniff' },
@@ -23,6 +24,7 @@ const nextConfig: NextConfig = {
       { source: '/:path*', headers: securityHeaders },
       { source: '/enroll/:path*', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
       { source: '/enroll', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
+      { source: '/verify/:path*', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
     ]);
   },
 };

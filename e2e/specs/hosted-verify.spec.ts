@@ -44,7 +44,7 @@ async function registerCallback(url: string): Promise<void> {
   }
 }
 
-test('[HOSTED_VERIFY] redirect flow end to end; a tampered or reused result token is rejected', async ({ page }, testInfo) => {
+test('[HOSTED_VERIFY] redirect flow end to end: the callback gets a one-time code, exchanged once for the expected user', async ({ page }, testInfo) => {
   const state = readState();
   const callback = await startCallbackServer();
   try {
@@ -61,7 +61,20 @@ test('[HOSTED_VERIFY] redirect flow end to end; a tampered or reused result toke
     await enrollment.confirmTotp({ factorId: begun.factorId, code: first.code });
 
     const transaction = await app.createTransaction({ userId, callbackUrl: callback.url, state: 'csrf-7f3a' });
-    await page.goto(transaction.url);
+    const response = await page.goto(transaction.url);
+    // The page runs under a strict, per-request nonce CSP (and still works: Next's scripts carry the nonce).
+    const csp = response?.headers()['content-security-policy'] ?? '';
+    expect(csp).toMatch(/script-src 'nonce-[A-Za-z0-9+/=]+' 'strict-dynamic'/);
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    expect(csp).toContain("base-uri 'none'");
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1] ?? '';
+    expect(
+      await page
+        .locator('script[src]')
+        .first()
+        .evaluate((script) => (script as HTMLScriptElement).nonce),
+    ).toBe(nonce);
     await expect(page.getByRole('heading', { name: 'Verify it is you' })).toBeVisible();
     await expect(page.getByText('E2E relying app')).toBeVisible();
     await capturePage(page, testInfo, 'hosted-verify');
@@ -78,17 +91,18 @@ test('[HOSTED_VERIFY] redirect flow end to end; a tampered or reused result toke
     await page.waitForURL((url) => url.toString().startsWith(callback.url));
     await expect(page.getByRole('heading', { name: 'Back at the relying app' })).toBeVisible();
     const landed = new URL(page.url());
+    // What the browser (history, logs, Referer) saw: a code and the state, no result.
+    expect([...landed.searchParams.keys()].sort()).toEqual(['code', 'state']);
     expect(landed.searchParams.get('state')).toBe('csrf-7f3a');
-    const result = landed.searchParams.get('result') ?? '';
-    expect(result.split('.')).toHaveLength(3);
+    const resultCode = landed.searchParams.get('code') ?? '';
+    expect(callback.calls.find((call) => call.pathname === '/mfa/callback')?.searchParams.get('code')).toBe(resultCode);
 
-    // Tampered (one payload character flipped): refused.
-    const [header = '', payload = '', signature = ''] = result.split('.');
-    const flipped = `${payload.slice(0, 20)}${payload[20] === 'A' ? 'B' : 'A'}${payload.slice(21)}`;
-    await expect(app.redeemResult({ token: `${header}.${flipped}.${signature}` })).rejects.toMatchObject({ code: 'RESULT_INVALID' });
-    // The real one: once.
-    expect(await app.redeemResult({ token: result })).toEqual({ userId, amr: ['otp'], transactionId: transaction.transactionId });
-    await expect(app.redeemResult({ token: result })).rejects.toMatchObject({ code: 'RESULT_ALREADY_USED' });
+    // The relying app's server exchanges it (an unknown code is refused), once.
+    await expect(app.redeemResult({ code: 'A'.repeat(43), userId })).rejects.toMatchObject({ code: 'RESULT_INVALID' });
+    const redeemed = await app.redeemResult({ code: resultCode, userId });
+    expect(redeemed).toMatchObject({ userId, amr: ['otp'], transactionId: transaction.transactionId, state: 'csrf-7f3a' });
+    expect(redeemed.receipt.split('.')).toHaveLength(3);
+    await expect(app.redeemResult({ code: resultCode, userId })).rejects.toMatchObject({ code: 'RESULT_ALREADY_USED' });
 
     // The page cannot be used again.
     await page.goto(transaction.url);
@@ -99,7 +113,7 @@ test('[HOSTED_VERIFY] redirect flow end to end; a tampered or reused result toke
   }
 });
 
-test('[HOSTED_VERIFY] a passkey on the hosted page: back at the callback with amr hwk', async ({ page }, testInfo) => {
+test('[HOSTED_VERIFY] a passkey on the hosted page: back at the callback with a code, exchanged for amr hwk', async ({ page }, testInfo) => {
   const callback = await startCallbackServer();
   try {
     await registerCallback(callback.url);
@@ -108,22 +122,24 @@ test('[HOSTED_VERIFY] a passkey on the hosted page: back at the callback with am
     await addVirtualAuthenticator(page);
     const link = await app.createEnrollmentLink({ userId });
     await page.goto(link.url);
+    // Opening a link redeems nothing (issue 8): the Continue button's POST does.
+    await page.getByRole('button', { name: 'Continue' }).click();
     await page.getByRole('button', { name: 'Add a security key or passkey' }).click();
     await expect(page.getByText(/Your security key or passkey is added/)).toBeVisible();
 
-    const transaction = await app.createTransaction({ userId, callbackUrl: callback.url });
+    const transaction = await app.createTransaction({ userId, callbackUrl: callback.url, state: 'passkey-state' });
     await page.goto(transaction.url);
     await expect(page.getByRole('heading', { level: 2, name: 'Security key or passkey' })).toBeVisible();
     await capturePage(page, testInfo, 'hosted-verify-passkey');
     await page.getByRole('button', { name: 'Use a security key or passkey' }).click();
     await page.waitForURL((url) => url.toString().startsWith(callback.url));
     const landed = new URL(page.url());
-    expect(landed.searchParams.has('state')).toBe(false);
-    expect(await app.redeemResult({ token: landed.searchParams.get('result') ?? '' })).toEqual({
-      userId,
-      amr: ['hwk'],
-      transactionId: transaction.transactionId,
-    });
+    expect(landed.searchParams.get('state')).toBe('passkey-state');
+    expect(landed.searchParams.has('result')).toBe(false);
+    const code = landed.searchParams.get('code') ?? '';
+    expect(await app.redeemResult({ code, userId })).toMatchObject({ userId, amr: ['hwk'], transactionId: transaction.transactionId, state: 'passkey-state' });
+    // Presented again, for another user (a swapped callback): refused.
+    await expect(app.redeemResult({ code, userId: `${userId}-other` })).rejects.toMatchObject({ code: 'RESULT_ALREADY_USED' });
   } finally {
     await callback.stop();
   }

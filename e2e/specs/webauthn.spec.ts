@@ -1,7 +1,7 @@
 import { createApplication, createDatabase } from '@holdfast/db';
 import { createHoldfastClient, type HoldfastClient } from '@holdfast/sdk';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
-import { capturePage, newUserId } from '../src/portal';
+import { capturePage, continueFromLink, newUserId } from '../src/portal';
 import { readState } from '../src/state';
 import { addVirtualAuthenticator, getAssertion } from '../src/webauthn';
 
@@ -16,7 +16,7 @@ function clientOn(gateway: 'a' | 'b', apiKey = readState().apiKey): HoldfastClie
 /** Opens an enrollment link and adds the virtual authenticator's passkey in the portal, as a person would. */
 async function registerInPortal(page: Page, testInfo: TestInfo, options: { userId: string; apiKey?: string; label: string; capture?: boolean }): Promise<void> {
   const link = await clientOn('a', options.apiKey).createEnrollmentLink({ userId: options.userId });
-  await page.goto(link.url);
+  await continueFromLink(page, link.url);
   await expect(page.getByRole('heading', { level: 2, name: 'Security key or passkey' })).toBeVisible();
   if (options.capture === true) await capturePage(page, testInfo, 'passkey-start');
   await page.getByLabel('Name for this key').fill(options.label);
@@ -87,7 +87,7 @@ test('[PASSKEY_UV] an application that requires user verification rejects an ass
   await capturePage(page, testInfo, 'passkey-uv');
 });
 
-test('[PASSKEY_CLONE] a replayed assertion and a counter that goes back are rejected and audited', async ({ page }, testInfo) => {
+test('[PASSKEY_CLONE] a replayed assertion and a counter that goes back are rejected and audited; the passkey is suspended', async ({ page }, testInfo) => {
   const userId = newUserId('passkey-clone');
   await addVirtualAuthenticator(page);
   await registerInPortal(page, testInfo, { userId, label: 'Old key' });
@@ -97,6 +97,9 @@ test('[PASSKEY_CLONE] a replayed assertion and a counter that goes back are reje
   const earlier = await getAssertion(page, first.options);
   const second = await clientOn('a').webauthnBegin({ userId });
   const later = await getAssertion(page, second.options);
+  // A third, begun before anything is finished: its counter is the highest.
+  const third = await clientOn('a').webauthnBegin({ userId });
+  const fresh = await getAssertion(page, third.options);
   expect(await clientOn('b').webauthnFinish({ userId, challengeId: second.challengeId, response: later })).toMatchObject({ outcome: 'accepted' });
 
   // The same assertion again under a new attempt id: its challenge is spent.
@@ -111,5 +114,12 @@ test('[PASSKEY_CLONE] a replayed assertion and a counter that goes back are reje
   });
   expect(await auditCount({ userId, type: 'webauthn.clone_suspected' })).toBe(1);
   expect(await auditCount({ userId, type: 'verify.rejected' })).toBe(2);
+  // Suspended: even a valid assertion with a higher counter is refused from now on, and no new login can begin.
+  expect(await clientOn('b').webauthnFinish({ userId, challengeId: third.challengeId, response: fresh })).toMatchObject({
+    outcome: 'rejected',
+    reason: 'factor_not_active',
+  });
+  expect(await auditCount({ userId, type: 'factor.suspended' })).toBe(1);
+  await expect(clientOn('a').webauthnBegin({ userId })).rejects.toMatchObject({ code: 'FACTOR_NOT_FOUND' });
   await capturePage(page, testInfo, 'passkey-clone');
 });

@@ -29,7 +29,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const encryptionKey = randomBytes(32).toString('base64');
     const gateways: RunningProcess[] = [];
     for (const gatewayId of ['gw-e2e-a', 'gw-e2e-b']) {
-      const gateway = await startGateway({ databaseUrl: database.url, port: await findFreePort(), gatewayId, encryptionKey, publicUrl: webUrl });
+      const gateway = await startGateway({ databaseUrl: database.gatewayUrl, port: await findFreePort(), gatewayId, encryptionKey, publicUrl: webUrl });
       gateways.push(gateway);
       cleanups.push(gateway.stop);
     }

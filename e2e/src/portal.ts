@@ -49,12 +49,22 @@ export async function capturePage(page: Page, testInfo: TestInfo, name: string):
   if (original !== null) await page.setViewportSize(original);
 }
 
+/**
+ * Opens an enrollment link the way a person does: the GET shows a "Continue" page (opening a link
+ * redeems nothing — mail scanners fetch links too), and the Continue button's POST redeems it.
+ */
+export async function continueFromLink(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await expect(page.getByRole('heading', { level: 1, name: 'Set up two-step sign-in' })).toBeVisible();
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page).toHaveURL(/\/enroll$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Set up two-step sign-in' })).toBeVisible();
+}
+
 /** Opens a fresh enrollment link for `userId` and lands on the portal. */
 export async function openPortal(page: Page, userId: string): Promise<void> {
   const link = await relyingApp().createEnrollmentLink({ userId });
-  await page.goto(link.url);
-  await expect(page).toHaveURL(/\/enroll$/);
-  await expect(page.getByRole('heading', { level: 1, name: 'Set up two-step sign-in' })).toBeVisible();
+  await continueFromLink(page, link.url);
 }
 
 /** Sets up the authenticator app in the portal the way a person would, with a code computed here. */

@@ -87,7 +87,7 @@ export function startWeb(options: { port: number; gatewayUrls: readonly string[]
     name: 'web',
     args: [nextBin, 'start', '-H', '127.0.0.1', '-p', String(options.port)],
     cwd: webDir,
-    env: { HOLDFAST_GATEWAY_URLS: options.gatewayUrls.join(','), NODE_ENV: 'production' },
+    env: { HOLDFAST_GATEWAY_URLS: options.gatewayUrls.join(','), HOLDFAST_WEB_PUBLIC_URL: `http://localhost:${options.port}`, NODE_ENV: 'production' },
     // The page is opened as localhost (WebAuthn needs it later); the server listens on 127.0.0.1.
     url: `http://localhost:${options.port}`,
     readyPath: '/',

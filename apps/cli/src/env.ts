@@ -4,7 +4,10 @@ import { z } from 'zod';
 
 /** `holdfast start` (zero-setup) settings: everything optional; without DATABASE_URL an embedded Postgres runs. */
 export const startEnvSchema = z.object({
+  /** The gateways' connection string: the least-privilege gateway role (issue 8). */
   DATABASE_URL: z.string().optional(),
+  /** The migrator role (owns the schema, runs DDL). Set: `start` migrates with it before the gateway starts. */
+  DATABASE_MIGRATION_URL: z.string().optional(),
   HOLDFAST_ENCRYPTION_KEYS: z.string().optional(),
   HOLDFAST_ACTIVE_KEY_ID: z.string().optional(),
   HOLDFAST_STATE_DIR: z.string().optional(),
@@ -27,7 +30,19 @@ export function readLauncherGatewayEnv(options: { defaults: Record<string, strin
   return readGatewayEnv({ ...options.defaults, ...process.env, ...options.overrides });
 }
 
-/** The environment a child process (the web app) inherits, with `extra` on top. */
-export function childProcessEnv(extra: Record<string, string>): Record<string, string | undefined> {
-  return { ...process.env, ...extra };
+/**
+ * Settings the web app reads, besides its own `HOLDFAST_WEB_*` ones, and what any Node process
+ * needs to run. Nothing else is handed over: no encryption keys, no database URLs (issue 8 —
+ * each process gets only the settings it needs).
+ */
+const webSettings = new Set(['HOLDFAST_GATEWAY_URLS', 'NODE_ENV', 'PORT', 'PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'NEXT_TELEMETRY_DISABLED']);
+
+/** The environment the web app gets: the allowed settings from `source`, with `extra` on top. */
+export function webProcessEnv(extra: Record<string, string>, source: Record<string, string | undefined> = process.env): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(source)) {
+    // HOLDFAST_WEB_PORT is the launcher's own (it passes the port on the command line).
+    if (value !== undefined && name !== 'HOLDFAST_WEB_PORT' && (webSettings.has(name) || name.startsWith('HOLDFAST_WEB_'))) env[name] = value;
+  }
+  return { ...env, ...extra };
 }

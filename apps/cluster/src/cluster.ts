@@ -3,8 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { bootstrapDatabaseRoles, createDatabase, generateRolePassword, migrateDatabase, type DatabaseRolePasswords } from '@holdfast/db';
 import pg from 'pg';
-import { databaseUrlsFor, postgresUrl, type ClusterConfig, type RegionLayout } from './config';
+import { databaseUrlsFor, postgresUrl, type ClusterConfig, type DatabaseLogin, type RegionLayout } from './config';
 import { etcdArgs, haproxyCfg, patroniYaml } from './configs';
 import {
   checkRecordedProcess,
@@ -71,6 +72,38 @@ async function gatewayKeys(config: ClusterConfig): Promise<{ keys: string; activ
   return value;
 }
 
+/** The migrator's and gateway role's passwords, generated on first use and kept in the cluster directory. */
+export async function clusterRolePasswords(config: ClusterConfig): Promise<DatabaseRolePasswords> {
+  if (existsSync(config.rolesFile)) return JSON.parse(await readFile(config.rolesFile, 'utf8')) as DatabaseRolePasswords;
+  const value: DatabaseRolePasswords = { migrator: generateRolePassword(), gateway: generateRolePassword() };
+  await writeFile(config.rolesFile, JSON.stringify(value), { mode: 0o600 });
+  return value;
+}
+
+/** The login for one of the least-privilege roles (issue 8). */
+export async function clusterLogin(config: ClusterConfig, role: 'migrator' | 'gateway'): Promise<DatabaseLogin> {
+  return { name: config.roles[role], password: (await clusterRolePasswords(config))[role] };
+}
+
+/**
+ * After the primary is reachable: the superuser creates (or checks) the roles and hands the schema
+ * to the migrator, then the migrator applies the migrations and grants the gateway role its rows.
+ * Idempotent, so every `cluster up` runs it (a new migration is applied before gateways start).
+ */
+async function prepareDatabase(config: ClusterConfig, region: RegionLayout): Promise<void> {
+  await bootstrapDatabaseRoles({
+    adminUrl: postgresUrl(config, region),
+    passwords: await clusterRolePasswords(config),
+    names: config.roles,
+  });
+  const migrator = createDatabase({ url: postgresUrl(config, region, config.database, await clusterLogin(config, 'migrator')), poolMax: 1 });
+  try {
+    await migrateDatabase({ pool: migrator.pool, gatewayRole: config.roles.gateway });
+  } finally {
+    await migrator.close();
+  }
+}
+
 export interface Component {
   kind: ProcessKind;
   name: string;
@@ -128,7 +161,9 @@ export async function startComponent(config: ClusterConfig, component: Component
         cwd: path.join(config.repoRoot, 'apps/gateway'),
         logFile,
         env: {
-          DATABASE_URL: databaseUrlsFor(config, region.name),
+          // Least privilege (issue 8): the gateway role; migrations ran as the migrator in clusterUp.
+          DATABASE_URL: databaseUrlsFor(config, region.name, await clusterLogin(config, 'gateway')),
+          HOLDFAST_MIGRATE: 'false',
           HOLDFAST_PORT: String(component.port),
           HOLDFAST_GATEWAY_ID: component.name,
           HOLDFAST_REGION: region.name,
@@ -200,6 +235,7 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
     },
     60_000,
   );
+  await prepareDatabase(config, firstRegion);
   await startKind('gateway');
   await waitFor(
     'every gateway ready (canary login succeeded)',

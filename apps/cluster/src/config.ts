@@ -20,6 +20,11 @@ const envSchema = z.object({
   HOLDFAST_PG_BIN_DIR: z.string().default('/usr/lib/postgresql/15/bin'),
 });
 
+export interface DatabaseLogin {
+  name: string;
+  password: string;
+}
+
 export interface RegionLayout {
   name: string;
   etcd: { name: string; clientPort: number; peerPort: number };
@@ -35,9 +40,15 @@ export interface ClusterConfig {
   patroni: { ttl: number; loopWait: number; retryTimeout: number };
   etcd: { heartbeatMs: number; electionMs: number };
   pgBinDir: string;
-  /** Superuser the gateways and drills use (a real deployment gives gateways a least-privilege role). */
-  superuser: { name: string; password: string };
-  replication: { name: string; password: string };
+  /** Patroni's superuser: creates the database and the roles below, nothing else (issue 8). */
+  superuser: DatabaseLogin;
+  replication: DatabaseLogin;
+  /**
+   * The least-privilege roles (issue 8): the migrator owns the schema (migrations, drill seeding),
+   * gateways connect as the gateway role. Passwords generated once, kept in `rolesFile`.
+   */
+  roles: { migrator: string; gateway: string };
+  rolesFile: string;
   database: string;
   /** Fixed local-only encryption key for the cluster's gateways (state stays on this machine). */
   keysFile: string;
@@ -68,18 +79,20 @@ export function readClusterConfig(source: Record<string, string | undefined> = c
     pgBinDir: env.HOLDFAST_PG_BIN_DIR,
     superuser: { name: 'postgres', password: 'holdfast-cluster' },
     replication: { name: 'replicator', password: 'holdfast-replication' },
+    roles: { migrator: 'holdfast_migrator', gateway: 'holdfast_gateway' },
+    rolesFile: path.join(dir, 'database-roles.json'),
     database: 'holdfast',
     keysFile: path.join(dir, 'encryption-key.json'),
   };
 }
 
-/** The connection string through one region's HAProxy (to the primary, wherever it is) as the superuser. */
-export function postgresUrl(config: ClusterConfig, region: RegionLayout, database: string = config.database): string {
-  return `postgresql://${config.superuser.name}:${config.superuser.password}@127.0.0.1:${region.haproxy.port}/${database}`;
+/** The connection string through one region's HAProxy (to the primary, wherever it is), as `login` (default: the superuser). */
+export function postgresUrl(config: ClusterConfig, region: RegionLayout, database: string = config.database, login: DatabaseLogin = config.superuser): string {
+  return `postgresql://${encodeURIComponent(login.name)}:${encodeURIComponent(login.password)}@127.0.0.1:${region.haproxy.port}/${database}`;
 }
 
-/** The gateways' database endpoints: their own region's HAProxy first, then the others. */
-export function databaseUrlsFor(config: ClusterConfig, regionName: string): string {
+/** The database endpoints for a process in `regionName`: its own region's HAProxy first, then the others. Gateways pass the gateway role's login. */
+export function databaseUrlsFor(config: ClusterConfig, regionName: string, login: DatabaseLogin = config.superuser): string {
   const ordered = [...config.regions].sort((a, b) => Number(b.name === regionName) - Number(a.name === regionName));
-  return ordered.map((r) => postgresUrl(config, r)).join(',');
+  return ordered.map((r) => postgresUrl(config, r, config.database, login)).join(',');
 }

@@ -32,6 +32,10 @@ export function etcdArgs(config: ClusterConfig, region: RegionLayout, dataDir: s
 export function patroniYaml(config: ClusterConfig, region: RegionLayout, nodeDir: string): string {
   const { node } = region;
   const hosts = config.regions.map((r) => `127.0.0.1:${r.etcd.clientPort}`).join(', ');
+  // SCRAM-SHA-256 only (issue 8): passwords never cross the wire, and md5 hashes are not accepted.
+  const hba = [`host replication ${config.replication.name} 127.0.0.1/32 scram-sha-256`, 'host all all 127.0.0.1/32 scram-sha-256']
+    .map((line) => `    - ${line}`)
+    .join('\n');
   return `scope: holdfast
 name: ${node.name}
 log:
@@ -67,14 +71,16 @@ bootstrap:
     - encoding: UTF8
     - data-checksums
   pg_hba:
-    - host replication ${config.replication.name} 127.0.0.1/32 md5
-    - host all all 127.0.0.1/32 md5
+${hba}
 postgresql:
   listen: 127.0.0.1:${node.pgPort}
   connect_address: 127.0.0.1:${node.pgPort}
   data_dir: ${nodeDir}/data
   bin_dir: ${config.pgBinDir}
   pgpass: ${nodeDir}/pgpass
+  # Rewritten on every start (bootstrap.pg_hba applies only when the cluster is first created).
+  pg_hba:
+${hba}
   authentication:
     replication:
       username: ${config.replication.name}

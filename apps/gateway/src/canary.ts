@@ -94,6 +94,9 @@ export function createCanary(deps: ServiceDeps): Canary {
         ...(result.outcome === 'accepted' ? {} : { error: `rejected: ${result.reason ?? 'unknown'}` }),
       };
     } catch (error) {
+      // The canary has a pool of its own (run-gateway.ts): nothing else would move that pool on
+      // to the next database endpoint when this one is unreachable.
+      deps.db.reportError(error);
       last = { ok: false, latencyMs: performance.now() - started, at: Date.now(), error: error instanceof Error ? error.message : 'unknown error' };
     }
     await deps.db.prisma.gatewayHeartbeat

@@ -10,6 +10,7 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
     threshold: env.HOLDFAST_LOCKOUT_THRESHOLD,
     lockSeconds: env.HOLDFAST_LOCKOUT_SECONDS,
     hardLimit: env.HOLDFAST_LOCKOUT_HARD_LIMIT,
+    accountHardLimit: env.HOLDFAST_ACCOUNT_LOCKOUT_THRESHOLD,
   };
   validateLockoutPolicy(lockoutPolicy);
   return {

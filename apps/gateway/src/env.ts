@@ -25,12 +25,51 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(10),
   HOLDFAST_LOCKOUT_SECONDS: z.coerce.number().int().min(1).default(900),
   HOLDFAST_LOCKOUT_HARD_LIMIT: z.coerce.number().int().min(1).max(100).default(100),
+  /** Consecutive failures across all of a user's factors that lock the account (until factors.unlock); NIST cap 100. */
+  HOLDFAST_ACCOUNT_LOCKOUT_THRESHOLD: z.coerce.number().int().min(1).max(100).default(100),
   HOLDFAST_CANARY_INTERVAL_MS: z.coerce.number().int().min(200).default(5000),
   /** How long a request may retry the database while it fails over, before answering 503. */
   HOLDFAST_REQUEST_DEADLINE_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   /** Cap on how long metadata (application by API key, factor lists) is cached; 0 turns the cache off. */
   HOLDFAST_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(30_000),
   HOLDFAST_DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  /**
+   * A small pool of its own for the canary, /readyz's database probe and the failure-counter
+   * writes, so request traffic that fills HOLDFAST_DB_POOL_MAX cannot make the gateway look dead.
+   */
+  HOLDFAST_DB_RESERVED_POOL_MAX: z.coerce.number().int().min(1).max(10).default(2),
+  // Flood shield (rate-limit.ts): per-process token buckets checked before tRPC and any database
+  // work. Generous for real traffic (the bench runs ~500/s from one address with one key); the
+  // failed-authentication buckets are the strict ones. 429 RATE_LIMITED with Retry-After.
+  HOLDFAST_RATE_IP_PER_SECOND: z.coerce.number().min(1).default(2000),
+  HOLDFAST_RATE_IP_BURST: z.coerce.number().int().min(1).default(4000),
+  HOLDFAST_RATE_KEY_PER_SECOND: z.coerce.number().min(1).default(2000),
+  HOLDFAST_RATE_KEY_BURST: z.coerce.number().int().min(1).default(4000),
+  /** Failed API-key authentications allowed per address (and, separately, per key id). */
+  HOLDFAST_RATE_AUTH_FAILURES_PER_SECOND: z.coerce.number().min(0.01).default(5),
+  HOLDFAST_RATE_AUTH_FAILURES_BURST: z.coerce.number().int().min(1).default(50),
+  /** How often failure counts of ended minutes are written (they are also written at shutdown). */
+  HOLDFAST_AUTH_FAILURE_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  // Retention job (services/maintenance/retention.ts); one gateway at a time runs it.
+  /** 0 turns the job off on this gateway. */
+  HOLDFAST_RETENTION_INTERVAL_MS: z.coerce.number().int().min(0).default(600_000),
+  HOLDFAST_RETENTION_FIRST_RUN_MS: z.coerce.number().int().min(0).default(60_000),
+  /** Attempts and expired/consumed rows are deleted after this many hours (> the 10-minute replay window). */
+  HOLDFAST_RETENTION_HOURS: z.coerce
+    .number()
+    .min(1)
+    .max(24 * 365)
+    .default(24),
+  HOLDFAST_RETENTION_AUTH_FAILURE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
+  /** Audit events older than this many days are deleted; 0 (default) keeps them for ever. Needs a role that may delete audit rows. */
+  HOLDFAST_RETENTION_AUDIT_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
+  HOLDFAST_RETENTION_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
+  // Webhook delivery worker (api/services/webhooks): how often it looks for due deliveries, the
+  // first retry's delay (later ones are multiples: 10 s, 30 s, 2 min, 10 min, 1 h… at the default),
+  // and how long one attempt may wait for the receiver. Tests shorten the first two.
+  HOLDFAST_WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
+  HOLDFAST_WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
+  HOLDFAST_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
   /** Apply pending migrations at start (advisory-locked, safe with many gateways starting at once). */
   HOLDFAST_MIGRATE: boolean.default(true),
 });

@@ -1,13 +1,42 @@
-import { startCacheListener } from '@holdfast/api';
-import { migrateDatabase } from '@holdfast/db';
+import { createAuthFailureRecorder, defaultRetentionPolicy, startCacheListener, startRetentionJob, type ServiceDeps } from '@holdfast/api';
+import { createDatabase, migrateDatabase } from '@holdfast/db';
 import { createServiceDeps } from './deps';
 import type { GatewayEnv } from './env';
 import { createLogger } from './log';
+import type { FloodShieldLimits } from './rate-limit';
 import { startGatewayServer, type GatewayServer } from './server';
+import { startGatewayWebhookWorker } from './webhook-worker';
+
+function rateLimitsOf(env: GatewayEnv): FloodShieldLimits {
+  const failures = { ratePerSecond: env.HOLDFAST_RATE_AUTH_FAILURES_PER_SECOND, burst: env.HOLDFAST_RATE_AUTH_FAILURES_BURST };
+  return {
+    perIp: { ratePerSecond: env.HOLDFAST_RATE_IP_PER_SECOND, burst: env.HOLDFAST_RATE_IP_BURST },
+    perKey: { ratePerSecond: env.HOLDFAST_RATE_KEY_PER_SECOND, burst: env.HOLDFAST_RATE_KEY_BURST },
+    failuresPerIp: failures,
+    failuresPerKey: failures,
+    // As long as the metadata cache may keep a key: a revoked key fails in full anyway.
+    knownCredentialTtlMs: 10 * 60_000,
+  };
+}
 
 export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { close: () => Promise<void> }> {
   const log = createLogger({ gatewayId: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION });
   const deps = createServiceDeps(env, log);
+  // The canary, /readyz's probe and the failure-counter writes get a pool of their own: a flood
+  // that holds every request connection must not make a working gateway look dead (invariant 9)
+  // nor stop failed authentications being counted.
+  const reservedDeps: ServiceDeps = {
+    ...deps,
+    db: createDatabase({
+      url: env.DATABASE_URL.split(','),
+      statementTimeoutMs: env.HOLDFAST_REQUEST_DEADLINE_MS,
+      poolMax: env.HOLDFAST_DB_RESERVED_POOL_MAX,
+      applicationName: `holdfast-${env.HOLDFAST_GATEWAY_ID}-reserved`,
+      onPoolError: (error) => {
+        log('db_pool_error', { pool: 'reserved', message: error.message });
+      },
+    }),
+  };
   if (env.HOLDFAST_MIGRATE) {
     // Try each configured endpoint in turn: the first one may be a region that is down.
     const endpoints = env.DATABASE_URL.split(',').length;
@@ -19,18 +48,75 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
       } catch (error) {
         if (tried >= endpoints) throw error;
         deps.db.reportError(error);
+        reservedDeps.db.reportError(error); // the same endpoint is down for the reserved pool
       }
     }
   }
   const listener = deps.cache === undefined ? null : startCacheListener({ db: deps.db, cache: deps.cache, log });
-  const server = await startGatewayServer({ deps, host: env.HOLDFAST_HOST, port: env.HOLDFAST_PORT, canaryIntervalMs: env.HOLDFAST_CANARY_INTERVAL_MS, log });
+  const webhooks = startGatewayWebhookWorker({ env, deps, log });
+  let lastFlushError = 0;
+  const authFailures = createAuthFailureRecorder({
+    db: reservedDeps.db,
+    gateway: deps.gateway,
+    clock: deps.clock,
+    onError: (error) => {
+      reservedDeps.db.reportError(error);
+      // At most one line a minute: the database is failing over, the counts wait in memory.
+      if (Date.now() - lastFlushError > 60_000) {
+        lastFlushError = Date.now();
+        log('auth_failure_flush_failed', { message: error instanceof Error ? error.message : String(error) });
+      }
+    },
+  });
+  const flushTimer = setInterval(() => {
+    void authFailures.flush();
+  }, env.HOLDFAST_AUTH_FAILURE_FLUSH_MS);
+  const retention =
+    env.HOLDFAST_RETENTION_INTERVAL_MS === 0
+      ? null
+      : startRetentionJob({
+          pool: () => deps.db.pool,
+          policy: {
+            ...defaultRetentionPolicy,
+            expiredRowHours: env.HOLDFAST_RETENTION_HOURS,
+            authFailureCounterDays: env.HOLDFAST_RETENTION_AUTH_FAILURE_DAYS,
+            auditDays: env.HOLDFAST_RETENTION_AUDIT_DAYS,
+            batchSize: env.HOLDFAST_RETENTION_BATCH,
+          },
+          intervalMs: env.HOLDFAST_RETENTION_INTERVAL_MS,
+          firstRunDelayMs: env.HOLDFAST_RETENTION_FIRST_RUN_MS,
+          clock: deps.clock,
+          onReport: (report) => {
+            const total = Object.values(report.deleted).reduce((sum, n) => sum + n, 0);
+            if (total > 0 || Object.keys(report.errors).length > 0) log('retention', { deleted: report.deleted, errors: report.errors });
+          },
+          onError: (error) => {
+            log('retention_failed', { message: error instanceof Error ? error.message : String(error) });
+          },
+        });
+  const server = await startGatewayServer({
+    deps,
+    reservedDeps,
+    authFailures,
+    rateLimits: rateLimitsOf(env),
+    host: env.HOLDFAST_HOST,
+    port: env.HOLDFAST_PORT,
+    canaryIntervalMs: env.HOLDFAST_CANARY_INTERVAL_MS,
+    log,
+  });
   log('listening', { url: server.url });
   return {
     ...server,
     close: async () => {
       await server.stop();
+      await webhooks.stop();
+      clearInterval(flushTimer);
+      await retention?.stop();
+      // Counts still in memory are written before the pool closes.
+      await authFailures.flush({ all: true });
       await listener?.stop();
       await deps.db.close();
+      await reservedDeps.db.close();
       log('stopped');
     },
   };

@@ -1,9 +1,10 @@
-import { appRouter, listPublicSigningKeys, type ServiceDeps } from '@holdfast/api';
+import { appRouter, listPublicSigningKeys, type AuthFailureRecorder, type RequestClient, type ServiceDeps } from '@holdfast/api';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCanary, type CanaryResult } from './canary';
 import { GatewayMetrics } from './metrics';
+import { FloodShield, type FloodShieldLimits } from './rate-limit';
 
 export interface GatewayServer {
   url: string;
@@ -17,6 +18,18 @@ function bearerOf(req: http.IncomingMessage): string | null {
   return match?.[1] ?? null;
 }
 
+/**
+ * Procedures that always need an API key: a request to one without a bearer is a failed
+ * authentication, so it waits on the failed-authentication buckets like a bad key does.
+ */
+const apiKeyOnlyPaths = /^\/trpc\/(verify\.|preauth|factors\.)/;
+
+/** The TCP peer. Forwarded headers are not trusted: the gateway listens behind no proxy by default. */
+function clientIpOf(req: http.IncomingMessage): string {
+  const address = req.socket.remoteAddress ?? 'unknown';
+  return address.startsWith('::ffff:') ? address.slice('::ffff:'.length) : address;
+}
+
 async function isDatabaseReachable(deps: ServiceDeps, timeoutMs: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<boolean>((resolve) => {
@@ -26,7 +39,10 @@ async function isDatabaseReachable(deps: ServiceDeps, timeoutMs: number): Promis
   });
   const query = deps.db.pool.query('SELECT 1').then(
     () => true,
-    () => false,
+    (error: unknown) => {
+      deps.db.reportError(error);
+      return false;
+    },
   );
   const ok = await Promise.race([query, timeout]);
   clearTimeout(timer);
@@ -41,15 +57,27 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, cache
 /**
  * The gateway: the tRPC API under /trpc, plus /healthz (the process answers), /readyz (the
  * database answers and the last canary login succeeded recently) and /metrics (Prometheus text).
+ *
+ * Flood protection (issue 8, hole 4): one procedure call per HTTP request (no tRPC batching, so
+ * one request writes at most one audit row); token buckets per address and per API key id checked
+ * before tRPC runs; failed API-key authentications counted, not audited row by row; the canary and
+ * /readyz use `reservedDeps` (a pool of their own) so request traffic cannot make the gateway unready.
  */
 export async function startGatewayServer(options: {
   deps: ServiceDeps;
+  /** The same deps over the reserved pool (canary, readiness probe); defaults to `deps`. */
+  reservedDeps?: ServiceDeps;
+  authFailures?: AuthFailureRecorder;
+  rateLimits: FloodShieldLimits;
   host: string;
   port: number;
   canaryIntervalMs: number;
   log: (event: string, fields?: Record<string, unknown>) => void;
 }): Promise<GatewayServer> {
   const { deps, log } = options;
+  const reservedDeps = options.reservedDeps ?? deps;
+  const shield = new FloodShield(options.rateLimits);
+  const rateLimited = { count: 0, byBucket: new Map<string, number>() };
   const metrics = new GatewayMetrics({ gatewayId: deps.gateway.id, region: deps.gateway.region });
   const observedDeps: ServiceDeps = {
     ...deps,
@@ -59,7 +87,7 @@ export async function startGatewayServer(options: {
     },
   };
   // The canary is not a client: keep it out of the request metrics (it has its own gauges).
-  const canary = createCanary(deps);
+  const canary = createCanary(reservedDeps);
   const startedAt = new Date();
   await deps.db.prisma.gatewayHeartbeat
     .upsert({
@@ -71,12 +99,20 @@ export async function startGatewayServer(options: {
       log('heartbeat_failed', { error: String(error) });
     });
 
+  // The shield's ticket for each admitted request, read back by createContext.
+  const clientOf = new WeakMap<http.IncomingMessage, RequestClient>();
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     // Verification requests are tiny; a large body is a mistake or an attack.
     maxBodySize: 16 * 1024,
-    createContext: ({ req }) => ({ deps: observedDeps, bearer: bearerOf(req) }),
+    // One call per request: a batch of 50 calls would be 50 authentications and 50 audit rows for
+    // one request through one bucket token. The SDK and the portal use httpLink (no batching).
+    allowBatching: false,
+    createContext: ({ req }) => {
+      const client: RequestClient = clientOf.get(req) ?? { ip: clientIpOf(req) };
+      return { deps: observedDeps, bearer: bearerOf(req), client, ...(options.authFailures === undefined ? {} : { authFailures: options.authFailures }) };
+    },
     onError: ({ error, path }) => {
       if (error.code === 'INTERNAL_SERVER_ERROR') {
         // The message and stack only: inputs (codes, tokens) are never logged.
@@ -92,6 +128,24 @@ export async function startGatewayServer(options: {
     res.setHeader('x-holdfast-gateway', deps.gateway.id);
     if (url.startsWith('/trpc/')) {
       res.setHeader('cache-control', 'no-store');
+      // Before tRPC reads the body and before any database work: only the Authorization header.
+      const decision = shield.check(clientIpOf(req), bearerOf(req), { requiresApiKey: apiKeyOnlyPaths.test(url) });
+      if (!decision.allowed) {
+        rateLimited.count += 1;
+        rateLimited.byBucket.set(decision.bucket, (rateLimited.byBucket.get(decision.bucket) ?? 0) + 1);
+        const retryAfter = Math.max(1, decision.retryAfterSeconds);
+        res.setHeader('retry-after', String(retryAfter));
+        // tRPC's error shape, so the SDK reads holdfastCode as for any other refusal.
+        sendJson(res, 429, {
+          error: {
+            message: decision.bucket.startsWith('failed_auth') ? 'too many failed authentications; retry later' : 'too many requests; retry later',
+            code: -32029,
+            data: { code: 'TOO_MANY_REQUESTS', httpStatus: 429, holdfastCode: 'RATE_LIMITED', retryAfterSeconds: retryAfter },
+          },
+        });
+        return;
+      }
+      clientOf.set(req, { ip: decision.ticket.ip, onApiKeyResult: decision.ticket.onApiKeyResult });
       trpc(req, res);
       return;
     }
@@ -100,7 +154,7 @@ export async function startGatewayServer(options: {
       return;
     }
     if (url === '/readyz') {
-      void isDatabaseReachable(deps, 1000).then((isDbOk) => {
+      void isDatabaseReachable(reservedDeps, 1000).then((isDbOk) => {
         const last: CanaryResult | null = canary.last();
         const ageMs = last === null ? null : Date.now() - last.at;
         const isCanaryOk = last !== null && last.ok && ageMs !== null && ageMs <= canaryMaxAgeMs;
@@ -145,6 +199,14 @@ export async function startGatewayServer(options: {
   });
   // Keep-alive sockets from SDK clients must not hold shutdown hostage forever.
   server.keepAliveTimeout = 5_000;
+  // One line per 10 s while requests are being refused, not one per request.
+  const rateLimitLog = setInterval(() => {
+    if (rateLimited.count === 0) return;
+    log('rate_limited', { requests: rateLimited.count, byBucket: Object.fromEntries(rateLimited.byBucket) });
+    rateLimited.count = 0;
+    rateLimited.byBucket.clear();
+  }, 10_000);
+  rateLimitLog.unref();
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -162,6 +224,7 @@ export async function startGatewayServer(options: {
     url,
     stop: async () => {
       canary.stop();
+      clearInterval(rateLimitLog);
       server.closeIdleConnections();
       await new Promise<void>((resolve) =>
         server.close(() => {

@@ -21,6 +21,9 @@ describe('[FACTORS_SELF_SERVICE] a user managing their own factors with an enrol
     await portal.redeem(link.token);
 
     expect((await portal.factors()).factors).toMatchObject([{ id: user.factorId, kind: 'totp', label: 'phone', status: 'active' }]);
+    // Issue 8: changing factors needs a step-up (a current code from one of them) within 5 minutes.
+    const stepUp = await freshCode(user.secret, user.confirmedStep);
+    expect(await portal.stepUpTotp({ code: stepUp.code })).toMatchObject({ outcome: 'accepted' });
     await portal.renameFactor({ factorId: user.factorId, label: 'Work phone' });
     expect((await portal.factors()).factors[0]?.label).toBe('Work phone');
 
@@ -30,7 +33,7 @@ describe('[FACTORS_SELF_SERVICE] a user managing their own factors with an enrol
     const wrong = await portal.removeFactor({ factorId: user.factorId, code: user.confirmationCode }).catch((e: unknown) => e);
     expect(wrong).toMatchObject({ code: 'INVALID_CODE' }); // the enrollment code was already used: not fresh
 
-    const { code } = await freshCode(user.secret, user.confirmedStep);
+    const { code } = await freshCode(user.secret, stepUp.step);
     expect(await portal.removeFactor({ factorId: user.factorId, code })).toEqual({ factorId: user.factorId, status: 'revoked' });
     expect((await portal.factors()).factors).toEqual([]);
     expect((await app.preauth({ userId: user.userId })).result).toBe('enroll');

@@ -22,11 +22,13 @@ describe('[IDEMPOTENCY] a verification retried with the same attempt id', () => 
 
     const first = await viaA.verifyTotp({ userId: user.userId, code, attemptId: 'login-0001' });
     expect(first.outcome).toBe('accepted');
-    expect(await viaA.verifyTotp({ userId: user.userId, code, attemptId: 'login-0001' })).toEqual(first);
-    expect(await viaB.verifyTotp({ userId: user.userId, code, attemptId: 'login-0001' })).toEqual(first);
-    expect(await viaB.status({ attemptId: 'login-0001' })).toEqual(first);
+    // Issue 8: a retry gets the recorded outcome marked `replayed` (and audited as such).
+    const recorded = { ...first, replayed: true };
+    expect(await viaA.verifyTotp({ userId: user.userId, code, attemptId: 'login-0001' })).toEqual(recorded);
+    expect(await viaB.verifyTotp({ userId: user.userId, code, attemptId: 'login-0001' })).toEqual(recorded);
+    expect(await viaB.status({ attemptId: 'login-0001' })).toEqual(recorded);
     expect(await env.db.prisma.verificationAttempt.count({ where: { attemptId: 'login-0001' } })).toBe(1);
-    expect(await env.db.prisma.auditEvent.count({ where: { attemptId: 'login-0001' } })).toBe(1);
+    expect(await env.db.prisma.auditEvent.count({ where: { attemptId: 'login-0001', type: { not: 'verify.replayed' } } })).toBe(1);
   });
 
   it('a rejected attempt stays rejected and is counted once toward lockout', async () => {
@@ -38,7 +40,7 @@ describe('[IDEMPOTENCY] a verification retried with the same attempt id', () => 
     const viaB = createHoldfastClient({ gateways: [b.url], apiKey: user.apiKey });
     const first = await viaA.verifyTotp({ userId: user.userId, code: wrong, attemptId: 'wrong-0001' });
     expect(first).toMatchObject({ outcome: 'rejected', reason: 'invalid_code' });
-    expect(await viaB.verifyTotp({ userId: user.userId, code: wrong, attemptId: 'wrong-0001' })).toEqual(first);
+    expect(await viaB.verifyTotp({ userId: user.userId, code: wrong, attemptId: 'wrong-0001' })).toEqual({ ...first, replayed: true });
     const factor = await env.db.prisma.factor.findUniqueOrThrow({ where: { id: user.factorId } });
     expect(factor.failedCount).toBe(1);
   });

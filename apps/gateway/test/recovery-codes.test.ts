@@ -37,6 +37,8 @@ describe('[RECOVERY_CODES] a set of 10 single-use codes', () => {
     const link = await viaA.createEnrollmentLink({ userId: user.userId });
     const enrollment = createEnrollmentClient({ gateways: [b.url] });
     await enrollment.redeem(link.token);
+    // Issue 8: the user has factors, so the new session steps up first (here with an unused code).
+    expect(await enrollment.stepUpRecoveryCode({ code: user.recoveryCodes[3] ?? '' })).toMatchObject({ outcome: 'accepted' });
     const fresh = await enrollment.generateRecoveryCodes();
     expect(await viaA.verifyRecoveryCode({ userId: user.userId, code: user.recoveryCodes[2] ?? '' })).toMatchObject({ outcome: 'rejected' });
     expect(await viaA.verifyRecoveryCode({ userId: user.userId, code: fresh.codes[0] ?? '' })).toMatchObject({ outcome: 'accepted' });

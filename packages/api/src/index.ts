@@ -1,8 +1,12 @@
 export { appRouter, createCaller, type AppRouter } from './router';
-export type { Context } from './trpc';
+export type { Context, RequestClient } from './trpc';
+export { createAuthFailureRecorder, type AuthFailureRecorder } from './services/audit/auth-failure-counter';
+export { defaultRetentionPolicy, runRetention, startRetentionJob, type RetentionPolicy, type RetentionReport } from './services/maintenance/retention';
 export type { ApplicationPrincipal, EnrollmentPrincipal, ServiceDeps } from './deps';
 export type { VerificationResult } from './services/verify/verification-result';
 export type { PreauthResult } from './services/preauth/get-preauth';
 export { MetadataCache } from './cache/metadata-cache';
 export { startCacheListener } from './cache/cache-listener';
+export { defaultWebhookWorkerSettings, startWebhookWorker, type WebhookWorkerSettings } from './services/webhooks/webhook-worker';
+export { signWebhook } from './services/webhooks/sign-webhook';
 export { listPublicSigningKeys } from './services/hosted/signing-keys';

@@ -6,6 +6,7 @@ import { recoveryCodesRouter } from './routers/recovery-codes';
 import { totpRouter } from './routers/totp';
 import { verifyRouter } from './routers/verify';
 import { webauthnRouter } from './routers/webauthn';
+import { webhooksRouter } from './routers/webhooks';
 import { createCallerFactory, router } from './trpc';
 
 export const appRouter = router({
@@ -17,6 +18,7 @@ export const appRouter = router({
   factors: factorsRouter,
   webauthn: webauthnRouter,
   hosted: hostedRouter,
+  webhooks: webhooksRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -10,13 +10,16 @@ import {
   factorKind,
   factorLabel,
   hostedOutcome,
+  hostedResultCode,
   recoveryCode,
   totpCode,
   totpDigits,
   transactionToken,
   verificationResult,
+  verifyRejectReason,
   webauthnChallengeId,
 } from '@holdfast/validators';
+import { webhookDeliveryStatus as webhookDeliveryStatusWord, webhookEvent as webhookEventBody } from '@holdfast/validators';
 import { z } from 'zod';
 
 // The system's words (kinds, code formats, reasons, outcomes, ids) come from @holdfast/validators;
@@ -44,17 +47,37 @@ export const preauthOutput = z.discriminatedUnion('result', [
 
 export const createLinkInput = z.strictObject({
   userId: externalUserId,
+  /** Links are short-lived: 15 minutes by default, at most an hour (a link is a bearer credential in someone's inbox). */
   ttlSeconds: z
     .number()
     .int()
     .min(60)
-    .max(7 * 24 * 3600)
-    .default(24 * 3600),
+    .max(60 * 60)
+    .default(15 * 60),
 });
 export const createLinkOutput = z.strictObject({ token: z.string(), url: z.string(), expiresAt: z.date() });
 
 export const redeemLinkInput = z.strictObject({ token: enrollmentLinkToken });
 export const redeemLinkOutput = z.strictObject({ sessionToken: z.string(), expiresAt: z.date(), userId: z.string() });
+// Step-up: the enrollment session proves it is the user before changing factors (core policy/step-up.ts).
+export const stepUpTotpInput = z.strictObject({
+  code: totpCode,
+  /** Which authenticator app, when the user has several (default: the newest). */
+  factorId: factorId.optional(),
+});
+export const stepUpRecoveryCodeInput = z.strictObject({ code: recoveryCode });
+export const stepUpOutput = z.discriminatedUnion('outcome', [
+  z.strictObject({ outcome: z.literal('accepted'), factorId: z.string(), validUntil: z.date() }),
+  z.strictObject({ outcome: z.literal('rejected'), reason: verifyRejectReason.nullable() }),
+]);
+export const enrollmentSessionOutput = z.strictObject({
+  userId: z.string(),
+  stepUp: z.enum(['not_needed', 'fresh', 'required']),
+  stepUpValidUntil: z.date().nullable(),
+  stepUpKinds: z.array(factorKind),
+  totpFactors: z.array(z.strictObject({ id: z.string(), label: z.string() })),
+});
+export const inspectLinkOutput = z.strictObject({ state: z.enum(['valid', 'invalid', 'expired', 'used', 'superseded']) });
 
 export const beginTotpInput = z.strictObject({
   label: factorLabel.default('Authenticator app'),
@@ -144,10 +167,12 @@ export const webauthnFinishInput = z.strictObject({
 // Hosted verification page.
 export const createTransactionInput = z.strictObject({
   userId: externalUserId,
-  /** Must equal one of the application's registered callback URLs. */
+  /** Must equal one of the application's registered callback URLs; https (http only on localhost). */
   callbackUrl: z.url({ protocol: /^https?$/ }).max(2048),
-  /** Opaque to Holdfast: echoed back on the callback (e.g. your CSRF / session binding). */
-  state: z.string().min(1).max(512).optional(),
+  /** Required, opaque to Holdfast: echoed back on the callback; bind it to the browser session that started the verification. */
+  state: z.string().min(1).max(512),
+  /** Only these kinds may be used on the page (default: every kind the user has). */
+  allowedFactorKinds: z.array(factorKind).min(1).max(8).optional(),
 });
 export const createTransactionOutput = z.strictObject({ transactionId: z.string(), url: z.string(), expiresAt: z.date() });
 export const hostedTokenInput = z.strictObject({ token: transactionToken });
@@ -164,5 +189,61 @@ export const hostedWebauthnFinishInput = z.strictObject({
   response: webauthnAuthenticationResponse,
 });
 export const hostedOutcomeOutput = hostedOutcome;
-export const redeemResultInput = z.strictObject({ token: z.string().min(10).max(4096) });
-export const redeemResultOutput = z.strictObject({ userId: z.string(), amr: z.array(z.string()), transactionId: z.string() });
+/** The callback's `code`, and the user the application expects it to be for (another user's code is refused). */
+export const redeemResultInput = z.strictObject({ code: hostedResultCode, userId: externalUserId });
+export const redeemResultOutput = z.strictObject({
+  userId: z.string(),
+  amr: z.array(z.string()),
+  transactionId: z.string(),
+  state: z.string().nullable(),
+  /** The same result as an ES256 JWT (iss = Holdfast's public URL, aud = the application), verifiable with the JWKS: a receipt to keep. */
+  receipt: z.string(),
+});
+
+// Webhooks (services/webhooks): the relying application's endpoint and its delivery log.
+export const configureWebhookInput = z.strictObject({
+  /** https (http only for localhost); `null` removes the endpoint. */
+  url: z.string().min(1).max(2048).nullable(),
+  /** Issue a new signing secret even though the endpoint already has one. */
+  rotateSecret: z.boolean().default(false),
+});
+export const configureWebhookOutput = z.strictObject({
+  url: z.string().nullable(),
+  /** Shown once, when created or rotated; null otherwise. */
+  secret: z.string().nullable(),
+  secretCreatedAt: z.date().nullable(),
+});
+export const webhookDeliveriesInput = z
+  .strictObject({
+    limit: z.number().int().min(1).max(100).default(20),
+    cursor: z.string().max(20).nullable().default(null),
+    status: webhookDeliveryStatusWord.nullable().default(null),
+  })
+  .prefault({});
+export const webhookDeliveriesOutput = z.strictObject({
+  deliveries: z.array(
+    z.strictObject({
+      id: z.string(),
+      type: z.string(),
+      status: webhookDeliveryStatusWord,
+      event: webhookEventBody,
+      attemptCount: z.number().int(),
+      nextAttemptAt: z.date().nullable(),
+      deliveredAt: z.date().nullable(),
+      createdAt: z.date(),
+      attempts: z.array(
+        z.strictObject({
+          attempt: z.number().int(),
+          startedAt: z.date(),
+          durationMs: z.number().int(),
+          statusCode: z.number().int().nullable(),
+          error: z.string().nullable(),
+          gatewayId: z.string(),
+        }),
+      ),
+    }),
+  ),
+  nextCursor: z.string().nullable(),
+});
+export const redeliverWebhookInput = z.strictObject({ deliveryId: z.uuid() });
+export const redeliverWebhookOutput = z.strictObject({ id: z.string(), status: z.literal('pending') });

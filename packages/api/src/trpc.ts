@@ -6,6 +6,15 @@ import { holdfastCodeOf, toTrpcError } from './errors';
 import { authenticateApiKey } from './services/auth/authenticate-api-key';
 import { authenticateEnrollmentSession } from './services/enrollment/authenticate-enrollment-session';
 import { auditRejection } from './services/audit/audit-rejection';
+import type { AuthFailureRecorder } from './services/audit/auth-failure-counter';
+
+/** What the HTTP layer knows about the caller: transport facts, never used to authorize. */
+export interface RequestClient {
+  /** The peer address (the failure counters keep one as a sample). */
+  ip: string | null;
+  /** Told whether the API key authenticated: the gateway's per-process flood shield. */
+  onApiKeyResult?: (isAuthenticated: boolean) => void;
+}
 
 export interface Context {
   deps: ServiceDeps;
@@ -16,6 +25,9 @@ export interface Context {
    * but runs every other part of the real request path.
    */
   trustedApplication?: ApplicationPrincipal;
+  client?: RequestClient;
+  /** Counts failed API-key authentications per key id and minute (the gateway's, per process). */
+  authFailures?: AuthFailureRecorder;
 }
 
 const t = initTRPC.context<Context>().create({
@@ -64,7 +76,17 @@ export const publicProcedure = t.procedure.use(mapErrors);
 
 /** Relying-application calls: `Authorization: Bearer hf_<keyId>_<secret>`. */
 export const applicationProcedure = publicProcedure.use(async ({ ctx, next, path, signal }) => {
-  const application = ctx.trustedApplication ?? (await authenticateApiKey({ deps: ctx.deps, bearer: ctx.bearer, signal }));
+  let application = ctx.trustedApplication;
+  if (application === undefined) {
+    try {
+      application = await authenticateApiKey({ deps: ctx.deps, bearer: ctx.bearer, signal, failures: ctx.authFailures, ip: ctx.client?.ip ?? null });
+    } catch (error) {
+      // Only a refused key counts as a failed authentication (a database outage does not).
+      if (error instanceof HoldfastError && error.code === 'UNAUTHENTICATED') ctx.client?.onApiKeyResult?.(false);
+      throw error;
+    }
+    ctx.client?.onApiKeyResult?.(true);
+  }
   const result = await next({ ctx: { application } });
   // A refused request leaves a trace in the audit trail even though it changed nothing else.
   if (!result.ok && result.error.cause instanceof HoldfastError) {

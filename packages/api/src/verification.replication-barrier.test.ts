@@ -65,7 +65,7 @@ describe('[REPLICATION_BARRIER] a recorded outcome is not acknowledged before th
 
     // Once a standby acknowledges again (here: none is required), the same retry gets the recorded outcome.
     await server.requireStandby(false);
-    expect(await verify()).toEqual(first);
+    expect(await verify()).toEqual({ ...first, replayed: true });
     expect(await db.prisma.verificationAttempt.count()).toBe(1);
   });
 });

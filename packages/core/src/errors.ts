@@ -12,12 +12,24 @@ export const errorCodes = {
   FACTOR_NOT_ACTIVE: 'conflict',
   ALREADY_ENROLLED: 'conflict',
   ATTEMPT_ID_REUSED: 'conflict',
+  /**
+   * The attempt id's recorded outcome is no longer returned: older than 10 minutes, or the factor
+   * was revoked, replaced or locked since. 409 (not 410: tRPC has no Gone and this layer maps
+   * `gone` to 412): the id conflicts with recorded state; use a fresh attempt id.
+   */
+  ATTEMPT_ID_EXPIRED: 'conflict',
   INVALID_CODE: 'bad_request',
   ENROLLMENT_LINK_INVALID: 'unauthorized',
   ENROLLMENT_LINK_EXPIRED: 'gone',
   ENROLLMENT_LINK_USED: 'gone',
   ENROLLMENT_SESSION_INVALID: 'unauthorized',
   FRESH_VERIFICATION_REQUIRED: 'gone',
+  /** A newer enrollment link was issued for the user, or the session was ended (logout): this one is over. */
+  ENROLLMENT_LINK_SUPERSEDED: 'gone',
+  /** The user has a factor: the enrollment session must verify one (within 5 minutes) before changing any. */
+  STEP_UP_REQUIRED: 'forbidden',
+  /** The user already has the maximum number of bound factors. */
+  FACTOR_LIMIT_REACHED: 'conflict',
   /** Unknown, expired, already used, another user's, or issued for the other ceremony. */
   WEBAUTHN_CHALLENGE_INVALID: 'bad_request',
   /** A registration response that does not verify (origin, RP ID, user verification, signature…). */
@@ -30,10 +42,24 @@ export const errorCodes = {
   TRANSACTION_EXPIRED: 'gone',
   /** The transaction already succeeded (its result was issued). */
   TRANSACTION_COMPLETED: 'gone',
-  /** A result token that is malformed, badly signed, expired, or for another application. */
+  /** The hosted transaction had too many failed attempts; the application must start a new one. */
+  TRANSACTION_ATTEMPTS_EXCEEDED: 'too_many_requests',
+  /** A result code (or token) that is unknown, expired, or for another application. */
   RESULT_INVALID: 'bad_request',
-  /** A result token that was already redeemed: single use. */
+  /** A result code that was already redeemed: single use. */
   RESULT_ALREADY_USED: 'conflict',
+  /** A hosted result redeemed with another user id than the one it was issued for (it is spent). */
+  RESULT_USER_MISMATCH: 'conflict',
+  /** A hosted verification with a kind of factor the application did not allow for it. */
+  FACTOR_KIND_NOT_ALLOWED: 'forbidden',
+  /** A callback URL (or origin) over plain http on a host that is not loopback. */
+  INSECURE_URL: 'bad_request',
+  /** A webhook URL that is not absolute https (http only for localhost), or carries credentials. */
+  WEBHOOK_URL_INVALID: 'bad_request',
+  /** The application has no webhook endpoint configured. */
+  WEBHOOK_NOT_CONFIGURED: 'not_found',
+  /** No webhook delivery with this id for this application. */
+  WEBHOOK_DELIVERY_NOT_FOUND: 'not_found',
   RATE_LIMITED: 'too_many_requests',
   DATABASE_UNAVAILABLE: 'unavailable',
   INTERNAL: 'internal',

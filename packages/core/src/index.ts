@@ -27,7 +27,11 @@ export { rewrapSecret } from './crypto/rewrap-secret';
 export { constantTimeEqual } from './crypto/constant-time-equal';
 
 export type { LockoutPolicy } from './policy/lockout';
-export { defaultLockoutPolicy, isFactorLocked, lockAfterFailure, permanentLockUntil, validateLockoutPolicy } from './policy/lockout';
+export { defaultAccountHardLimit, defaultLockoutPolicy, isFactorLocked, lockAfterFailure, permanentLockUntil, validateLockoutPolicy } from './policy/lockout';
+export type { CheckOutcome, FactorState, LockState, RefusalBeforeCheck, VerificationDecision } from './policy/decide-verification';
+export { decideVerification, refusalBeforeCheck } from './policy/decide-verification';
+export type { FactorChange, FactorChangeDecision, FactorChangeState, StepUpStatus } from './policy/step-up';
+export { decideFactorChange, describeStepUp, maxBoundFactorsPerUser, stepUpClockSkewMs, stepUpFreshnessMs } from './policy/step-up';
 
 export type { AuditEventType } from './audit/events';
 export { auditEventTypes } from './audit/events';
@@ -45,8 +49,12 @@ export type { WebauthnEvaluation } from './factors/webauthn-factor';
 export { evaluateWebauthnAssertion, webauthnFactor } from './factors/webauthn-factor';
 
 export { isSignCountSuspicious } from './webauthn/sign-count';
+export { hasBackupEligibilityChanged } from './webauthn/backup-eligibility';
 export { authenticatorNameFor } from './webauthn/authenticator-names';
 export { readRandomBytes } from './random';
 
 export type { PrivateSigningJwk, PublicSigningJwk, ResultClaims } from './hosted/result-token';
 export { generateSigningKey, readResultTokenKid, signResultToken, verifyResultToken } from './hosted/result-token';
+export type { SigningKeyPolicy, SigningKeyRotationPlan, SigningKeyState } from './hosted/signing-key-rotation';
+export { defaultSigningKeyPolicy, isSigningKeyPublished, planSigningKeyRotation } from './hosted/signing-key-rotation';
+export { isLoopbackUrl, isSecureOrLoopbackUrl } from './hosted/secure-url';

@@ -15,22 +15,68 @@ export interface AuditEventInput {
   detail?: Prisma.InputJsonObject;
 }
 
+/**
+ * The audit types a relying application's webhook hears of, and the event name it hears
+ * (@holdfast/validators `webhookEventTypes`; the api's webhook tests check the two agree). A passkey
+ * or security key is enrolled with `webauthn.registered`, so it is a `factor.enrolled` too.
+ */
+export const webhookEventByAuditType: Partial<Record<AuditEventType, string>> = {
+  'factor.enrolled': 'factor.enrolled',
+  'webauthn.registered': 'factor.enrolled',
+  'factor.revoked': 'factor.removed',
+  'recovery_codes.generated': 'recovery_codes.generated',
+  'factor.locked': 'factor.locked',
+  'factor.suspended': 'factor.suspended',
+  'account.locked': 'account.locked',
+};
+
+const insertAuditEvent = `INSERT INTO audit_events (type, gateway_id, region, application_id, user_id, factor_id, attempt_id, detail)
+           VALUES ($1, $2, $3, $4::uuid, $5::uuid, $6::uuid, $7, $8::jsonb)`;
+
+/**
+ * The audit row and, when the application has a webhook endpoint, its outbox row — one statement,
+ * so telling the application costs no extra round trip and commits or rolls back with the change
+ * (invariant 7: the application is told of every change, or the change did not happen). The body
+ * names the application's own user id and the factor, never a secret or a code; it is fixed here,
+ * so every retry sends the same bytes under the same id.
+ */
+const insertAuditEventWithWebhook = `WITH event AS (
+  ${insertAuditEvent}
+  RETURNING id, occurred_at, application_id, user_id, factor_id, detail
+)
+INSERT INTO webhook_deliveries (id, application_id, audit_event_id, event_type, payload)
+SELECT delivery.id, event.application_id, event.id, $9::text,
+       jsonb_build_object(
+         'id', delivery.id,
+         'type', $9::text,
+         'occurredAt', to_char(event.occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+         'applicationId', event.application_id,
+         'data', jsonb_build_object(
+           'userId', users.external_id,
+           'factorId', event.factor_id,
+           'factorKind', COALESCE(factors.kind::text, event.detail->>'kind')))
+FROM event
+JOIN application_webhooks ON application_webhooks.application_id = event.application_id
+CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) AS delivery
+LEFT JOIN users ON users.id = event.user_id
+LEFT JOIN factors ON factors.id = event.factor_id`;
+
 /** The one INSERT for audit events, shared by the Prisma and the plain-SQL write paths. */
 function auditInsert(event: AuditEventInput): { text: string; values: unknown[] } {
-  return {
-    text: `INSERT INTO audit_events (type, gateway_id, region, application_id, user_id, factor_id, attempt_id, detail)
-           VALUES ($1, $2, $3, $4::uuid, $5::uuid, $6::uuid, $7, $8::jsonb)`,
-    values: [
-      event.type,
-      event.gatewayId,
-      event.region,
-      event.applicationId ?? null,
-      event.userId ?? null,
-      event.factorId ?? null,
-      event.attemptId ?? null,
-      JSON.stringify(event.detail ?? {}),
-    ],
-  };
+  const values: unknown[] = [
+    event.type,
+    event.gatewayId,
+    event.region,
+    event.applicationId ?? null,
+    event.userId ?? null,
+    event.factorId ?? null,
+    event.attemptId ?? null,
+    JSON.stringify(event.detail ?? {}),
+  ];
+  const webhookEvent = webhookEventByAuditType[event.type];
+  // Every other event (the verification hot path's accepted/rejected) keeps the plain INSERT.
+  if (webhookEvent === undefined || (event.applicationId ?? null) === null) return { text: insertAuditEvent, values };
+  return { text: insertAuditEventWithWebhook, values: [...values, webhookEvent] };
 }
 
 /** Call it with the transaction that makes the state change, so both commit or neither does (invariant 7). */

@@ -7,7 +7,7 @@ export type { Prisma } from './generated/prisma/client';
 export * from './generated/prisma/enums';
 
 /** Secrets are never selected unless a query asks for them by name (STYLE habit 6). */
-const omitSecrets = { totpFactor: { secretEnc: true } } as const;
+const omitSecrets = { totpFactor: { secretEnc: true }, applicationWebhook: { secretEnc: true } } as const;
 
 function buildPrisma(pool: pg.Pool) {
   return new PrismaClient({ adapter: new PrismaPg(pool), omit: omitSecrets });

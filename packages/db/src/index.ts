@@ -1,7 +1,17 @@
 export * from './client';
 export { migrateDatabase, migrationsDir } from './migrate';
+export {
+  applyGatewayGrants,
+  bootstrapDatabaseRoles,
+  defaultRoleNames,
+  generateRolePassword,
+  roleUrl,
+  scramVerifier,
+  type DatabaseRoleNames,
+  type DatabaseRolePasswords,
+} from './roles';
 export { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded';
-export { writeAuditEvent, type AuditEventInput } from './audit';
+export { webhookEventByAuditType, writeAuditEvent, type AuditEventInput } from './audit';
 export * from './tokens';
 export * from './seed';
 export { rotateEncryptionKeys } from './rotate-keys';

@@ -48,6 +48,19 @@ export async function rotateEncryptionKeys(options: {
     const { count } = await prisma.signingKey.updateMany({ where: { kid: key.kid, privateJwkEnc: key.privateJwkEnc }, data: { privateJwkEnc: next } });
     rewrapped += count;
   }
+  // Webhook signing secrets, one per application with an endpoint (AAD = `webhook:<application id>`, unchanged by a rewrap).
+  for (const hook of await prisma.applicationWebhook.findMany({ select: { applicationId: true, secretEnc: true } })) {
+    if (envelopeKeyId(hook.secretEnc) === keyring.activeKeyId) {
+      alreadyCurrent += 1;
+      continue;
+    }
+    const next = rewrapSecret({ keyring, envelope: hook.secretEnc, random: options.random });
+    const { count } = await prisma.applicationWebhook.updateMany({
+      where: { applicationId: hook.applicationId, secretEnc: hook.secretEnc },
+      data: { secretEnc: next },
+    });
+    rewrapped += count;
+  }
   await writeAuditEvent(prisma, {
     type: 'keys.rotated',
     gatewayId: options.actor.gatewayId,

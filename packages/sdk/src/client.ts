@@ -1,5 +1,5 @@
 import type { AppRouter, PreauthResult } from '@holdfast/api';
-import type { VerificationResult } from '@holdfast/validators';
+import type { FactorKind, VerificationResult } from '@holdfast/validators';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { randomUUID } from 'node:crypto';
 import { GatewayRotation } from './failover';
@@ -106,13 +106,19 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
 
     /**
      * Hosted verification: send the user to `url` (Holdfast's page). They come back to `callbackUrl`
-     * (one of the application's registered ones) with `?result=<JWT>&state=<state>`.
+     * (one of the application's registered ones; https, or http on localhost) with
+     * `?code=<one-time code>&state=<state>`. `state` is required: bind it to the user's session and
+     * check it on the callback. `allowedFactorKinds` limits what the page offers and accepts.
      */
-    createTransaction: (input: { userId: string; callbackUrl: string; state?: string }) =>
+    createTransaction: (input: { userId: string; callbackUrl: string; state: string; allowedFactorKinds?: FactorKind[] }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.hosted.createTransaction.mutate(input, { signal }) }),
 
-    /** Redeem the `result` the callback received: once only, for this application only. */
-    redeemResult: (input: { token: string }) =>
+    /**
+     * Exchange the callback's `code` for the result, from your server: once only, within a minute,
+     * for this application only, and only for `userId` — the user whose session started the
+     * verification (another user's code is refused, and spent). The result carries a signed receipt.
+     */
+    redeemResult: (input: { code: string; userId: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.hosted.redeemResult.mutate(input, { signal }) }),
 
     /** Revoke one of a user's factors (lost device, offboarding); idempotent. */
@@ -171,6 +177,24 @@ export function createEnrollmentClient(options: { gateways: readonly string[]; d
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.removeFactor.mutate(input, { signal }) }),
     generateRecoveryCodes: () =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.recoveryCodes.generate.mutate(undefined, { signal }) }),
+    /** Whether the session must step up (verify a current factor) before changing factors. */
+    session: () => rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.enrollment.session.query(undefined, { signal }) }),
+    /** Step-up: verifies one of the user's factors (counted like a sign-in); on acceptance, changes are allowed for 5 minutes. */
+    stepUpTotp: (input: { code: string; factorId?: string }) =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.stepUpTotp.mutate(input, { signal }) }),
+    stepUpRecoveryCode: (input: { code: string }) =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.stepUpRecoveryCode.mutate(input, { signal }) }),
+    stepUpWebauthnBegin: () =>
+      rotation.run({
+        deadlineMs,
+        tryTimeoutMs,
+        policy: 'retry-if-unsent',
+        call: (c, signal) => c.enrollment.stepUpWebauthnBegin.mutate(undefined, { signal }),
+      }),
+    stepUpWebauthnFinish: (input: { challengeId: string; response: WebauthnAuthenticationResponse }) =>
+      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.stepUpWebauthnFinish.mutate(input, { signal }) }),
+    /** Ends the session (and its link). */
+    logout: () => rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.enrollment.logout.mutate(undefined, { signal }) }),
   };
 }
 

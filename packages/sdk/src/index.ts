@@ -12,3 +12,12 @@ export { HoldfastApiError, HoldfastUnavailableError } from './errors';
 export type { RetryPolicy } from './failover';
 // The system's words, for relying applications that switch on a kind, an outcome or a reason.
 export type { AssuranceLevel, FactorKind, HostedOutcome, VerificationOutcome, VerificationResult, VerifyRejectReason } from '@holdfast/validators';
+export {
+  verifyWebhookSignature,
+  webhookHeaderNames,
+  WebhookVerificationError,
+  type WebhookEvent,
+  type WebhookEventType,
+  type WebhookRequestHeaders,
+  type WebhookVerificationFailure,
+} from './webhooks';

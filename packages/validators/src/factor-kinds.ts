@@ -12,9 +12,10 @@ export type FactorKind = z.infer<typeof factorKind>;
 /**
  * A factor's life: `pending` while its enrolment is unfinished (a TOTP secret shown but not yet
  * confirmed with a code), `active` once it can be used to sign in, `revoked` when removed (kept
- * for the audit trail, never used again).
+ * for the audit trail, never used again), `suspended` when a WebAuthn credential looks cloned (its
+ * signature counter went back): refused until the application revokes it.
  */
-export const factorStatuses = ['pending', 'active', 'revoked'] as const;
+export const factorStatuses = ['pending', 'active', 'revoked', 'suspended'] as const;
 export const factorStatus = z.enum(factorStatuses);
 export type FactorStatus = z.infer<typeof factorStatus>;
 

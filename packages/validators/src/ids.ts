@@ -18,6 +18,9 @@ export const webauthnChallengeId = z.uuid();
 /** The hosted verification page's capability: the random token in `/verify/<token>`. */
 export const transactionToken = z.string().min(20).max(100);
 
+/** The one-time code a hosted verification's callback carries, exchanged by `hosted.redeemResult`. */
+export const hostedResultCode = z.string().regex(/^[A-Za-z0-9_-]{43}$/, '43 base64url characters');
+
 /** The one-time token of an enrollment link (`/enroll/<token>`). */
 export const enrollmentLinkToken = z.string().min(20).max(100);
 

@@ -30,4 +30,7 @@ export { factorRejectReason, verifyRejectReason, verifyRejectReasons } from './r
 export type { HostedOutcome, VerificationOutcome, VerificationResult } from './outcomes';
 export { hostedOutcome, verificationOutcome, verificationOutcomes, verificationResult } from './outcomes';
 
-export { attemptId, enrollmentLinkToken, externalUserId, factorId, factorLabel, transactionToken, webauthnChallengeId } from './ids';
+export { attemptId, enrollmentLinkToken, externalUserId, factorId, factorLabel, hostedResultCode, transactionToken, webauthnChallengeId } from './ids';
+
+export type { WebhookDeliveryStatus, WebhookEvent, WebhookEventType } from './webhook-events';
+export { webhookDeliveryStatus, webhookDeliveryStatuses, webhookEvent, webhookEventType, webhookEventTypes } from './webhook-events';

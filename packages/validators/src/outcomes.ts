@@ -17,6 +17,12 @@ export const verificationResult = z.strictObject({
   /** Which gateway and region decided it: useful when following a request across failover. */
   gatewayId: z.string(),
   region: z.string(),
+  /**
+   * True when this is the recorded outcome of an earlier call with the same attempt id (a retry,
+   * `status`), not a decision made now. Only returned for the same request, within 10 minutes,
+   * while the factor is unchanged.
+   */
+  replayed: z.boolean(),
 });
 export type VerificationResult = z.infer<typeof verificationResult>;
 

@@ -8,6 +8,8 @@ export const verifyRejectReasons = [
   'replay',
   /** Too many wrong codes: the factor is locked for a while. */
   'locked',
+  /** Too many wrong codes across all of the user's factors: every factor refuses until `factors.unlock`. */
+  'account_locked',
   /** The factor is pending (unfinished enrolment) or was revoked meanwhile. */
   'factor_not_active',
   /** A WebAuthn assertion that does not verify (signature, origin, RP ID, user verification). */
@@ -19,8 +21,8 @@ export const verifyRejectReason = z.enum(verifyRejectReasons);
 export type VerifyRejectReason = z.infer<typeof verifyRejectReason>;
 
 /**
- * The reasons a factor's own check can give. `locked` and `factor_not_active` are decided from the
+ * The reasons a factor's own check can give. `locked`, `account_locked` and `factor_not_active` are decided from the
  * factor's row before its check runs, the same way for every kind.
  */
-export const factorRejectReason = verifyRejectReason.exclude(['locked', 'factor_not_active']);
+export const factorRejectReason = verifyRejectReason.exclude(['locked', 'account_locked', 'factor_not_active']);
 export type FactorRejectReason = z.infer<typeof factorRejectReason>;

@@ -17,8 +17,16 @@ describe('words', () => {
     expect(factorKind.safeParse('push').success).toBe(false);
   });
 
-  it('leaves locked and factor_not_active to the common path, not a factor check', () => {
-    expect(verifyRejectReason.options).toEqual(['invalid_code', 'replay', 'locked', 'factor_not_active', 'verification_failed', 'clone_suspected']);
+  it('leaves locked, account_locked and factor_not_active to the common path, not a factor check', () => {
+    expect(verifyRejectReason.options).toEqual([
+      'invalid_code',
+      'replay',
+      'locked',
+      'account_locked',
+      'factor_not_active',
+      'verification_failed',
+      'clone_suspected',
+    ]);
     expect(factorRejectReason.options).toEqual(['invalid_code', 'replay', 'verification_failed', 'clone_suspected']);
   });
 });
@@ -57,6 +65,7 @@ describe('outcomes', () => {
       decidedAt: '2025-01-01T00:00:00.000Z',
       gatewayId: 'g',
       region: 'r',
+      replayed: false,
     };
     expect(verificationResult.safeParse(result).success).toBe(true);
     expect(verificationResult.safeParse({ ...result, reason: 'guessed' }).success).toBe(false);

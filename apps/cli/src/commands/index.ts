@@ -2,7 +2,7 @@
 // the apps still to come (audit, admin) are listed so the name is reserved and says so.
 import { runClusterCommand } from '@holdfast/cluster';
 import { rotateKeys } from './rotate-keys';
-import { startPlatform } from './start';
+import { StartConfigurationError, startPlatform } from './start';
 
 export interface Command {
   summary: string;
@@ -21,7 +21,13 @@ export const commands: Readonly<Record<string, Command>> = {
   start: {
     summary: 'the whole platform with zero setup: embedded Postgres, a gateway, the web app, a demo application',
     run: async () => {
-      await startPlatform();
+      try {
+        await startPlatform();
+      } catch (error) {
+        if (!(error instanceof StartConfigurationError)) throw error;
+        console.error(`holdfast start: ${error.message}`);
+        return 2;
+      }
       return 0;
     },
   },

@@ -1,8 +1,20 @@
 // `holdfast start` (`npm start`): the whole platform with zero setup. Without DATABASE_URL it runs
-// an embedded Postgres (data in .holdfast/, git-ignored), generates a local encryption key,
-// migrates, seeds a demo application, serves the web app (enrollment portal) and prints the demo
-// API key, a ready-to-paste call and a ready enrollment link.
-import { createApplication, createDatabase, startEmbeddedPostgres } from '@holdfast/db';
+// an embedded Postgres (data in .holdfast/, git-ignored), creates its least-privilege roles
+// (passwords generated and kept there), generates a local encryption key, migrates as the migrator,
+// runs the gateway as the gateway role, seeds a demo application, serves the web app (enrollment
+// portal) and prints the demo API key, a ready-to-paste call and a ready enrollment link.
+// With DATABASE_URL (a real database) nothing is generated: the encryption keys must be set.
+import {
+  bootstrapDatabaseRoles,
+  createApplication,
+  createDatabase,
+  defaultRoleNames,
+  generateRolePassword,
+  migrateDatabase,
+  roleUrl,
+  startEmbeddedPostgres,
+  type DatabaseRolePasswords,
+} from '@holdfast/db';
 import { runGateway } from '@holdfast/gateway';
 import { ProcessStartError, runToExit, startProcess, type RunningProcess } from '@holdfast/process';
 import { createHoldfastClient } from '@holdfast/sdk';
@@ -11,9 +23,30 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { childProcessEnv, readLauncherGatewayEnv, readStartEnv } from '../env';
+import { readLauncherGatewayEnv, readStartEnv, webProcessEnv, type StartEnv } from '../env';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+
+/** A setting is missing or wrong: `start` stops with this message (exit code 2), before connecting anywhere. */
+export class StartConfigurationError extends Error {
+  override readonly name = 'StartConfigurationError';
+}
+
+/**
+ * The encryption keys to use, or why `start` must not run. Only the zero-setup embedded database
+ * may fall back to a generated development key: with DATABASE_URL the data is real, and a key
+ * made up on this machine would encrypt it under a key no other gateway has (issue 8).
+ */
+export function requireKeysForExternalDatabase(env: Pick<StartEnv, 'DATABASE_URL' | 'HOLDFAST_ENCRYPTION_KEYS' | 'HOLDFAST_ACTIVE_KEY_ID'>): void {
+  const isExternal = env.DATABASE_URL !== undefined && env.DATABASE_URL !== '';
+  const missing = (['HOLDFAST_ENCRYPTION_KEYS', 'HOLDFAST_ACTIVE_KEY_ID'] as const).filter((name) => (env[name] ?? '') === '');
+  if (isExternal && missing.length > 0) {
+    throw new StartConfigurationError(
+      `DATABASE_URL is set, so ${missing.join(' and ')} must be set too: the development key is only for the embedded database ` +
+        '(unset DATABASE_URL for zero setup). See .env.example.',
+    );
+  }
+}
 
 async function readOrCreateJson<T>(file: string, create: () => Promise<T> | T): Promise<T> {
   if (existsSync(file)) return JSON.parse(await readFile(file, 'utf8')) as T;
@@ -28,7 +61,13 @@ async function startWeb(options: { webPort: number; gatewayUrl: string }): Promi
   // child process we stop by its PID. The `next` binary is hoisted to the root node_modules.
   const webDir = path.join(repoRoot, 'apps/web');
   const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
-  const webEnv = childProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl });
+  // Only the web app's own settings: never encryption keys or database URLs (issue 8).
+  // The portal's public URL defaults to this machine (plain http allowed on localhost only; the web
+  // app refuses to start without it under `next start`); a HOLDFAST_WEB_PUBLIC_URL set by the user wins.
+  const webEnv = {
+    HOLDFAST_WEB_PUBLIC_URL: `http://localhost:${options.webPort}`,
+    ...webProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl }),
+  };
   if (!existsSync(path.join(webDir, '.next/BUILD_ID'))) {
     console.log('building the web app once (next build, about half a minute)…');
     if ((await runToExit({ args: [nextBin, 'build'], cwd: webDir, env: webEnv })) !== 0) {
@@ -65,6 +104,7 @@ async function startWeb(options: { webPort: number; gatewayUrl: string }): Promi
 
 export async function startPlatform(): Promise<void> {
   const startEnv = readStartEnv();
+  requireKeysForExternalDatabase(startEnv);
   const stateDir = path.resolve(repoRoot, startEnv.HOLDFAST_STATE_DIR ?? '.holdfast');
   // 0711: as root, Postgres runs as the `postgres` user and must traverse into pgdata; files stay 0600.
   await mkdir(stateDir, { recursive: true, mode: 0o711 });
@@ -72,22 +112,40 @@ export async function startPlatform(): Promise<void> {
 
   let stopEmbedded: (() => Promise<void>) | null = null;
   let databaseUrl = startEnv.DATABASE_URL;
+  let migrationUrl = startEnv.DATABASE_MIGRATION_URL === '' ? undefined : startEnv.DATABASE_MIGRATION_URL;
   if (databaseUrl === undefined || databaseUrl === '') {
     console.log(`no DATABASE_URL: starting an embedded Postgres (data in ${path.join(stateDir, 'pgdata')})`);
     const embedded = await startEmbeddedPostgres({ dataDir: path.join(stateDir, 'pgdata'), port: startEnv.HOLDFAST_EMBEDDED_PG_PORT });
-    const url = new URL(embedded.url);
-    url.pathname = '/holdfast';
+    stopEmbedded = embedded.stop;
     const admin = createDatabase({ url: embedded.url, poolMax: 1 });
     const exists = await admin.pool.query("SELECT 1 FROM pg_database WHERE datname = 'holdfast'");
     if (exists.rowCount === 0) await admin.pool.query('CREATE DATABASE holdfast');
     await admin.close();
-    databaseUrl = url.toString();
-    stopEmbedded = embedded.stop;
+    const url = new URL(embedded.url);
+    url.pathname = '/holdfast';
+    // Least privilege (issue 8): the superuser only creates the roles; the migrator migrates, the
+    // gateway serves. Their passwords are generated once and kept here, like the development key.
+    const passwords = await readOrCreateJson<DatabaseRolePasswords>(path.join(stateDir, 'database-roles.json'), () => ({
+      migrator: generateRolePassword(),
+      gateway: generateRolePassword(),
+    }));
+    await bootstrapDatabaseRoles({ adminUrl: url.toString(), passwords });
+    migrationUrl = roleUrl(url.toString(), defaultRoleNames.migrator, passwords.migrator);
+    databaseUrl = roleUrl(url.toString(), defaultRoleNames.gateway, passwords.gateway);
+  }
+  if (migrationUrl !== undefined) {
+    const migrator = createDatabase({ url: migrationUrl, poolMax: 1 });
+    try {
+      const applied = await migrateDatabase({ pool: migrator.pool });
+      if (applied.length > 0) console.log(`migrated: ${applied.join(', ')}`);
+    } finally {
+      await migrator.close();
+    }
   }
 
   let keys = { keys: startEnv.HOLDFAST_ENCRYPTION_KEYS, activeKeyId: startEnv.HOLDFAST_ACTIVE_KEY_ID };
   if (keys.keys === undefined || keys.activeKeyId === undefined) {
-    // A development key, kept on this machine only. Production sets HOLDFAST_ENCRYPTION_KEYS.
+    // Embedded database only (requireKeysForExternalDatabase): a development key, kept on this machine.
     const local = await readOrCreateJson(path.join(stateDir, 'dev-encryption-key.json'), () => ({
       activeKeyId: 'dev1',
       keys: `dev1:${randomBytes(32).toString('base64')}`,
@@ -100,12 +158,19 @@ export async function startPlatform(): Promise<void> {
   const env = readLauncherGatewayEnv({
     // Enrollment links point at the web app started below, unless HOLDFAST_PUBLIC_URL says otherwise.
     defaults: { HOLDFAST_PUBLIC_URL: `http://localhost:${webPort}` },
-    overrides: { DATABASE_URL: databaseUrl, HOLDFAST_ENCRYPTION_KEYS: keys.keys, HOLDFAST_ACTIVE_KEY_ID: keys.activeKeyId },
+    overrides: {
+      DATABASE_URL: databaseUrl,
+      HOLDFAST_ENCRYPTION_KEYS: keys.keys,
+      HOLDFAST_ACTIVE_KEY_ID: keys.activeKeyId,
+      // Migrated above as the migrator; the gateway role could only check.
+      ...(migrationUrl === undefined ? {} : { HOLDFAST_MIGRATE: 'false' }),
+    },
   });
   const gateway = await runGateway(env);
 
   // The demo application's key is kept locally so restarts print the same, still-valid key.
-  const db = createDatabase({ url: env.DATABASE_URL, poolMax: 1 });
+  // Seeding is set-up work: as the migrator when there is one.
+  const db = createDatabase({ url: migrationUrl ?? env.DATABASE_URL, poolMax: 1 });
   const demoFile = path.join(stateDir, 'demo-application.json');
   let demo = existsSync(demoFile) ? (JSON.parse(await readFile(demoFile, 'utf8')) as { applicationId: string; apiKey: string }) : null;
   if (demo === null || (await db.prisma.application.count({ where: { id: demo.applicationId } })) === 0) {

@@ -2,7 +2,7 @@ import { parseKeyring } from '@holdfast/core';
 import { createDatabase, migrateDatabase } from '@holdfast/db';
 import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { clusterUp, components, restartGateway } from '../cluster';
+import { clusterLogin, clusterUp, components, restartGateway } from '../cluster';
 import { postgresUrl, type ClusterConfig } from '../config';
 import { replayAccepted, runLoad } from './load';
 import { renderMarkdown, summarize, type DrillChecks, type DrillReportData } from './report';
@@ -22,7 +22,9 @@ export interface DrillOptions {
 
 /** Runs one drill end to end and returns its report (also written as JSON + Markdown and stored in the database). */
 export async function runDrill(config: ClusterConfig, options: DrillOptions, log: (line: string) => void): Promise<DrillReportData> {
-  const urls = config.regions.map((r) => postgresUrl(config, r));
+  // The drill seeds and checks as the migrator (it owns the schema), never as the superuser.
+  const migrator = await clusterLogin(config, 'migrator');
+  const urls = config.regions.map((r) => postgresUrl(config, r, config.database, migrator));
   const db = createDatabase({ url: urls, poolMax: 4, applicationName: 'holdfast-drill' });
   try {
     await migrateDatabase({ pool: db.pool });

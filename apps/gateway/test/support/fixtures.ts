@@ -7,9 +7,15 @@ import { startGateway, type GatewayProcess } from './gateways';
 
 export const defaultParams: TotpParams = { algorithm: 'SHA1', digits: 6, period: 30 };
 
-/** A fresh database and `count` gateway processes on it. */
+/**
+ * A fresh database and `count` gateway processes on it. The gateways connect as the least-privilege
+ * gateway role (issue 8), as deployed; `db` and `databaseUrl` are the superuser's, for setting up
+ * and inspecting rows.
+ */
 export async function startEnvironment(options: { gateways: number; env?: Record<string, string> }): Promise<{
   databaseUrl: string;
+  /** The gateway role's connection string (what gateway processes use). */
+  gatewayDatabaseUrl: string;
   db: Database;
   gateways: GatewayProcess[];
   stop: () => Promise<void>;
@@ -19,7 +25,7 @@ export async function startEnvironment(options: { gateways: number; env?: Record
   const gateways = await Promise.all(
     Array.from({ length: options.gateways }, (_, i) =>
       startGateway({
-        databaseUrl: database.url,
+        databaseUrl: database.gatewayUrl,
         gatewayId: `gw-${String.fromCharCode(97 + i)}`,
         region: `region-${i + 1}`,
         ...(options.env === undefined ? {} : { env: options.env }),
@@ -28,6 +34,7 @@ export async function startEnvironment(options: { gateways: number; env?: Record
   );
   return {
     databaseUrl: database.url,
+    gatewayDatabaseUrl: database.gatewayUrl,
     db,
     gateways,
     stop: async () => {

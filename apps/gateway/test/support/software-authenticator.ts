@@ -6,6 +6,7 @@ import { createHash, generateKeyPairSync, randomBytes, sign } from 'node:crypto'
 
 const flagUserPresent = 0x01;
 const flagUserVerified = 0x04;
+const flagBackupEligible = 0x08;
 const flagAttestedData = 0x40;
 
 function sha256(data: Uint8Array | string): Buffer {
@@ -32,7 +33,8 @@ export interface AssertionJson {
   response: { clientDataJSON: string; authenticatorData: string; signature: string };
 }
 
-export function createSoftwareAuthenticator(options: { origin?: string; rpId?: string; aaguid?: string } = {}) {
+export function createSoftwareAuthenticator(options: { origin?: string; rpId?: string; aaguid?: string; backupEligible?: boolean } = {}) {
+  const backupEligibleFlag = options.backupEligible === true ? flagBackupEligible : 0;
   const origin = options.origin ?? 'http://localhost:3000';
   const rpId = options.rpId ?? 'localhost';
   const aaguid = Buffer.from((options.aaguid ?? '00000000-0000-0000-0000-000000000000').replace(/-/g, ''), 'hex');
@@ -62,7 +64,7 @@ export function createSoftwareAuthenticator(options: { origin?: string; rpId?: s
       );
       const idLength = Buffer.alloc(2);
       idLength.writeUInt16BE(credentialId.length);
-      const flags = flagUserPresent | flagAttestedData | (input.isUserVerified === false ? 0 : flagUserVerified);
+      const flags = flagUserPresent | flagAttestedData | backupEligibleFlag | (input.isUserVerified === false ? 0 : flagUserVerified);
       const authData = authenticatorData(flags, counter, Buffer.concat([aaguid, idLength, credentialId, Buffer.from(cosePublicKey)]));
       const clientDataJSON = JSON.stringify({ type: 'webauthn.create', challenge: input.challenge, origin: input.origin ?? origin, crossOrigin: false });
       const attestationObject = isoCBOR.encode(
@@ -90,9 +92,12 @@ export function createSoftwareAuthenticator(options: { origin?: string; rpId?: s
       origin?: string;
       signCount?: number;
       type?: 'webauthn.get' | 'webauthn.create';
+      /** Overrides the backup-eligible flag set at creation (it must never change). */
+      backupEligible?: boolean;
     }): AssertionJson {
       counter = input.signCount ?? counter + 1;
-      const authData = authenticatorData(flagUserPresent | (input.isUserVerified === false ? 0 : flagUserVerified), counter);
+      const beFlag = input.backupEligible === undefined ? backupEligibleFlag : input.backupEligible ? flagBackupEligible : 0;
+      const authData = authenticatorData(flagUserPresent | beFlag | (input.isUserVerified === false ? 0 : flagUserVerified), counter);
       const clientDataJSON = Buffer.from(
         JSON.stringify({ type: input.type ?? 'webauthn.get', challenge: input.challenge, origin: input.origin ?? origin, crossOrigin: false }),
       );

@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
 import './globals.css';
 
@@ -11,7 +12,11 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1 };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Every page renders per request: Next.js can only put the CSP nonce (src/proxy.ts) on the
+  // scripts of a page rendered after the request arrived. A prerendered page's scripts would carry
+  // no nonce and be blocked.
+  await connection();
   return (
     <html lang="en">
       <body>

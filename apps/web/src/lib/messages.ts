@@ -2,7 +2,7 @@
 // (`error.data.holdfastCode`) or from the web app itself (GATEWAY_UNAVAILABLE).
 import type { VerifyRejectReason } from '@holdfast/validators';
 
-export type LinkProblem = 'expired' | 'used' | 'invalid' | 'unavailable';
+export type LinkProblem = 'expired' | 'used' | 'superseded' | 'invalid' | 'unavailable';
 
 /** Which message page a failed link redemption leads to. */
 export function linkProblemFor(code: string): LinkProblem {
@@ -11,6 +11,8 @@ export function linkProblemFor(code: string): LinkProblem {
       return 'expired';
     case 'ENROLLMENT_LINK_USED':
       return 'used';
+    case 'ENROLLMENT_LINK_SUPERSEDED':
+      return 'superseded';
     case 'ENROLLMENT_LINK_INVALID':
     case 'BAD_REQUEST':
       return 'invalid';
@@ -28,6 +30,10 @@ export const linkProblemText: Record<LinkProblem, { title: string; body: string 
     title: 'This enrollment link has already been used',
     body: 'Each enrollment link works once, so nobody else can reuse it. If that was not you, tell the app or website that sent it, and ask it for a new link.',
   },
+  superseded: {
+    title: 'A newer enrollment link was sent',
+    body: 'Only the newest enrollment link works: each new link ends the older ones. Open the most recent link you received, or ask the app or website for a new one.',
+  },
   invalid: {
     title: 'This enrollment link is not valid',
     body: 'Check that you copied the whole link. If it still does not work, ask the app or website that sent it to you for a new one.',
@@ -43,6 +49,12 @@ export function describeError(code: string): string {
   switch (code) {
     case 'INVALID_CODE':
       return "That code didn't match. Enter the 6-digit code your authenticator app shows now; if it keeps failing, check that your phone's clock is set automatically.";
+    case 'STEP_UP_REQUIRED':
+      return "For your security, confirm it's you first: use one of your current sign-in methods, then try again. The confirmation lasts 5 minutes.";
+    case 'FACTOR_LIMIT_REACHED':
+      return 'You have the most sign-in methods allowed. Remove one you no longer use, then add the new one.';
+    case 'ENROLLMENT_LINK_SUPERSEDED':
+      return 'A newer enrollment link was sent, which ended this one. Open the most recent link you received.';
     case 'FRESH_VERIFICATION_REQUIRED':
       return 'This is your last way to sign in. Enter a current code from it to confirm that you want to remove it.';
     case 'ALREADY_ENROLLED':
@@ -125,6 +137,8 @@ export function describeRejection(reason: VerifyRejectReason | null): string {
       return 'That code was already used. Wait for your authenticator app to show a new code, then enter it.';
     case 'locked':
       return 'Too many wrong codes: this sign-in method is locked for a while. Try another one, or wait 15 minutes.';
+    case 'account_locked':
+      return 'Too many wrong codes: every sign-in method of this account is locked. Contact the app or website you were signing in to.';
     case 'verification_failed':
       return 'Your security key or passkey could not be checked. Try again, or use another way to verify.';
     case 'clone_suspected':

@@ -50,3 +50,14 @@ describe('session cookie', () => {
     expect(await openSessionCookie({ value: await sealSessionToken({ token, secret }), secret: undefined })).toBeNull();
   });
 });
+
+describe('session cookie name and attributes', () => {
+  it('is a Secure __Host- cookie whenever the portal is https, a plain one only on http://localhost', async () => {
+    const { sessionCookieNameFor, sessionCookieOptionsFor } = await import('./session-cookie');
+    const expiresAt = new Date('2026-11-28T12:15:00Z');
+    expect(sessionCookieNameFor({ isHttps: true })).toBe('__Host-holdfast_enroll');
+    expect(sessionCookieOptionsFor({ isHttps: true, expiresAt })).toEqual({ httpOnly: true, sameSite: 'strict', secure: true, path: '/', expires: expiresAt });
+    expect(sessionCookieNameFor({ isHttps: false })).toBe('holdfast_enroll');
+    expect(sessionCookieOptionsFor({ isHttps: false, expiresAt }).secure).toBe(false);
+  });
+});

@@ -4,8 +4,21 @@
 // token itself.
 import { EncryptJWT, jwtDecrypt } from 'jose';
 import { hkdfSync } from 'node:crypto';
+import { webEnv } from '../env';
 
-export const sessionCookieName = 'holdfast_enroll';
+/**
+ * `__Host-` makes the browser refuse the cookie unless it is Secure, host-only and Path=/ — so no
+ * sibling subdomain or plain-http page can plant or shadow it. Only a portal on http://localhost
+ * (a developer's machine; browsers disagree on Secure cookies there) uses a plain name.
+ */
+export function sessionCookieNameFor(options: { isHttps: boolean }): string {
+  return options.isHttps ? '__Host-holdfast_enroll' : 'holdfast_enroll';
+}
+
+/** This deployment's session cookie name (from HOLDFAST_WEB_PUBLIC_URL, never from a request header). */
+export function sessionCookieName(): string {
+  return sessionCookieNameFor({ isHttps: webEnv().isHttps });
+}
 
 // v2: jose's compact JWE. v1 was a hand-made AES-GCM layout; a v1 cookie no longer opens (null), so
 // its holder opens the enrollment link again — sessions are short-lived.
@@ -48,8 +61,11 @@ export async function openSessionCookie(options: { value: string | undefined; se
   }
 }
 
-/** Cookie attributes: Secure whenever the portal is served over https (behind a proxy too). */
-export function sessionCookieOptions(options: { isHttps: boolean; expiresAt: Date }) {
+/**
+ * Cookie attributes. `Secure` follows the configured public URL — always on outside localhost (env.ts
+ * refuses an http URL there) — and no longer a request header a proxy may or may not set.
+ */
+export function sessionCookieOptionsFor(options: { isHttps: boolean; expiresAt: Date }) {
   return {
     httpOnly: true,
     sameSite: 'strict' as const,
@@ -57,4 +73,18 @@ export function sessionCookieOptions(options: { isHttps: boolean; expiresAt: Dat
     path: '/',
     expires: options.expiresAt,
   };
+}
+
+/** This deployment's cookie attributes, for a session that ends at `expiresAt`. */
+export function sessionCookieOptions(options: { expiresAt: Date }) {
+  return sessionCookieOptionsFor({ isHttps: webEnv().isHttps, expiresAt: options.expiresAt });
+}
+
+/**
+ * What deletes the cookie: a `__Host-` cookie is only replaced by a Set-Cookie that is itself Secure
+ * with Path=/, so a bare `cookies().delete(name)` would be ignored by the browser.
+ */
+export function sessionCookieDeletion() {
+  const { isHttps } = webEnv();
+  return { name: sessionCookieNameFor({ isHttps }), path: '/', secure: isHttps, httpOnly: true, sameSite: 'strict' as const };
 }

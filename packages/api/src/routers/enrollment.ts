@@ -1,9 +1,26 @@
-import { createLinkInput, createLinkOutput, redeemLinkInput, redeemLinkOutput } from '../schemas';
+import {
+  createLinkInput,
+  createLinkOutput,
+  enrollmentSessionOutput,
+  inspectLinkOutput,
+  redeemLinkInput,
+  redeemLinkOutput,
+  stepUpOutput,
+  stepUpRecoveryCodeInput,
+  stepUpTotpInput,
+  webauthnAuthenticationResponse,
+  webauthnBeginOutput,
+} from '../schemas';
+import { beginStepUpWebauthn } from '../services/enrollment/begin-step-up-webauthn';
 import { createEnrollmentLink } from '../services/enrollment/create-enrollment-link';
+import { endEnrollmentSession } from '../services/enrollment/end-enrollment-session';
+import { getEnrollmentSession } from '../services/enrollment/get-enrollment-session';
+import { inspectEnrollmentLink } from '../services/enrollment/inspect-enrollment-link';
 import { redeemEnrollmentLink } from '../services/enrollment/redeem-enrollment-link';
+import { stepUpEnrollmentSession } from '../services/enrollment/step-up-enrollment-session';
 import { listOwnFactors, removeOwnFactor, renameOwnFactor } from '../services/enrollment/manage-own-factors';
 import { applicationProcedure, enrollmentProcedure, publicProcedure, router } from '../trpc';
-import { enrollmentFactorStatus, factorId, factorKind, factorLabel, totpCode } from '@holdfast/validators';
+import { enrollmentFactorStatus, factorId, factorKind, factorLabel, totpCode, webauthnChallengeId } from '@holdfast/validators';
 import { z } from 'zod';
 
 export const enrollmentRouter = router({
@@ -14,6 +31,14 @@ export const enrollmentRouter = router({
     .mutation(({ ctx, input }) =>
       createEnrollmentLink({ deps: ctx.deps, application: ctx.application, externalUserId: input.userId, ttlSeconds: input.ttlSeconds }),
     ),
+  /**
+   * End user's browser (the portal's GET page): what redeeming this link would meet, without
+   * redeeming it — so fetching a link (mail scanners, previews) changes nothing.
+   */
+  inspectLink: publicProcedure
+    .input(redeemLinkInput)
+    .output(inspectLinkOutput)
+    .query(({ ctx, input }) => inspectEnrollmentLink({ deps: ctx.deps, token: input.token })),
   /** End user: exchange the link's token for an enrollment session (once). */
   redeem: publicProcedure
     .input(redeemLinkInput)
@@ -22,6 +47,46 @@ export const enrollmentRouter = router({
       const session = await redeemEnrollmentLink({ deps: ctx.deps, token: input.token });
       return { sessionToken: session.sessionToken, expiresAt: session.expiresAt, userId: session.externalUserId };
     }),
+  /** End user (enrollment session): whether a step-up is needed before changing factors, and with what. */
+  session: enrollmentProcedure.output(enrollmentSessionOutput).query(({ ctx }) => getEnrollmentSession({ deps: ctx.deps, enrollment: ctx.enrollment })),
+  /** Ends the session (and its link) now. */
+  logout: enrollmentProcedure
+    .output(z.strictObject({ isEnded: z.literal(true) }))
+    .mutation(({ ctx }) => endEnrollmentSession({ deps: ctx.deps, enrollment: ctx.enrollment })),
+  /** Step-up with a current code of one of the user's authenticator apps (through the one write path). */
+  stepUpTotp: enrollmentProcedure
+    .input(stepUpTotpInput)
+    .output(stepUpOutput)
+    .mutation(({ ctx, input, signal }) =>
+      stepUpEnrollmentSession({
+        deps: ctx.deps,
+        enrollment: ctx.enrollment,
+        credential: { kind: 'totp', factorId: input.factorId ?? null, code: input.code },
+        signal,
+      }),
+    ),
+  /** Step-up with one of the user's recovery codes (it is used up, like at sign-in). */
+  stepUpRecoveryCode: enrollmentProcedure
+    .input(stepUpRecoveryCodeInput)
+    .output(stepUpOutput)
+    .mutation(({ ctx, input, signal }) =>
+      stepUpEnrollmentSession({ deps: ctx.deps, enrollment: ctx.enrollment, credential: { kind: 'recovery_codes', code: input.code }, signal }),
+    ),
+  /** Step-up with a security key or passkey: options for `navigator.credentials.get`. */
+  stepUpWebauthnBegin: enrollmentProcedure
+    .output(webauthnBeginOutput)
+    .mutation(({ ctx, signal }) => beginStepUpWebauthn({ deps: ctx.deps, enrollment: ctx.enrollment, signal })),
+  stepUpWebauthnFinish: enrollmentProcedure
+    .input(z.strictObject({ challengeId: webauthnChallengeId, response: webauthnAuthenticationResponse }))
+    .output(stepUpOutput)
+    .mutation(({ ctx, input, signal }) =>
+      stepUpEnrollmentSession({
+        deps: ctx.deps,
+        enrollment: ctx.enrollment,
+        credential: { kind: 'webauthn', challengeId: input.challengeId, response: input.response },
+        signal,
+      }),
+    ),
   /** End user (enrollment session): their own factors. */
   factors: enrollmentProcedure
     .output(
@@ -42,11 +107,12 @@ export const enrollmentRouter = router({
       }),
     )
     .query(({ ctx }) => listOwnFactors({ deps: ctx.deps, enrollment: ctx.enrollment })),
+  /** Needs a step-up (STEP_UP_REQUIRED) when the user has a factor. */
   renameFactor: enrollmentProcedure
     .input(z.strictObject({ factorId, label: factorLabel }))
     .output(z.strictObject({ factorId: z.string(), label: z.string() }))
     .mutation(({ ctx, input }) => renameOwnFactor({ deps: ctx.deps, enrollment: ctx.enrollment, factorId: input.factorId, label: input.label })),
-  /** Removing the last active factor needs `code`: a current code of that factor (fresh verification). */
+  /** Needs a step-up (STEP_UP_REQUIRED); removing the last active factor also needs `code`: a current code of that factor. */
   removeFactor: enrollmentProcedure
     .input(z.strictObject({ factorId, code: totpCode.optional() }))
     .output(z.strictObject({ factorId: z.string(), status: z.literal('revoked') }))

@@ -33,10 +33,11 @@ export const hostedRouter = router({
         application: ctx.application,
         externalUserId: input.userId,
         callbackUrl: input.callbackUrl,
-        state: input.state ?? null,
+        state: input.state,
+        ...(input.allowedFactorKinds === undefined ? {} : { allowedFactorKinds: input.allowedFactorKinds }),
       }),
     ),
-  /** Page: the application's name and the user's kinds of factor. */
+  /** Page: the application's name and the user's kinds of factor that this transaction allows. */
   getTransaction: publicProcedure
     .input(hostedTokenInput)
     .output(getTransactionOutput)
@@ -84,9 +85,9 @@ export const hostedRouter = router({
           verifyWebauthn({ deps: ctx.deps, application, attemptId, externalUserId, challengeId: input.challengeId, response: input.response, signal }),
       }),
     ),
-  /** Relying application: redeem the result its callback received (once). */
+  /** Relying application (server to server): exchange the code its callback received for the result, once, for the user it expects. */
   redeemResult: applicationProcedure
     .input(redeemResultInput)
     .output(redeemResultOutput)
-    .mutation(({ ctx, input }) => redeemVerificationResult({ deps: ctx.deps, application: ctx.application, token: input.token })),
+    .mutation(({ ctx, input }) => redeemVerificationResult({ deps: ctx.deps, application: ctx.application, code: input.code, externalUserId: input.userId })),
 });

@@ -4,7 +4,7 @@ import { generateRecoveryCodeSet } from '../services/recovery/generate-recovery-
 import { enrollmentProcedure, router } from '../trpc';
 
 export const recoveryCodesRouter = router({
-  /** A new set of 10 codes, shown once; any previous set stops working. */
+  /** A new set of 10 codes, shown once; any previous set stops working. Needs a step-up once the user has a factor. */
   generate: enrollmentProcedure
     .input(z.strictObject({}).optional())
     .output(generateRecoveryCodesOutput)

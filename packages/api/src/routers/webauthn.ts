@@ -3,7 +3,10 @@ import { beginWebauthnRegistration } from '../services/webauthn/begin-webauthn-r
 import { finishWebauthnRegistration } from '../services/webauthn/finish-webauthn-registration';
 import { enrollmentProcedure, router } from '../trpc';
 
-/** End user (enrollment session): register a security key or passkey. */
+/**
+ * End user (enrollment session): register a security key or passkey. Once the user has a factor,
+ * begin and finish both need a step-up within the last 5 minutes (STEP_UP_REQUIRED).
+ */
 export const webauthnRouter = router({
   beginRegistration: enrollmentProcedure
     .output(beginWebauthnRegistrationOutput)

@@ -7,12 +7,22 @@ export const auditEventTypes = [
   'enrollment.link_created',
   'enrollment.link_redeemed',
   'enrollment.link_rejected',
+  'enrollment.link_superseded',
+  'enrollment.stepped_up',
+  'enrollment.session_ended',
   'factor.enroll_begun',
   'factor.enrolled',
   'factor.enroll_rejected',
   'recovery_codes.generated',
   'verify.accepted',
   'verify.rejected',
+  /** A retry answered with the recorded outcome of its attempt id (same request, within 10 minutes). */
+  'verify.replayed',
+  /** A relying application ended a factor's or an account's lock (`factors.unlock`; detail: before/after). */
+  'factor.unlocked',
+  'account.unlocked',
+  /** A hosted transaction reached its cap of failed attempts: it refuses every further attempt. */
+  'hosted.attempts_exceeded',
   'factor.locked',
   'keys.rotated',
   'request.rejected',
@@ -20,6 +30,18 @@ export const auditEventTypes = [
   'factor.renamed',
   'webauthn.registered',
   'webauthn.clone_suspected',
+  /** A factor refused until revoked (a WebAuthn credential whose counter went back). */
+  'factor.suspended',
+  /** Too many consecutive failures across all of a user's factors (account-wide throttle). */
+  'account.locked',
+  /** A WebAuthn assertion whose backup-eligible flag differs from the one registered. */
+  'webauthn.backup_eligibility_changed',
+  /** Hosted-result signing keys: a new one published (signs later), one that started signing. */
+  'hosted.signing_key_published',
+  'hosted.signing_key_activated',
+  /** A relying application set, rotated or cleared its webhook endpoint (detail: host only). */
+  'webhook.configured',
+  'webhook.removed',
   'hosted.transaction_created',
   'hosted.transaction_completed',
   'hosted.result_redeemed',

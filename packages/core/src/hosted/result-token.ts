@@ -6,7 +6,8 @@ import { HoldfastError } from '../errors';
 
 /** The claims of a hosted-verification result: who verified, for which application, with what. */
 export interface ResultClaims {
-  iss: 'holdfast';
+  /** Holdfast's public URL (the deployment that issued it), so results of two deployments never mix. */
+  iss: string;
   /** The relying application's id. */
   aud: string;
   /** The application's own user id. */
@@ -37,7 +38,6 @@ export interface PublicSigningJwk {
 export type PrivateSigningJwk = JWK;
 
 const algorithm = 'ES256';
-const issuer = 'holdfast';
 
 /** A fresh ES256 key pair: the public half as a JWK to publish, the private one as a JWK to encrypt. */
 export async function generateSigningKey(kid: string): Promise<{ publicJwk: PublicSigningJwk; privateJwk: PrivateSigningJwk }> {
@@ -75,9 +75,10 @@ function isStringArray(value: unknown): value is string[] {
 }
 
 /** jose checked the registered claims; the private ones are ours to check. */
-function toClaims(payload: Record<string, unknown>): ResultClaims {
+function toClaims(payload: Record<string, unknown>, issuer: string): ResultClaims {
   const { iss, aud, sub, iat, exp, jti, txn, amr, state } = payload;
   if (
+    typeof iss !== 'string' ||
     iss !== issuer ||
     typeof aud !== 'string' ||
     typeof sub !== 'string' ||
@@ -122,11 +123,17 @@ export function readResultTokenKid(token: string): string {
 }
 
 /**
- * Verifies a result token: signature against the given public key (matched by kid), then issuer,
- * audience and expiry against the caller's `now`. Every check throws `RESULT_INVALID` naming what
+ * Verifies a result token: signature against the given public key (matched by kid), then issuer
+ * (the deployment's public URL), audience and expiry against the caller's `now`. Every check throws `RESULT_INVALID` naming what
  * failed; single use (the `jti`) is the caller's (database) job.
  */
-export async function verifyResultToken(options: { token: string; publicJwk: PublicSigningJwk; audience: string; now: Date }): Promise<ResultClaims> {
+export async function verifyResultToken(options: {
+  token: string;
+  publicJwk: PublicSigningJwk;
+  issuer: string;
+  audience: string;
+  now: Date;
+}): Promise<ResultClaims> {
   // Header first: a malformed token, another algorithm or a missing kid never reaches the crypto.
   readResultTokenKid(options.token);
   // A key set of one: jose picks the key by kid (and alg, curve, use), so a token naming another kid
@@ -137,7 +144,7 @@ export async function verifyResultToken(options: { token: string; publicJwk: Pub
     ({ payload } = await jwtVerify(options.token, keys, {
       algorithms: [algorithm],
       typ: 'JWT',
-      issuer,
+      issuer: options.issuer,
       audience: options.audience,
       currentDate: options.now,
       requiredClaims: ['sub', 'iat', 'exp', 'jti'],
@@ -146,5 +153,5 @@ export async function verifyResultToken(options: { token: string; publicJwk: Pub
     if (error instanceof errors.JOSEError) throw describeJoseError(error);
     throw error;
   }
-  return toClaims(payload);
+  return toClaims(payload, options.issuer);
 }

@@ -10,9 +10,17 @@ export interface LockoutPolicy {
   lockSeconds: number;
   /** At this many consecutive failures the factor locks until an admin resets it. */
   hardLimit: number;
+  /**
+   * At this many consecutive failures across ALL of a user's factors the account locks until
+   * `factors.unlock` (NIST SP 800-63B: the cap is per subscriber account, not per authenticator;
+   * without it a user with n factors gives n × hardLimit guesses). Default 100.
+   */
+  accountHardLimit?: number;
 }
 
 export const defaultLockoutPolicy: LockoutPolicy = { threshold: 10, lockSeconds: 900, hardLimit: 100 };
+
+export const defaultAccountHardLimit = 100;
 
 /** NIST SP 800-63B §5.2.2: no more than 100 consecutive failed attempts on one account. */
 const nistMaxConsecutiveFailures = 100;
@@ -33,6 +41,10 @@ export function validateLockoutPolicy(policy: LockoutPolicy): void {
   }
   if (lockSeconds < 1) {
     throw new HoldfastError('BAD_REQUEST', 'Lockout policy lockSeconds must be at least 1');
+  }
+  const { accountHardLimit } = policy;
+  if (accountHardLimit !== undefined && (!Number.isInteger(accountHardLimit) || accountHardLimit < 1 || accountHardLimit > nistMaxConsecutiveFailures)) {
+    throw new HoldfastError('BAD_REQUEST', `Lockout policy needs 1 <= accountHardLimit <= ${nistMaxConsecutiveFailures}`);
   }
 }
 

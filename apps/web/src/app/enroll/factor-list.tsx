@@ -22,11 +22,14 @@ function describeKind(factor: OwnFactor): string {
 
 function FactorItem({
   factor,
+  canChange,
   onChanged,
   onStatus,
   onRemoved,
 }: {
   factor: OwnFactor;
+  /** False until the session has confirmed it is the user (step-up): the list is then read-only. */
+  canChange: boolean;
   onChanged: () => Promise<void>;
   onStatus: (message: string) => void;
   onRemoved: () => void;
@@ -70,6 +73,7 @@ function FactorItem({
     setIsBusy(false);
     if (!result.ok) {
       setError(result.message);
+      if (result.code === 'STEP_UP_REQUIRED') void onChanged();
       return;
     }
     setMode('view');
@@ -95,6 +99,8 @@ function FactorItem({
       return;
     }
     setError(result.message);
+    // The step-up ran out: the portal re-reads the session and asks "Confirm it's you" again.
+    if (result.code === 'STEP_UP_REQUIRED') void onChanged();
     if (mode === 'code-required') codeInput.current?.focus();
   }
 
@@ -126,7 +132,7 @@ function FactorItem({
             Added {formatDate(factor.createdAt)} · Last used {formatDate(factor.lastUsedAt)}
           </p>
         </div>
-        {mode === 'view' && (
+        {mode === 'view' && canChange && (
           <div className="actions">
             <button
               type="button"
@@ -245,10 +251,12 @@ function FactorItem({
 
 export function FactorList({
   factors,
+  canChange,
   onChanged,
   refreshError,
 }: {
   factors: readonly OwnFactor[];
+  canChange: boolean;
   onChanged: () => Promise<void>;
   refreshError: string | null;
 }) {
@@ -264,7 +272,14 @@ export function FactorList({
       ) : (
         <ul className="factors">
           {factors.map((factor) => (
-            <FactorItem key={factor.id} factor={factor} onChanged={onChanged} onStatus={setStatus} onRemoved={() => heading.current?.focus()} />
+            <FactorItem
+              key={factor.id}
+              factor={factor}
+              canChange={canChange}
+              onChanged={onChanged}
+              onStatus={setStatus}
+              onRemoved={() => heading.current?.focus()}
+            />
           ))}
         </ul>
       )}

@@ -20,7 +20,7 @@ function Notice({ title, body }: { title: string; body: string }) {
 
 export default async function EnrollPage() {
   const cookieStore = await cookies();
-  const token = await openSessionCookie({ value: cookieStore.get(sessionCookieName)?.value, secret: webEnv().HOLDFAST_WEB_SESSION_SECRET });
+  const token = await openSessionCookie({ value: cookieStore.get(sessionCookieName())?.value, secret: webEnv().HOLDFAST_WEB_SESSION_SECRET });
   if (token === null) {
     return (
       <Notice
@@ -30,8 +30,11 @@ export default async function EnrollPage() {
     );
   }
   try {
-    const own = await callGateway({ bearer: token, isIdempotent: true, call: (client, signal) => client.enrollment.factors.query(undefined, { signal }) });
-    return <Portal initial={own} />;
+    const [own, session] = await Promise.all([
+      callGateway({ bearer: token, isIdempotent: true, call: (client, signal) => client.enrollment.factors.query(undefined, { signal }) }),
+      callGateway({ bearer: token, isIdempotent: true, call: (client, signal) => client.enrollment.session.query(undefined, { signal }) }),
+    ]);
+    return <Portal initial={own} initialSession={session} />;
   } catch (error) {
     const code = error instanceof GatewayError ? error.code : 'INTERNAL';
     if (!(error instanceof GatewayError)) console.error('holdfast web: loading the portal failed', error);
@@ -39,7 +42,7 @@ export default async function EnrollPage() {
       return (
         <Notice
           title="Your enrollment session has ended"
-          body="For your security, an enrollment session only lasts a short while. Ask the app or website that sent you here for a new enrollment link."
+          body="For your security, an enrollment session only lasts a short while, and it ends when you sign out or when a newer enrollment link is sent to you. Ask the app or website that sent you here for a new enrollment link."
         />
       );
     }

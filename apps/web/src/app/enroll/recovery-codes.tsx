@@ -24,6 +24,8 @@ export function RecoveryCodes({ hasExistingCodes, onChanged }: { hasExistingCode
     setIsBusy(false);
     if (!result.ok) {
       setError(result.message);
+      // The step-up ran out (or never happened): the portal re-reads the session and asks for it.
+      if (result.code === 'STEP_UP_REQUIRED') void onChanged();
       return;
     }
     setCodes(result.value.codes);

@@ -35,6 +35,8 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
     setIsBusy(false);
     if (!result.ok) {
       setError(result.message);
+      // The step-up ran out (or never happened): the portal re-reads the session and asks for it.
+      if (result.code === 'STEP_UP_REQUIRED') void onChanged();
       return;
     }
     setCode('');
@@ -58,6 +60,8 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
     if (!result.ok) {
       setError(result.message);
       codeInput.current?.focus();
+      // The step-up ran out (or never happened): the portal re-reads the session and asks for it.
+      if (result.code === 'STEP_UP_REQUIRED') void onChanged();
       return;
     }
     setStep({ name: 'done' });

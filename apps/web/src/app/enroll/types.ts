@@ -9,3 +9,9 @@ export type ActionResult<T> = { ok: true; value: T } | { ok: false; code: string
 /** The user's own factors exactly as the gateway's `enrollment.factors` procedure returns them. */
 export type OwnFactors = inferRouterOutputs<AppRouter>['enrollment']['factors'];
 export type OwnFactor = OwnFactors['factors'][number];
+
+/** Whether the session must confirm it is the user ("step-up") before changing factors, and with what. */
+export type EnrollmentSession = inferRouterOutputs<AppRouter>['enrollment']['session'];
+
+/** A step-up attempt: accepted (changes allowed for 5 minutes) or rejected with the reason. */
+export type StepUpResult = inferRouterOutputs<AppRouter>['enrollment']['stepUpTotp'];

@@ -35,6 +35,8 @@ export function WebauthnSetup({ onChanged }: { onChanged: () => Promise<void> })
       const begun = await beginWebauthnRegistration();
       if (!begun.ok) {
         setError(begun.message);
+        // The step-up ran out (or never happened): the portal re-reads the session and asks for it.
+        if (begun.code === 'STEP_UP_REQUIRED') void onChanged();
         return;
       }
       let response;
@@ -48,6 +50,7 @@ export function WebauthnSetup({ onChanged }: { onChanged: () => Promise<void> })
       const finished = await finishWebauthnRegistration({ challengeId: begun.value.challengeId, response, ...(trimmed === '' ? {} : { label: trimmed }) });
       if (!finished.ok) {
         setError(finished.code === 'ALREADY_ENROLLED' ? describeWebauthnError('InvalidStateError') : finished.message);
+        if (finished.code === 'STEP_UP_REQUIRED') void onChanged();
         return;
       }
       setStep({ name: 'done', authenticatorName: finished.value.authenticatorName });

@@ -1,7 +1,8 @@
 'use server';
 // The hosted verification page's server actions. The transaction token (from the page URL) is the
 // only credential; each action forwards to a gateway and, on success, redirects the browser to the
-// application's callback with the signed result.
+// application's callback with a one-time code (never the result: the application's server exchanges
+// the code). The page is rendered per request under a nonce CSP (src/proxy.ts).
 import type { AuthenticationResponseJSON, PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/browser';
 import { transactionToken as token, typedRecoveryCode, typedTotpCode, webauthnChallengeId, type HostedOutcome } from '@holdfast/validators';
 import { redirect } from 'next/navigation';

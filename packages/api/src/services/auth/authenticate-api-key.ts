@@ -1,7 +1,8 @@
 import { HoldfastError } from '@holdfast/core';
-import { isSecretHashMatch, parseApiKey, withDatabaseRetry, writeAuditEvent } from '@holdfast/db';
+import { isSecretHashMatch, parseApiKey, withDatabaseRetry } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { cached } from '../../cache/cached';
+import { createUncoalescedAuthFailureRecorder, type ApiKeyRejection, type AuthFailureRecorder } from '../audit/auth-failure-counter';
 
 interface KeyRow {
   secret_hash: Buffer;
@@ -11,11 +12,20 @@ interface KeyRow {
   fail_mode: 'secure' | 'safe';
 }
 
-/** Resolves `Bearer hf_<keyId>_<secret>` to its application, or throws UNAUTHENTICATED (audited). */
+/**
+ * Resolves `Bearer hf_<keyId>_<secret>` to its application, or throws UNAUTHENTICATED. The
+ * failure is counted per key id and minute (`failures`, the gateway's coalescing recorder), not
+ * audited row by row: unauthenticated traffic must not write one row per request (issue 8, hole 4).
+ * Missing and malformed keys are refused without a database lookup.
+ */
 export async function authenticateApiKey(options: {
   deps: ServiceDeps;
   bearer: string | null;
   signal?: AbortSignal | undefined;
+  /** Absent (in-process callers without a gateway): one audit row per failure, as before. */
+  failures?: AuthFailureRecorder | undefined;
+  /** The peer address, recorded as the minute's sample. */
+  ip?: string | null;
 }): Promise<ApplicationPrincipal> {
   const { deps } = options;
   const parsed = options.bearer === null ? null : parseApiKey(options.bearer);
@@ -39,7 +49,7 @@ export async function authenticateApiKey(options: {
         });
   const isValid = parsed !== null && key !== undefined && key.revoked_at === null && isSecretHashMatch(parsed.secret, key.secret_hash);
   if (!isValid) {
-    const reason =
+    const reason: ApiKeyRejection =
       options.bearer === null
         ? 'missing'
         : parsed === null
@@ -49,14 +59,8 @@ export async function authenticateApiKey(options: {
             : key.revoked_at !== null
               ? 'revoked'
               : 'wrong_secret';
-    await writeAuditEvent(deps.db.prisma, {
-      type: 'apikey.rejected',
-      gatewayId: deps.gateway.id,
-      region: deps.gateway.region,
-      applicationId: key?.id ?? null,
-      // The key id is public (like a username); the secret part is never recorded.
-      detail: { reason, keyId: parsed?.keyId ?? null },
-    }).catch(() => undefined);
+    const failures = options.failures ?? createUncoalescedAuthFailureRecorder(deps);
+    await failures.record({ reason, keyId: parsed?.keyId ?? null, applicationId: key?.id ?? null, ip: options.ip ?? null }).catch(() => undefined); // counting failing must not turn a 401 into a 500
     throw new HoldfastError('UNAUTHENTICATED', 'a valid API key is required (Authorization: Bearer hf_…)');
   }
   return { id: key.id, name: key.name, failMode: key.fail_mode };

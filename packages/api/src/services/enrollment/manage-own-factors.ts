@@ -1,8 +1,9 @@
-import { authenticatorNameFor, checkTotpCode, HoldfastError } from '@holdfast/core';
+import { authenticatorNameFor, HoldfastError } from '@holdfast/core';
 import { writeAuditEvent } from '@holdfast/db';
 import type { EnrollmentFactorStatus, FactorKind } from '@holdfast/validators';
 import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
-import { decryptTotpState } from '../totp/load-totp-state';
+import { verifyRemovalCode } from '../verify/verify-removal-code';
+import { authorizeFactorChange } from './authorize-factor-change';
 
 export interface OwnFactor {
   id: string;
@@ -55,6 +56,8 @@ export async function renameOwnFactor(options: {
 }): Promise<{ factorId: string; label: string }> {
   const { deps, enrollment } = options;
   return deps.db.prisma.$transaction(async (tx) => {
+    // A label is what the user recognizes a factor by ("Work phone"): renaming needs step-up too.
+    await authorizeFactorChange({ db: tx, enrollment, change: 'rename', now: deps.clock() });
     const { count } = await tx.factor.updateMany({
       where: { id: options.factorId, userId: enrollment.userId, status: { not: 'revoked' } },
       data: { label: options.label },
@@ -85,7 +88,14 @@ export async function removeOwnFactor(options: {
   code: string | null;
 }): Promise<{ factorId: string; status: 'revoked' }> {
   const { deps, enrollment } = options;
+  // Step-up first (a cheap read): an unverified session gets STEP_UP_REQUIRED before any code is checked or counted.
+  await authorizeFactorChange({ db: deps.db.prisma, enrollment, change: 'remove', now: deps.clock(), isPrecheck: true });
+  // The last-factor code goes through the one write path (counting, lockout, audit) in its own
+  // transaction, before this one takes the same row locks (services/verify/verify-removal-code.ts).
+  const verifiedFactorId = options.code === null ? null : await verifyRemovalCode({ deps, enrollment, factorId: options.factorId, code: options.code });
   return deps.db.prisma.$transaction(async (tx) => {
+    // Step-up gate (owned by the step-up change; locks the user row before the factors below).
+    await authorizeFactorChange({ db: tx, enrollment, change: 'remove', now: deps.clock() });
     // Lock the user's factors so two removals cannot both see "another factor remains".
     await tx.$queryRaw`SELECT id FROM factors WHERE user_id = ${enrollment.userId}::uuid FOR UPDATE`;
     const factors = await tx.factor.findMany({
@@ -95,19 +105,8 @@ export async function removeOwnFactor(options: {
     const factor = factors.find((f) => f.id === options.factorId);
     if (factor === undefined) throw new HoldfastError('FACTOR_NOT_FOUND', 'no such factor for this user');
     const isLastActive = factor.status === 'active' && factors.filter((f) => f.status === 'active').length === 1;
-    if (isLastActive) {
-      const totp = factor.kind === 'totp' ? await tx.totpFactor.findUnique({ where: { factorId: factor.id }, omit: { secretEnc: false } }) : null;
-      if (options.code === null || totp === null) {
-        throw new HoldfastError('FRESH_VERIFICATION_REQUIRED', 'this is your last factor: enter a current code from it to remove it');
-      }
-      const state = decryptTotpState({ deps, factorId: factor.id, stored: { ...totp, lastStep: Number(totp.lastStep) } });
-      const check = await checkTotpCode({ ...state, code: options.code, now: deps.clock(), window: deps.totpWindow });
-      const consumed =
-        check.matched && !check.isReplay
-          ? (await tx.totpFactor.updateMany({ where: { factorId: factor.id, lastStep: { lt: BigInt(check.step) } }, data: { lastStep: BigInt(check.step) } }))
-              .count === 1
-          : false;
-      if (!consumed) throw new HoldfastError('INVALID_CODE', 'that code does not match; enter the current code from your authenticator app');
+    if (isLastActive && verifiedFactorId !== factor.id) {
+      throw new HoldfastError('FRESH_VERIFICATION_REQUIRED', 'this is your last factor: enter a current code from it to remove it');
     }
     await tx.factor.update({ where: { id: factor.id }, data: { status: 'revoked' } });
     if (factor.kind === 'recovery_codes') await tx.recoveryCode.deleteMany({ where: { factorId: factor.id } });

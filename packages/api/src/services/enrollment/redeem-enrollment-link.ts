@@ -7,7 +7,9 @@ const sessionSeconds = 30 * 60;
 
 /**
  * Exchanges a one-time enrollment link for a 30-minute enrollment session. The exchange is a
- * compare-and-set on `redeemed_at IS NULL`, so two tabs (or two gateways) cannot both redeem it.
+ * compare-and-set on `redeemed_at IS NULL AND ended_at IS NULL`, so two tabs (or two gateways)
+ * cannot both redeem it, and a link superseded meanwhile by a newer one cannot either. The portal
+ * calls this only from a POST (its "Continue" button), never when the link is merely fetched.
  */
 export async function redeemEnrollmentLink(options: {
   deps: ServiceDeps;
@@ -17,7 +19,7 @@ export async function redeemEnrollmentLink(options: {
   const now = deps.clock();
   const link = await deps.db.prisma.enrollmentLink.findUnique({
     where: { tokenHash: hashToken(options.token) },
-    select: { id: true, applicationId: true, userId: true, expiresAt: true, redeemedAt: true, user: { select: { externalId: true } } },
+    select: { id: true, applicationId: true, userId: true, expiresAt: true, redeemedAt: true, endedAt: true, user: { select: { externalId: true } } },
   });
   const reject = async (error: HoldfastError): Promise<never> => {
     await writeAuditEvent(deps.db.prisma, {
@@ -31,6 +33,10 @@ export async function redeemEnrollmentLink(options: {
     throw error;
   };
   if (link === null) return reject(new HoldfastError('ENROLLMENT_LINK_INVALID', 'this enrollment link is not valid'));
+  // Superseded before "used": a newer link exists, so that is the one to open.
+  if (link.endedAt !== null && link.redeemedAt === null) {
+    return reject(new HoldfastError('ENROLLMENT_LINK_SUPERSEDED', 'a newer enrollment link was issued for you; open the newest one'));
+  }
   if (link.redeemedAt !== null) return reject(new HoldfastError('ENROLLMENT_LINK_USED', 'this enrollment link has already been used; ask for a new one'));
   if (link.expiresAt <= now) return reject(new HoldfastError('ENROLLMENT_LINK_EXPIRED', 'this enrollment link has expired; ask for a new one'));
 
@@ -38,7 +44,7 @@ export async function redeemEnrollmentLink(options: {
   const sessionExpiresAt = new Date(now.getTime() + sessionSeconds * 1000);
   const redeemed = await deps.db.prisma.$transaction(async (tx) => {
     const { count } = await tx.enrollmentLink.updateMany({
-      where: { id: link.id, redeemedAt: null, expiresAt: { gt: now } },
+      where: { id: link.id, redeemedAt: null, endedAt: null, expiresAt: { gt: now } },
       data: { redeemedAt: now, sessionHash: hashToken(session), sessionExpiresAt },
     });
     if (count === 1) {

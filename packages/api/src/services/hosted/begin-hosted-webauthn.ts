@@ -9,7 +9,7 @@ export async function beginHostedWebauthn(options: {
   token: string;
   signal?: AbortSignal;
 }): Promise<{ challengeId: string; options: PublicKeyCredentialRequestOptionsJSON }> {
-  const transaction = await findOpenTransaction(options);
+  const transaction = await findOpenTransaction({ ...options, kind: 'webauthn' });
   return beginWebauthnAuthentication({
     deps: options.deps,
     application: transaction.application,

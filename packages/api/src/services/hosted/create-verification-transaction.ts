@@ -1,4 +1,5 @@
-import { HoldfastError } from '@holdfast/core';
+import { HoldfastError, isSecureOrLoopbackUrl } from '@holdfast/core';
+import type { FactorKind } from '@holdfast/validators';
 import { generateToken, hashToken, writeAuditEvent } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 
@@ -7,17 +8,25 @@ export const transactionTtlMs = 10 * 60 * 1000;
 
 /**
  * The relying application sends its user to Holdfast's hosted page (`/verify/<token>`) instead of
- * building its own. The callback must be one of the application's registered URLs, exactly: an
- * open redirect would hand the signed result to whoever wrote the link. Only the token's hash is stored.
+ * building its own. The callback must be one of the application's registered URLs, exactly (an
+ * open redirect would hand the result code to whoever wrote the link), and https unless it is on a
+ * loopback host (over http the code is readable on the way). `state` is required: it is how the
+ * application ties the callback to the browser session that started it (no login CSRF).
+ * `allowedFactorKinds` narrows what the page offers and accepts. Only the token's hash is stored.
  */
 export async function createVerificationTransaction(options: {
   deps: ServiceDeps;
   application: ApplicationPrincipal;
   externalUserId: string;
   callbackUrl: string;
-  state: string | null;
+  state: string;
+  allowedFactorKinds?: readonly FactorKind[];
 }): Promise<{ transactionId: string; url: string; expiresAt: Date }> {
   const { deps, application } = options;
+  if (!isSecureOrLoopbackUrl(options.callbackUrl)) {
+    throw new HoldfastError('INSECURE_URL', 'callbackUrl must be https (http only for localhost, 127.0.0.1 or [::1])');
+  }
+  const allowedFactorKinds = [...new Set(options.allowedFactorKinds ?? [])];
   const token = generateToken();
   const expiresAt = new Date(deps.clock().getTime() + transactionTtlMs);
   const transactionId = await deps.db.prisma.$transaction(async (tx) => {
@@ -31,7 +40,15 @@ export async function createVerificationTransaction(options: {
     });
     if (user === null) throw new HoldfastError('USER_NOT_FOUND', 'no such user for this application');
     const created = await tx.verificationTransaction.create({
-      data: { applicationId: application.id, userId: user.id, tokenHash: hashToken(token), callbackUrl: options.callbackUrl, state: options.state, expiresAt },
+      data: {
+        applicationId: application.id,
+        userId: user.id,
+        tokenHash: hashToken(token),
+        callbackUrl: options.callbackUrl,
+        state: options.state,
+        allowedFactorKinds,
+        expiresAt,
+      },
       select: { id: true },
     });
     await writeAuditEvent(tx, {
@@ -40,7 +57,7 @@ export async function createVerificationTransaction(options: {
       region: deps.gateway.region,
       applicationId: application.id,
       userId: user.id,
-      detail: { transactionId: created.id, callbackUrl: options.callbackUrl, expiresAt: expiresAt.toISOString() },
+      detail: { transactionId: created.id, callbackUrl: options.callbackUrl, allowedFactorKinds, expiresAt: expiresAt.toISOString() },
     });
     return created.id;
   });

@@ -1,9 +1,9 @@
 import type { FactorKind } from '@holdfast/validators';
 import type { ServiceDeps } from '../../deps';
 import { getPreauth } from '../preauth/get-preauth';
-import { findOpenTransaction } from './find-open-transaction';
+import { findOpenTransaction, isFactorKindAllowed } from './find-open-transaction';
 
-/** What the hosted page shows: whose verification it is and which kinds of factor the user can use. */
+/** What the hosted page shows: whose verification it is and which kinds of factor the user has and the application allows. */
 export async function getVerificationTransaction(options: { deps: ServiceDeps; token: string; signal?: AbortSignal }): Promise<{
   applicationName: string;
   factors: FactorKind[];
@@ -16,6 +16,6 @@ export async function getVerificationTransaction(options: { deps: ServiceDeps; t
     externalUserId: transaction.externalUserId,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  const kinds = preauth.result === 'auth' ? preauth.factors.map((factor) => factor.kind) : [];
+  const kinds = preauth.result === 'auth' ? preauth.factors.map((factor) => factor.kind).filter((kind) => isFactorKindAllowed(transaction, kind)) : [];
   return { applicationName: transaction.application.name, factors: [...new Set(kinds)], expiresAt: transaction.expiresAt };
 }

@@ -1,21 +1,20 @@
-import { factorModuleFor, HoldfastError, signResultToken } from '@holdfast/core';
+import { HoldfastError } from '@holdfast/core';
 import type { HostedOutcome } from '@holdfast/validators';
 import { withTransaction, writeAuditEvent } from '@holdfast/db';
-import { randomUUID } from 'node:crypto';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import type { VerificationResult, VerifiedFactorKind } from '../verify/verification-result';
 import { findOpenTransaction } from './find-open-transaction';
-import { loadActiveSigningKey } from './signing-keys';
+import { issueHostedResult } from './issue-hosted-result';
 
-/** How long a signed result may wait before the application redeems it. */
-export const resultTtlSeconds = 120;
+/** Failed (or in-flight) attempts one hosted transaction allows; then TRANSACTION_ATTEMPTS_EXCEEDED. */
+export const hostedAttemptCap = 5;
 
 /**
  * One verification from the hosted page. It goes through the same services (and so the same write
  * path: lockout, replay, idempotency, audit) as an application's own call, with an attempt id
  * derived from the transaction. On acceptance the transaction is completed by a compare-and-set on
  * its status — only one result is ever issued — and the user is sent back to the callback with
- * a short-lived JWT the application redeems once.
+ * a one-time code the application exchanges once (`issueHostedResult`).
  */
 export async function verifyHostedTransaction(options: {
   deps: ServiceDeps;
@@ -26,63 +25,52 @@ export async function verifyHostedTransaction(options: {
 }): Promise<HostedOutcome> {
   const { deps } = options;
   const transaction = await findOpenTransaction(options);
-  const counted = await deps.db.pool.query<{ attempt_count: number }>(
-    "UPDATE verification_transactions SET attempt_count = attempt_count + 1 WHERE id = $1 AND status = 'pending' RETURNING attempt_count",
-    [transaction.id],
+  // Each attempt is charged against the transaction's cap BEFORE it runs (one atomic UPDATE), so
+  // parallel attempts cannot overshoot it; an acceptance completes the transaction, an attempt that
+  // errored (no decision) is refunded. The factor and account counters still count every guess.
+  const counted = await deps.db.pool.query<{ attempt_count: number; failed_attempts: number }>(
+    `UPDATE verification_transactions SET attempt_count = attempt_count + 1, failed_attempts = failed_attempts + 1
+      WHERE id = $1 AND status = 'pending' AND failed_attempts < $2 RETURNING attempt_count, failed_attempts`,
+    [transaction.id, hostedAttemptCap],
   );
-  const attemptNumber = counted.rows[0]?.attempt_count;
-  if (attemptNumber === undefined) throw new HoldfastError('TRANSACTION_COMPLETED', 'this verification was already completed');
-  const result = await options.verify({
-    application: transaction.application,
-    attemptId: `hosted-${transaction.id}-${attemptNumber}`,
-    externalUserId: transaction.externalUserId,
-  });
-  if (result.outcome === 'rejected') return { outcome: 'rejected', reason: result.reason };
-
-  const key = await loadActiveSigningKey(deps);
-  const now = deps.clock();
-  const iat = Math.floor(now.getTime() / 1000);
-  const jti = randomUUID();
-  await withTransaction(deps.db.pool, async (sql) => {
-    const completed = await sql.query(
-      "UPDATE verification_transactions SET status = 'completed', completed_at = $2, result_jti = $3 WHERE id = $1 AND status = 'pending' AND expires_at > $2",
-      [transaction.id, now, jti],
-    );
-    if (completed.rowCount !== 1) throw new HoldfastError('TRANSACTION_COMPLETED', 'this verification was already completed');
-    await sql.query('INSERT INTO verification_results (jti, application_id, transaction_id, expires_at) VALUES ($1, $2, $3, $4)', [
-      jti,
-      transaction.application.id,
+  const charged = counted.rows[0];
+  if (charged === undefined) {
+    const { rows } = await deps.db.pool.query<{ status: string }>('SELECT status::text AS status FROM verification_transactions WHERE id = $1', [
       transaction.id,
-      new Date((iat + resultTtlSeconds) * 1000),
     ]);
-    await writeAuditEvent(sql, {
-      type: 'hosted.transaction_completed',
-      gatewayId: deps.gateway.id,
-      region: deps.gateway.region,
-      applicationId: transaction.application.id,
-      userId: transaction.userId,
-      ...(result.factorId === null ? {} : { factorId: result.factorId }),
-      attemptId: result.attemptId,
-      detail: { transactionId: transaction.id, jti, kind: options.kind },
+    if (rows[0]?.status === 'pending') throw new HoldfastError('TRANSACTION_ATTEMPTS_EXCEEDED', 'too many failed attempts; start the sign-in again');
+    throw new HoldfastError('TRANSACTION_COMPLETED', 'this verification was already completed');
+  }
+  let result: VerificationResult;
+  try {
+    result = await options.verify({
+      application: transaction.application,
+      attemptId: `hosted-${transaction.id}-${charged.attempt_count}`,
+      externalUserId: transaction.externalUserId,
     });
-  });
-  const jwt = await signResultToken({
-    kid: key.kid,
-    privateJwk: key.privateJwk,
-    claims: {
-      iss: 'holdfast',
-      aud: transaction.application.id,
-      sub: transaction.externalUserId,
-      iat,
-      exp: iat + resultTtlSeconds,
-      jti,
-      txn: transaction.id,
-      amr: [factorModuleFor(options.kind).amr],
-      state: transaction.state,
-    },
-  });
-  const redirect = new URL(transaction.callbackUrl);
-  redirect.searchParams.set('result', jwt);
-  if (transaction.state !== null) redirect.searchParams.set('state', transaction.state);
-  return { outcome: 'accepted', redirectUrl: redirect.toString() };
+  } catch (error) {
+    await deps.db.pool.query('UPDATE verification_transactions SET failed_attempts = failed_attempts - 1 WHERE id = $1 AND failed_attempts > 0', [
+      transaction.id,
+    ]);
+    throw error;
+  }
+  if (result.outcome === 'rejected') {
+    if (charged.failed_attempts === hostedAttemptCap) {
+      await withTransaction(deps.db.pool, (sql) =>
+        writeAuditEvent(sql, {
+          type: 'hosted.attempts_exceeded',
+          gatewayId: deps.gateway.id,
+          region: deps.gateway.region,
+          applicationId: transaction.application.id,
+          userId: transaction.userId,
+          ...(result.factorId === null ? {} : { factorId: result.factorId }),
+          attemptId: result.attemptId,
+          detail: { transactionId: transaction.id, failedAttempts: charged.failed_attempts },
+        }),
+      );
+    }
+    return { outcome: 'rejected', reason: result.reason };
+  }
+
+  return issueHostedResult({ deps, transaction, kind: options.kind, result });
 }

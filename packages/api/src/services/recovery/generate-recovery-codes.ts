@@ -2,13 +2,18 @@ import { generateRecoveryCodes as generateCodes, hashRecoveryCode, normalizeReco
 import { randomUUID } from 'node:crypto';
 import { writeAuditEvent } from '@holdfast/db';
 import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
+import { authorizeFactorChange, recordFirstBindingStepUp } from '../enrollment/authorize-factor-change';
 
 /**
  * Issues a new set of recovery codes, replacing any previous set (old codes stop working at once).
- * Only salted scrypt hashes are stored; the codes are returned this once.
+ * Only salted scrypt hashes are stored; the codes are returned this once. Once the user has any
+ * factor this needs a fresh step-up: otherwise a link alone would turn into working codes (and
+ * kill the user's own).
  */
 export async function generateRecoveryCodeSet(options: { deps: ServiceDeps; enrollment: EnrollmentPrincipal }): Promise<{ factorId: string; codes: string[] }> {
   const { deps, enrollment } = options;
+  // Refuse an unverified session before the deliberately slow hashing, not after (checked again below, under the lock).
+  await authorizeFactorChange({ db: deps.db.prisma, enrollment, change: 'replace', now: deps.clock(), isPrecheck: true });
   const codes = generateCodes({ random: deps.random });
   const setId = randomUUID(); // the new factor's id, known up front: it salts the lookup tags
   // Hash before opening the transaction: scrypt is deliberately slow and must not hold row locks.
@@ -24,6 +29,10 @@ export async function generateRecoveryCodeSet(options: { deps: ServiceDeps; enro
     }),
   );
   const factorId = await deps.db.prisma.$transaction(async (tx) => {
+    const now = deps.clock();
+    // Replacing the set is not adding a factor (only adding counts toward the cap).
+    const hasCodes = (await tx.factor.count({ where: { userId: enrollment.userId, kind: 'recovery_codes', status: { notIn: ['revoked', 'pending'] } } })) > 0;
+    const decision = await authorizeFactorChange({ db: tx, enrollment, change: hasCodes ? 'replace' : 'add', now });
     const previous = await tx.factor.findMany({
       where: { userId: enrollment.userId, kind: 'recovery_codes', status: { not: 'revoked' } },
       select: { id: true },
@@ -43,6 +52,7 @@ export async function generateRecoveryCodeSet(options: { deps: ServiceDeps; enro
       },
       select: { id: true },
     });
+    await recordFirstBindingStepUp({ db: tx, enrollment, decision, factorId: factor.id, now });
     await writeAuditEvent(tx, {
       type: 'recovery_codes.generated',
       gatewayId: deps.gateway.id,

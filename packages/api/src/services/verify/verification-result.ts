@@ -13,6 +13,8 @@ export function toVerificationResult(row: {
   createdAt: Date;
   gatewayId: string;
   region: string;
+  /** True for a recorded outcome handed out again (retry, status), false for a decision made now. */
+  replayed: boolean;
 }): VerificationResult {
   return {
     attemptId: row.attemptId,
@@ -23,5 +25,9 @@ export function toVerificationResult(row: {
     decidedAt: row.createdAt.toISOString(),
     gatewayId: row.gatewayId,
     region: row.region,
+    replayed: row.replayed,
   };
 }
+
+/** How long a recorded outcome is handed out again for its attempt id (a retry, `status`). */
+export const attemptReplayWindowMs = 10 * 60 * 1000;

@@ -6,7 +6,7 @@ import type { VerificationResult } from './verification-result';
 
 export async function verifyTotp(options: {
   deps: ServiceDeps;
-  application: ApplicationPrincipal;
+  application: Pick<ApplicationPrincipal, 'id'>;
   attemptId: string;
   externalUserId: string;
   factorId: string | null;
@@ -17,6 +17,7 @@ export async function verifyTotp(options: {
   return runVerification({
     ...options,
     kind: totpFactor.kind,
+    credential: options.code,
     check: async ({ sql, factor, now }) => {
       if (factor.totp === null) throw new HoldfastError('INTERNAL', 'TOTP factor has no TOTP state');
       const state = decryptTotpState({ deps, factorId: factor.id, stored: factor.totp });

@@ -1,7 +1,8 @@
-import { HoldfastError, webauthnFactor } from '@holdfast/core';
+import { hasBackupEligibilityChanged, HoldfastError, webauthnFactor } from '@holdfast/core';
 import { withDatabaseRetry, writeAuditEvent } from '@holdfast/db';
 import { verifyAuthenticationResponse, type AuthenticationResponseJSON, type VerifiedAuthenticationResponse } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
+import { createHash } from 'node:crypto';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { consumeWebauthnChallenge } from '../webauthn/webauthn-challenges';
 import { loadWebauthnPolicy, toTransports } from '../webauthn/webauthn-policy';
@@ -18,7 +19,7 @@ import type { VerificationResult } from './verification-result';
  */
 export async function verifyWebauthn(options: {
   deps: ServiceDeps;
-  application: ApplicationPrincipal;
+  application: Pick<ApplicationPrincipal, 'id'>;
   attemptId: string;
   externalUserId: string;
   challengeId: string;
@@ -27,15 +28,20 @@ export async function verifyWebauthn(options: {
 }): Promise<VerificationResult> {
   const { deps, application } = options;
   const credentialId = Buffer.from(isoBase64URL.toBuffer(options.response.rawId));
-  const { factorId, policy } = await withDatabaseRetry(
+  const { factorId, backupEligible, policy } = await withDatabaseRetry(
     deps,
     async () => {
       const credential = await deps.db.prisma.webauthnCredential.findFirst({
         where: { credentialId, factor: { user: { applicationId: application.id, externalId: options.externalUserId } } },
-        select: { factorId: true },
+        // backupEligible is fixed at registration (never updated), so reading it outside the lock is safe.
+        select: { factorId: true, backupEligible: true },
       });
       if (credential === null) throw new HoldfastError('FACTOR_NOT_FOUND', 'this security key or passkey is not registered for the user');
-      return { factorId: credential.factorId, policy: await loadWebauthnPolicy({ deps, applicationId: application.id }) };
+      return {
+        factorId: credential.factorId,
+        backupEligible: credential.backupEligible,
+        policy: await loadWebauthnPolicy({ deps, applicationId: application.id }),
+      };
     },
     options.signal,
   );
@@ -47,6 +53,12 @@ export async function verifyWebauthn(options: {
     externalUserId: options.externalUserId,
     factorId,
     kind: webauthnFactor.kind,
+    // Binds the attempt id to this assertion: same challenge, same credential, same signed data.
+    credential: JSON.stringify([
+      options.challengeId,
+      options.response.rawId,
+      createHash('sha256').update(Buffer.from(options.response.response.authenticatorData, 'base64url')).digest('base64url'),
+    ]),
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     check: async ({ sql, factor }) => {
       const stored = factor.webauthn;
@@ -86,25 +98,42 @@ export async function verifyWebauthn(options: {
       } catch {
         return { isMatch: false, reason: 'verification_failed' };
       }
-      const { newCounter, credentialBackedUp } = verification.authenticationInfo;
+      const { newCounter, credentialBackedUp, credentialDeviceType } = verification.authenticationInfo;
       const evaluation = webauthnFactor.evaluate({
         isAssertionVerified: verification.verified,
         storedSignCount: stored.signCount,
         receivedSignCount: newCounter,
       });
+      const audit = {
+        gatewayId: deps.gateway.id,
+        region: deps.gateway.region,
+        applicationId: application.id,
+        userId: factor.userId,
+        factorId: factor.id,
+        attemptId: options.attemptId,
+      };
       if (!evaluation.isMatch && evaluation.reason === 'clone_suspected') {
         await writeAuditEvent(sql, {
+          ...audit,
           type: 'webauthn.clone_suspected',
-          gatewayId: deps.gateway.id,
-          region: deps.gateway.region,
-          applicationId: application.id,
-          userId: factor.userId,
-          factorId: factor.id,
-          attemptId: options.attemptId,
           detail: { storedSignCount: stored.signCount, receivedSignCount: newCounter },
         });
+        // Two copies of one key exist: rejecting this assertion is not enough, the next one from the
+        // copy would pass with a higher counter. The credential is suspended (refused as
+        // factor_not_active) in this same transaction, and the application is told (factor.suspended webhook).
+        await sql.query("UPDATE factors SET status = 'suspended' WHERE id = $1 AND status = 'active'", [factor.id]);
+        await writeAuditEvent(sql, { ...audit, type: 'factor.suspended', detail: { kind: webauthnFactor.kind, reason: 'clone_suspected' } });
       }
       if (!evaluation.isMatch) return evaluation;
+      const assertedBackupEligible = credentialDeviceType === 'multiDevice';
+      if (hasBackupEligibilityChanged({ registered: backupEligible, asserted: assertedBackupEligible })) {
+        await writeAuditEvent(sql, {
+          ...audit,
+          type: 'webauthn.backup_eligibility_changed',
+          detail: { registered: backupEligible, asserted: assertedBackupEligible },
+        });
+        return { isMatch: false, reason: 'verification_failed' };
+      }
       return {
         isMatch: true,
         // Under the factor's row lock; the counter only moves forward (or stays 0 for authenticators without one).

@@ -3,6 +3,7 @@ import { withTransaction, writeAuditEvent } from '@holdfast/db';
 import { generateRegistrationOptions, type PublicKeyCredentialCreationOptionsJSON } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
+import { authorizeFactorChange } from '../enrollment/authorize-factor-change';
 import { issueWebauthnChallenge } from './webauthn-challenges';
 import { loadWebauthnPolicy, toTransports, webauthnChallengeBytes, webauthnChallengeTtlMs } from './webauthn-policy';
 
@@ -10,6 +11,7 @@ import { loadWebauthnPolicy, toTransports, webauthnChallengeBytes, webauthnChall
  * Starts registering a security key or passkey: a registration challenge stored server side (so
  * any gateway can finish), and the options for the browser's `navigator.credentials.create`.
  * The user's existing credentials are excluded, so one authenticator is not registered twice.
+ * An account that already has a factor needs a fresh step-up first (checked again at the finish).
  */
 export async function beginWebauthnRegistration(options: {
   deps: ServiceDeps;
@@ -23,6 +25,7 @@ export async function beginWebauthnRegistration(options: {
   });
   const challenge = readRandomBytes({ random: deps.random, size: webauthnChallengeBytes });
   const challengeId = await withTransaction(deps.db.pool, async (sql) => {
+    await authorizeFactorChange({ db: sql, enrollment, change: 'add', now: deps.clock() });
     const id = await issueWebauthnChallenge({ sql, applicationId: enrollment.applicationId, userId: enrollment.userId, ceremony: 'registration', challenge });
     await writeAuditEvent(sql, {
       type: 'factor.enroll_begun',

@@ -3,6 +3,7 @@ import { withTransaction, writeAuditEvent } from '@holdfast/db';
 import { verifyRegistrationResponse, type RegistrationResponseJSON, type VerifiedRegistrationResponse } from '@simplewebauthn/server';
 import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
+import { authorizeFactorChange, recordFirstBindingStepUp } from '../enrollment/authorize-factor-change';
 import { consumeWebauthnChallenge } from './webauthn-challenges';
 import { loadWebauthnPolicy } from './webauthn-policy';
 
@@ -11,7 +12,8 @@ import { loadWebauthnPolicy } from './webauthn-policy';
  * on its own (single use whatever the outcome: a response that fails cannot be retried against
  * the same challenge); then the response is verified against it, the application's allowed
  * origins, RP ID and user-verification policy; then the credential becomes an active factor,
- * with its audit event, in one transaction.
+ * with its audit event, in one transaction — which also passes the step-up gate (a session whose
+ * step-up lapsed or that was ended since the begin adds nothing) and the factor cap.
  */
 export async function finishWebauthnRegistration(options: {
   deps: ServiceDeps;
@@ -54,6 +56,8 @@ export async function finishWebauthnRegistration(options: {
   const backupEligible = info.credentialDeviceType === 'multiDevice';
   try {
     const factorId = await withTransaction(deps.db.pool, async (sql) => {
+      const now = deps.clock();
+      const decision = await authorizeFactorChange({ db: sql, enrollment, change: 'add', now });
       const factor = await sql.query<{ id: string }>(
         `INSERT INTO factors (id, user_id, kind, label, status) VALUES (gen_random_uuid(), $1, 'webauthn', $2, 'active') RETURNING id`,
         [enrollment.userId, options.label],
@@ -74,6 +78,7 @@ export async function finishWebauthnRegistration(options: {
           info.credentialBackedUp,
         ],
       );
+      await recordFirstBindingStepUp({ db: sql, enrollment, decision, factorId: id, now });
       await writeAuditEvent(sql, {
         type: 'webauthn.registered',
         gatewayId: deps.gateway.id,

@@ -1,4 +1,4 @@
-import { HoldfastError } from '@holdfast/core';
+import { HoldfastError, isSecureOrLoopbackUrl } from '@holdfast/core';
 import type { AuthenticatorTransport } from '@simplewebauthn/server';
 import type { ServiceDeps } from '../../deps';
 
@@ -18,6 +18,15 @@ export const webauthnChallengeTtlMs = 5 * 60_000;
 export const webauthnChallengeBytes = 32;
 
 /**
+ * The origins a ceremony may come from: https, or http on a loopback host (development). Over plain
+ * http anyone on the path can run the page, so an http origin elsewhere binds nothing. The database
+ * refuses new ones (CHECK `applications_allowed_origins_secure`); rows from before are filtered here.
+ */
+export function secureOrigins(origins: readonly string[]): string[] {
+  return origins.filter((origin) => isSecureOrLoopbackUrl(origin));
+}
+
+/**
  * Read on every ceremony, never from the metadata cache: the policy decides what a response must
  * prove, so a stale copy could accept what the operator has just forbidden.
  */
@@ -27,7 +36,7 @@ export async function loadWebauthnPolicy(options: { deps: ServiceDeps; applicati
     select: { rpId: true, rpName: true, allowedOrigins: true, userVerification: true, attestation: true },
   });
   if (row === null) throw new HoldfastError('UNAUTHENTICATED', 'unknown application');
-  return row;
+  return { ...row, allowedOrigins: secureOrigins(row.allowedOrigins) };
 }
 
 const knownTransports: readonly AuthenticatorTransport[] = ['ble', 'hybrid', 'internal', 'nfc', 'usb'];
