@@ -1,10 +1,9 @@
-import { defaultLockoutPolicy, parseKeyring } from '@holdfast/core';
 import { createApplication, createDatabase, type Database } from '@holdfast/db';
 import { createTestDatabase } from '@holdfast/db/testing';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ServiceDeps } from './deps';
 import { createCaller } from './router';
+import { createTestServiceDeps } from './test-support/service-deps';
 
 describe('[ENROLL_LINK_RACE] one enrollment link redeemed 20 times at once', () => {
   let db: Database;
@@ -14,18 +13,7 @@ describe('[ENROLL_LINK_RACE] one enrollment link redeemed 20 times at once', () 
     const database = await createTestDatabase(inject('pgAdminUrl'));
     drop = database.drop;
     db = createDatabase({ url: database.url, poolMax: 20 });
-    deps = {
-      db,
-      gateway: { id: 'gw-test', region: 'test' },
-      keyring: parseKeyring({ keys: `k1:${randomBytes(32).toString('base64')}`, activeKeyId: 'k1' }),
-      random: (size) => new Uint8Array(randomBytes(size)),
-      clock: () => new Date(),
-      lockoutPolicy: defaultLockoutPolicy,
-      totpWindow: 1,
-      publicUrl: 'http://localhost:3000',
-      issuer: 'Holdfast',
-      requestDeadlineMs: 5_000,
-    };
+    deps = createTestServiceDeps(db);
   });
   afterAll(async () => {
     await db.close();

@@ -1,10 +1,9 @@
-import { defaultLockoutPolicy, parseKeyring } from '@holdfast/core';
 import { createApplication, createDatabase, type Database } from '@holdfast/db';
 import { createTestDatabase, startSilentStandbyPostgres, type SilentStandbyPostgres } from '@holdfast/db/testing';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApplicationPrincipal, ServiceDeps } from './deps';
 import { verifyRecoveryCode } from './services/verify/verify-recovery-code';
+import { createTestServiceDeps } from './test-support/service-deps';
 
 /**
  * Invariant 2 at the call site: a retried verification whose outcome is already recorded is
@@ -23,18 +22,7 @@ describe('[REPLICATION_BARRIER] a recorded outcome is not acknowledged before th
     server = await startSilentStandbyPostgres();
     const database = await createTestDatabase(server.url);
     db = createDatabase({ url: database.url, poolMax: 4 });
-    deps = {
-      db,
-      gateway: { id: 'gw-test', region: 'test' },
-      keyring: parseKeyring({ keys: `k1:${randomBytes(32).toString('base64')}`, activeKeyId: 'k1' }),
-      random: (size) => new Uint8Array(randomBytes(size)),
-      clock: () => new Date(),
-      lockoutPolicy: defaultLockoutPolicy,
-      totpWindow: 1,
-      publicUrl: 'http://localhost:3000',
-      issuer: 'Holdfast',
-      requestDeadlineMs: 1_500,
-    };
+    deps = createTestServiceDeps(db, { requestDeadlineMs: 1_500 });
     const created = await createApplication({ prisma: db.prisma, name: 'barrier app' });
     application = { id: created.applicationId, name: 'barrier app', failMode: 'secure' };
     // A user with an (empty) recovery-code set: any guess is recorded as invalid_code.

@@ -1,10 +1,10 @@
-import { defaultLockoutPolicy, parseKeyring, signResultToken, verifyResultToken, type SigningKeyPolicy } from '@holdfast/core';
+import { signResultToken, verifyResultToken, type SigningKeyPolicy } from '@holdfast/core';
 import { createDatabase, type Database } from '@holdfast/db';
 import { createTestDatabase } from '@holdfast/db/testing';
-import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ServiceDeps } from '../../deps';
 import { findPublicSigningKey, listPublicSigningKeys, loadActiveSigningKey } from './signing-keys';
+import { createTestServiceDeps } from '../../test-support/service-deps';
 
 const minute = 60_000;
 const policy: SigningKeyPolicy = { rotateAfterMs: 60 * minute, publicationDelayMs: 10 * minute, tokenLifetimeMs: 6 * minute };
@@ -20,18 +20,7 @@ describe('[SIGNING_KEY_ROTATION] a new key is published before it signs; the old
     const database = await createTestDatabase(inject('pgAdminUrl'));
     drop = database.drop;
     db = createDatabase({ url: database.url, poolMax: 4 });
-    deps = {
-      db,
-      gateway: { id: 'gw-test', region: 'test' },
-      keyring: parseKeyring({ keys: `k1:${randomBytes(32).toString('base64')}`, activeKeyId: 'k1' }),
-      random: (size) => new Uint8Array(randomBytes(size)),
-      clock: () => now,
-      lockoutPolicy: defaultLockoutPolicy,
-      totpWindow: 1,
-      publicUrl: issuer,
-      issuer: 'Holdfast',
-      requestDeadlineMs: 5_000,
-    };
+    deps = createTestServiceDeps(db, { clock: () => now, publicUrl: issuer });
   });
   afterAll(async () => {
     await db.close();

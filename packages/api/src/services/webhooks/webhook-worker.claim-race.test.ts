@@ -1,12 +1,11 @@
-import { defaultLockoutPolicy, parseKeyring } from '@holdfast/core';
 import { createApplication, createDatabase, withTransaction, writeAuditEvent, type Database } from '@holdfast/db';
 import { createTestDatabase } from '@holdfast/db/testing';
-import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ServiceDeps } from '../../deps';
 import { createCaller } from '../../router';
 import { deliverDueWebhooks, defaultWebhookWorkerSettings } from './webhook-worker';
+import { createTestServiceDeps } from '../../test-support/service-deps';
 
 describe('[WEBHOOK_SIGNED] many workers claiming at once', () => {
   let db: Database;
@@ -19,18 +18,7 @@ describe('[WEBHOOK_SIGNED] many workers claiming at once', () => {
     const database = await createTestDatabase(inject('pgAdminUrl'));
     drop = database.drop;
     db = createDatabase({ url: database.url, poolMax: 20 });
-    deps = {
-      db,
-      gateway: { id: 'gw-test', region: 'test' },
-      keyring: parseKeyring({ keys: `k1:${randomBytes(32).toString('base64')}`, activeKeyId: 'k1' }),
-      random: (size) => new Uint8Array(randomBytes(size)),
-      clock: () => new Date(),
-      lockoutPolicy: defaultLockoutPolicy,
-      totpWindow: 1,
-      publicUrl: 'http://localhost:3000',
-      issuer: 'Holdfast',
-      requestDeadlineMs: 5_000,
-    };
+    deps = createTestServiceDeps(db);
     server = createServer((req, res) => {
       received.push(String(req.headers['holdfast-webhook-id']));
       req.resume();
