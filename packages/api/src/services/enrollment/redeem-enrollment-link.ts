@@ -22,13 +22,17 @@ export async function redeemEnrollmentLink(options: {
     select: { id: true, applicationId: true, userId: true, expiresAt: true, redeemedAt: true, endedAt: true, user: { select: { externalId: true } } },
   });
   const reject = async (error: HoldfastError): Promise<never> => {
+    // An unknown token names no link, user or application: auditing it would let anyone write a
+    // row per request (issue 8, hole 4). Tokens are 256-bit, so guessing is not an attack worth a
+    // trail; the gateway's per-address bucket bounds the traffic. Known links are audited.
+    if (link === null) throw error;
     await writeAuditEvent(deps.db.prisma, {
       type: 'enrollment.link_rejected',
       gatewayId: deps.gateway.id,
       region: deps.gateway.region,
-      applicationId: link?.applicationId ?? null,
-      userId: link?.userId ?? null,
-      detail: { code: error.code, linkId: link?.id ?? null },
+      applicationId: link.applicationId,
+      userId: link.userId,
+      detail: { code: error.code, linkId: link.id },
     }).catch(() => undefined);
     throw error;
   };
