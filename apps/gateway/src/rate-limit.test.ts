@@ -49,6 +49,25 @@ describe('[FLOOD] token buckets', () => {
     expect(shield.check('10.0.0.1', badKey).allowed).toBe(true);
   });
 
+  it('requests in flight on a failing-over database do not drain the failure buckets (found by the primary-kill drill)', () => {
+    const shield = new FloodShield(
+      {
+        perIp: { ratePerSecond: 1000, burst: 1000 },
+        perKey: { ratePerSecond: 1000, burst: 1000 },
+        failuresPerIp: { ratePerSecond: 1, burst: 2 },
+        failuresPerKey: { ratePerSecond: 1, burst: 2 },
+        knownCredentialTtlMs: 60_000,
+      },
+      () => 0,
+    );
+    // A key this gateway has not seen work yet, 20 requests waiting on the database: no verdict.
+    const waiting = Array.from({ length: 20 }, () => shield.check('10.0.0.9', goodKey));
+    expect(waiting.every((decision) => decision.allowed)).toBe(true);
+    // Only definitive failures are charged.
+    for (const decision of waiting.slice(0, 2)) if (decision.allowed) decision.ticket.onApiKeyResult(false);
+    expect(shield.check('10.0.0.9', goodKey)).toMatchObject({ allowed: false, bucket: 'failed_auth_ip' });
+  });
+
   it('refuses by address and by key id above the general rates', () => {
     const shield = new FloodShield(
       {

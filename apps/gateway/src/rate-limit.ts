@@ -176,20 +176,22 @@ export class FloodShield {
       return { allowed: false, bucket: 'key', retryAfterSeconds: this.perKey.secondsUntilToken(keyId) };
     }
     // Anything presented as an API key (a well-formed one costs a database lookup when its id is
-    // not cached), and a missing key on a path that needs one, waits on the failed-authentication
-    // buckets — unless this exact credential worked here recently. No bearer on other paths is not
-    // gated: public procedures (hosted page, link redemption) carry none. Enrollment sessions are
-    // not API keys.
+    // not cached), and a missing key on a path that needs one, must find a token in the
+    // failed-authentication buckets — unless this exact credential worked here recently. No bearer
+    // on other paths is not gated: public procedures (hosted page, link redemption) carry none.
+    // Enrollment sessions are not API keys.
     const isApiKeyLike = bearer === null ? options.requiresApiKey : !bearer.startsWith(enrollmentSessionPrefix);
     const tag = isApiKeyLike && bearer !== null ? KnownCredentials.tagOf(bearer) : null;
-    // A token is taken now (and given back if the key works), so requests in flight count too.
     const isGated = isApiKeyLike && (tag === null || !this.known.has(tag));
+    // Look, do not take: a token is charged only for an authentication that definitively failed.
+    // (Found by the primary-kill drill: when tokens were taken on admission and given back on
+    // success, a key's requests hanging on a failing-over database — neither failed nor
+    // authenticated for seconds — drained the bucket and 3 % of real logins got 429.)
     if (isGated) {
-      if (!this.failuresPerIp.take(ip)) {
+      if (!this.failuresPerIp.hasToken(ip)) {
         return { allowed: false, bucket: 'failed_auth_ip', retryAfterSeconds: this.failuresPerIp.secondsUntilToken(ip) };
       }
-      if (keyId !== null && !this.failuresPerKey.take(keyId)) {
-        this.failuresPerIp.refund(ip);
+      if (keyId !== null && !this.failuresPerKey.hasToken(keyId)) {
         return { allowed: false, bucket: 'failed_auth_key', retryAfterSeconds: this.failuresPerKey.secondsUntilToken(keyId) };
       }
     }
@@ -200,17 +202,12 @@ export class FloodShield {
         keyId,
         onApiKeyResult: (isAuthenticated) => {
           if (!isAuthenticated) {
-            // A gated failure keeps the tokens it took. An ungated one (no bearer, or a credential
-            // that worked before and now fails) is charged to the address now.
             if (tag !== null) this.known.forget(tag);
-            if (!isGated) this.failuresPerIp.take(ip);
+            this.failuresPerIp.take(ip);
+            if (keyId !== null) this.failuresPerKey.take(keyId);
             return;
           }
           if (tag !== null) this.known.remember(tag);
-          if (isGated) {
-            this.failuresPerIp.refund(ip);
-            if (keyId !== null) this.failuresPerKey.refund(keyId);
-          }
         },
       },
     };
