@@ -4,6 +4,21 @@ import { FloodShield, TokenBuckets } from './rate-limit';
 const goodKey = `hf_${'a'.repeat(16)}_${'A'.repeat(43)}`;
 const badKey = `hf_${'b'.repeat(16)}_${'B'.repeat(43)}`;
 
+type Limit = { ratePerSecond: number; burst: number };
+/** A shield with the given limits; the failure limit applies per address and per key id alike. */
+function shieldWith(limits: { general?: Limit; perIp?: Limit; perKey?: Limit; failures: Limit }, now: () => number): FloodShield {
+  return new FloodShield(
+    {
+      perIp: limits.perIp ?? limits.general ?? { ratePerSecond: 1000, burst: 1000 },
+      perKey: limits.perKey ?? limits.general ?? { ratePerSecond: 1000, burst: 1000 },
+      failuresPerIp: limits.failures,
+      failuresPerKey: limits.failures,
+      knownCredentialTtlMs: 60_000,
+    },
+    now,
+  );
+}
+
 describe('[FLOOD] token buckets', () => {
   it('admits a burst, then the refill rate, and says when to retry', () => {
     let now = 0;
@@ -18,16 +33,7 @@ describe('[FLOOD] token buckets', () => {
 
   it('gates unknown API keys on failed authentications, not a credential that worked', () => {
     let now = 0;
-    const shield = new FloodShield(
-      {
-        perIp: { ratePerSecond: 1000, burst: 1000 },
-        perKey: { ratePerSecond: 1000, burst: 1000 },
-        failuresPerIp: { ratePerSecond: 1, burst: 2 },
-        failuresPerKey: { ratePerSecond: 1, burst: 2 },
-        knownCredentialTtlMs: 60_000,
-      },
-      () => now,
-    );
+    const shield = shieldWith({ general: { ratePerSecond: 1000, burst: 1000 }, failures: { ratePerSecond: 1, burst: 2 } }, () => now);
     const good = shield.check('10.0.0.1', goodKey);
     if (!good.allowed) throw new Error('first request admitted');
     good.ticket.onApiKeyResult(true);
@@ -50,16 +56,7 @@ describe('[FLOOD] token buckets', () => {
   });
 
   it('requests in flight on a failing-over database do not drain the failure buckets (found by the primary-kill drill)', () => {
-    const shield = new FloodShield(
-      {
-        perIp: { ratePerSecond: 1000, burst: 1000 },
-        perKey: { ratePerSecond: 1000, burst: 1000 },
-        failuresPerIp: { ratePerSecond: 1, burst: 2 },
-        failuresPerKey: { ratePerSecond: 1, burst: 2 },
-        knownCredentialTtlMs: 60_000,
-      },
-      () => 0,
-    );
+    const shield = shieldWith({ general: { ratePerSecond: 1000, burst: 1000 }, failures: { ratePerSecond: 1, burst: 2 } }, () => 0);
     // A key this gateway has not seen work yet, 20 requests waiting on the database: no verdict.
     const waiting = Array.from({ length: 20 }, () => shield.check('10.0.0.9', goodKey));
     expect(waiting.every((decision) => decision.allowed)).toBe(true);
@@ -69,14 +66,8 @@ describe('[FLOOD] token buckets', () => {
   });
 
   it('refuses by address and by key id above the general rates', () => {
-    const shield = new FloodShield(
-      {
-        perIp: { ratePerSecond: 1, burst: 2 },
-        perKey: { ratePerSecond: 1, burst: 3 },
-        failuresPerIp: { ratePerSecond: 100, burst: 100 },
-        failuresPerKey: { ratePerSecond: 100, burst: 100 },
-        knownCredentialTtlMs: 60_000,
-      },
+    const shield = shieldWith(
+      { perIp: { ratePerSecond: 1, burst: 2 }, perKey: { ratePerSecond: 1, burst: 3 }, failures: { ratePerSecond: 100, burst: 100 } },
       () => 0,
     );
     expect([shield.check('a', goodKey).allowed, shield.check('a', goodKey).allowed]).toEqual([true, true]);

@@ -68,12 +68,6 @@ export class TokenBuckets {
     return true;
   }
 
-  /** Gives back a token taken for something that turned out not to count (a login that worked). */
-  refund(key: string): void {
-    const bucket = this.refill(key);
-    bucket.tokens = Math.min(this.limit.burst, bucket.tokens + 1);
-  }
-
   hasToken(key: string): boolean {
     return this.refill(key).tokens >= 1;
   }

@@ -1,7 +1,7 @@
 // Vitest globalSetup: one real Postgres per test run, shared by the package's test files (each
 // file creates its own database with createTestDatabase).
 import type { TestProject } from 'vitest/node';
-import { startTestPostgres } from './index';
+import { startTestPostgres } from './test-postgres';
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const server = await startTestPostgres();

@@ -1,10 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import pg from 'pg';
-import { startEmbeddedPostgres, type EmbeddedPostgresHandle } from '../embedded';
 import { migrateDatabase } from '../migrate';
 import { bootstrapDatabaseRoles, defaultRoleNames, roleUrl, type DatabaseRolePasswords } from '../roles';
 
@@ -13,36 +8,6 @@ declare module 'vitest' {
   export interface ProvidedContext {
     pgAdminUrl: string;
   }
-}
-
-/** A port the OS says is free right now (tests bind many servers on 127.0.0.1). */
-export async function findFreePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address !== null ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
-
-/** A real, throw-away Postgres 15 for one test run (the data directory is deleted on stop). */
-export async function startTestPostgres(): Promise<EmbeddedPostgresHandle> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'holdfast-test-pg-'));
-  // mkdtemp makes the folder 0700; as root, Postgres runs as the `postgres` user and must reach it.
-  await chmod(dir, 0o755);
-  const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await findFreePort(), isThrowaway: true });
-  return {
-    ...server,
-    stop: async () => {
-      await server.stop();
-      await rm(dir, { recursive: true, force: true });
-    },
-  };
 }
 
 /** The throw-away test server's role passwords (it listens on 127.0.0.1 and lives for one run). */
@@ -93,4 +58,5 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
   };
 }
 
+export { findFreePort, startTestPostgres } from './test-postgres';
 export { startSilentStandbyPostgres, type SilentStandbyPostgres } from './silent-standby';

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { startTestPostgres } from './index';
+import { startTestPostgres } from './test-postgres';
 
 /**
  * A dedicated Postgres that can be told to require a synchronous standby that never connects —
