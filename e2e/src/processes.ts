@@ -55,7 +55,7 @@ export function startGateway(options: {
   const url = `http://127.0.0.1:${options.port}`;
   return startProcess({
     name: `gateway ${options.gatewayId}`,
-    args: ['--import', 'tsx', 'src/main.ts'],
+    args: ['--enable-source-maps', 'dist/main.js'],
     cwd: gatewayDir,
     env: {
       DATABASE_URL: options.databaseUrl,
@@ -66,6 +66,8 @@ export function startGateway(options: {
       HOLDFAST_ACTIVE_KEY_ID: 'k1',
       HOLDFAST_PUBLIC_URL: options.publicUrl,
       HOLDFAST_CANARY_INTERVAL_MS: '1000',
+      // The browser, the web app and two gateways share the machine: one worker each is plenty here.
+      HOLDFAST_GATEWAY_WORKERS: '1',
     },
     url,
     readyPath: '/healthz',

@@ -22,12 +22,19 @@ export function readStartEnv(source: Record<string, string | undefined> = proces
 }
 
 /**
- * The in-process gateway's configuration: `defaults`, then this process's environment, then
- * `overrides` (what the launcher decided: the database it started, the local key), validated by
- * the gateway's own schema.
+ * The gateway's configuration — `defaults`, then this process's environment, then `overrides`
+ * (what the launcher decided: the database it started, the local key) — validated by the
+ * gateway's own schema, and the environment to start the gateway process with (it validates it
+ * again itself): checked here first so a bad setting stops `start` before anything runs.
  */
-export function readLauncherGatewayEnv(options: { defaults: Record<string, string>; overrides: Record<string, string | undefined> }): GatewayEnv {
-  return readGatewayEnv({ ...options.defaults, ...process.env, ...options.overrides });
+export function launcherGatewayEnv(options: { defaults: Record<string, string>; overrides: Record<string, string | undefined> }): {
+  env: GatewayEnv;
+  processEnv: Record<string, string>;
+} {
+  const merged: Record<string, string | undefined> = { ...options.defaults, ...process.env, ...options.overrides };
+  const processEnv: Record<string, string> = {};
+  for (const [name, value] of Object.entries(merged)) if (value !== undefined) processEnv[name] = value;
+  return { env: readGatewayEnv(merged), processEnv };
 }
 
 /**

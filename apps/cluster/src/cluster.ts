@@ -157,7 +157,7 @@ export async function startComponent(config: ClusterConfig, component: Component
       const keys = await gatewayKeys(config);
       started = spawnService({
         command: process.execPath,
-        args: ['--import', 'tsx', 'src/main.ts'],
+        args: ['--enable-source-maps', 'dist/main.js'], // built by `npm run build` (npm test builds it too)
         cwd: path.join(config.repoRoot, 'apps/gateway'),
         logFile,
         env: {
@@ -172,6 +172,7 @@ export async function startComponent(config: ClusterConfig, component: Component
           HOLDFAST_CANARY_INTERVAL_MS: '2000',
           HOLDFAST_REQUEST_DEADLINE_MS: '12000',
           HOLDFAST_DB_POOL_MAX: '20',
+          HOLDFAST_GATEWAY_WORKERS: String(config.gatewayWorkers),
         },
       });
       break;

@@ -18,6 +18,11 @@ const envSchema = z.object({
   HOLDFAST_ETCD_HEARTBEAT_MS: z.coerce.number().int().min(10).default(100),
   HOLDFAST_ETCD_ELECTION_MS: z.coerce.number().int().min(100).default(1000),
   HOLDFAST_PG_BIN_DIR: z.string().default('/usr/lib/postgresql/15/bin'),
+  /**
+   * Worker processes per gateway. Four gateways and three Postgres nodes already outnumber a
+   * small machine's cores, so one each by default; the benchmark may ask for more.
+   */
+  HOLDFAST_CLUSTER_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export interface DatabaseLogin {
@@ -52,6 +57,7 @@ export interface ClusterConfig {
   database: string;
   /** Fixed local-only encryption key for the cluster's gateways (state stays on this machine). */
   keysFile: string;
+  gatewayWorkers: number;
 }
 
 export function readClusterConfig(source: Record<string, string | undefined> = clusterEnvironment()): ClusterConfig {
@@ -83,6 +89,7 @@ export function readClusterConfig(source: Record<string, string | undefined> = c
     rolesFile: path.join(dir, 'database-roles.json'),
     database: 'holdfast',
     keysFile: path.join(dir, 'encryption-key.json'),
+    gatewayWorkers: env.HOLDFAST_CLUSTER_GATEWAY_WORKERS,
   };
 }
 

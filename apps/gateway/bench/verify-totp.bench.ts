@@ -1,229 +1,414 @@
-// `npm run bench`: TOTP verifications through one gateway (real HTTP, real Postgres with fsync on)
-// at a fixed concurrency, against the floor measured in the same run on the same database: the
-// bare compare-and-set `UPDATE … WHERE last_step < $step` round trip with `pg`. Rounds alternate
-// floor / gateway so machine noise hits both; the medians of the rounds are reported.
-import { createTotpSecret, encryptSecret, generateTotpCode, parseKeyring, timeStepAt, totpSecretAad, type TotpParams } from '@holdfast/core';
-import { createApplication, createDatabase, migrateDatabase, startEmbeddedPostgres } from '@holdfast/db';
-import { findFreePort } from '@holdfast/db/testing';
-import { startProcess, type RunningProcess } from '@holdfast/process';
-import { randomBytes, randomUUID } from 'node:crypto';
+// `npm run bench [-- --surge] [--users N] [--history N] [--soak SECONDS] [--cluster]`
+//
+// TOTP verification throughput and latency, measured in ONE run against floors measured on the
+// same database at the same time, in alternating rounds so machine noise hits every target:
+//   (a) the bare compare-and-set, (b) every row an accepted verification writes as ONE statement,
+//   (c) a minimal node:http + pg reference server doing (b) per request, (d) the gateway.
+// (d)/(b) says how much of the database's capacity the gateway turns into verifications, (d)/(c)
+// what the gateway costs beyond the least a server must do. How to read it: ARCHITECTURE.md, "The benchmark".
+import { createHash, randomBytes } from 'node:crypto';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { parseKeyring } from '@holdfast/core';
+import { createApplication, createDatabase, migrateDatabase, parseApiKey, startEmbeddedPostgres } from '@holdfast/db';
+import { findFreePort } from '@holdfast/db/testing';
 import pg from 'pg';
+import { setUpCluster } from './cluster';
+import type { BenchSetup } from './setup';
 import { benchEnv } from './env';
+import { closedLoop, createHttpClient, openLoop, sampledClosedLoop, type HttpClient, type Outcome, type RoundResult } from './load';
+import { formatMemory, gatewayDir, startGateway, startReferenceServer, treeRss, type ProcessMemory } from './processes';
+import { levelTable, machine, summarize, targetChecks, type LevelReport, type Summary } from './report';
+import { fillHistory, seedFloorRows, seedUsers } from './seed';
+import { floorTargets, httpTarget, openTarget, type TargetName } from './targets';
+import { assertCodesAgree, randomPicker, slicePicker, type Credential } from './users';
 
-// Two fixed concurrency levels: light load (latency) and saturation (throughput).
+const { values: options } = parseArgs({
+  options: {
+    surge: { type: 'boolean', default: false },
+    users: { type: 'string' },
+    history: { type: 'string' },
+    soak: { type: 'string' },
+    cluster: { type: 'boolean', default: false },
+  },
+});
+const positiveInt = (value: string | undefined, name: string): number | null => {
+  if (value === undefined) return null;
+  const parsed = Number(value.replace(/_/g, ''));
+  if (!Number.isSafeInteger(parsed) || parsed <= 0) throw new Error(`--${name} must be a positive integer`);
+  return parsed;
+};
+const extraUsers = positiveInt(options.users, 'users');
+const historyRows = positiveInt(options.history, 'history');
+const soakSeconds = positiveInt(options.soak, 'soak');
+
 const levels = benchEnv.BENCH_CONCURRENCY.split(',').map(Number);
-const concurrency = Math.max(...levels);
+const maxConcurrency = Math.max(...levels);
 const roundSeconds = benchEnv.BENCH_ROUND_SECONDS;
 const rounds = benchEnv.BENCH_ROUNDS;
-// Every request needs a code nobody used yet: factors with a 1 s period give each factor a fresh
-// code every second, so each worker cycles through its own factors. The work per request is the
-// same as for a 30 s factor.
-const factorsPerWorker = 300;
-const params: TotpParams = { algorithm: 'SHA1', digits: 6, period: 1 };
-
-interface RoundResult {
-  throughput: number;
-  p50: number;
-  p99: number;
-  errors: number;
-  count: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
-
-async function measure(workers: number, seconds: number, once: (worker: number) => Promise<boolean>): Promise<RoundResult> {
-  const latencies: number[] = [];
-  let errors = 0;
-  const end = performance.now() + seconds * 1000;
-  const started = performance.now();
-  await Promise.all(
-    Array.from({ length: workers }, async (_, worker) => {
-      while (performance.now() < end) {
-        const t0 = performance.now();
-        const ok = await once(worker).catch(() => false);
-        latencies.push(performance.now() - t0);
-        if (!ok) errors += 1;
-      }
-    }),
-  );
-  const elapsed = (performance.now() - started) / 1000;
-  latencies.sort((a, b) => a - b);
-  return { throughput: latencies.length / elapsed, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors, count: latencies.length };
-}
-
-const median = (values: number[]): number => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+const repoRoot = path.resolve(gatewayDir, '../..');
+const log = (line: string): void => {
+  console.log(`[bench] ${line}`);
 };
 
-const dir = await mkdtemp(path.join(tmpdir(), 'holdfast-bench-'));
-await chmod(dir, 0o755);
-const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await findFreePort() });
-let gateway: RunningProcess | undefined;
-try {
-  const url = new URL(server.url);
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query('CREATE DATABASE bench');
-  await admin.end();
-  url.pathname = '/bench';
-  const db = createDatabase({ url: url.toString(), poolMax: concurrency });
-  await migrateDatabase({ pool: db.pool });
+const gatewayPid = (setup: BenchSetup): number => ('pid' in setup.gateway ? setup.gateway.pid : setup.gateway.process.pid);
 
-  const keyring = parseKeyring({ keys: `b1:${randomBytes(32).toString('base64')}`, activeKeyId: 'b1' });
-  const random = (size: number) => new Uint8Array(randomBytes(size));
-  const { applicationId, apiKey } = await createApplication({ prisma: db.prisma, name: 'bench' });
-  console.log(`seeding ${concurrency * factorsPerWorker} users with TOTP factors…`);
-  const workers: { userId: string; secret: string; lastStep: number }[][] = [];
-  for (let w = 0; w < concurrency; w += 1) {
-    const users: { userId: string; secret: string; lastStep: number }[] = [];
-    for (let i = 0; i < factorsPerWorker; i += 1) {
-      const userId = `bench-${w}-${i}`;
-      const factorId = randomUUID();
-      const secret = createTotpSecret({ random, algorithm: 'SHA1' });
-      await db.prisma.user.create({
-        data: {
-          applicationId,
-          externalId: userId,
-          factors: {
-            create: {
-              id: factorId,
-              kind: 'totp',
-              label: 'bench',
-              status: 'active',
-              totp: { create: { secretEnc: encryptSecret({ keyring, plaintext: secret, aad: totpSecretAad(factorId), random }), period: 1 } },
-            },
-          },
-        },
+async function setUpEmbedded(): Promise<BenchSetup> {
+  const dir = await mkdtemp(path.join(tmpdir(), 'holdfast-bench-'));
+  await chmod(dir, 0o755);
+  const stops: (() => Promise<unknown>)[] = [() => rm(dir, { recursive: true, force: true })];
+  const stop = async (): Promise<void> => {
+    for (const s of stops.reverse())
+      await s().catch((error: unknown) => {
+        console.error(error);
       });
-      users.push({ userId, secret, lastStep: -1 });
-    }
-    workers.push(users);
+  };
+  try {
+    // Not a throwaway server: fsync stays on, as in production.
+    const server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port: await findFreePort() });
+    stops.push(() => server.stop());
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query('CREATE DATABASE bench');
+    await admin.end();
+    const url = new URL(server.url);
+    url.pathname = '/bench';
+    const db = createDatabase({ url: url.toString(), poolMax: 2 });
+    await migrateDatabase({ pool: db.pool });
+    const { applicationId, apiKey } = await createApplication({ prisma: db.prisma, name: 'bench' });
+    await db.close();
+    const pool = new pg.Pool({ connectionString: url.toString(), max: maxConcurrency });
+    // An idle client's connection dropping (the server stopping at the end) must not end the run.
+    pool.on('error', (error) => {
+      log(`database pool: ${error.message}`);
+    });
+    stops.push(() => pool.end());
+    const keyMaterial = randomBytes(32).toString('base64');
+    const keys = `b1:${keyMaterial}`;
+    const keyring = parseKeyring({ keys, activeKeyId: 'b1' });
+
+    const seedStarted = performance.now();
+    const users = await seedUsers({ pool, applicationId, keyring, prefix: 'u', count: benchEnv.BENCH_BASE_USERS });
+    log(`seeded ${users.count} users with TOTP factors (COPY) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+    const floorFactorIds = await seedFloorRows(pool, applicationId, maxConcurrency);
+    const settings = await pool.query<{ name: string; setting: string }>(
+      "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'server_version')",
+    );
+
+    const parsedKey = parseApiKey(apiKey);
+    if (parsedKey === null) throw new Error('createApplication returned an API key of an unknown format');
+    const reference = await startReferenceServer({
+      REFERENCE_DATABASE_URL: url.toString(),
+      REFERENCE_POOL_MAX: String(maxConcurrency),
+      REFERENCE_APPLICATION_ID: applicationId,
+      REFERENCE_KEY_ID: parsedKey.keyId,
+      REFERENCE_SECRET_HASH: createHash('sha256').update(parsedKey.secret, 'utf8').digest('hex'),
+      REFERENCE_ENCRYPTION_KEYS: keys,
+      REFERENCE_ACTIVE_KEY_ID: 'b1',
+    });
+    stops.push(() => reference.process.stop());
+    const gateway = await startGateway({ databaseUrl: url.toString(), keys, activeKeyId: 'b1', poolMax: maxConcurrency });
+    stops.push(() => gateway.process.stop());
+    return {
+      label: 'embedded Postgres (fsync on)',
+      pool,
+      applicationId,
+      apiKey,
+      keyring,
+      users,
+      floorFactorIds,
+      gateway,
+      reference,
+      conditions: {
+        ...Object.fromEntries(settings.rows.map((r) => [`postgres ${r.name}`, r.setting])),
+        'gateway started as': gateway.how,
+        'gateway pool per worker': maxConcurrency,
+        'gateway workers (HOLDFAST_GATEWAY_WORKERS)': benchEnv.BENCH_GATEWAY_WORKERS === '' ? 'default' : benchEnv.BENCH_GATEWAY_WORKERS,
+        'reference pool': maxConcurrency,
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  // The floor's rows: one per worker, each CAS with a step that always grows, so every update wins.
-  // Rows of their own, so the floor never touches the factors the gateway rounds verify.
-  const floorIds: string[] = [];
-  for (let w = 0; w < concurrency; w += 1) {
-    const factorId = randomUUID();
-    await db.prisma.user.create({
-      data: {
-        applicationId,
-        externalId: `floor-${w}`,
-        factors: { create: { id: factorId, kind: 'totp', label: 'floor', status: 'active', totp: { create: { secretEnc: 'unused', period: 1 } } } },
+}
+
+/** Samples the gateway's memory every second while `work` runs; returns the largest total seen. */
+async function withRssSampling<T>(pid: number, work: () => Promise<T>): Promise<{ value: T; peak: ProcessMemory | null }> {
+  let peak: ProcessMemory | null = null;
+  const sample = (): void => {
+    const m = treeRss(pid);
+    if (m.perProcess.length > 0 && (peak === null || m.totalMb > peak.totalMb)) peak = m;
+  };
+  const timer = setInterval(sample, 1000);
+  try {
+    const value = await work();
+    sample();
+    return { value, peak };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+type Once = (worker: number) => Promise<Outcome>;
+
+/** The default comparison: every level, `rounds` rounds, each round every target once in turn. */
+async function compare(setup: BenchSetup, clients: { gateway: HttpClient; reference: HttpClient | null }): Promise<LevelReport[]> {
+  const floors = floorTargets({ pool: setup.pool, applicationId: setup.applicationId, floorFactorIds: setup.floorFactorIds });
+  const reports: LevelReport[] = [];
+  for (const [levelIndex, level] of levels.entries()) {
+    // One picker per level, shared by (c) and (d): no user's code is sent twice, by either.
+    const targetsFor = (pick: (worker: number) => Promise<Credential>): [TargetName, Once][] => [
+      ['cas', floors.cas],
+      ['durable', floors.durable],
+      ...(clients.reference === null ? [] : [['reference', httpTarget(clients.reference, setup.apiKey, pick)] as [TargetName, Once]]),
+      ['gateway', httpTarget(clients.gateway, setup.apiKey, pick)],
+    ];
+    const targets = targetsFor(slicePicker(setup.users, level));
+    if (levelIndex === 0 && benchEnv.BENCH_WARMUP_SECONDS > 0) {
+      log(`warming up every target (${benchEnv.BENCH_WARMUP_SECONDS} s each at c=${maxConcurrency})…`);
+      for (const [, once] of targetsFor(slicePicker(setup.users, maxConcurrency))) await closedLoop(maxConcurrency, benchEnv.BENCH_WARMUP_SECONDS, once);
+    }
+    const results = new Map<TargetName, RoundResult[]>();
+    let gatewayRss: ProcessMemory | null = null;
+    for (let round = 0; round < rounds; round += 1) {
+      const line: string[] = [];
+      for (const [name, once] of targets) {
+        const sampled =
+          name === 'gateway'
+            ? await withRssSampling(gatewayPid(setup), () => closedLoop(level, roundSeconds, once))
+            : { value: await closedLoop(level, roundSeconds, once), peak: null };
+        const { value: result, peak } = sampled;
+        if (peak !== null && (gatewayRss === null || peak.totalMb > gatewayRss.totalMb)) gatewayRss = peak;
+        results.set(name, [...(results.get(name) ?? []), result]);
+        line.push(`${name} ${result.throughput.toFixed(0)}/s${result.errors > 0 ? ` (${result.errors} errors)` : ''}`);
+      }
+      log(`c=${level} round ${round + 1}/${rounds}: ${line.join(', ')}`);
+    }
+    const summaries: Partial<Record<TargetName, Summary>> = {};
+    for (const [name, list] of results) summaries[name] = summarize(list);
+    reports.push({ concurrency: level, targets: summaries, gatewayRss });
+  }
+  return reports;
+}
+
+/** `--surge`: open-loop load at BENCH_SURGE_FACTOR × capacity, then how long until throughput is back. */
+async function surge(setup: BenchSetup, capacity: number): Promise<Record<string, unknown>> {
+  const rate = Math.round(capacity * benchEnv.BENCH_SURGE_FACTOR);
+  const seconds = benchEnv.BENCH_SURGE_SECONDS;
+  const bucketMs = 500;
+  const pid = gatewayPid(setup);
+  // Many sockets so the gateway, not this client, decides what waits: bounded all the same.
+  const client = createHttpClient(setup.gateway.url, 512);
+  const closed = createHttpClient(setup.gateway.url, maxConcurrency);
+  try {
+    const before = treeRss(pid);
+    log(
+      `surge: ${rate}/s (${benchEnv.BENCH_SURGE_FACTOR}× capacity ${capacity.toFixed(0)}/s) for ${seconds} s, open loop, at most ${rate * seconds} requests…`,
+    );
+    const rssDuring: number[] = [];
+    let peakDuring: ProcessMemory = before;
+    let nextSample = 0;
+    const started = performance.now();
+    const result = await openLoop({
+      rate,
+      seconds,
+      bucketMs,
+      send: openTarget(client, setup.apiKey, randomPicker(setup.users), benchEnv.BENCH_SURGE_TIMEOUT_MS),
+      onTick: (elapsed) => {
+        if (elapsed < nextSample) return;
+        nextSample = elapsed + bucketMs;
+        const m = treeRss(pid);
+        rssDuring.push(Math.round(m.totalMb));
+        if (m.totalMb > peakDuring.totalMb) peakDuring = m;
       },
     });
-    floorIds.push(factorId);
+    const drainedMs = performance.now() - started - seconds * 1000;
+    // Straight after: the normal closed-loop load, sampled per 500 ms, until it is back to 90 % of capacity.
+    const after = await sampledClosedLoop(maxConcurrency, 10, bucketMs, httpTarget(closed, setup.apiKey, slicePicker(setup.users, maxConcurrency)));
+    const threshold = 0.9 * capacity * (bucketMs / 1000);
+    const firstGood = after.okPerBucket.findIndex((ok) => ok >= threshold);
+    const recoveryMs = firstGood === -1 ? null : drainedMs + (firstGood + 1) * bucketMs;
+    const afterRss = treeRss(pid);
+    const report = {
+      rate,
+      seconds,
+      capacity,
+      ...result,
+      drainedMs,
+      recoveryMs,
+      afterPerBucket: after.okPerBucket.map((ok) => Math.round(ok / (bucketMs / 1000))),
+      rssMb: {
+        before: before.totalMb,
+        peakDuring: peakDuring.totalMb,
+        after: afterRss.totalMb,
+        samplesDuring: rssDuring,
+        perProcessPeak: peakDuring.perProcess,
+      },
+    };
+    const okRate = result.okPerBucket.map((ok) => Math.round(ok / (bucketMs / 1000)));
+    console.log(`
+Surge — ${rate}/s for ${seconds} s (open loop, ${benchEnv.BENCH_SURGE_FACTOR}× the c=${maxConcurrency} capacity of ${capacity.toFixed(0)}/s), per-request timeout ${benchEnv.BENCH_SURGE_TIMEOUT_MS} ms
+  sent ${result.sent}; admitted ${result.admitted} (accepted ${result.admittedOk}), p50 ${result.admittedP50.toFixed(1)} ms, p99 ${result.admittedP99.toFixed(1)} ms (from the scheduled send time)
+  admitted answers: ${Object.entries(result.admittedByKind)
+    .map(([k, c]) => `${k} ${c}`)
+    .join(', ')}
+  refused ${result.refused} (${
+    Object.entries(result.refusedByStatus)
+      .map(([s, c]) => `${s}: ${c}`)
+      .join(', ') || 'none'
+  }), with Retry-After ${result.refusedWithRetryAfter}, refusal p99 ${result.refusedP99.toFixed(1)} ms
+  errors ${result.errors}, timeouts ${result.timeouts}; last answers ${drainedMs.toFixed(0)} ms after the surge ended
+  accepted/s per 500 ms during: ${okRate.join(' ')}
+  accepted/s per 500 ms after (closed loop c=${maxConcurrency}): ${report.afterPerBucket.join(' ')}
+  recovery to 90 % of capacity: ${recoveryMs === null ? 'NOT within 10 s' : `${(recoveryMs / 1000).toFixed(1)} s`} after the surge
+  gateway RSS: before ${before.totalMb.toFixed(0)} MB, peak during ${formatMemory(peakDuring)}, after ${afterRss.totalMb.toFixed(0)} MB
+  targets: admitted p99 ≤ 50 ms → ${result.admittedP99 <= 50 ? 'met' : 'NOT met'}; recovery ≤ 5 s → ${recoveryMs !== null && recoveryMs <= 5000 ? 'met' : 'NOT met'}; errors+timeouts 0 → ${result.errors + result.timeouts === 0 ? 'met' : 'NOT met'}`);
+    return report;
+  } finally {
+    client.close();
+    closed.close();
   }
-  // Far above any real time step, so the gateway rounds (which set real steps) never make a floor CAS lose.
-  let floorStep = 1_000_000_000_000;
+}
 
-  const port = await findFreePort();
-  const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
-  // BENCH_GATEWAY_NODE_OPTIONS (e.g. --cpu-prof) lets a profile be taken of the gateway under load.
-  const nodeOptions = benchEnv.BENCH_GATEWAY_NODE_OPTIONS.split(' ').filter((o) => o !== '');
-  const base = `http://127.0.0.1:${port}`;
-  gateway = await startProcess({
-    name: 'gateway gw-bench',
-    args: [...nodeOptions, '--import', 'tsx', 'src/main.ts'],
-    cwd: gatewayDir,
-    env: {
-      PATH: benchEnv.PATH,
-      DATABASE_URL: url.toString(),
-      HOLDFAST_PORT: String(port),
-      HOLDFAST_GATEWAY_ID: 'gw-bench',
-      HOLDFAST_ENCRYPTION_KEYS: `b1:${Buffer.from(keyring.keys.get('b1') ?? []).toString('base64')}`,
-      HOLDFAST_ACTIVE_KEY_ID: 'b1',
-      HOLDFAST_DB_POOL_MAX: String(concurrency),
-      HOLDFAST_CANARY_INTERVAL_MS: '5000',
-    },
-    ready: { url: `${base}/readyz` },
-    readyTimeoutMs: 30_000,
-    // Its errors show as they happen (as before, stdout is not shown); only the tail of its log is kept.
-    onOutput: (chunk, stream) => {
-      if (stream === 'stderr') process.stderr.write(chunk);
-    },
-    maxOutputChars: 64 * 1024,
-  });
+/** Alternating c=max rounds of (d) on two user sets (or before/after a change): the comparison the scale options print. */
+async function gatewayRounds(setup: BenchSetup, client: HttpClient, sets: { name: string; once: Once }[]): Promise<Record<string, Summary>> {
+  const results: Record<string, RoundResult[]> = {};
+  for (const set of sets) await closedLoop(maxConcurrency, Math.min(2, benchEnv.BENCH_WARMUP_SECONDS), set.once);
+  for (let round = 0; round < rounds; round += 1) {
+    for (const set of sets) (results[set.name] ??= []).push(await closedLoop(maxConcurrency, roundSeconds, set.once));
+    log(`scale round ${round + 1}/${rounds}: ${sets.map((s) => `${s.name} ${results[s.name]?.at(-1)?.throughput.toFixed(0)}/s`).join(', ')}`);
+  }
+  return Object.fromEntries(Object.entries(results).map(([name, list]) => [name, summarize(list)]));
+}
 
-  const gatewayOutcomes = new Map<string, number>();
-  const verifyOnce = async (worker: number): Promise<boolean> => {
-    const users = workers[worker] ?? [];
-    for (;;) {
-      const step = timeStepAt({ at: new Date(), period: 1 });
-      const user = users.find((u) => u.lastStep < step);
-      if (user === undefined) {
-        await new Promise((resolve) => setTimeout(resolve, 5));
-        continue;
-      }
-      user.lastStep = step;
-      const code = await generateTotpCode({ secret: user.secret, params, at: new Date(step * 1000 + 1) });
-      const response = await fetch(`${base}/trpc/verify.totp`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${apiKey}` },
-        body: JSON.stringify({ userId: user.userId, code, attemptId: randomUUID() }),
-      });
-      const body = (await response.json()) as { result?: { data?: { outcome?: string; reason?: string } }; error?: { data?: { holdfastCode?: string } } };
-      const outcome =
-        body.result?.data?.outcome === 'accepted' ? 'accepted' : (body.result?.data?.reason ?? body.error?.data?.holdfastCode ?? String(response.status));
-      gatewayOutcomes.set(outcome, (gatewayOutcomes.get(outcome) ?? 0) + 1);
-      return outcome === 'accepted';
-    }
-  };
-  const floorOnce = async (worker: number): Promise<boolean> => {
-    floorStep += 1;
-    const result = await db.pool.query('UPDATE totp_factors SET last_step = $1 WHERE factor_id = $2 AND last_step < $1', [floorStep, floorIds[worker]]);
-    return result.rowCount === 1;
-  };
+const fmtSummary = (name: string, s: Summary | undefined): string =>
+  s === undefined
+    ? `${name}: –`
+    : `${name.padEnd(34)} ${s.throughput.toFixed(0).padStart(7)}/s  p50 ${s.p50.toFixed(2)} ms  p99 ${s.p99.toFixed(2)} ms  errors ${s.errors}`;
 
-  console.log(`warming up (2 s)…`);
-  await measure(concurrency, 2, verifyOnce);
-  const summary = (results: RoundResult[]) => ({
-    throughput: median(results.map((x) => x.throughput)),
-    p50: median(results.map((x) => x.p50)),
-    p99: median(results.map((x) => x.p99)),
-    errors: results.reduce((sum, x) => sum + x.errors, 0),
-    requests: results.reduce((sum, x) => sum + x.count, 0),
-  });
-  const fmt = (n: number) => n.toFixed(2).padStart(9);
-  const report: unknown[] = [];
-  let text = `\nTOTP verification benchmark — ${rounds} rounds × ${roundSeconds} s per level, floor and gateway alternating; medians of rounds\n`;
-  for (const level of levels) {
-    const floorRounds: RoundResult[] = [];
-    const gatewayRounds: RoundResult[] = [];
-    for (let r = 0; r < rounds; r += 1) {
-      floorRounds.push(await measure(level, roundSeconds, floorOnce));
-      gatewayRounds.push(await measure(level, roundSeconds, verifyOnce));
-      console.log(
-        `concurrency ${level}, round ${r + 1}/${rounds}: floor ${floorRounds.at(-1)?.throughput.toFixed(0)}/s, gateway ${gatewayRounds.at(-1)?.throughput.toFixed(0)}/s`,
+const startedAt = new Date();
+const machineBefore = machine();
+log(`machine: ${machineBefore.cores} cores (${machineBefore.cpu}), load average ${machineBefore.loadAverage.join(' ')}, node ${machineBefore.node}`);
+const setup = options.cluster ? await setUpCluster({ maxConcurrency, log }) : await setUpEmbedded();
+const gatewayClient = createHttpClient(setup.gateway.url, maxConcurrency);
+const referenceClient = setup.reference === null ? null : createHttpClient(setup.reference.url, maxConcurrency);
+const json: Record<string, unknown> = {
+  at: startedAt.toISOString(),
+  argv: process.argv.slice(2),
+  machine: machineBefore,
+  setup: setup.label,
+  conditions: { ...setup.conditions, roundSeconds, rounds, levels, baseUsers: setup.users.count },
+};
+try {
+  await assertCodesAgree(setup.users);
+  log(`gateway ${setup.gateway.url} (${setup.gateway.how}), pid ${gatewayPid(setup)}: ${formatMemory(treeRss(gatewayPid(setup)))} at idle`);
+  const idleRss = treeRss(gatewayPid(setup));
+  const levelReports = await compare(setup, { gateway: gatewayClient, reference: referenceClient });
+  const machineAfter = machine();
+  let text = `\nTOTP verification — ${setup.label}; ${rounds} rounds × ${roundSeconds} s per target and level, targets alternating; medians of rounds\n`;
+  text += `machine: ${machineBefore.cores} cores, ${machineBefore.cpu}; load average before ${machineBefore.loadAverage.join(' ')}, after ${machineAfter.loadAverage.join(' ')}; node ${machineBefore.node}\n`;
+  text += `conditions: ${Object.entries(setup.conditions)
+    .map(([k, v]) => `${k} ${v}`)
+    .join('; ')}; ${setup.users.count} users; load generator: keep-alive http.Agent, closed loop\n`;
+  text += `gateway RSS at idle: ${formatMemory(idleRss)}\n\n`;
+  text += levelReports.map(levelTable).join('\n\n');
+  text += `\n\ntargets (issue 9):\n${targetChecks(levelReports, options.cluster)
+    .map((l) => `  ${l}`)
+    .join('\n')}\n`;
+  console.log(text);
+  json.levels = levelReports;
+  json.idleRss = idleRss;
+  json.machineAfter = machineAfter;
+  const capacity = levelReports.find((l) => l.concurrency === maxConcurrency)?.targets.gateway?.throughput ?? Number.NaN;
+
+  if (historyRows !== null) {
+    const without = await gatewayRounds(setup, gatewayClient, [
+      { name: 'gateway, history empty', once: httpTarget(gatewayClient, setup.apiKey, slicePicker(setup.users, maxConcurrency)) },
+    ]);
+    const fillStarted = performance.now();
+    log(`filling history: ${historyRows} attempt rows and ${historyRows} audit rows over 90 days…`);
+    await fillHistory({
+      pool: setup.pool,
+      applicationId: setup.applicationId,
+      rows: historyRows,
+      onProgress: (done) => {
+        log(`history ${done}/${historyRows}`);
+      },
+    });
+    const fillSeconds = (performance.now() - fillStarted) / 1000;
+    const withHistory = await gatewayRounds(setup, gatewayClient, [
+      { name: `gateway, ${historyRows} history rows`, once: httpTarget(gatewayClient, setup.apiKey, slicePicker(setup.users, maxConcurrency)) },
+    ]);
+    const a = Object.values(without)[0];
+    const b = Object.values(withHistory)[0];
+    const ratio = a !== undefined && b !== undefined ? b.throughput / a.throughput : Number.NaN;
+    console.log(
+      `\nHistory (c=${maxConcurrency}; filled in ${fillSeconds.toFixed(1)} s)\n  ${fmtSummary(Object.keys(without)[0] ?? '', a)}\n  ${fmtSummary(Object.keys(withHistory)[0] ?? '', b)}\n  with/without: ${(ratio * 100).toFixed(1)} %`,
+    );
+    json.history = { rows: historyRows, fillSeconds, without, withHistory, ratio };
+  }
+
+  if (extraUsers !== null) {
+    const seedStarted = performance.now();
+    log(`seeding ${extraUsers} more users (COPY, batches of 20,000)…`);
+    const big = await seedUsers({
+      pool: setup.pool,
+      applicationId: setup.applicationId,
+      keyring: setup.keyring,
+      prefix: 'm',
+      count: extraUsers,
+      onProgress: (done) => {
+        if (done % 200_000 === 0 || done === extraUsers) log(`seeded ${done}/${extraUsers}`);
+      },
+    });
+    const seedSeconds = (performance.now() - seedStarted) / 1000;
+    log(`seeded ${extraUsers} users in ${seedSeconds.toFixed(1)} s`);
+    const base = `gateway, random of ${setup.users.count} users`;
+    const many = `gateway, random of ${extraUsers} users`;
+    const scale = await gatewayRounds(setup, gatewayClient, [
+      { name: base, once: httpTarget(gatewayClient, setup.apiKey, randomPicker(setup.users)) },
+      { name: many, once: httpTarget(gatewayClient, setup.apiKey, randomPicker(big)) },
+    ]);
+    const ratio = (scale[many]?.throughput ?? Number.NaN) / (scale[base]?.throughput ?? Number.NaN);
+    console.log(
+      `\nScale (c=${maxConcurrency}; ${extraUsers} users seeded in ${seedSeconds.toFixed(1)} s)\n  ${fmtSummary(base, scale[base])}\n  ${fmtSummary(many, scale[many])}\n  ${extraUsers}/${setup.users.count} users: ${(ratio * 100).toFixed(1)} % → within 10 %: ${Math.abs(1 - ratio) <= 0.1 ? 'met' : 'NOT met'}`,
+    );
+    json.users = { count: extraUsers, seedSeconds, rounds: scale, ratio };
+  }
+
+  if (options.surge) {
+    json.surge = await surge(setup, capacity);
+  }
+
+  if (soakSeconds !== null) {
+    log(`soak: c=${maxConcurrency} for ${soakSeconds} s, gateway RSS every 10 s`);
+    const samples: { atSeconds: number; throughput: number; p99: number; errors: number; rss: ProcessMemory }[] = [];
+    const once = httpTarget(gatewayClient, setup.apiKey, slicePicker(setup.users, maxConcurrency));
+    const chunks = Math.ceil(soakSeconds / 10);
+    for (let i = 0; i < chunks; i += 1) {
+      const result = await closedLoop(maxConcurrency, Math.min(10, soakSeconds - i * 10), once);
+      const rss = treeRss(gatewayPid(setup));
+      samples.push({ atSeconds: Math.min(soakSeconds, (i + 1) * 10), throughput: result.throughput, p99: result.p99, errors: result.errors, rss });
+      log(
+        `soak ${Math.min(soakSeconds, (i + 1) * 10)} s: ${result.throughput.toFixed(0)}/s, p99 ${result.p99.toFixed(1)} ms, errors ${result.errors}, RSS ${formatMemory(rss)}`,
       );
     }
-    const floor = summary(floorRounds);
-    const gw = summary(gatewayRounds);
-    const ratio = gw.throughput / floor.throughput;
-    report.push({ concurrency: level, floor, gateway: gw, ratio, floorRounds, gatewayRounds });
-    text += `
-concurrency ${level}                  req/s     p50 ms     p99 ms   errors   requests
-floor (bare CAS UPDATE, pg) ${fmt(floor.throughput)} ${fmt(floor.p50)} ${fmt(floor.p99)} ${String(floor.errors).padStart(8)} ${String(floor.requests).padStart(10)}
-gateway verify.totp (HTTP)  ${fmt(gw.throughput)} ${fmt(gw.p50)} ${fmt(gw.p99)} ${String(gw.errors).padStart(8)} ${String(gw.requests).padStart(10)}
-ratio gateway/floor: throughput ${(ratio * 100).toFixed(1)} %, p50 ×${(gw.p50 / floor.p50).toFixed(1)}, p99 ×${(gw.p99 / floor.p99).toFixed(1)}
-aims: gateway p99 ≤ 15 ms → ${gw.p99 <= 15 ? 'met' : 'NOT met'}; throughput ≥ 50 % of floor → ${ratio >= 0.5 ? 'met' : 'NOT met'}
-`;
+    const first = samples[0]?.rss.totalMb ?? Number.NaN;
+    const last = samples.at(-1)?.rss.totalMb ?? Number.NaN;
+    console.log(`\nSoak: RSS ${first.toFixed(0)} MB after 10 s → ${last.toFixed(0)} MB after ${soakSeconds} s (${(last - first).toFixed(0)} MB)`);
+    json.soak = { seconds: soakSeconds, samples };
   }
-  text += `gateway outcomes (all levels, warm-up included): ${[...gatewayOutcomes].map(([k, v]) => `${k} ${v}`).join(', ')}\n`;
-  console.log(text);
-  const outDir = fileURLToPath(new URL('../../../bench-results/', import.meta.url));
-  await mkdir(outDir, { recursive: true });
-  await writeFile(path.join(outDir, 'verify-totp.json'), JSON.stringify({ at: new Date().toISOString(), roundSeconds, rounds, levels: report }, null, 2));
-  await db.close();
+
+  const outFile = path.resolve(repoRoot, benchEnv.BENCH_OUTPUT);
+  await mkdir(path.dirname(outFile), { recursive: true });
+  await writeFile(outFile, JSON.stringify(json, null, 2));
+  log(`results written to ${path.relative(repoRoot, outFile)}`);
 } finally {
-  await gateway?.stop();
-  await server.stop();
-  await rm(dir, { recursive: true, force: true });
+  gatewayClient.close();
+  referenceClient?.close();
+  await setup.stop();
 }

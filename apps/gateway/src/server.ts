@@ -1,10 +1,16 @@
-import { appRouter, listPublicSigningKeys, type AuthFailureRecorder, type RequestClient, type ServiceDeps } from '@holdfast/api';
+import { appRouter, listPublicSigningKeys, type AuthFailureRecorder, type Context, type RequestClient, type ServiceDeps } from '@holdfast/api';
+import { HoldfastError } from '@holdfast/core';
+import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createCanary, type CanaryResult } from './canary';
-import { GatewayMetrics } from './metrics';
+import { ClusterGatewayMetrics } from './workers/cluster-metrics';
+import { workerHeaderValue } from './workers/identity';
 import { FloodShield, type FloodShieldLimits } from './rate-limit';
+import { AdmissionGate, defaultAdmissionLimits, type AdmissionLimits } from './transport/admission';
+import { createTrpcTransport } from './transport/trpc-transport';
 
 export interface GatewayServer {
   url: string;
@@ -55,6 +61,19 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown, cache
 }
 
 /**
+ * The admission queue's refusal, in tRPC's error shape through the router's own errorFormatter
+ * (so `data.holdfastCode` is GATEWAY_OVERLOADED, as the SDK reads any refusal). Built once: a
+ * refusal must cost next to nothing, it is what the gateway does when it has no time.
+ */
+function overloadedBody(): string {
+  const message = 'gateway overloaded; retry on another gateway';
+  const error = new TRPCError({ code: 'SERVICE_UNAVAILABLE', message, cause: new HoldfastError('GATEWAY_OVERLOADED', message) });
+  return JSON.stringify({
+    error: getErrorShape({ config: appRouter._def._config, error, type: 'unknown', path: undefined, input: undefined, ctx: undefined }),
+  });
+}
+
+/**
  * The gateway: the tRPC API under /trpc, plus /healthz (the process answers), /readyz (the
  * database answers and the last canary login succeeded recently) and /metrics (Prometheus text).
  *
@@ -69,6 +88,8 @@ export async function startGatewayServer(options: {
   reservedDeps?: ServiceDeps;
   authFailures?: AuthFailureRecorder;
   rateLimits: FloodShieldLimits;
+  /** The surge queue (transport/admission.ts); unset fields take the defaults for a 10-connection pool. */
+  admission?: Partial<AdmissionLimits>;
   host: string;
   port: number;
   canaryIntervalMs: number;
@@ -78,7 +99,7 @@ export async function startGatewayServer(options: {
   const reservedDeps = options.reservedDeps ?? deps;
   const shield = new FloodShield(options.rateLimits);
   const rateLimited = { count: 0, byBucket: new Map<string, number>() };
-  const metrics = new GatewayMetrics({ gatewayId: deps.gateway.id, region: deps.gateway.region });
+  const metrics = new ClusterGatewayMetrics({ gatewayId: deps.gateway.id, region: deps.gateway.region });
   const observedDeps: ServiceDeps = {
     ...deps,
     observe: (event) => {
@@ -99,9 +120,23 @@ export async function startGatewayServer(options: {
       log('heartbeat_failed', { error: String(error) });
     });
 
-  // The shield's ticket for each admitted request, read back by createContext.
+  const createContext = (req: http.IncomingMessage, client: RequestClient): Context => ({
+    deps: observedDeps,
+    bearer: bearerOf(req),
+    client,
+    ...(options.authFailures === undefined ? {} : { authFailures: options.authFailures }),
+  });
+  const onError = ({ error, path }: { error: TRPCError; path: string | undefined }): void => {
+    if (error.code === 'INTERNAL_SERVER_ERROR') {
+      // The message and stack only: inputs (codes, tokens) are never logged.
+      log('internal_error', { path: path ?? null, message: error.message, cause: error.cause?.message ?? null });
+    }
+  };
+  // The standalone adapter answers the request shapes the thin transport leaves to it (batches,
+  // other methods and content types: all refused, kept byte for byte). Its createContext gets only
+  // `req`, so the shield's ticket reaches it through this map — on that rare path only.
   const clientOf = new WeakMap<http.IncomingMessage, RequestClient>();
-  const trpc = createHTTPHandler({
+  const standalone = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     // Verification requests are tiny; a large body is a mistake or an attack.
@@ -109,23 +144,49 @@ export async function startGatewayServer(options: {
     // One call per request: a batch of 50 calls would be 50 authentications and 50 audit rows for
     // one request through one bucket token. The SDK and the portal use httpLink (no batching).
     allowBatching: false,
-    createContext: ({ req }) => {
-      const client: RequestClient = clientOf.get(req) ?? { ip: clientIpOf(req) };
-      return { deps: observedDeps, bearer: bearerOf(req), client, ...(options.authFailures === undefined ? {} : { authFailures: options.authFailures }) };
-    },
-    onError: ({ error, path }) => {
-      if (error.code === 'INTERNAL_SERVER_ERROR') {
-        // The message and stack only: inputs (codes, tokens) are never logged.
-        log('internal_error', { path: path ?? null, message: error.message, cause: error.cause?.message ?? null });
-      }
+    createContext: ({ req }) => createContext(req, clientOf.get(req) ?? { ip: clientIpOf(req) }),
+    onError,
+  });
+  const trpc = createTrpcTransport<RequestClient>({
+    router: appRouter,
+    basePath: '/trpc/',
+    maxBodySize: 16 * 1024,
+    createContext,
+    onError,
+    fallback: (req, res, client) => {
+      clientOf.set(req, client);
+      standalone(req, res);
     },
   });
 
+  // Surges (issue 9): at most maxInFlight requests in the router, a short time-bounded queue, a
+  // fast 503 for the rest — after the shield, before the body is read and before any database work.
+  const limits: AdmissionLimits = { ...defaultAdmissionLimits(10), ...options.admission };
+  const refusedBody = overloadedBody();
+  const overloaded = { count: 0 };
+  const admission = new AdmissionGate<http.IncomingMessage, http.ServerResponse, RequestClient>(limits, {
+    admit: (req, res, client) => {
+      // 'close' comes once per response, answered or abandoned: the slot is given back either way.
+      res.once('close', admission.leave);
+      trpc(req, res, client);
+    },
+    refuse: (_req, res) => {
+      overloaded.count += 1;
+      metrics.recordRefusal('overloaded');
+      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+      res.end(refusedBody);
+    },
+    isGone: (req, res) => res.destroyed || req.socket.destroyed,
+  });
+
+  // Which process answered (cluster workers); the pid does not change, so the text is built once.
+  const workerHeader = workerHeaderValue();
   const canaryMaxAgeMs = options.canaryIntervalMs * 3 + 2000;
   const server = http.createServer((req, res) => {
     const url = req.url ?? '/';
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('x-holdfast-gateway', deps.gateway.id);
+    res.setHeader('x-holdfast-worker', workerHeader);
     if (url.startsWith('/trpc/')) {
       res.setHeader('cache-control', 'no-store');
       // Before tRPC reads the body and before any database work: only the Authorization header.
@@ -133,6 +194,7 @@ export async function startGatewayServer(options: {
       if (!decision.allowed) {
         rateLimited.count += 1;
         rateLimited.byBucket.set(decision.bucket, (rateLimited.byBucket.get(decision.bucket) ?? 0) + 1);
+        metrics.recordRefusal('rate_limited');
         const retryAfter = Math.max(1, decision.retryAfterSeconds);
         res.setHeader('retry-after', String(retryAfter));
         // tRPC's error shape, so the SDK reads holdfastCode as for any other refusal.
@@ -145,8 +207,7 @@ export async function startGatewayServer(options: {
         });
         return;
       }
-      clientOf.set(req, { ip: decision.ticket.ip, onApiKeyResult: decision.ticket.onApiKeyResult });
-      trpc(req, res);
+      admission.enter(req, res, { ip: decision.ticket.ip, onApiKeyResult: decision.ticket.onApiKeyResult });
       return;
     }
     if (url === '/healthz') {
@@ -201,6 +262,10 @@ export async function startGatewayServer(options: {
   server.keepAliveTimeout = 5_000;
   // One line per 10 s while requests are being refused, not one per request.
   const rateLimitLog = setInterval(() => {
+    if (overloaded.count > 0) {
+      log('overloaded', { requests: overloaded.count, maxInFlight: limits.maxInFlight, maxQueue: limits.maxQueue, maxWaitMs: limits.maxWaitMs });
+      overloaded.count = 0;
+    }
     if (rateLimited.count === 0) return;
     log('rate_limited', { requests: rateLimited.count, byBucket: Object.fromEntries(rateLimited.byBucket) });
     rateLimited.count = 0;
@@ -225,6 +290,7 @@ export async function startGatewayServer(options: {
     stop: async () => {
       canary.stop();
       clearInterval(rateLimitLog);
+      admission.close();
       server.closeIdleConnections();
       await new Promise<void>((resolve) =>
         server.close(() => {

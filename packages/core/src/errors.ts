@@ -61,6 +61,11 @@ export const errorCodes = {
   /** No webhook delivery with this id for this application. */
   WEBHOOK_DELIVERY_NOT_FOUND: 'not_found',
   RATE_LIMITED: 'too_many_requests',
+  /**
+   * The gateway worker's admission queue is full (a surge): the request was refused before any
+   * work, so it is safe to send it — with the same attempt id — to another gateway at once.
+   */
+  GATEWAY_OVERLOADED: 'unavailable',
   DATABASE_UNAVAILABLE: 'unavailable',
   INTERNAL: 'internal',
 } as const;

@@ -52,6 +52,7 @@ export { isSignCountSuspicious } from './webauthn/sign-count';
 export { hasBackupEligibilityChanged } from './webauthn/backup-eligibility';
 export { authenticatorNameFor } from './webauthn/authenticator-names';
 export { readRandomBytes } from './random';
+export { timeOrderedUuid } from './ids/time-ordered-uuid';
 
 export type { PrivateSigningJwk, PublicSigningJwk, ResultClaims } from './hosted/result-token';
 export { generateSigningKey, readResultTokenKid, signResultToken, verifyResultToken } from './hosted/result-token';

@@ -30,8 +30,12 @@ export const webhookEventByAuditType: Partial<Record<AuditEventType, string>> = 
   'account.locked': 'account.locked',
 };
 
-const insertAuditEvent = `INSERT INTO audit_events (type, gateway_id, region, application_id, user_id, factor_id, attempt_id, detail)
-           VALUES ($1, $2, $3, $4::uuid, $5::uuid, $6::uuid, $7, $8::jsonb)`;
+const auditColumns = 'type, gateway_id, region, application_id, user_id, factor_id, attempt_id, detail';
+// Every value typed: inside an INSERT … SELECT, Postgres cannot infer a parameter's type from the column.
+const auditCasts = ['::text', '::text', '::text', '::uuid', '::uuid', '::uuid', '::text', '::jsonb'] as const;
+
+const insertAuditEvent = `INSERT INTO audit_events (${auditColumns})
+           VALUES (${auditCasts.map((cast, i) => `$${String(i + 1)}${cast}`).join(', ')})`;
 
 /**
  * The audit row and, when the application has a webhook endpoint, its outbox row — one statement,
@@ -61,9 +65,8 @@ CROSS JOIN LATERAL (SELECT gen_random_uuid() AS id) AS delivery
 LEFT JOIN users ON users.id = event.user_id
 LEFT JOIN factors ON factors.id = event.factor_id`;
 
-/** The one INSERT for audit events, shared by the Prisma and the plain-SQL write paths. */
-function auditInsert(event: AuditEventInput): { text: string; values: unknown[] } {
-  const values: unknown[] = [
+function auditValues(event: AuditEventInput): unknown[] {
+  return [
     event.type,
     event.gatewayId,
     event.region,
@@ -73,6 +76,23 @@ function auditInsert(event: AuditEventInput): { text: string; values: unknown[] 
     event.attemptId ?? null,
     JSON.stringify(event.detail ?? {}),
   ];
+}
+
+/**
+ * The audit row as an `INSERT … SELECT … FROM <from>` clause for a larger one-statement write (the
+ * verification hot path, issue 9): it is written iff `from` yields a row, in the same implicit
+ * transaction as the change (invariant 7). `param` numbers each value in the enclosing statement.
+ * Only for events no webhook hears of: their outbox row needs `writeAuditEvent`.
+ */
+export function auditInsertFrom(event: AuditEventInput, param: (value: unknown) => string, from: string): string {
+  if (webhookEventByAuditType[event.type] !== undefined) throw new Error(`audit event ${event.type} has a webhook: write it with writeAuditEvent`);
+  const values = auditValues(event).map((value, i) => `${param(value)}${auditCasts[i] ?? ''}`);
+  return `INSERT INTO audit_events (${auditColumns}) SELECT ${values.join(', ')} FROM ${from}`;
+}
+
+/** The one INSERT for audit events, shared by the Prisma and the plain-SQL write paths. */
+function auditInsert(event: AuditEventInput): { text: string; values: unknown[] } {
+  const values = auditValues(event);
   const webhookEvent = webhookEventByAuditType[event.type];
   // Every other event (the verification hot path's accepted/rejected) keeps the plain INSERT.
   if (webhookEvent === undefined || (event.applicationId ?? null) === null) return { text: insertAuditEvent, values };

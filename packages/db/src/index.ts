@@ -11,9 +11,9 @@ export {
   type DatabaseRolePasswords,
 } from './roles';
 export { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded';
-export { webhookEventByAuditType, writeAuditEvent, type AuditEventInput } from './audit';
+export { auditInsertFrom, webhookEventByAuditType, writeAuditEvent, type AuditEventInput } from './audit';
 export * from './tokens';
 export * from './seed';
 export { rotateEncryptionKeys } from './rotate-keys';
-export { withTransaction, type SqlClient } from './sql';
+export { runAtomicStatement, withTransaction, type SqlClient } from './sql';
 export * from './ha';

@@ -51,3 +51,42 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
     client.release(isBroken);
   }
 }
+
+/**
+ * One statement in its own implicit transaction on a pooled connection: the hot path's write
+ * (issue 9), where a BEGIN/COMMIT pair would double the round trips. The commit is checked
+ * exactly as `withTransaction` checks COMMIT: the "canceling wait for synchronous replication"
+ * notice arrives before the statement's result, and then the write is not acknowledged.
+ */
+export async function runAtomicStatement<Row extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+  const client = await pool.connect();
+  let isBroken = false;
+  const commit: { replicationWarning: string | null } = { replicationWarning: null };
+  const onNotice = (notice: { message?: string }): void => {
+    if (isReplicationWaitCancelled(notice)) commit.replicationWarning = notice.message ?? 'sync replication wait cancelled';
+  };
+  const onError = (): void => {
+    isBroken = true;
+  };
+  client.on('error', onError);
+  client.on('notice', onNotice);
+  try {
+    const result = await client.query<Row>(text, values);
+    if (commit.replicationWarning !== null) throw new CommitNotReplicatedError(commit.replicationWarning);
+    return result;
+  } catch (error) {
+    // A statement that failed with a database error rolled back on its own and the session is
+    // fine; anything else (a lost connection, a doubtful commit) leaves it unknown.
+    if (!isDatabaseError(error) || commit.replicationWarning !== null) isBroken = true;
+    throw error;
+  } finally {
+    client.off('notice', onNotice);
+    if (!isBroken) client.off('error', onError);
+    client.release(isBroken);
+  }
+}
+
+/** An error the server sent for the statement (it has a SQLSTATE), as opposed to a lost connection. */
+function isDatabaseError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'severity' in error && typeof (error as { code?: unknown }).code === 'string';
+}

@@ -173,3 +173,69 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     expect(sameRegion.attempts).toHaveLength(0);
   });
 });
+
+/** Answers the first `refusals` requests with `refusal`, then like `then`. */
+async function refusingFirst(refusals: number, refusal: { status: number; body: unknown }, then: unknown): Promise<Awaited<ReturnType<typeof fixedServer>>> {
+  let hits = 0;
+  const server = http.createServer((_req, res) => {
+    hits += 1;
+    const isRefused = hits <= refusals;
+    res.writeHead(isRefused ? refusal.status : 200, { 'content-type': 'application/json', ...(isRefused ? { 'retry-after': '1' } : {}) });
+    res.end(JSON.stringify(isRefused ? refusal.body : then));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    hits: () => hits,
+    close: () =>
+      new Promise((resolve) =>
+        server.close(() => {
+          resolve();
+        }),
+      ),
+  };
+}
+
+const overloaded = { status: 503, body: errorBody(503, 'GATEWAY_OVERLOADED') };
+const rateLimited = {
+  status: 429,
+  body: { error: { message: 'slow down', code: -32029, data: { httpStatus: 429, holdfastCode: 'RATE_LIMITED', retryAfterSeconds: 5 } } },
+};
+const okLink = { result: { data: { url: 'http://localhost:3000/enroll#t', expiresAt: new Date().toISOString() } } };
+
+describe('[SDK_REFUSED_ELSEWHERE] a refusal before any work goes to another gateway, and that gateway rests for Retry-After', () => {
+  it('503 GATEWAY_OVERLOADED: even a non-idempotent call is sent on at once; the busy gateway is skipped next time', async () => {
+    const busy = await refusingFirst(1_000, overloaded, okLink);
+    const healthy = await fixedServer(200, okLink);
+    const client = createHoldfastClient({ gateways: [busy.url, healthy.url], apiKey, probeIntervalMs: 0 });
+    await client.createEnrollmentLink({ userId: 'u' });
+    expect([busy.hits(), healthy.hits()]).toEqual([1, 1]);
+    await client.createEnrollmentLink({ userId: 'u' });
+    expect([busy.hits(), healthy.hits()]).toEqual([1, 2]); // resting: not asked again within its Retry-After
+    await Promise.all([busy.close(), healthy.close()]);
+  });
+
+  it('503 GATEWAY_OVERLOADED everywhere: waits for Retry-After, then the same request is answered', async () => {
+    const busy = await refusingFirst(1, overloaded, okPreauth);
+    const client = createHoldfastClient({ gateways: [busy.url], apiKey, probeIntervalMs: 0 });
+    expect(await client.preauth({ userId: 'u' })).toEqual({ result: 'enroll' });
+    expect(busy.hits()).toBe(2);
+    await busy.close();
+  });
+
+  it('429 RATE_LIMITED: another gateway answers; when every gateway says so, the caller is told (no hammering)', async () => {
+    const limited = await refusingFirst(1_000, rateLimited, okPreauth);
+    const healthy = await fixedServer(200, okPreauth);
+    const client = createHoldfastClient({ gateways: [limited.url, healthy.url], apiKey, probeIntervalMs: 0 });
+    expect(await client.preauth({ userId: 'u' })).toEqual({ result: 'enroll' });
+    expect(healthy.hits()).toBe(1);
+
+    const alsoLimited = await refusingFirst(1_000, rateLimited, okPreauth);
+    const onlyLimited = createHoldfastClient({ gateways: [limited.url, alsoLimited.url], apiKey, probeIntervalMs: 0 });
+    const before = limited.hits();
+    const error = await onlyLimited.preauth({ userId: 'u' }).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'RATE_LIMITED', httpStatus: 429 });
+    expect([limited.hits() - before, alsoLimited.hits()]).toEqual([1, 1]);
+    await Promise.all([limited.close(), alsoLimited.close(), healthy.close()]);
+  });
+});

@@ -10,9 +10,18 @@ import { HoldfastApiError, HoldfastUnavailableError } from './errors';
 export type RetryPolicy = 'retry-anywhere' | 'retry-if-unsent';
 
 interface Classified {
-  kind: 'answer' | 'retryable' | 'unsent';
+  /**
+   * `refused`: the gateway turned the request away before any work — its admission queue was full
+   * (503 GATEWAY_OVERLOADED) or a rate limit of its own was spent (429 RATE_LIMITED). Safe to send
+   * anywhere else at once whatever the policy; that gateway is left alone for `retryAfterMs`.
+   */
+  kind: 'answer' | 'retryable' | 'unsent' | 'refused';
   reason: string;
+  retryAfterMs?: number;
 }
+
+/** Refusals made before any work, by typed code. */
+const refusedBeforeWork = new Set(['GATEWAY_OVERLOADED', 'RATE_LIMITED']);
 
 // Its own walker of the cause chain, not db's `errorChain`: relying applications install the SDK
 // alone, and it must not pull in the server's database package.
@@ -30,8 +39,13 @@ function causeChainCodes(error: unknown): string[] {
 function classify(error: unknown, signal: AbortSignal): Classified {
   if (signal.aborted) return { kind: 'retryable', reason: 'deadline' };
   if (error instanceof TRPCClientError) {
-    const data = (error as TRPCClientError<never>).data as { httpStatus?: number; holdfastCode?: string } | undefined;
+    const data = (error as TRPCClientError<never>).data as { httpStatus?: number; holdfastCode?: string; retryAfterSeconds?: number } | undefined;
     const status = data?.httpStatus;
+    if (data?.holdfastCode !== undefined && refusedBeforeWork.has(data.holdfastCode)) {
+      // Retry-After is a header the tRPC client does not expose: 429s repeat it in the body, 503s say 1 s.
+      const seconds = typeof data.retryAfterSeconds === 'number' && data.retryAfterSeconds > 0 ? data.retryAfterSeconds : 1;
+      return { kind: 'refused', reason: data.holdfastCode, retryAfterMs: Math.min(seconds, 60) * 1000 };
+    }
     if (typeof status === 'number' && status < 500) return { kind: 'answer', reason: data?.holdfastCode ?? String(status) };
     if (typeof status === 'number') return { kind: 'retryable', reason: `${status} ${data?.holdfastCode ?? ''}`.trim() };
   }
@@ -73,6 +87,8 @@ export interface RunOptions<T, TClient> {
 export class GatewayRotation<TClient> {
   private preferred = 0;
   private readonly health: (Health | null)[];
+  /** Until when (epoch ms) each gateway is left alone after it refused a request before any work. */
+  private readonly coolingUntil: number[];
   private probeTimer: NodeJS.Timeout | null = null;
 
   constructor(
@@ -81,6 +97,7 @@ export class GatewayRotation<TClient> {
   ) {
     if (gateways.length === 0) throw new Error('at least one gateway URL is required');
     this.health = gateways.map(() => null);
+    this.coolingUntil = gateways.map(() => 0);
     if (options.probeIntervalMs !== undefined && options.probeIntervalMs > 0) {
       void this.probe();
       this.probeTimer = setInterval(() => void this.probe(), options.probeIntervalMs);
@@ -150,12 +167,25 @@ export class GatewayRotation<TClient> {
   private async runSequential<T>(order: number[], deadline: number, stop: AbortSignal, options: RunOptions<T, TClient>): Promise<T> {
     const failures = new Map<string, string>();
     const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
+    let lastRefusal: { error: unknown; reason: string } | null = null;
     for (let pass = 0; Date.now() < deadline && !isStopped(); pass += 1) {
-      if (pass > 0) await sleep(Math.min(100 * pass, 1000, Math.max(0, deadline - Date.now())));
+      const now = Date.now();
+      const isAllCooling = order.every((i) => (this.coolingUntil[i] ?? 0) > now);
+      if (isAllCooling && lastRefusal?.reason === 'RATE_LIMITED') {
+        // Every gateway says this caller is over its limit: say so, rather than wait and hammer.
+        throw toApiError(lastRefusal.error);
+      }
+      // Every gateway busy with a surge: wait until the first one said to come back (within the deadline).
+      const coolingWait = isAllCooling ? Math.min(...order.map((i) => this.coolingUntil[i] ?? 0)) - now : 0;
+      const backoff = pass > 0 ? Math.min(100 * pass, 1000) : 0;
+      const wait = Math.min(Math.max(backoff, coolingWait), Math.max(0, deadline - now));
+      if (wait > 0) await sleep(wait);
+      const isAnyOpen = order.some((i) => (this.coolingUntil[i] ?? 0) <= Date.now());
       for (const index of order) {
         const gateway = this.gateways[index];
         const remaining = deadline - Date.now();
         if (gateway === undefined || remaining <= 0 || isStopped()) break;
+        if (isAnyOpen && (this.coolingUntil[index] ?? 0) > Date.now()) continue;
         // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs.
         const signal = AbortSignal.any([AbortSignal.timeout(Math.min(remaining, options.tryTimeoutMs)), stop]);
         try {
@@ -166,6 +196,11 @@ export class GatewayRotation<TClient> {
           const classified = classify(error, signal);
           if (classified.kind === 'answer') throw toApiError(error);
           failures.set(gateway.url, classified.reason);
+          if (classified.kind === 'refused') {
+            this.coolingUntil[index] = Date.now() + (classified.retryAfterMs ?? 1000);
+            lastRefusal = { error, reason: classified.reason };
+            continue;
+          }
           const health = this.health[index];
           if (health != null && classified.kind === 'unsent') health.isReady = false; // until the next probe says otherwise
           if (classified.kind === 'retryable' && options.policy === 'retry-if-unsent') {
@@ -173,6 +208,9 @@ export class GatewayRotation<TClient> {
           }
         }
       }
+    }
+    if (lastRefusal?.reason === 'RATE_LIMITED' && failures.size > 0 && [...failures.values()].every((reason) => reason === 'RATE_LIMITED')) {
+      throw toApiError(lastRefusal.error);
     }
     throw new HoldfastUnavailableError(`no gateway answered within ${options.deadlineMs} ms`, toList(failures));
   }

@@ -15,7 +15,6 @@ import {
   startEmbeddedPostgres,
   type DatabaseRolePasswords,
 } from '@holdfast/db';
-import { runGateway } from '@holdfast/gateway';
 import { ProcessStartError, runToExit, startProcess, type RunningProcess } from '@holdfast/process';
 import { createHoldfastClient } from '@holdfast/sdk';
 import { randomBytes } from 'node:crypto';
@@ -23,9 +22,51 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { readLauncherGatewayEnv, readStartEnv, webProcessEnv, type StartEnv } from '../env';
+import { launcherGatewayEnv, readStartEnv, webProcessEnv, type StartEnv } from '../env';
 
-const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
+/** The repository: the nearest directory up from this file (source or dist/ bundle) with prisma/schema.prisma. */
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'prisma/schema.prisma'))) {
+    const parent = path.dirname(dir);
+    if (parent === dir) throw new Error('holdfast start: run it from the Holdfast repository (prisma/schema.prisma not found)');
+    dir = parent;
+  }
+  return dir;
+}
+const repoRoot = findRepoRoot();
+
+/**
+ * Runs the built gateway (`apps/gateway/dist/main.js`: a primary and its workers, as deployed) as
+ * a child process and waits until it answers. Built first if this checkout has no build yet.
+ */
+async function startGateway(options: { env: Record<string, string>; url: string }): Promise<RunningProcess> {
+  const gatewayDir = path.join(repoRoot, 'apps/gateway');
+  if (!existsSync(path.join(gatewayDir, 'dist/main.js'))) {
+    console.log('building the gateway once (esbuild, a few seconds)…');
+    if (
+      (await runToExit({
+        args: [path.join(repoRoot, 'tooling/build.mjs'), '--runnable', 'src/main.ts', 'src/index.ts'],
+        cwd: gatewayDir,
+        env: options.env,
+      })) !== 0
+    )
+      throw new Error('the gateway did not build (see above)');
+  }
+  return startProcess({
+    name: 'the gateway',
+    args: ['--enable-source-maps', 'dist/main.js'],
+    cwd: gatewayDir,
+    env: options.env,
+    ready: { url: `${options.url}/healthz` },
+    readyTimeoutMs: 60_000,
+    // Its log lines (JSON, one per event) go to the terminal as they did in-process.
+    onOutput: (chunk) => {
+      process.stderr.write(chunk);
+    },
+    maxOutputChars: 64 * 1024,
+  });
+}
 
 /** A setting is missing or wrong: `start` stops with this message (exit code 2), before connecting anywhere. */
 export class StartConfigurationError extends Error {
@@ -155,7 +196,7 @@ export async function startPlatform(): Promise<void> {
   }
 
   const webPort = startEnv.HOLDFAST_WEB_PORT;
-  const env = readLauncherGatewayEnv({
+  const { env, processEnv } = launcherGatewayEnv({
     // Enrollment links point at the web app started below, unless HOLDFAST_PUBLIC_URL says otherwise.
     defaults: { HOLDFAST_PUBLIC_URL: `http://localhost:${webPort}` },
     overrides: {
@@ -166,7 +207,9 @@ export async function startPlatform(): Promise<void> {
       ...(migrationUrl === undefined ? {} : { HOLDFAST_MIGRATE: 'false' }),
     },
   });
-  const gateway = await runGateway(env);
+  const gatewayUrl = `http://${env.HOLDFAST_HOST}:${env.HOLDFAST_PORT}`;
+  const gatewayProcess = await startGateway({ env: processEnv, url: gatewayUrl });
+  const gateway = { url: gatewayUrl };
 
   // The demo application's key is kept locally so restarts print the same, still-valid key.
   // Seeding is set-up work: as the migrator when there is one.
@@ -224,7 +267,8 @@ See README.md for enrolling TOTP and verifying codes. Ctrl-C stops everything.
     void (async () => {
       // SIGTERM to the web server by its PID, SIGKILL if it has not exited within 5 s.
       await web?.stop();
-      await gateway.close();
+      // SIGTERM to the gateway's primary: its workers close gracefully (failure counters written).
+      await gatewayProcess.stop();
       if (stopEmbedded !== null) await stopEmbedded();
       process.exit(0);
     })();

@@ -1,5 +1,5 @@
 import { findFreePort } from '@holdfast/db/testing';
-import { startProcess } from '@holdfast/process';
+import { startProcess, type ProcessExit } from '@holdfast/process';
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 
@@ -16,13 +16,18 @@ export interface GatewayProcess {
   gatewayId: string;
   pid: number;
   output: () => string;
-  /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
-  stop: () => Promise<void>;
+  /** SIGTERM, then SIGKILL if it has not exited within 5 s; resolves with how it exited. */
+  stop: () => Promise<ProcessExit>;
   /** SIGKILL: a crash, not a shutdown. */
   kill: () => Promise<void>;
 }
 
-/** Starts a real gateway process (node + tsx) on a free 127.0.0.1 port and waits for /healthz. */
+/**
+ * Starts a real gateway process — the built JavaScript, `node dist/main.js`, as deployed (turbo
+ * builds the gateway before its tests) — on a free 127.0.0.1 port and waits for /healthz. One
+ * worker process unless `env` sets HOLDFAST_GATEWAY_WORKERS: tests measure one process's buckets
+ * and pools, and the machine's cores are shared by the test's other gateways.
+ */
 export async function startGateway(options: {
   databaseUrl: string;
   gatewayId: string;
@@ -35,7 +40,7 @@ export async function startGateway(options: {
   const path = options.waitUntilReady === true ? '/readyz' : '/healthz';
   const child = await startProcess({
     name: `gateway ${options.gatewayId}`,
-    args: ['--import', 'tsx', 'src/main.ts'],
+    args: ['--enable-source-maps', 'dist/main.js'],
     cwd: gatewayDir,
     env: {
       PATH: process.env.PATH ?? '',
@@ -47,6 +52,7 @@ export async function startGateway(options: {
       HOLDFAST_ENCRYPTION_KEYS: `k1:${testKeys.k1},k2:${testKeys.k2}`,
       HOLDFAST_ACTIVE_KEY_ID: 'k1',
       HOLDFAST_CANARY_INTERVAL_MS: '1000',
+      HOLDFAST_GATEWAY_WORKERS: '1',
       ...options.env,
     },
     ready: { url: `${url}${path}` },
@@ -57,9 +63,7 @@ export async function startGateway(options: {
     gatewayId: options.gatewayId,
     pid: child.pid,
     output: child.output,
-    stop: async () => {
-      await child.stop();
-    },
+    stop: () => child.stop(),
     kill: async () => {
       await child.kill();
     },

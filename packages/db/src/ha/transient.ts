@@ -3,7 +3,8 @@ import { errorChain } from './error-chain';
 // Socket-level failures and the SQLSTATEs a failover produces: admin/crash shutdown (57P01/02),
 // "cannot connect now" while a node starts or promotes (57P03), connection exceptions (08xxx),
 // "read-only transaction" from a standby HAProxy briefly still routes to (25006), too many
-// connections (53300), serialization failure (40001), a statement cancelled by its timeout (57014),
+// connections (53300), serialization failure (40001), a deadlock broken by the server (40P01: the
+// victim rolled back whole, so trying again is safe), a statement cancelled by its timeout (57014),
 // and a commit the synchronous standby did not acknowledge (CommitNotReplicatedError).
 const transientCodes = new Set([
   'ECONNREFUSED',
@@ -23,6 +24,7 @@ const transientCodes = new Set([
   '25006',
   '53300',
   '40001',
+  '40P01',
   '57014',
   'COMMIT_NOT_REPLICATED',
 ]);

@@ -5,7 +5,8 @@ import { isoBase64URL } from '@simplewebauthn/server/helpers';
 import { createHash } from 'node:crypto';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { consumeWebauthnChallenge } from '../webauthn/webauthn-challenges';
-import { loadWebauthnPolicy, toTransports } from '../webauthn/webauthn-policy';
+import { loadWebauthnPolicy, secureOrigins, toTransports, type WebauthnPolicy } from '../webauthn/webauthn-policy';
+import { tryFastVerification, type ConsumeClause, type SqlParam } from './fast-verification';
 import { runVerification } from './run-verification';
 import type { VerificationResult } from './verification-result';
 
@@ -28,6 +29,84 @@ export async function verifyWebauthn(options: {
 }): Promise<VerificationResult> {
   const { deps, application } = options;
   const credentialId = Buffer.from(isoBase64URL.toBuffer(options.response.rawId));
+  // Binds the attempt id to this assertion: same challenge, same credential, same signed data.
+  const boundCredential = JSON.stringify([
+    options.challengeId,
+    options.response.rawId,
+    createHash('sha256').update(Buffer.from(options.response.response.authenticatorData, 'base64url')).digest('base64url'),
+  ]);
+
+  // The two-round-trip path first; it hands over (null) for a replayed attempt id, a clone, a
+  // changed backup eligibility, a lock or a conflict, and the locked path below decides.
+  const fastResult = await withDatabaseRetry(
+    deps,
+    () =>
+      tryFastVerification({
+        deps,
+        applicationId: application.id,
+        attemptId: options.attemptId,
+        externalUserId: options.externalUserId,
+        factorId: null,
+        kind: webauthnFactor.kind,
+        credential: boundCredential,
+        fast: {
+          webauthn: { credentialId, challengeId: options.challengeId },
+          evaluate: async ({ factor, webauthn }) => {
+            if (factor.webauthn === null || webauthn === null) return null;
+            const { challenge } = webauthn;
+            if (challenge?.isConsumed === true) return { outcome: { isMatch: false, reason: 'replay' }, consume: null };
+            if (challenge === null || !challenge.isLive) {
+              throw new HoldfastError(
+                'WEBAUTHN_CHALLENGE_INVALID',
+                'this WebAuthn challenge is unknown, expired, or not an authentication challenge for this user; begin again',
+              );
+            }
+            // Invariant 5: the challenge is used up by this answer whatever its outcome.
+            const useChallenge = (param: SqlParam): ConsumeClause => {
+              const id = param(options.challengeId);
+              return {
+                lock: `JOIN webauthn_challenges ch ON ch.id = ${id}::uuid AND ch.user_id = u.id AND ch.consumed_at IS NULL AND ch.expires_at > now()`,
+                writes: [`UPDATE webauthn_challenges SET consumed_at = now() WHERE id = ${id}::uuid AND consumed_at IS NULL`],
+              };
+            };
+            const checked = await checkAssertion({
+              response: options.response,
+              challenge: challenge.bytes,
+              stored: factor.webauthn,
+              policy: { ...webauthn.policy, allowedOrigins: secureOrigins(webauthn.policy.allowedOrigins) },
+            });
+            if (!checked.isVerified) return { outcome: { isMatch: false, reason: 'verification_failed' }, consume: useChallenge };
+            const evaluation = webauthnFactor.evaluate({
+              isAssertionVerified: true,
+              storedSignCount: factor.webauthn.signCount,
+              receivedSignCount: checked.newCounter,
+            });
+            // A clone is suspended and audited by the locked path (more rows than this path writes).
+            if (!evaluation.isMatch && evaluation.reason === 'clone_suspected') return null;
+            if (!evaluation.isMatch) return { outcome: evaluation, consume: useChallenge };
+            if (hasBackupEligibilityChanged({ registered: webauthn.backupEligible, asserted: checked.credentialDeviceType === 'multiDevice' })) return null;
+            return {
+              outcome: { isMatch: true },
+              consume: (param) => {
+                const challengeUse = useChallenge(param);
+                const signCount = param(evaluation.signCount);
+                // The counter only moves forward (or stays 0 for authenticators without one).
+                return {
+                  lock: `${challengeUse.lock} JOIN webauthn_credentials w ON w.factor_id = f.id AND (w.sign_count < ${signCount}::bigint OR ${signCount}::bigint = 0)`,
+                  writes: [
+                    ...challengeUse.writes,
+                    `UPDATE webauthn_credentials SET sign_count = ${signCount}::bigint, backup_state = ${param(checked.credentialBackedUp)}::boolean WHERE factor_id = ${param(factor.id)}::uuid`,
+                  ],
+                };
+              },
+            };
+          },
+        },
+      }),
+    options.signal,
+  );
+  if (fastResult !== null) return fastResult;
+
   const { factorId, backupEligible, policy } = await withDatabaseRetry(
     deps,
     async () => {
@@ -53,12 +132,7 @@ export async function verifyWebauthn(options: {
     externalUserId: options.externalUserId,
     factorId,
     kind: webauthnFactor.kind,
-    // Binds the attempt id to this assertion: same challenge, same credential, same signed data.
-    credential: JSON.stringify([
-      options.challengeId,
-      options.response.rawId,
-      createHash('sha256').update(Buffer.from(options.response.response.authenticatorData, 'base64url')).digest('base64url'),
-    ]),
+    credential: boundCredential,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
     check: async ({ sql, factor }) => {
       const stored = factor.webauthn;
@@ -78,29 +152,11 @@ export async function verifyWebauthn(options: {
         );
       }
 
-      let verification: VerifiedAuthenticationResponse;
-      try {
-        verification = await verifyAuthenticationResponse({
-          response: options.response,
-          expectedChallenge: isoBase64URL.fromBuffer(new Uint8Array(consumed.challenge)),
-          expectedOrigin: policy.allowedOrigins,
-          expectedRPID: policy.rpId,
-          // Counter 0 turns off the library's own counter check (it throws an untyped error): the
-          // rule is applied below, by core, so a clone is told apart from a bad signature and audited.
-          credential: {
-            id: isoBase64URL.fromBuffer(new Uint8Array(stored.credentialId)),
-            publicKey: new Uint8Array(stored.publicKey),
-            counter: 0,
-            transports: toTransports(stored.transports),
-          },
-          requireUserVerification: policy.userVerification === 'required',
-        });
-      } catch {
-        return { isMatch: false, reason: 'verification_failed' };
-      }
-      const { newCounter, credentialBackedUp, credentialDeviceType } = verification.authenticationInfo;
+      const checked = await checkAssertion({ response: options.response, challenge: consumed.challenge, stored, policy });
+      if (!checked.isVerified) return { isMatch: false, reason: 'verification_failed' };
+      const { newCounter, credentialBackedUp, credentialDeviceType } = checked;
       const evaluation = webauthnFactor.evaluate({
-        isAssertionVerified: verification.verified,
+        isAssertionVerified: true,
         storedSignCount: stored.signCount,
         receivedSignCount: newCounter,
       });
@@ -147,4 +203,42 @@ export async function verifyWebauthn(options: {
       };
     },
   });
+}
+
+/**
+ * The assertion against the stored credential and the application's policy (origin, RP ID, user
+ * verification, signature over the challenge). Counter 0 turns off the library's own counter check
+ * (it throws an untyped error): the rule is applied by core, so a clone is told apart from a bad
+ * signature and audited.
+ */
+async function checkAssertion(options: {
+  response: AuthenticationResponseJSON;
+  challenge: Buffer;
+  stored: { credentialId: Buffer; publicKey: Buffer; transports: string[] };
+  policy: Pick<WebauthnPolicy, 'rpId' | 'allowedOrigins' | 'userVerification'>;
+}): Promise<
+  | { isVerified: false }
+  | ({ isVerified: true } & Pick<VerifiedAuthenticationResponse['authenticationInfo'], 'newCounter' | 'credentialBackedUp' | 'credentialDeviceType'>)
+> {
+  const { stored, policy } = options;
+  try {
+    const verification = await verifyAuthenticationResponse({
+      response: options.response,
+      expectedChallenge: isoBase64URL.fromBuffer(new Uint8Array(options.challenge)),
+      expectedOrigin: policy.allowedOrigins,
+      expectedRPID: policy.rpId,
+      credential: {
+        id: isoBase64URL.fromBuffer(new Uint8Array(stored.credentialId)),
+        publicKey: new Uint8Array(stored.publicKey),
+        counter: 0,
+        transports: toTransports(stored.transports),
+      },
+      requireUserVerification: policy.userVerification === 'required',
+    });
+    if (!verification.verified) return { isVerified: false };
+    const { newCounter, credentialBackedUp, credentialDeviceType } = verification.authenticationInfo;
+    return { isVerified: true, newCounter, credentialBackedUp, credentialDeviceType };
+  } catch {
+    return { isVerified: false };
+  }
 }

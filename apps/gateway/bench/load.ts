@@ -1,0 +1,251 @@
+// The load generator: lean on purpose, because it shares the machine's cores with what it measures
+// (issue 9: the old `fetch` client burned a large share of them). A keep-alive `http.Agent` with
+// `http.request`, one socket per concurrent request; closed loop (C requests in flight, each
+// worker sends its next when its last is answered) for capacity and latency, open loop (fixed
+// arrival rate, latency counted from the scheduled send time so queueing is not hidden) for surges.
+import http from 'node:http';
+
+export interface HttpResult {
+  status: number;
+  body: string;
+  /** The Retry-After header, when the answer had one. */
+  retryAfter: string | null;
+}
+
+export interface HttpClient {
+  post: (path: string, headers: Record<string, string>, body: string, timeoutMs?: number) => Promise<HttpResult>;
+  /** Ends the agent's sockets (so no process is held open by idle keep-alive connections). */
+  close: () => void;
+}
+
+export class RequestTimeout extends Error {
+  override readonly name = 'RequestTimeout';
+}
+
+/** A keep-alive client for one origin with at most `maxSockets` connections (excess requests wait in the agent's queue). */
+export function createHttpClient(origin: string, maxSockets: number): HttpClient {
+  const url = new URL(origin);
+  const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
+  const post = (path: string, headers: Record<string, string>, body: string, timeoutMs?: number): Promise<HttpResult> =>
+    new Promise((resolve, reject) => {
+      const request = http.request(
+        { agent, host: url.hostname, port: url.port, method: 'POST', path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => {
+            if (timer !== undefined) clearTimeout(timer);
+            const retryAfter = response.headers['retry-after'];
+            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfter: retryAfter ?? null });
+          });
+          response.on('error', reject);
+        },
+      );
+      // The whole exchange, queueing in the agent included, must finish in time (open loop).
+      const timer =
+        timeoutMs === undefined
+          ? undefined
+          : setTimeout(() => {
+              request.destroy(new RequestTimeout(`no answer within ${timeoutMs} ms`));
+            }, timeoutMs);
+      request.on('error', (error) => {
+        if (timer !== undefined) clearTimeout(timer);
+        reject(error);
+      });
+      request.end(body);
+    });
+  return {
+    post,
+    close: () => {
+      agent.destroy();
+    },
+  };
+}
+
+/** What one request came to: `ok` counts toward throughput; anything else is an error, named by `kind`. */
+export interface Outcome {
+  ok: boolean;
+  kind: string;
+}
+
+export interface RoundResult {
+  /** Successful requests per second (errors are not throughput). */
+  throughput: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  count: number;
+  outcomes: Record<string, number>;
+}
+
+export function percentile(sorted: Float64Array | number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** Closed loop: `workers` requests in flight for `seconds`; worker `w` always sends as `w` (its own rows and users). */
+export async function closedLoop(workers: number, seconds: number, once: (worker: number) => Promise<Outcome>): Promise<RoundResult> {
+  const latencies: number[] = [];
+  const outcomes: Record<string, number> = {};
+  let errors = 0;
+  const started = performance.now();
+  const end = started + seconds * 1000;
+  await Promise.all(
+    Array.from({ length: workers }, async (_, worker) => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const outcome = await once(worker).catch((error: unknown) => ({ ok: false, kind: error instanceof Error ? error.name : 'error' }));
+        latencies.push(performance.now() - t0);
+        outcomes[outcome.kind] = (outcomes[outcome.kind] ?? 0) + 1;
+        if (!outcome.ok) errors += 1;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - started) / 1000;
+  const sorted = Float64Array.from(latencies).sort();
+  return {
+    throughput: (latencies.length - errors) / elapsed,
+    p50: percentile(sorted, 50),
+    p99: percentile(sorted, 99),
+    errors,
+    count: latencies.length,
+    outcomes,
+  };
+}
+
+/** One answer of the open loop, classified by the caller's `send`. */
+export type OpenOutcome =
+  { kind: 'admitted'; ok: boolean; detail: string } | { kind: 'refused'; status: number; hasRetryAfter: boolean } | { kind: 'error' | 'timeout' };
+
+export interface OpenLoopResult {
+  sent: number;
+  admitted: number;
+  admittedOk: number;
+  admittedP50: number;
+  admittedP99: number;
+  /** What the admitted answers were (accepted, wrong_code when a code aged past the window while queued, …). */
+  admittedByKind: Record<string, number>;
+  refused: number;
+  refusedWithRetryAfter: number;
+  refusedByStatus: Record<string, number>;
+  refusedP99: number;
+  errors: number;
+  timeouts: number;
+  /** Answers that were accepted verifications, per bucket of `bucketMs` from the start. */
+  okPerBucket: number[];
+}
+
+/**
+ * Open loop: `rate` requests per second for `seconds` whether or not earlier ones were answered
+ * (a surge does not wait for the service); at most `rate × seconds` requests (bounded). Each
+ * request's latency runs from the moment it was due, so a client-side queue shows as latency.
+ */
+export async function openLoop(options: {
+  rate: number;
+  seconds: number;
+  bucketMs: number;
+  send: (index: number) => Promise<OpenOutcome>;
+  onTick?: (elapsedMs: number) => void;
+}): Promise<OpenLoopResult> {
+  const total = Math.floor(options.rate * options.seconds);
+  const admittedLatencies: number[] = [];
+  const refusedLatencies: number[] = [];
+  const refusedByStatus: Record<string, number> = {};
+  const admittedByKind: Record<string, number> = {};
+  const okPerBucket: number[] = [];
+  let admitted = 0;
+  let admittedOk = 0;
+  let refused = 0;
+  let refusedWithRetryAfter = 0;
+  let errors = 0;
+  let timeouts = 0;
+  let sent = 0;
+  const started = performance.now();
+  const inFlight: Promise<void>[] = [];
+  const fire = (index: number, dueAt: number): Promise<void> =>
+    options.send(index).then((outcome) => {
+      const now = performance.now();
+      const ms = now - dueAt;
+      const bucket = Math.floor((now - started) / options.bucketMs);
+      switch (outcome.kind) {
+        case 'admitted':
+          admitted += 1;
+          admittedLatencies.push(ms);
+          admittedByKind[outcome.detail] = (admittedByKind[outcome.detail] ?? 0) + 1;
+          if (outcome.ok) {
+            admittedOk += 1;
+            okPerBucket[bucket] = (okPerBucket[bucket] ?? 0) + 1;
+          }
+          break;
+        case 'refused':
+          refused += 1;
+          refusedLatencies.push(ms);
+          if (outcome.hasRetryAfter) refusedWithRetryAfter += 1;
+          refusedByStatus[String(outcome.status)] = (refusedByStatus[String(outcome.status)] ?? 0) + 1;
+          break;
+        case 'timeout':
+          timeouts += 1;
+          break;
+        case 'error':
+          errors += 1;
+          break;
+      }
+    });
+  // A 5 ms tick sends every request that has come due: a steady rate without one timer per request.
+  await new Promise<void>((resolve) => {
+    const timer = setInterval(() => {
+      const elapsed = performance.now() - started;
+      options.onTick?.(elapsed);
+      const due = Math.min(total, Math.floor((elapsed / 1000) * options.rate));
+      while (sent < due) {
+        const dueAt = started + (sent / options.rate) * 1000;
+        inFlight.push(fire(sent, dueAt));
+        sent += 1;
+      }
+      if (sent >= total) {
+        clearInterval(timer);
+        resolve();
+      }
+    }, 5);
+  });
+  await Promise.all(inFlight);
+  for (let i = 0; i < okPerBucket.length; i += 1) okPerBucket[i] ??= 0;
+  const admittedSorted = Float64Array.from(admittedLatencies).sort();
+  const refusedSorted = Float64Array.from(refusedLatencies).sort();
+  return {
+    sent,
+    admitted,
+    admittedOk,
+    admittedP50: percentile(admittedSorted, 50),
+    admittedP99: percentile(admittedSorted, 99),
+    admittedByKind,
+    refused,
+    refusedWithRetryAfter,
+    refusedByStatus,
+    refusedP99: percentile(refusedSorted, 99),
+    errors,
+    timeouts,
+    okPerBucket,
+  };
+}
+
+/** Closed loop that also counts successes per bucket (the surge's recovery is read from these). */
+export async function sampledClosedLoop(
+  workers: number,
+  seconds: number,
+  bucketMs: number,
+  once: (worker: number) => Promise<Outcome>,
+): Promise<{ okPerBucket: number[]; result: RoundResult }> {
+  const okPerBucket: number[] = [];
+  const started = performance.now();
+  const result = await closedLoop(workers, seconds, async (worker) => {
+    const outcome = await once(worker);
+    if (outcome.ok) {
+      const bucket = Math.floor((performance.now() - started) / bucketMs);
+      okPerBucket[bucket] = (okPerBucket[bucket] ?? 0) + 1;
+    }
+    return outcome;
+  });
+  for (let i = 0; i < okPerBucket.length; i += 1) okPerBucket[i] ??= 0;
+  return { okPerBucket, result };
+}

@@ -1,0 +1,157 @@
+// The processes under test: the gateway (built JavaScript when the bundle exists, as production
+// runs it) and the reference server, each started and stopped by its own PID; and their memory,
+// read from /proc (the gateway's workers are its children).
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { findFreePort } from '@holdfast/db/testing';
+import { startProcess, type RunningProcess } from '@holdfast/process';
+import { benchEnv } from './env';
+
+export const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
+const distMain = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+
+export interface StartedServer {
+  url: string;
+  process: RunningProcess;
+  /** How it was started, for the report ("dist/main.js", "tsx src/main.ts"). */
+  how: string;
+}
+
+const showErrors = (chunk: string, stream: 'stdout' | 'stderr'): void => {
+  // Its errors show as they happen; stdout (request logs) is not shown, only its tail is kept.
+  if (stream === 'stderr') process.stderr.write(chunk);
+};
+
+/**
+ * The gateway under test. `dist` is `node dist/main.js` (issue 9: gateways run the built
+ * JavaScript; `npm run bench` builds it first, so it is never stale). `auto` falls back to
+ * src/main.ts through tsx — the way test/support/gateways.ts starts one — when the bundle is
+ * missing or does not start, and the report's conditions say which ran.
+ */
+export async function startGateway(options: { databaseUrl: string; keys: string; activeKeyId: string; poolMax: number }): Promise<StartedServer> {
+  const port = await findFreePort();
+  const url = `http://127.0.0.1:${port}`;
+  const nodeOptions = benchEnv.BENCH_GATEWAY_NODE_OPTIONS.split(' ').filter((o) => o !== '');
+  const env: Record<string, string> = {
+    PATH: benchEnv.PATH,
+    DATABASE_URL: options.databaseUrl,
+    HOLDFAST_HOST: '127.0.0.1',
+    HOLDFAST_PORT: String(port),
+    HOLDFAST_GATEWAY_ID: 'gw-bench',
+    HOLDFAST_REGION: 'bench',
+    HOLDFAST_ENCRYPTION_KEYS: options.keys,
+    HOLDFAST_ACTIVE_KEY_ID: options.activeKeyId,
+    HOLDFAST_DB_POOL_MAX: String(options.poolMax),
+    HOLDFAST_CANARY_INTERVAL_MS: '5000',
+    // The per-address flood shield (2,000/s by default) would cap one client's load: it is not what is measured.
+    HOLDFAST_RATE_IP_PER_SECOND: '1000000',
+    HOLDFAST_RATE_IP_BURST: '1000000',
+    HOLDFAST_RATE_KEY_PER_SECOND: '1000000',
+    HOLDFAST_RATE_KEY_BURST: '1000000',
+    // The retention job would delete the --history rows (and load the machine) mid-run.
+    HOLDFAST_RETENTION_INTERVAL_MS: '0',
+    ...(benchEnv.BENCH_GATEWAY_WORKERS === '' ? {} : { HOLDFAST_GATEWAY_WORKERS: benchEnv.BENCH_GATEWAY_WORKERS }),
+  };
+  const start = async (args: string[], how: string): Promise<StartedServer> => {
+    const child = await startProcess({
+      name: `gateway (${how})`,
+      args: [...nodeOptions, ...args],
+      cwd: gatewayDir,
+      env,
+      ready: { url: `${url}/readyz` },
+      readyTimeoutMs: 60_000,
+      onOutput: showErrors,
+      maxOutputChars: 64 * 1024,
+    });
+    return { url, process: child, how };
+  };
+  const useDist = benchEnv.BENCH_GATEWAY_FROM === 'dist' || (benchEnv.BENCH_GATEWAY_FROM === 'auto' && existsSync(distMain));
+  if (!useDist) return start(['--import', 'tsx', 'src/main.ts'], 'tsx src/main.ts');
+  try {
+    return await start([distMain], 'node dist/main.js');
+  } catch (error) {
+    if (benchEnv.BENCH_GATEWAY_FROM === 'dist') throw error;
+    // A stale or not-yet-standalone bundle: say so, and measure the source build instead.
+    console.error(`dist/main.js did not start (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); using tsx src/main.ts`);
+    return start(['--import', 'tsx', 'src/main.ts'], 'tsx src/main.ts (dist/main.js failed)');
+  }
+}
+
+/** The reference server (c): bench/reference-server.ts in its own process. */
+export async function startReferenceServer(env: Record<string, string>): Promise<StartedServer> {
+  const port = await findFreePort();
+  const child = await startProcess({
+    name: 'reference server',
+    args: ['--import', 'tsx', 'bench/reference-server.ts'],
+    cwd: gatewayDir,
+    env: { PATH: benchEnv.PATH, ...env, REFERENCE_PORT: String(port) },
+    ready: { line: /^reference server listening/ },
+    readyTimeoutMs: 30_000,
+    onOutput: showErrors,
+    maxOutputChars: 16 * 1024,
+  });
+  return { url: `http://127.0.0.1:${port}`, process: child, how: 'node:http + pg (tsx)' };
+}
+
+/** Resident memory of one process in MB (VmRSS), or null when it is gone. */
+export function rssMb(pid: number): number | null {
+  try {
+    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return match?.[1] === undefined ? null : Number(match[1]) / 1024;
+  } catch {
+    return null;
+  }
+}
+
+/** Direct children of `pid` (the gateway's cluster workers), from /proc/<pid>/task/*\/children or a scan of /proc. */
+function childrenOf(pid: number): number[] {
+  try {
+    const tasks = readdirSync(`/proc/${pid}/task`);
+    const ids = tasks.flatMap((task) => {
+      try {
+        return readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+          .split(' ')
+          .filter((s) => s.trim() !== '')
+          .map(Number);
+      } catch {
+        return [];
+      }
+    });
+    if (ids.length > 0) return ids;
+  } catch {
+    return [];
+  }
+  // Kernels without CONFIG_PROC_CHILDREN: the parent PID is field 4 of /proc/<pid>/stat.
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((candidate) => {
+      try {
+        const stat = readFileSync(`/proc/${candidate}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false;
+      }
+    });
+}
+
+export interface ProcessMemory {
+  totalMb: number;
+  /** The process itself first, then each child (two levels: a launcher, its workers). */
+  perProcess: { pid: number; mb: number }[];
+}
+
+export function treeRss(pid: number): ProcessMemory {
+  const pids = [pid];
+  for (const child of childrenOf(pid)) {
+    pids.push(child);
+    pids.push(...childrenOf(child));
+  }
+  const perProcess = pids.flatMap((p) => {
+    const mb = rssMb(p);
+    return mb === null ? [] : [{ pid: p, mb }];
+  });
+  return { totalMb: perProcess.reduce((sum, p) => sum + p.mb, 0), perProcess };
+}
+
+export const formatMemory = (m: ProcessMemory): string => `${m.totalMb.toFixed(0)} MB (${m.perProcess.map((p) => `${p.pid}: ${p.mb.toFixed(0)}`).join(', ')})`;

@@ -1,0 +1,110 @@
+// Summaries and the printed table. Medians of rounds: one noisy round (another process on the
+// two cores) does not move the result; the rounds themselves are kept in the JSON.
+import { cpus, loadavg } from 'node:os';
+import type { RoundResult } from './load';
+import type { ProcessMemory } from './processes';
+import { targetLabels, type TargetName } from './targets';
+
+export interface Summary {
+  throughput: number;
+  p50: number;
+  p99: number;
+  errors: number;
+  requests: number;
+  outcomes: Record<string, number>;
+  rounds: RoundResult[];
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] ?? Number.NaN;
+};
+
+export function summarize(rounds: RoundResult[]): Summary {
+  const outcomes: Record<string, number> = {};
+  for (const round of rounds) for (const [kind, n] of Object.entries(round.outcomes)) outcomes[kind] = (outcomes[kind] ?? 0) + n;
+  return {
+    throughput: median(rounds.map((r) => r.throughput)),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+    errors: rounds.reduce((sum, r) => sum + r.errors, 0),
+    requests: rounds.reduce((sum, r) => sum + r.count, 0),
+    outcomes,
+    rounds,
+  };
+}
+
+export function machine(): { cores: number; cpu: string; loadAverage: number[]; node: string } {
+  return { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', loadAverage: loadavg().map((l) => Math.round(l * 100) / 100), node: process.version };
+}
+
+const n = (value: number, digits = 0, width = 9): string => (Number.isFinite(value) ? value.toFixed(digits) : '–').padStart(width);
+
+export interface LevelReport {
+  concurrency: number;
+  targets: Partial<Record<TargetName, Summary>>;
+  /** The gateway's memory at the highest sample during its rounds. */
+  gatewayRss: ProcessMemory | null;
+}
+
+export function ratios(level: LevelReport): { gatewayToDurable: number | null; gatewayToReference: number | null } {
+  const d = level.targets.gateway?.throughput;
+  const b = level.targets.durable?.throughput;
+  const c = level.targets.reference?.throughput;
+  return {
+    gatewayToDurable: d === undefined || b === undefined ? null : d / b,
+    gatewayToReference: d === undefined || c === undefined ? null : d / c,
+  };
+}
+
+const pct = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
+
+export function levelTable(level: LevelReport): string {
+  const lines = [`concurrency ${level.concurrency}${' '.repeat(20)}req/s    p50 ms    p99 ms    errors  requests`];
+  for (const name of Object.keys(targetLabels) as TargetName[]) {
+    const s = level.targets[name];
+    if (s === undefined) continue;
+    lines.push(`${targetLabels[name].padEnd(31)}${n(s.throughput)} ${n(s.p50, 2)} ${n(s.p99, 2)} ${n(s.errors)} ${n(s.requests)}`);
+  }
+  const r = ratios(level);
+  lines.push(`ratios: (d)/(b) ${pct(r.gatewayToDurable)}, (d)/(c) ${pct(r.gatewayToReference)}`);
+  if (level.gatewayRss !== null) {
+    const per = level.gatewayRss.perProcess.map((p) => p.mb.toFixed(0)).join(' + ');
+    lines.push(`gateway RSS (peak sample under load): ${level.gatewayRss.totalMb.toFixed(0)} MB = ${per} MB (${level.gatewayRss.perProcess.length} processes)`);
+  }
+  const errorKinds = Object.entries(level.targets).flatMap(([name, s]) =>
+    Object.entries(s.outcomes)
+      .filter(([kind]) => kind !== 'ok' && kind !== 'accepted')
+      .map(([kind, count]) => `${name} ${kind} ${count}`),
+  );
+  if (errorKinds.length > 0) lines.push(`errors by kind: ${errorKinds.join(', ')}`);
+  return lines.join('\n');
+}
+
+/** The issue's targets for a single Postgres (issue 9), met or not, from the c=2 and c=8 levels. */
+export function targetChecks(levels: LevelReport[], isCluster: boolean): string[] {
+  const lines: string[] = [];
+  const at = (c: number): LevelReport | undefined => levels.find((l) => l.concurrency === c);
+  const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+  const c8 = at(8);
+  const c2 = at(2);
+  if (c8?.targets.gateway !== undefined) {
+    const g = c8.targets.gateway;
+    const r = ratios(c8);
+    if (isCluster) {
+      lines.push(`c=8 gateway ≥ 60 % of (b) through HAProxy: ${pct(r.gatewayToDurable)} → ${mark((r.gatewayToDurable ?? 0) >= 0.6)}`);
+      lines.push(`c=8 gateway p99 ≤ 15 ms: ${g.p99.toFixed(2)} ms → ${mark(g.p99 <= 15)}`);
+    } else {
+      lines.push(`c=8 gateway ≥ 2,000/s: ${g.throughput.toFixed(0)}/s → ${mark(g.throughput >= 2000)}`);
+      lines.push(`c=8 gateway ≥ 60 % of reference (c): ${pct(r.gatewayToReference)} → ${mark((r.gatewayToReference ?? 0) >= 0.6)}`);
+      lines.push(`c=8 gateway p99 ≤ 10 ms: ${g.p99.toFixed(2)} ms → ${mark(g.p99 <= 10)}`);
+    }
+    if (c8.gatewayRss !== null) {
+      const worst = Math.max(...c8.gatewayRss.perProcess.map((p) => p.mb));
+      lines.push(`gateway RSS ≤ 150 MB per process under load: largest ${worst.toFixed(0)} MB → ${mark(worst <= 150)}`);
+    }
+  }
+  if (c2?.targets.gateway !== undefined && !isCluster)
+    lines.push(`c=2 gateway p99 ≤ 5 ms: ${c2.targets.gateway.p99.toFixed(2)} ms → ${mark(c2.targets.gateway.p99 <= 5)}`);
+  return lines;
+}

@@ -1,0 +1,22 @@
+// What a run measures against, embedded Postgres or the cluster alike.
+import type { Keyring } from '@holdfast/core';
+import type pg from 'pg';
+import type { StartedServer } from './processes';
+import type { UserSet } from './users';
+
+/** What a run measures against: a database, an application with its API key, seeded users, a gateway (and the reference server). */
+export interface BenchSetup {
+  label: string;
+  /** A direct pool for the floors (and seeding): the database's own capacity. */
+  pool: pg.Pool;
+  applicationId: string;
+  apiKey: string;
+  /** The gateways' keyring: seeded secrets are encrypted under it. */
+  keyring: Keyring;
+  users: UserSet;
+  floorFactorIds: string[];
+  gateway: StartedServer | { url: string; pid: number; how: string };
+  reference: StartedServer | null;
+  conditions: Record<string, string | number>;
+  stop: () => Promise<void>;
+}

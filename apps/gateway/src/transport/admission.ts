@@ -1,0 +1,153 @@
+// Admission control for surges (issue 9, "Surges"): a bounded queue in front of the router.
+//
+// Past what the database can do, more concurrent work only lengthens every request: all of them
+// slow down together, deadlines expire, clients retry and the surge feeds itself. So at most
+// `maxInFlight` requests run in the router at once; the next `maxQueue` wait in arrival order, each
+// for at most `maxWaitMs`; the rest are refused at once (503 GATEWAY_OVERLOADED, Retry-After), before
+// the body is read and before any database work, so the SDK can send them to another gateway with
+// the same attempt id. What is admitted keeps a short queueing delay: the time bound, not the queue
+// length, is what holds admitted p99.
+
+export interface AdmissionLimits {
+  /** Requests in the router at once (default: twice the request pool, so the pool stays busy). */
+  maxInFlight: number;
+  /** Requests waiting for a slot; beyond this, refused at once. */
+  maxQueue: number;
+  /** A request that waited this long is refused rather than admitted late. */
+  maxWaitMs: number;
+}
+
+export const defaultAdmissionLimits = (poolMax: number): AdmissionLimits => ({ maxInFlight: poolMax * 2, maxQueue: 256, maxWaitMs: 40 });
+
+interface Waiter<TReq, TRes, TExtra> {
+  req: TReq;
+  res: TRes;
+  extra: TExtra;
+  deadline: number;
+}
+
+/**
+ * The queue, generic over what it carries (an HTTP request, its response, the shield's ticket). `admit` and `refuse`
+ * are given once, so a request costs no closure; the caller calls `leave()` once per admitted
+ * request when it has been answered (or its connection closed).
+ */
+export class AdmissionGate<TReq, TRes, TExtra> {
+  private inFlight = 0;
+  // A FIFO as an array with a moving head: O(1) at both ends, compacted when the head passes half.
+  private waiting: (Waiter<TReq, TRes, TExtra> | undefined)[] = [];
+  private head = 0;
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    private readonly limits: AdmissionLimits,
+    private readonly handlers: {
+      admit: (req: TReq, res: TRes, extra: TExtra) => void;
+      refuse: (req: TReq, res: TRes) => void;
+      /** A waiter whose client went away is dropped without an answer. */
+      isGone: (req: TReq, res: TRes) => boolean;
+    },
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  /** Requests running in the router now. */
+  get running(): number {
+    return this.inFlight;
+  }
+
+  /** Requests waiting for a slot now. */
+  get queued(): number {
+    return this.waiting.length - this.head;
+  }
+
+  enter(req: TReq, res: TRes, extra: TExtra): void {
+    if (this.inFlight < this.limits.maxInFlight && this.queued === 0) {
+      this.inFlight += 1;
+      this.handlers.admit(req, res, extra);
+      return;
+    }
+    if (this.queued >= this.limits.maxQueue || this.limits.maxWaitMs <= 0) {
+      this.handlers.refuse(req, res);
+      return;
+    }
+    this.waiting.push({ req, res, extra, deadline: this.now() + this.limits.maxWaitMs });
+    this.armTimer();
+  }
+
+  /** One admitted request is done: the oldest live waiter takes its slot. */
+  readonly leave = (): void => {
+    this.inFlight -= 1;
+    this.drain();
+  };
+
+  private shift(): Waiter<TReq, TRes, TExtra> | undefined {
+    if (this.head >= this.waiting.length) return undefined;
+    const waiter = this.waiting[this.head];
+    this.waiting[this.head] = undefined;
+    this.head += 1;
+    if (this.head === this.waiting.length) {
+      this.waiting = [];
+      this.head = 0;
+    } else if (this.head > 1024 && this.head * 2 > this.waiting.length) {
+      this.waiting = this.waiting.slice(this.head);
+      this.head = 0;
+    }
+    return waiter;
+  }
+
+  private drain(): void {
+    const now = this.now();
+    while (this.inFlight < this.limits.maxInFlight) {
+      const waiter = this.shift();
+      if (waiter === undefined) break;
+      if (this.handlers.isGone(waiter.req, waiter.res)) continue;
+      if (waiter.deadline < now) {
+        this.handlers.refuse(waiter.req, waiter.res);
+        continue;
+      }
+      this.inFlight += 1;
+      this.handlers.admit(waiter.req, waiter.res, waiter.extra);
+    }
+    this.expire(now);
+    this.armTimer();
+  }
+
+  /** Refuses waiters past their deadline even while no slot frees (every running request hangs). */
+  private expire(now: number): void {
+    for (;;) {
+      const waiter = this.waiting[this.head];
+      if (waiter === undefined || waiter.deadline >= now) return;
+      this.shift();
+      if (!this.handlers.isGone(waiter.req, waiter.res)) this.handlers.refuse(waiter.req, waiter.res);
+    }
+  }
+
+  private armTimer(): void {
+    const first = this.waiting[this.head];
+    if (first === undefined) {
+      if (this.timer !== null) {
+        clearTimeout(this.timer);
+        this.timer = null;
+      }
+      return;
+    }
+    if (this.timer !== null) return;
+    // One timer for the whole queue, set for the oldest waiter (deadlines grow along the queue).
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.drain();
+      },
+      Math.max(1, first.deadline - this.now() + 1),
+    );
+    this.timer.unref();
+  }
+
+  /** Stops the timer and refuses every waiter (the server is closing). */
+  close(): void {
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.timer = null;
+    for (let waiter = this.shift(); waiter !== undefined; waiter = this.shift()) {
+      if (!this.handlers.isGone(waiter.req, waiter.res)) this.handlers.refuse(waiter.req, waiter.res);
+    }
+  }
+}
