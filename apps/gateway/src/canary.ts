@@ -1,6 +1,7 @@
 import { createCaller, type ApplicationPrincipal, type ServiceDeps } from '@holdfast/api';
 import { totpSecretAad } from '@holdfast/core';
 import { createTotpSecret, decryptSecret, encryptSecret, generateTotpCode, type TotpParams } from '@holdfast/core';
+import { withTransaction } from '@holdfast/db';
 import { randomUUID } from 'node:crypto';
 import { canaryExternalUserId } from './workers/identity';
 
@@ -26,48 +27,60 @@ export interface Canary {
   stop: () => void;
 }
 
+/**
+ * Plain SQL, like the hot path it exercises: a gateway that only verifies never builds a Prisma
+ * client (its query-compiler WebAssembly costs each worker tens of MB; issue 9's memory target).
+ */
 async function ensureCanaryFactor(deps: ServiceDeps): Promise<{ application: ApplicationPrincipal; externalUserId: string; secret: string }> {
-  const { prisma } = deps.db;
+  const { pool } = deps.db;
   // One canary user per worker (workers/identity.ts): a 1-s TOTP step is single use (invariant 1).
   const externalUserId = canaryExternalUserId(deps.gateway.id);
-  // Find-or-create under the unique (application, external id) key; concurrent gateways may race here.
-  let application = await prisma.application.findFirst({
-    where: { isCanary: true, name: canaryApplicationName },
-    select: { id: true, name: true, failMode: true },
-  });
-  application ??= await prisma.application.create({ data: { name: canaryApplicationName, isCanary: true }, select: { id: true, name: true, failMode: true } });
-  const user = await prisma.user.upsert({
-    where: { applicationId_externalId: { applicationId: application.id, externalId: externalUserId } },
-    create: { applicationId: application.id, externalId: externalUserId },
-    update: {},
-    select: { id: true },
-  });
-  const existing = await prisma.factor.findFirst({
-    where: { userId: user.id, kind: 'totp', status: 'active' },
-    select: { id: true, totp: { omit: { secretEnc: false } } },
-  });
-  if (existing?.totp != null) {
-    const secret = decryptSecret({ keyring: deps.keyring, envelope: existing.totp.secretEnc, aad: totpSecretAad(existing.id) });
+  type ApplicationRow = { id: string; name: string; fail_mode: ApplicationPrincipal['failMode'] };
+  const findApplication = (): Promise<ApplicationRow | undefined> =>
+    pool
+      .query<ApplicationRow>('SELECT id, name, fail_mode::text AS fail_mode FROM applications WHERE is_canary AND name = $1 ORDER BY created_at LIMIT 1', [
+        canaryApplicationName,
+      ])
+      .then((result) => result.rows[0]);
+  // Find-or-create; concurrent gateways may race here, and then all use the oldest.
+  let applicationRow = await findApplication();
+  if (applicationRow === undefined) {
+    await pool.query('INSERT INTO applications (id, name, is_canary) VALUES ($1, $2, true)', [randomUUID(), canaryApplicationName]);
+    applicationRow = await findApplication();
+  }
+  if (applicationRow === undefined) throw new Error('the canary application could not be created');
+  const application: ApplicationPrincipal = { id: applicationRow.id, name: applicationRow.name, failMode: applicationRow.fail_mode };
+  await pool.query('INSERT INTO users (id, application_id, external_id) VALUES ($1, $2, $3) ON CONFLICT (application_id, external_id) DO NOTHING', [
+    randomUUID(),
+    application.id,
+    externalUserId,
+  ]);
+  const existing = await pool.query<{ id: string; secret_enc: string }>(
+    `SELECT f.id, t.secret_enc FROM factors f JOIN users u ON u.id = f.user_id JOIN totp_factors t ON t.factor_id = f.id
+      WHERE u.application_id = $1 AND u.external_id = $2 AND f.kind = 'totp' AND f.status = 'active'
+      ORDER BY f.created_at LIMIT 1`,
+    [application.id, externalUserId],
+  );
+  const found = existing.rows[0];
+  if (found !== undefined) {
+    const secret = decryptSecret({ keyring: deps.keyring, envelope: found.secret_enc, aad: totpSecretAad(found.id) });
     return { application, externalUserId, secret };
   }
   const factorId = randomUUID();
   const secret = createTotpSecret({ random: deps.random, algorithm: canaryParams.algorithm });
-  await prisma.factor.create({
-    data: {
-      id: factorId,
-      userId: user.id,
-      kind: 'totp',
-      label: 'canary',
-      status: 'active',
-      totp: {
-        create: {
-          secretEnc: encryptSecret({ keyring: deps.keyring, plaintext: secret, aad: totpSecretAad(factorId), random: deps.random }),
-          algorithm: canaryParams.algorithm,
-          digits: canaryParams.digits,
-          period: canaryParams.period,
-        },
-      },
-    },
+  await withTransaction(pool, async (sql) => {
+    await sql.query(
+      `INSERT INTO factors (id, user_id, kind, label, status)
+       SELECT $1, id, 'totp', 'canary', 'active' FROM users WHERE application_id = $2 AND external_id = $3`,
+      [factorId, application.id, externalUserId],
+    );
+    await sql.query('INSERT INTO totp_factors (factor_id, secret_enc, algorithm, digits, period) VALUES ($1, $2, $3::totp_algorithm, $4, $5)', [
+      factorId,
+      encryptSecret({ keyring: deps.keyring, plaintext: secret, aad: totpSecretAad(factorId), random: deps.random }),
+      canaryParams.algorithm,
+      canaryParams.digits,
+      canaryParams.period,
+    ]);
   });
   return { application, externalUserId, secret };
 }
@@ -101,11 +114,13 @@ export function createCanary(deps: ServiceDeps): Canary {
       deps.db.reportError(error);
       last = { ok: false, latencyMs: performance.now() - started, at: Date.now(), error: error instanceof Error ? error.message : 'unknown error' };
     }
-    await deps.db.prisma.gatewayHeartbeat
-      .update({
-        where: { gatewayId: deps.gateway.id },
-        data: { lastSeenAt: new Date(last.at), canaryOk: last.ok, canaryLatencyMs: Math.round(last.latencyMs), canaryAt: new Date(last.at) },
-      })
+    await deps.db.pool
+      .query('UPDATE gateway_heartbeats SET last_seen_at = $2, canary_ok = $3, canary_latency_ms = $4, canary_at = $2 WHERE gateway_id = $1', [
+        deps.gateway.id,
+        new Date(last.at),
+        last.ok,
+        Math.round(last.latencyMs),
+      ])
       .catch(() => undefined); // the heartbeat is informational; the canary result stands without it
     return last;
   };

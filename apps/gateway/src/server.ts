@@ -110,12 +110,12 @@ export async function startGatewayServer(options: {
   // The canary is not a client: keep it out of the request metrics (it has its own gauges).
   const canary = createCanary(reservedDeps);
   const startedAt = new Date();
-  await deps.db.prisma.gatewayHeartbeat
-    .upsert({
-      where: { gatewayId: deps.gateway.id },
-      create: { gatewayId: deps.gateway.id, region: deps.gateway.region, startedAt, lastSeenAt: startedAt },
-      update: { region: deps.gateway.region, startedAt, lastSeenAt: startedAt },
-    })
+  await deps.db.pool
+    .query(
+      `INSERT INTO gateway_heartbeats (gateway_id, region, started_at, last_seen_at) VALUES ($1, $2, $3, $3)
+       ON CONFLICT (gateway_id) DO UPDATE SET region = EXCLUDED.region, started_at = EXCLUDED.started_at, last_seen_at = EXCLUDED.last_seen_at`,
+      [deps.gateway.id, deps.gateway.region, startedAt],
+    )
     .catch((error: unknown) => {
       log('heartbeat_failed', { error: String(error) });
     });

@@ -100,7 +100,7 @@ function auditInsert(event: AuditEventInput): { text: string; values: unknown[] 
 }
 
 /** Call it with the transaction that makes the state change, so both commit or neither does (invariant 7). */
-export async function writeAuditEvent(db: PrismaTx | PrismaDb | SqlClient, event: AuditEventInput): Promise<void> {
+export async function writeAuditEvent(db: PrismaTx | PrismaDb | Pick<SqlClient, 'query'>, event: AuditEventInput): Promise<void> {
   const { text, values } = auditInsert(event);
   if ('$executeRawUnsafe' in db) await db.$executeRawUnsafe(text, ...values);
   else await db.query(text, values);

@@ -60,7 +60,19 @@ export function createDatabase(options: DatabaseOptions): Database {
         keepAlive: true,
       });
       pool.on('error', (error) => options.onPoolError?.(error));
-      return { pool, prisma: buildPrisma(pool) };
+      // Built on first use: each Prisma client instantiates its own query-compiler WebAssembly
+      // (tens of MB per process), and a pool used only for hand-written SQL never needs one.
+      let prisma: PrismaDb | null = null;
+      return {
+        pool,
+        get prisma(): PrismaDb {
+          prisma ??= buildPrisma(pool);
+          return prisma;
+        },
+        disconnect: async (): Promise<void> => {
+          await prisma?.$disconnect();
+        },
+      };
     },
     ...(options.onEndpointChange === undefined ? {} : { onEndpointChange: options.onEndpointChange }),
   });
@@ -79,7 +91,7 @@ export function createDatabase(options: DatabaseOptions): Database {
     close: async () => {
       await Promise.all(
         endpoints.opened().map(async (endpoint) => {
-          await endpoint.prisma.$disconnect();
+          await endpoint.disconnect();
           await endpoint.pool.end().catch(() => undefined);
         }),
       );

@@ -14,7 +14,7 @@ export async function auditRejection(options: {
   error: HoldfastError;
 }): Promise<void> {
   const { deps } = options;
-  await writeAuditEvent(deps.db.prisma, {
+  await writeAuditEvent(deps.db.pool, {
     type: 'request.rejected',
     gatewayId: deps.gateway.id,
     region: deps.gateway.region,

@@ -164,7 +164,7 @@ export function createAuthFailureRecorder(options: {
 export function createUncoalescedAuthFailureRecorder(options: { db: Database; gateway: { id: string; region: string } }): AuthFailureRecorder {
   return {
     record: async (failure) => {
-      await writeAuditEvent(options.db.prisma, {
+      await writeAuditEvent(options.db.pool, {
         type: 'apikey.rejected',
         gatewayId: options.gateway.id,
         region: options.gateway.region,
