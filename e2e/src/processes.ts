@@ -95,3 +95,38 @@ export function startWeb(options: { port: number; gatewayUrls: readonly string[]
     readyPath: '/',
   });
 }
+
+const demoDir = `${repoRoot}apps/demo`;
+
+/**
+ * The demo relying application (`apps/demo`), built (esbuild, about a second, so never stale) and
+ * run as `node dist/main.js` like `npm start` runs it. It is opened as localhost: a passkey made in
+ * the portal is scoped to the RP id `localhost`, and the demo's origin must be an allowed origin.
+ */
+export async function startDemo(options: {
+  port: number;
+  gatewayUrls: readonly string[];
+  apiKey: string;
+  portalUrl: string;
+  stateDir: string;
+}): Promise<RunningProcess> {
+  const code = await runToExit({ args: ['../../tooling/build.mjs', '--runnable', 'src/main.ts', 'src/index.ts'], cwd: demoDir, env: { ...process.env } });
+  if (code !== 0) throw new Error(`the demo did not build (exit ${code})`);
+  const url = `http://localhost:${options.port}`;
+  return startProcess({
+    name: 'demo',
+    args: ['--enable-source-maps', 'dist/main.js'],
+    cwd: demoDir,
+    env: {
+      HOLDFAST_DEMO_HOST: '127.0.0.1',
+      HOLDFAST_DEMO_PORT: String(options.port),
+      HOLDFAST_DEMO_PUBLIC_URL: url,
+      HOLDFAST_GATEWAY_URLS: options.gatewayUrls.join(','),
+      HOLDFAST_PORTAL_URL: options.portalUrl,
+      HOLDFAST_API_KEY: options.apiKey,
+      HOLDFAST_DEMO_STATE_DIR: options.stateDir,
+    },
+    url,
+    readyPath: '/',
+  });
+}

@@ -14,6 +14,8 @@ export const startEnvSchema = z.object({
   HOLDFAST_EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Where `holdfast start` serves the web app (enrollment portal) on 127.0.0.1. */
   HOLDFAST_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where `holdfast start` serves the demo relying application (apps/demo) on 127.0.0.1. */
+  HOLDFAST_DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
 });
 export type StartEnv = z.infer<typeof startEnvSchema>;
 

@@ -155,7 +155,9 @@ export async function seedFloorRows(pool: pg.Pool, applicationId: string, count:
 /**
  * `--history N`: N attempt rows and N audit rows spread over the last 90 days, server side
  * (generate_series), in chunks of a million so no transaction grows without bound. They belong to
- * a user id no request uses: only the tables' (and their indexes') size changes.
+ * a user id no request uses: only the tables' (and their indexes') size changes. Attempt ids are
+ * random, as relying applications make them, so the unique (application, attempt id) index is
+ * filled across the whole key range the live requests insert into.
  */
 export async function fillHistory(options: { pool: pg.Pool; applicationId: string; rows: number; onProgress?: (done: number) => void }): Promise<void> {
   const chunk = 1_000_000;
@@ -163,7 +165,7 @@ export async function fillHistory(options: { pool: pg.Pool; applicationId: strin
     const end = Math.min(options.rows, start + chunk);
     await options.pool.query(
       `INSERT INTO verification_attempts (id, application_id, attempt_id, request_hash, request_key_id, user_id, factor_id, outcome, reason, gateway_id, region, created_at)
-       SELECT gen_random_uuid(), $1, 'history-' || g, '\\x00'::bytea, 'b1', '00000000-0000-4000-8000-000000000000', NULL,
+       SELECT gen_random_uuid(), $1, gen_random_uuid()::text, '\\x00'::bytea, 'b1', '00000000-0000-4000-8000-000000000000', NULL,
               (CASE WHEN g % 10 = 0 THEN 'rejected' ELSE 'accepted' END)::attempt_outcome, CASE WHEN g % 10 = 0 THEN 'wrong_code' END,
               'gw-history', 'history', now() - (random() * interval '90 days')
          FROM generate_series($2::bigint, $3::bigint) AS g`,

@@ -11,6 +11,15 @@ import { workerHeaderValue } from './workers/identity';
 import { FloodShield, type FloodShieldLimits } from './rate-limit';
 import { AdmissionGate, defaultAdmissionLimits, type AdmissionLimits } from './transport/admission';
 import { createTrpcTransport } from './transport/trpc-transport';
+import {
+  createOpenApiHandler,
+  createRestTransport,
+  openApiPath,
+  overloadedProblemBody,
+  rateLimitedProblem,
+  restBasePath,
+  sendProblem,
+} from './rest/rest-transport';
 
 export interface GatewayServer {
   url: string;
@@ -159,6 +168,12 @@ export async function startGatewayServer(options: {
     },
   });
 
+  // REST for relying applications (issue 10): the same router, context and error path as /trpc/,
+  // behind the same shield and admission queue; its OpenAPI document is built once, here.
+  const rest = createRestTransport<RequestClient>({ maxBodySize: 16 * 1024, createContext, onError });
+  const openApi = createOpenApiHandler();
+  const refusedProblem = overloadedProblemBody();
+
   // Surges (issue 9): at most maxInFlight requests in the router, a short time-bounded queue, a
   // fast 503 for the rest — after the shield, before the body is read and before any database work.
   const limits: AdmissionLimits = { ...defaultAdmissionLimits(10), ...options.admission };
@@ -168,11 +183,16 @@ export async function startGatewayServer(options: {
     admit: (req, res, client) => {
       // 'close' comes once per response, answered or abandoned: the slot is given back either way.
       res.once('close', admission.leave);
-      trpc(req, res, client);
+      (req.url?.startsWith(restBasePath) === true ? rest : trpc)(req, res, client);
     },
-    refuse: (_req, res) => {
+    refuse: (req, res) => {
       overloaded.count += 1;
       metrics.recordRefusal('overloaded');
+      if (req.url?.startsWith(restBasePath) === true) {
+        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+        res.end(refusedProblem);
+        return;
+      }
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
       res.end(refusedBody);
     },
@@ -187,16 +207,32 @@ export async function startGatewayServer(options: {
     res.setHeader('x-content-type-options', 'nosniff');
     res.setHeader('x-holdfast-gateway', deps.gateway.id);
     res.setHeader('x-holdfast-worker', workerHeader);
-    if (url.startsWith('/trpc/')) {
+    if (url === openApiPath || url.startsWith(`${openApiPath}?`)) {
+      openApi(req, res);
+      return;
+    }
+    const isRest = url.startsWith(restBasePath);
+    if (url.startsWith('/trpc/') || isRest) {
       res.setHeader('cache-control', 'no-store');
       // Before tRPC reads the body and before any database work: only the Authorization header.
-      const decision = shield.check(clientIpOf(req), bearerOf(req), { requiresApiKey: apiKeyOnlyPaths.test(url) });
+      // Every REST operation is a relying application's: a request without a key is a failed authentication.
+      const decision = shield.check(clientIpOf(req), bearerOf(req), { requiresApiKey: isRest || apiKeyOnlyPaths.test(url) });
       if (!decision.allowed) {
         rateLimited.count += 1;
         rateLimited.byBucket.set(decision.bucket, (rateLimited.byBucket.get(decision.bucket) ?? 0) + 1);
         metrics.recordRefusal('rate_limited');
         const retryAfter = Math.max(1, decision.retryAfterSeconds);
         res.setHeader('retry-after', String(retryAfter));
+        if (isRest) {
+          sendProblem(
+            res,
+            rateLimitedProblem(
+              decision.bucket.startsWith('failed_auth') ? 'too many failed authentications; retry later' : 'too many requests; retry later',
+              retryAfter,
+            ),
+          );
+          return;
+        }
         // tRPC's error shape, so the SDK reads holdfastCode as for any other refusal.
         sendJson(res, 429, {
           error: {

@@ -10,3 +10,4 @@ export { startCacheListener } from './cache/cache-listener';
 export { defaultWebhookWorkerSettings, startWebhookWorker, type WebhookWorkerSettings } from './services/webhooks/webhook-worker';
 export { signWebhook } from './services/webhooks/sign-webhook';
 export { listPublicSigningKeys } from './services/hosted/signing-keys';
+export * from './rest';

@@ -2,7 +2,8 @@
 // an embedded Postgres (data in .holdfast/, git-ignored), creates its least-privilege roles
 // (passwords generated and kept there), generates a local encryption key, migrates as the migrator,
 // runs the gateway as the gateway role, seeds a demo application, serves the web app (enrollment
-// portal) and prints the demo API key, a ready-to-paste call and a ready enrollment link.
+// portal) and the demo relying application (apps/demo: password + Holdfast login), and prints the
+// demo's URL and ready user first, then the demo API key, a ready-to-paste call and an enrollment link.
 // With DATABASE_URL (a real database) nothing is generated: the encryption keys must be set.
 import {
   bootstrapDatabaseRoles,
@@ -66,6 +67,76 @@ async function startGateway(options: { env: Record<string, string>; url: string 
     },
     maxOutputChars: 64 * 1024,
   });
+}
+
+/**
+ * Runs the demo relying application (`apps/demo/dist/main.js`, built by `npm start`; built here if
+ * missing) with only its own settings — the API key, gateway and portal URLs, never encryption keys
+ * or database URLs — and waits until it answers. Null (reason printed) if it cannot start: the
+ * platform still runs without it.
+ */
+async function startDemo(options: {
+  port: number;
+  gatewayUrl: string;
+  portalUrl: string;
+  apiKey: string;
+  stateDir: string;
+  user: DemoLogin;
+}): Promise<RunningProcess | null> {
+  const demoDir = path.join(repoRoot, 'apps/demo');
+  const demoEnv = {
+    HOLDFAST_DEMO_HOST: '127.0.0.1',
+    HOLDFAST_DEMO_PORT: String(options.port),
+    HOLDFAST_DEMO_PUBLIC_URL: demoPublicUrl(options.port),
+    HOLDFAST_GATEWAY_URLS: options.gatewayUrl,
+    HOLDFAST_PORTAL_URL: options.portalUrl,
+    HOLDFAST_API_KEY: options.apiKey,
+    HOLDFAST_DEMO_STATE_DIR: options.stateDir,
+    HOLDFAST_DEMO_SEED_USER: options.user.userName,
+    HOLDFAST_DEMO_SEED_PASSWORD: options.user.password,
+  };
+  if (!existsSync(path.join(demoDir, 'dist/main.js'))) {
+    console.log('building the demo app once (esbuild, a second)…');
+    const args = [path.join(repoRoot, 'tooling/build.mjs'), '--runnable', 'src/main.ts', 'src/index.ts'];
+    if ((await runToExit({ args, cwd: demoDir, env: demoEnv })) !== 0) {
+      console.error('the demo app did not build (see above); the rest still runs');
+      return null;
+    }
+  }
+  const forwarding = { isOn: false };
+  try {
+    const demo = await startProcess({
+      name: 'the demo app',
+      args: ['--enable-source-maps', 'dist/main.js'],
+      cwd: demoDir,
+      env: demoEnv,
+      ready: { url: `http://127.0.0.1:${options.port}/` },
+      readyTimeoutMs: 30_000,
+      // Quiet while starting (its banner would come before ours); afterwards its errors show, prefixed.
+      onOutput: (chunk) => {
+        if (forwarding.isOn) process.stderr.write(chunk.replace(/^(?=.)/gm, '[demo] '));
+      },
+      maxOutputChars: 64 * 1024,
+    });
+    forwarding.isOn = true;
+    return demo;
+  } catch (error) {
+    if (!(error instanceof ProcessStartError)) throw error;
+    const hint = error.output.includes('EADDRINUSE') ? ` (port ${options.port} is in use: set HOLDFAST_DEMO_PORT)` : '';
+    console.error(`the demo app did not start${hint}; the rest still runs\n${error.output}`);
+    return null;
+  }
+}
+
+/** The demo app's ready user: generated once, kept in the state dir (0600) so restarts print the same password. */
+interface DemoLogin {
+  userName: string;
+  password: string;
+}
+
+/** The demo is opened as localhost, not 127.0.0.1: passkeys made in the portal are scoped to the RP id `localhost`. */
+function demoPublicUrl(port: number): string {
+  return `http://localhost:${port}`;
 }
 
 /** A setting is missing or wrong: `start` stops with this message (exit code 2), before connecting anywhere. */
@@ -220,11 +291,40 @@ export async function startPlatform(): Promise<void> {
     demo = await createApplication({ prisma: db.prisma, name: 'Demo application' });
     await writeFile(demoFile, JSON.stringify(demo, null, 2), { mode: 0o600 });
   }
-  // Passkeys registered in the portal are bound to its origin, port included.
-  await db.prisma.application.update({ where: { id: demo.applicationId }, data: { rpId: 'localhost', allowedOrigins: [`http://localhost:${webPort}`] } });
+  // Passkeys are registered in the portal and used on the demo's sign-in page: a WebAuthn ceremony
+  // is checked against the origin of the page that ran it, port included, so both are allowed.
+  // The hosted page may send the browser back only to a registered callback (exact match).
+  const demoUrl = demoPublicUrl(startEnv.HOLDFAST_DEMO_PORT);
+  await db.prisma.application.update({
+    where: { id: demo.applicationId },
+    data: { rpId: 'localhost', allowedOrigins: [`http://localhost:${webPort}`, demoUrl], callbackUrls: [`${demoUrl}/verify/hosted/callback`] },
+  });
   await db.close();
 
   const web = await startWeb({ webPort, gatewayUrl: gateway.url });
+  // The demo user is "demo-user", the same Holdfast user the enrollment link below is for.
+  const demoLogin = await readOrCreateJson<DemoLogin>(path.join(stateDir, 'demo-login.json'), () => ({
+    userName: 'demo-user',
+    password: randomBytes(12).toString('base64url'),
+  }));
+  const demoApp = await startDemo({
+    port: startEnv.HOLDFAST_DEMO_PORT,
+    gatewayUrl: gateway.url,
+    portalUrl: `http://localhost:${webPort}`,
+    apiKey: demo.apiKey,
+    stateDir,
+    user: demoLogin,
+  });
+  // First in the output: what a newcomer should open.
+  const demoLines =
+    demoApp === null
+      ? ''
+      : `
+Sign in to the demo app (password, then Holdfast) at ${demoUrl}
+  user name: ${demoLogin.userName}
+  password:  ${demoLogin.password}
+  (a user without a second step is offered to set one up in the portal; or create your own account there)
+`;
 
   // A fresh one-time link for a demo user, made the way a relying application would (API key + SDK).
   let enrollLine = '';
@@ -248,7 +348,7 @@ ${
   }
 
   const api = `${gateway.url}/trpc`;
-  console.log(`
+  console.log(`${demoLines}
 Holdfast gateway ready at ${gateway.url}  (health: ${gateway.url}/readyz)
 ${enrollLine}
 Demo application API key (keep it secret):
@@ -265,7 +365,8 @@ See README.md for enrolling TOTP and verifying codes. Ctrl-C stops everything.
 
   const shutdown = (): void => {
     void (async () => {
-      // SIGTERM to the web server by its PID, SIGKILL if it has not exited within 5 s.
+      // SIGTERM to the demo and the web server by their PIDs, SIGKILL if not exited within 5 s.
+      await demoApp?.stop();
       await web?.stop();
       // SIGTERM to the gateway's primary: its workers close gracefully (failure counters written).
       await gatewayProcess.stop();

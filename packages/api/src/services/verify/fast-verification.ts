@@ -29,13 +29,14 @@ export interface ConsumeClause {
   writes: string[];
 }
 
-/** What a factor's check decided without touching the database. */
-export interface FastCheck {
-  /** A match is a first use as far as the read knows; the locking read in the write decides. */
-  outcome: { isMatch: true } | { isMatch: false; reason: FactorRejectReason };
-  /** What the verification uses up (a match's code; a WebAuthn challenge whatever the outcome). */
-  consume: ((param: SqlParam) => ConsumeClause) | null;
-}
+/**
+ * What a factor's check decided without touching the database. A match always names what it uses
+ * up (the type insists: an accepted code that consumed nothing would break invariant 1); a miss
+ * may too (a WebAuthn challenge is spent by any answer).
+ */
+export type FastCheck =
+  | { outcome: { isMatch: true }; consume: (param: SqlParam) => ConsumeClause }
+  | { outcome: { isMatch: false; reason: FactorRejectReason }; consume: ((param: SqlParam) => ConsumeClause) | null };
 
 /** The WebAuthn part of the read: the challenge answered, the credential and the application's policy. */
 export interface WebauthnSnapshot {
@@ -203,7 +204,7 @@ export async function tryFastVerification(request: FastRequest): Promise<Verific
   const now = deps.clock();
 
   let check: CheckOutcome | null = null;
-  let consume: FastCheck['consume'] = null;
+  let consume: ((param: SqlParam) => ConsumeClause) | null = null;
   // A locked account or factor, or an inactive factor, is refused before its check runs.
   if (refusalBeforeCheck({ factor, account, now }) === null) {
     const evaluated = await fast.evaluate({
