@@ -1,8 +1,23 @@
-import type { AppRouter, PreauthResult } from '@holdfast/api';
+import type { AppRouter } from '@holdfast/api';
 import type { FactorKind, VerificationResult } from '@holdfast/validators';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { randomUUID } from 'node:crypto';
 import { GatewayRotation } from './failover';
+import type {
+  PreauthResult,
+  WebauthnAuthenticationResponse,
+  WebauthnBeginResult,
+  WebauthnRegistrationBeginResult,
+  WebauthnRegistrationResponse,
+} from './public-types';
+
+export type {
+  PreauthResult,
+  WebauthnAuthenticationResponse,
+  WebauthnBeginResult,
+  WebauthnRegistrationBeginResult,
+  WebauthnRegistrationResponse,
+} from './public-types';
 
 export interface HoldfastClientOptions {
   /** Gateway base URLs (e.g. `http://127.0.0.1:4000`), preferred first — usually the nearest region. */
@@ -18,14 +33,6 @@ export interface HoldfastClientOptions {
   /** Send a verification that has no answer after this long to a gateway in another region too (same attempt id). Off by default. */
   hedgeAfterMs?: number;
 }
-
-type Procedures = TRPCClient<AppRouter>;
-/** The browser's assertion (`startAuthentication` from @simplewebauthn/browser, or your own JSON of the same shape). */
-export type WebauthnAuthenticationResponse = Parameters<Procedures['verify']['webauthnFinish']['mutate']>[0]['response'];
-/** The browser's attestation (`startRegistration` from @simplewebauthn/browser). */
-export type WebauthnRegistrationResponse = Parameters<Procedures['webauthn']['finishRegistration']['mutate']>[0]['response'];
-/** `options` go to the browser's `startAuthentication({ optionsJSON })` (cast to its type there); `challengeId` to `webauthnFinish`. */
-export type WebauthnBeginResult = Awaited<ReturnType<Procedures['verify']['webauthnBegin']['mutate']>>;
 
 function createGatewayClients(gateways: readonly string[], bearer: () => string | null): { url: string; client: TRPCClient<AppRouter> }[] {
   return gateways.map((url) => ({
@@ -85,7 +92,12 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
      * and keep `challengeId` for `webauthnFinish`, which any gateway can answer.
      */
     webauthnBegin: (input: { userId: string }): Promise<WebauthnBeginResult> =>
-      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.verify.webauthnBegin.mutate(input, { signal }) }),
+      rotation.run({
+        deadlineMs,
+        tryTimeoutMs,
+        policy: 'retry-if-unsent',
+        call: (c, signal) => c.verify.webauthnBegin.mutate(input, { signal }),
+      }) as Promise<WebauthnBeginResult>, // the options JSON as the gateway built it (see public-types.ts)
 
     /** Finishes it with the browser's assertion; the same attempt id on every retry, like verifyTotp. */
     webauthnFinish: (input: {
@@ -165,8 +177,13 @@ export function createEnrollmentClient(options: { gateways: readonly string[]; d
     confirmTotp: (input: { factorId: string; code: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.totp.confirmEnrollment.mutate(input, { signal }) }),
     /** Options for the browser's `startRegistration({ optionsJSON })`, and the challenge id to finish with. */
-    beginWebauthnRegistration: () =>
-      rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.webauthn.beginRegistration.mutate(undefined, { signal }) }),
+    beginWebauthnRegistration: (): Promise<WebauthnRegistrationBeginResult> =>
+      rotation.run({
+        deadlineMs,
+        tryTimeoutMs,
+        policy: 'retry-if-unsent',
+        call: (c, signal) => c.webauthn.beginRegistration.mutate(undefined, { signal }),
+      }) as Promise<WebauthnRegistrationBeginResult>,
     finishWebauthnRegistration: (input: { challengeId: string; response: WebauthnRegistrationResponse; label?: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.webauthn.finishRegistration.mutate(input, { signal }) }),
     factors: () => rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.enrollment.factors.query(undefined, { signal }) }),
@@ -184,13 +201,13 @@ export function createEnrollmentClient(options: { gateways: readonly string[]; d
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.stepUpTotp.mutate(input, { signal }) }),
     stepUpRecoveryCode: (input: { code: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.stepUpRecoveryCode.mutate(input, { signal }) }),
-    stepUpWebauthnBegin: () =>
+    stepUpWebauthnBegin: (): Promise<WebauthnBeginResult> =>
       rotation.run({
         deadlineMs,
         tryTimeoutMs,
         policy: 'retry-if-unsent',
         call: (c, signal) => c.enrollment.stepUpWebauthnBegin.mutate(undefined, { signal }),
-      }),
+      }) as Promise<WebauthnBeginResult>,
     stepUpWebauthnFinish: (input: { challengeId: string; response: WebauthnAuthenticationResponse }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-if-unsent', call: (c, signal) => c.enrollment.stepUpWebauthnFinish.mutate(input, { signal }) }),
     /** Ends the session (and its link). */

@@ -4,8 +4,10 @@ export {
   type EnrollmentClient,
   type HoldfastClient,
   type HoldfastClientOptions,
+  type PreauthResult,
   type WebauthnAuthenticationResponse,
   type WebauthnBeginResult,
+  type WebauthnRegistrationBeginResult,
   type WebauthnRegistrationResponse,
 } from './client';
 export { HoldfastApiError, HoldfastUnavailableError } from './errors';
