@@ -59,3 +59,6 @@ export { generateSigningKey, readResultTokenKid, signResultToken, verifyResultTo
 export type { SigningKeyPolicy, SigningKeyRotationPlan, SigningKeyState } from './hosted/signing-key-rotation';
 export { defaultSigningKeyPolicy, isSigningKeyPublished, planSigningKeyRotation } from './hosted/signing-key-rotation';
 export { isLoopbackUrl, isSecureOrLoopbackUrl } from './hosted/secure-url';
+
+// Push approval (issue 11): the pure decisions; the plan for the rest of the issue heads push/index.ts.
+export * from './push';
