@@ -341,13 +341,14 @@ Enrollment portal at http://localhost:${webPort}
 ${
   link === null
     ? ''
-    : `  Enroll a factor for "demo-user" (one-time link, valid 24 h):
+    : `  Enroll a factor for "demo-user" (one-time link, valid until ${link.expiresAt}; the demo app makes new ones):
   ${link.url}
 `
 }`;
   }
 
-  const api = `${gateway.url}/trpc`;
+  // The REST surface (plain JSON; the OpenAPI document is at /v1/openapi.json); /trpc speaks the same.
+  const api = `${gateway.url}/v1`;
   console.log(`${demoLines}
 Holdfast gateway ready at ${gateway.url}  (health: ${gateway.url}/readyz)
 ${enrollLine}
@@ -356,11 +357,11 @@ Demo application API key (keep it secret):
 
 Try it:
   export HOLDFAST_API_KEY='${demo.apiKey}'
-  curl -s -H "authorization: Bearer $HOLDFAST_API_KEY" '${api}/preauth?input=%7B%22userId%22%3A%22alice%22%7D'
+  curl -s -H "authorization: Bearer $HOLDFAST_API_KEY" '${api}/preauth?userId=alice'
   curl -s -X POST -H "authorization: Bearer $HOLDFAST_API_KEY" -H 'content-type: application/json' \\
-    -d '{"userId":"alice"}' '${api}/enrollment.createLink'
+    -d '{"userId":"alice"}' '${api}/enrollment/create-link'
 
-See README.md for enrolling TOTP and verifying codes. Ctrl-C stops everything.
+API reference: ${api}/openapi.json. See README.md ("Integrate your app"). Ctrl-C stops everything.
 `);
 
   const shutdown = (): void => {
