@@ -49,7 +49,7 @@ function isAuthorized(header: string | undefined): boolean {
 }
 
 async function verify(input: { userId: string; code: string; attemptId: string }): Promise<{ outcome: 'accepted' | 'rejected'; reason: string | null }> {
-  const { rows } = await pool.query<FactorRow>(factorReadStatement, [env.REFERENCE_APPLICATION_ID, input.userId]);
+  const { rows } = await pool.query<FactorRow>({ name: 'reference_read', text: factorReadStatement, values: [env.REFERENCE_APPLICATION_ID, input.userId] });
   const factor = rows[0];
   if (factor === undefined) return { outcome: 'rejected', reason: 'factor_not_found' };
   const secret = decryptSecret({ keyring, envelope: factor.secret_enc, aad: totpSecretAad(factor.factor_id) });
@@ -64,17 +64,11 @@ async function verify(input: { userId: string; code: string; attemptId: string }
   if (!check.matched || check.isReplay) return { outcome: 'rejected', reason: check.matched ? 'replay' : 'wrong_code' };
   // The request hash the gateway stores (an HMAC binding the attempt id to this request, invariant 3).
   const requestHash = createHmac('sha256', requestKey).update(`totp\n${input.userId}\n${factor.factor_id}\n${input.code}`).digest();
-  const written = await pool.query(durableVerificationStatement, [
-    factor.factor_id,
-    check.step,
-    now,
-    env.REFERENCE_APPLICATION_ID,
-    input.attemptId,
-    requestHash,
-    keyring.activeKeyId,
-    'gw-reference',
-    'bench',
-  ]);
+  const written = await pool.query({
+    name: 'reference_write',
+    text: durableVerificationStatement,
+    values: [factor.factor_id, check.step, now, env.REFERENCE_APPLICATION_ID, input.attemptId, requestHash, keyring.activeKeyId, 'gw-reference', 'bench'],
+  });
   return written.rowCount === 1 ? { outcome: 'accepted', reason: null } : { outcome: 'rejected', reason: 'replay' };
 }
 

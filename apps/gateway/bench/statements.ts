@@ -1,5 +1,7 @@
 // The SQL the floors run, shared by the bench (floors a and b) and the reference server (c), so
-// the reference does exactly the database work floor (b) measures.
+// the reference does exactly the database work floor (b) measures. Every target runs them as named
+// prepared statements, as the gateway's hot path does: a floor that re-parses and re-plans a
+// six-part CTE on every call would flatter whatever is compared with it.
 
 /** Floor (a): the single-use compare-and-set alone (invariant 1), one round trip. $1 factor id, $2 step. */
 export const casStatement = 'UPDATE totp_factors SET last_step = $2 WHERE factor_id = $1 AND last_step < $2';

@@ -38,22 +38,16 @@ export function floorTargets(options: {
   return {
     cas: async (worker) => {
       step += 1;
-      const result = await options.pool.query(casStatement, [factorFor(worker), step]);
+      const result = await options.pool.query({ name: 'bench_cas', text: casStatement, values: [factorFor(worker), step] });
       return result.rowCount === 1 ? { ok: true, kind: 'ok' } : { ok: false, kind: 'cas-lost' };
     },
     durable: async (worker) => {
       step += 1;
-      const result = await options.pool.query(durableVerificationStatement, [
-        factorFor(worker),
-        step,
-        new Date(),
-        options.applicationId,
-        randomUUID(),
-        requestHash,
-        'b1',
-        'gw-floor',
-        'bench',
-      ]);
+      const result = await options.pool.query({
+        name: 'bench_durable',
+        text: durableVerificationStatement,
+        values: [factorFor(worker), step, new Date(), options.applicationId, randomUUID(), requestHash, 'b1', 'gw-floor', 'bench'],
+      });
       return result.rowCount === 1 ? { ok: true, kind: 'ok' } : { ok: false, kind: 'not-written' };
     },
   };

@@ -58,7 +58,13 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
  * exactly as `withTransaction` checks COMMIT: the "canceling wait for synchronous replication"
  * notice arrives before the statement's result, and then the write is not acknowledged.
  */
-export async function runAtomicStatement<Row extends pg.QueryResultRow>(pool: pg.Pool, text: string, values: unknown[]): Promise<pg.QueryResult<Row>> {
+export async function runAtomicStatement<Row extends pg.QueryResultRow>(
+  pool: pg.Pool,
+  text: string,
+  values: unknown[],
+  /** A prepared statement's name: the server parses and plans it once per connection, not per call. */
+  name?: string,
+): Promise<pg.QueryResult<Row>> {
   const client = await pool.connect();
   let isBroken = false;
   const commit: { replicationWarning: string | null } = { replicationWarning: null };
@@ -71,7 +77,7 @@ export async function runAtomicStatement<Row extends pg.QueryResultRow>(pool: pg
   client.on('error', onError);
   client.on('notice', onNotice);
   try {
-    const result = await client.query<Row>(text, values);
+    const result = await client.query<Row>(name === undefined ? { text, values } : { name, text, values });
     if (commit.replicationWarning !== null) throw new CommitNotReplicatedError(commit.replicationWarning);
     return result;
   } catch (error) {

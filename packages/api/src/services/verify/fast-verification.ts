@@ -1,5 +1,6 @@
 import { decideVerification, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome, type TotpAlgorithm } from '@holdfast/core';
 import { auditInsertFrom, runAtomicStatement } from '@holdfast/db';
+import { createHash } from 'node:crypto';
 import type { FactorRejectReason, FactorStatus } from '@holdfast/validators';
 import type { ServiceDeps } from '../../deps';
 import { hashAttemptRequest } from './attempt-request-hash';
@@ -180,7 +181,8 @@ export async function tryFastVerification(request: FastRequest): Promise<Verific
     fast.webauthn?.credentialId ?? null,
   ];
   if (fast.webauthn !== undefined) readValues.push(fast.webauthn.challengeId);
-  const { rows } = await deps.db.pool.query<SnapshotRow>(snapshotQuery(fast), readValues);
+  const snapshot = snapshotQuery(fast);
+  const { rows } = await deps.db.pool.query<SnapshotRow>({ name: preparedName('hf_read', snapshot), text: snapshot, values: readValues });
   const row = rows[0];
   if (row === undefined || row.is_recorded || row.factor_id === null || row.factor_version === null || row.status === null || row.failed_count === null) {
     return null;
@@ -300,11 +302,8 @@ export async function tryFastVerification(request: FastRequest): Promise<Verific
   );
   let recorded: number;
   try {
-    const result = await runAtomicStatement<{ recorded: number }>(
-      deps.db.pool,
-      `WITH ${ctes.join(',\n')}\nSELECT count(*)::int AS recorded FROM attempt`,
-      values,
-    );
+    const text = `WITH ${ctes.join(',\n')}\nSELECT count(*)::int AS recorded FROM attempt`;
+    const result = await runAtomicStatement<{ recorded: number }>(deps.db.pool, text, values, preparedName('hf_write', text));
     recorded = result.rows[0]?.recorded ?? 0;
   } catch (error) {
     // The same attempt id was recorded between the read and this statement (which rolled back
@@ -324,6 +323,22 @@ export async function tryFastVerification(request: FastRequest): Promise<Verific
     region: deps.gateway.region,
     replayed: false,
   });
+}
+
+/**
+ * The hot path's statements as named prepared statements: Postgres parses and plans each of them
+ * once per connection instead of on every request (the write is a six-part CTE). The text varies
+ * with the decision's shape (which updates it needs) and the factor kind, a handful of variants,
+ * so the name is derived from the text itself — one text, one name, on every gateway.
+ */
+const preparedNames = new Map<string, string>();
+function preparedName(prefix: string, text: string): string {
+  let name = preparedNames.get(text);
+  if (name === undefined) {
+    name = `${prefix}_${createHash('sha256').update(text).digest('hex').slice(0, 16)}`;
+    preparedNames.set(text, name);
+  }
+  return name;
 }
 
 function isUniqueViolation(error: unknown): boolean {
