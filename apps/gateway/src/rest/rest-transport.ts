@@ -22,6 +22,7 @@ import { getHTTPStatusCode } from '@trpc/server/http';
 // The same entry point the tRPC transport uses to apply the router's errorFormatter.
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import type http from 'node:http';
+import { isJsonContentType, readBodyText } from '../transport/http-body';
 
 export type RestListener<TExtra> = (req: http.IncomingMessage, res: http.ServerResponse, extra: TExtra) => void;
 
@@ -84,59 +85,19 @@ function inputFromQuery(route: Route, query: string): Record<string, unknown> {
   return input;
 }
 
-function isJsonContentType(header: string | undefined): boolean {
-  if (header === undefined) return false;
-  const semicolon = header.indexOf(';');
-  return (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase() === 'application/json';
-}
-
-function readJsonBody(req: http.IncomingMessage, maxBodySize: number): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? '0');
-    // Refused before a byte is read when the client says up front that it is too large.
-    if (declared > maxBodySize) {
-      reject(new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `request body larger than ${maxBodySize} bytes` }));
-      return;
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onFail);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBodySize) {
-        cleanup();
-        reject(new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `request body larger than ${maxBodySize} bytes` }));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      const text = Buffer.concat(chunks).toString('utf8');
-      // An empty body is "no input": zod then says which object it expected.
-      if (text.trim() === '') {
-        resolve(undefined);
-        return;
-      }
-      try {
-        resolve(JSON.parse(text));
-      } catch {
-        // JSON.parse's message quotes the body; the body may hold a code, so it is not repeated.
-        reject(new TRPCError({ code: 'PARSE_ERROR', message: 'the request body is not valid JSON' }));
-      }
-    };
-    const onFail = (error: Error): void => {
-      cleanup();
-      reject(error);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onFail);
-  });
+async function readJsonBody(req: http.IncomingMessage, maxBodySize: number): Promise<unknown> {
+  const tooLarge = (): TRPCError => new TRPCError({ code: 'PAYLOAD_TOO_LARGE', message: `request body larger than ${maxBodySize} bytes` });
+  // Refused before a byte is read when the client says up front that it is too large.
+  if (Number(req.headers['content-length'] ?? '0') > maxBodySize) throw tooLarge();
+  const text = await readBodyText(req, maxBodySize, tooLarge);
+  // An empty body is "no input": zod then says which object it expected.
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    // JSON.parse's message quotes the body; the body may hold a code, so it is not repeated.
+    throw new TRPCError({ code: 'PARSE_ERROR', message: 'the request body is not valid JSON' });
+  }
 }
 
 /** `caller.verify.totp(input)` for the path `verify.totp`: tRPC's caller is a proxy walked by property. */

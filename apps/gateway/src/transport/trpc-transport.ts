@@ -18,6 +18,7 @@ import { getHTTPStatusCode } from '@trpc/server/http';
 // procedure's `.errors()` shape first); it is only exported from the core entry point.
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import type http from 'node:http';
+import { isJsonContentType, readBodyText } from './http-body';
 
 /** A request listener with what the caller already knows about the request (e.g. the flood shield's ticket). */
 export type TrpcListener<TExtra> = (req: http.IncomingMessage, res: http.ServerResponse, extra: TExtra) => void;
@@ -38,54 +39,6 @@ export interface TrpcTransportOptions<TExtra> {
 
 /** Procedure names as URL paths: anything else (encoded, trailing slash, batch commas) is the adapter's. */
 const plainPath = /^[A-Za-z0-9_$]+(?:\.[A-Za-z0-9_$]+)*$/;
-
-function isJsonContentType(header: string | undefined): boolean {
-  if (header === undefined) return false;
-  // Same rule as tRPC's `hasContentType`: media types are case-insensitive, parameters ignored.
-  const semicolon = header.indexOf(';');
-  const type = (semicolon === -1 ? header : header.slice(0, semicolon)).trim().toLowerCase();
-  return type === 'application/json';
-}
-
-/** The adapter reads the body through `Request.text()`, which decodes UTF-8 and drops a leading BOM. */
-function decodeBody(chunks: Buffer[]): string {
-  const text = chunks.length === 1 && chunks[0] !== undefined ? chunks[0].toString('utf8') : Buffer.concat(chunks).toString('utf8');
-  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-}
-
-function readBody(req: http.IncomingMessage, maxBodySize: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const cleanup = (): void => {
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onFail);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > maxBodySize) {
-        cleanup();
-        // The adapter's error exactly: code PAYLOAD_TOO_LARGE, message = the code. The rest of the
-        // body is discarded by Node once the response has ended.
-        reject(new TRPCError({ code: 'PAYLOAD_TOO_LARGE' }));
-        return;
-      }
-      chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve(decodeBody(chunks));
-    };
-    const onFail = (error: Error): void => {
-      cleanup();
-      reject(error);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onFail);
-  });
-}
 
 /**
  * The call's input, read once and only when the procedure asks for it — after the middleware that
@@ -127,7 +80,8 @@ class LazyInput {
     if (this.req.method === 'GET') {
       text = this.query === null ? null : new URLSearchParams(this.query).get('input');
     } else {
-      text = await readBody(this.req, this.maxBodySize);
+      // The adapter's error exactly: code PAYLOAD_TOO_LARGE, message = the code.
+      text = await readBodyText(this.req, this.maxBodySize, () => new TRPCError({ code: 'PAYLOAD_TOO_LARGE' }));
     }
     // An empty body or `?input=` is "no input", as for httpLink with an undefined input.
     if (text === null || text === '') return undefined;

@@ -1,10 +1,10 @@
-import { decideVerification, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome, type TotpAlgorithm } from '@holdfast/core';
+import { decideVerification, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome } from '@holdfast/core';
 import { auditInsertFrom, runAtomicStatement } from '@holdfast/db';
 import { createHash } from 'node:crypto';
 import type { FactorRejectReason, FactorStatus } from '@holdfast/validators';
 import type { ServiceDeps } from '../../deps';
 import { hashAttemptRequest } from './attempt-request-hash';
-import type { LockedFactor } from './run-verification';
+import { factorSecretsOf, type FactorSecretColumns, type LockedFactor } from './locked-factor';
 import { toVerificationResult, type VerificationResult, type VerifiedFactorKind } from './verification-result';
 
 /** An unused recovery code of the factor, read in the first round trip (only its tag narrows the scrypt). */
@@ -63,7 +63,7 @@ export interface FastVerification {
   }) => Promise<FastCheck | null>;
 }
 
-interface SnapshotRow {
+interface SnapshotRow extends FactorSecretColumns {
   user_id: string;
   user_version: string;
   account_failed_count: number;
@@ -73,15 +73,6 @@ interface SnapshotRow {
   status: FactorStatus | null;
   failed_count: number | null;
   locked_until: Date | null;
-  secret_enc: string | null;
-  algorithm: TotpAlgorithm | null;
-  digits: number | null;
-  period: number | null;
-  last_step: string | null;
-  credential_id: Buffer | null;
-  public_key: Buffer | null;
-  sign_count: string | null;
-  transports: string[] | null;
   backup_eligible: boolean | null;
   is_recorded: boolean;
   recovery_candidates: { id: string; tag: number | null; salt: string; hash: string }[] | null;
@@ -102,6 +93,18 @@ interface SnapshotRow {
  * revoke) gives it a new one.
  */
 function snapshotQuery(fast: FastVerification): string {
+  // Three texts in all (plain, recovery codes, WebAuthn): built once, not per request.
+  const key = `${String(fast.readsRecoveryCandidates === true)}/${String(fast.webauthn !== undefined)}`;
+  let text = snapshotTexts.get(key);
+  if (text === undefined) {
+    text = buildSnapshotQuery(fast);
+    snapshotTexts.set(key, text);
+  }
+  return text;
+}
+const snapshotTexts = new Map<string, string>();
+
+function buildSnapshotQuery(fast: FastVerification): string {
   const recovery =
     fast.readsRecoveryCandidates === true
       ? `(SELECT json_agg(json_build_object('id', rc.id, 'tag', rc.lookup_tag, 'salt', encode(rc.salt, 'base64'), 'hash', encode(rc.hash, 'base64')))
@@ -193,14 +196,7 @@ export async function tryFastVerification(request: FastRequest): Promise<Verific
     status: row.status,
     failedCount: row.failed_count,
     lockedUntil: row.locked_until,
-    totp:
-      row.secret_enc === null || row.algorithm === null || row.digits === null || row.period === null || row.last_step === null
-        ? null
-        : { secretEnc: row.secret_enc, algorithm: row.algorithm, digits: row.digits, period: row.period, lastStep: Number(row.last_step) },
-    webauthn:
-      row.credential_id === null || row.public_key === null || row.sign_count === null
-        ? null
-        : { credentialId: row.credential_id, publicKey: row.public_key, signCount: Number(row.sign_count), transports: row.transports ?? [] },
+    ...factorSecretsOf(row),
   };
   const account = { failedCount: row.account_failed_count, lockedUntil: row.account_locked_until };
   const now = deps.clock();

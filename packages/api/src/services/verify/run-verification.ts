@@ -1,21 +1,11 @@
-import { decideVerification, factorModuleFor, HoldfastError, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome, type TotpAlgorithm } from '@holdfast/core';
+import { decideVerification, factorModuleFor, HoldfastError, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome } from '@holdfast/core';
 import { withDatabaseRetry, withTransaction, writeAuditEvent, type SqlClient } from '@holdfast/db';
 import type { FactorRejectReason, FactorStatus, VerificationOutcome } from '@holdfast/validators';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { compareAttemptRequest, hashAttemptRequest } from './attempt-request-hash';
 import { tryFastVerification, type FastVerification } from './fast-verification';
+import { factorSecretsOf, type FactorSecretColumns, type LockedFactor } from './locked-factor';
 import { attemptReplayWindowMs, toVerificationResult, type VerificationResult, type VerifiedFactorKind } from './verification-result';
-
-/** The factor being verified, locked `FOR UPDATE` for the transaction, with its TOTP state if any. */
-export interface LockedFactor {
-  userId: string;
-  id: string;
-  status: FactorStatus;
-  failedCount: number;
-  lockedUntil: Date | null;
-  totp: { secretEnc: string; algorithm: TotpAlgorithm; digits: number; period: number; lastStep: number } | null;
-  webauthn: { credentialId: Buffer; publicKey: Buffer; signCount: number; transports: string[] } | null;
-}
 
 /** What a factor's check decided, with the factor row locked for this transaction. */
 export type FactorCheck =
@@ -323,21 +313,12 @@ async function lockAccount(sql: SqlClient, where: { applicationId: string; exter
   return { id: row.id, failedCount: row.failed_count, lockedUntil: row.locked_until };
 }
 
-interface LockedFactorRow {
+interface LockedFactorRow extends FactorSecretColumns {
   user_id: string;
   id: string;
   status: FactorStatus;
   failed_count: number;
   locked_until: Date | null;
-  secret_enc: string | null;
-  algorithm: TotpAlgorithm | null;
-  digits: number | null;
-  period: number | null;
-  last_step: string | null;
-  credential_id: Buffer | null;
-  public_key: Buffer | null;
-  sign_count: string | null;
-  transports: string[] | null;
 }
 
 /** The user's factor of this kind (the active one first), locked; the same choice `findFactorState` makes. */
@@ -366,13 +347,6 @@ async function lockFactor(sql: SqlClient, where: { userId: string; kind: Verifie
     status: row.status,
     failedCount: row.failed_count,
     lockedUntil: row.locked_until,
-    totp:
-      row.secret_enc === null || row.algorithm === null || row.digits === null || row.period === null || row.last_step === null
-        ? null
-        : { secretEnc: row.secret_enc, algorithm: row.algorithm, digits: row.digits, period: row.period, lastStep: Number(row.last_step) },
-    webauthn:
-      row.credential_id === null || row.public_key === null || row.sign_count === null
-        ? null
-        : { credentialId: row.credential_id, publicKey: row.public_key, signCount: Number(row.sign_count), transports: row.transports ?? [] },
+    ...factorSecretsOf(row),
   };
 }

@@ -1,7 +1,8 @@
 import { HoldfastError, totpFactor, type TotpEvaluation } from '@holdfast/core';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { decryptTotpState } from '../totp/load-totp-state';
-import { runVerification, type LockedFactor } from './run-verification';
+import type { LockedFactor } from './locked-factor';
+import { runVerification } from './run-verification';
 import type { VerificationResult } from './verification-result';
 
 export async function verifyTotp(options: {
