@@ -73,28 +73,49 @@ describe('[SURGE_ADMISSION] a burst above the admission limits', () => {
 
     // Wrong codes: every admitted one is a full verification (authentication, row locks, attempt
     // and audit rows), answered 200 `rejected` — the answer a surge must not turn into a timeout.
-    const replies = await Promise.all(
-      Array.from({ length: burst }, (_, i) =>
-        post(agent, gateway.url, '/trpc/verify.totp', { userId: 'alice', code: '000000', attemptId: `surge-${String(i).padStart(4, '0')}` }, alice.apiKey),
-      ),
+    // Alice's user row is held locked meanwhile, so the admitted requests cannot finish and free
+    // their slots while the burst is still arriving (on a busy machine a burst trickles in): what
+    // the gate decides is then exact, whatever the timing.
+    const holder = await db.pool.connect();
+    await holder.query('BEGIN');
+    await holder.query("SELECT 1 FROM users WHERE external_id = 'alice' FOR UPDATE");
+    let settled = 0;
+    const pending = Array.from({ length: burst }, (_, i) =>
+      post(
+        agent,
+        gateway.url,
+        '/trpc/verify.totp',
+        { userId: 'alice', code: '000000', attemptId: `surge-${String(i).padStart(4, '0')}` },
+        alice.apiKey,
+      ).finally(() => {
+        settled += 1;
+      }),
     );
+    // Everything but the admitted requests is answered: refused at once, or after waiting its bound in the queue.
+    for (let waited = 0; settled < burst - limits.maxInFlight && waited < 15_000; waited += 50) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await holder.query('COMMIT');
+    holder.release();
+    const replies = await Promise.all(pending);
     burstState.isBursting = false;
     await probe;
 
     const refused = replies.filter((reply) => reply.status === 503);
     const answered = replies.filter((reply) => reply.status === 200);
     expect(refused.length + answered.length, JSON.stringify(replies.filter((r) => r.status !== 200 && r.status !== 503))).toBe(burst);
-    expect(refused.length).toBeGreaterThan(0);
-    // At most maxInFlight + maxQueue could be waiting or running when the burst arrived at once.
-    expect(refused.length).toBeGreaterThanOrEqual(burst - limits.maxInFlight - limits.maxQueue - 10);
-    expect(answered.length).toBeGreaterThanOrEqual(limits.maxInFlight);
+    // Only the requests let in before any slot could free: the queue's waiters ran out of time.
+    expect(answered.length).toBe(limits.maxInFlight);
+    expect(refused.length).toBe(burst - limits.maxInFlight);
     for (const reply of refused) {
       expect(reply.retryAfter).toBe('1');
       expect(reply.json).toMatchObject({ error: { data: { holdfastCode: 'GATEWAY_OVERLOADED', httpStatus: 503, code: 'SERVICE_UNAVAILABLE' } } });
     }
     for (const reply of answered) expect(reply.json).toMatchObject({ result: { data: { outcome: 'rejected' } } });
-    // Refused at arrival, not after a wait: the slowest refusal is far below the queue's time bound.
-    expect(Math.max(...refused.map((reply) => reply.ms))).toBeLessThan(limits.maxWaitMs);
+    // Refused at arrival, not after a wait: all but the queue's few are refused well within its
+    // time bound; the queued ones no later than the bound (plus scheduling slack).
+    expect(refused.filter((reply) => reply.ms < limits.maxWaitMs).length).toBeGreaterThanOrEqual(burst - limits.maxInFlight - limits.maxQueue);
+    expect(Math.max(...refused.map((reply) => reply.ms))).toBeLessThan(limits.maxWaitMs + 1_500);
     expect(readiness.length).toBeGreaterThan(0);
     expect(readiness.every((status) => status === 200)).toBe(true);
 

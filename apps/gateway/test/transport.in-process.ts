@@ -1,6 +1,7 @@
 // In-process gateways for the transport tests: the real `startGatewayServer` (thin transport, shield,
 // admission queue) over real deps and a per-file test database, so a test can hand it options that
 // the process entry point takes from the environment, and can hold the standalone adapter beside it.
+import { createDatabase } from '@holdfast/db';
 import type { ServiceDeps } from '@holdfast/api';
 import { createTestDatabase, type TestDatabase } from '@holdfast/db/testing';
 import { inject } from 'vitest';
@@ -49,8 +50,12 @@ export async function startInProcessGateway(options: {
     logs.push(fields === undefined ? { event } : { event, fields });
   };
   const deps = createServiceDeps(env, log);
+  // As run-gateway.ts does: the canary and /readyz on a pool of their own, so requests that hold
+  // every request connection (a surge, a lock) cannot make the gateway look dead (invariant 9).
+  const reservedDeps = { ...deps, db: createDatabase({ url: database.gatewayUrl, poolMax: env.HOLDFAST_DB_RESERVED_POOL_MAX }) };
   const server = await startGatewayServer({
     deps,
+    reservedDeps,
     rateLimits: generousRateLimits,
     ...(options.admission === undefined ? {} : { admission: options.admission }),
     host: '127.0.0.1',
@@ -66,6 +71,7 @@ export async function startInProcessGateway(options: {
     close: async () => {
       await server.stop();
       await deps.db.close();
+      await reservedDeps.db.close();
       await database.drop();
     },
   };
