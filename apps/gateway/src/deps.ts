@@ -2,6 +2,7 @@ import { MetadataCache, type ServiceDeps } from '@holdfast/api';
 import { parseKeyring, validateLockoutPolicy, type LockoutPolicy } from '@holdfast/core';
 import { createDatabase } from '@holdfast/db';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { GatewayEnv } from './env';
 
 /** Builds the services' dependencies from validated configuration: real clock, real randomness. */
@@ -38,6 +39,12 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
     // One line per request that had to ride out a database problem: what it met and how long it took.
     onRetried: (event) => {
       log('db_retried', { ...event, errors: [...new Set(event.errors)] });
+    },
+    push: {
+      publicUrl: env.HOLDFAST_PUSH_PUBLIC_URL,
+      vapidSubject: env.HOLDFAST_PUSH_VAPID_SUBJECT,
+      serviceHosts: env.HOLDFAST_PUSH_SERVICE_HOSTS.split(','),
+      ...(env.HOLDFAST_PUSH_CA_FILE === undefined ? {} : { ca: readFileSync(env.HOLDFAST_PUSH_CA_FILE, 'utf8') }),
     },
     ...(env.HOLDFAST_CACHE_TTL_MS > 0 ? { cache: new MetadataCache(env.HOLDFAST_CACHE_TTL_MS) } : {}),
   };

@@ -1,4 +1,5 @@
 // The only place the gateway reads process.env (STYLE habit 5): validated once at start.
+import { defaultPushSettings } from '@holdfast/api';
 import { z } from 'zod';
 
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -82,6 +83,24 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   /** Set by the cluster primary for each worker it forks (1…N); not a setting. */
   HOLDFAST_WORKER_SLOT: z.coerce.number().int().min(1).max(64).optional(),
+  // Push approval (issue 11).
+  /** The push PWA's origin: pairing links point at it and every device signature names it. */
+  HOLDFAST_PUSH_PUBLIC_URL: z.url().default(defaultPushSettings.publicUrl),
+  /** VAPID contact for push services (RFC 8292 `sub`): mailto: or https:. */
+  HOLDFAST_PUSH_VAPID_SUBJECT: z
+    .string()
+    .regex(/^(mailto:|https:\/\/)\S+$/, 'a mailto: or https: URL')
+    .default(defaultPushSettings.vapidSubject),
+  /**
+   * Comma-separated host[:port] patterns (`*.example.com`) a device's push subscription may point
+   * at. The gateway sends to URLs devices give it: everything else is refused at pairing (SSRF).
+   */
+  HOLDFAST_PUSH_SERVICE_HOSTS: z
+    .string()
+    .regex(/^[A-Za-z0-9.*:\[\]-]+(,[A-Za-z0-9.*:\[\]-]+)*$/, 'host[:port] patterns, comma-separated')
+    .default(defaultPushSettings.serviceHosts.join(',')),
+  /** A PEM file of extra CA certificates trusted for push services (a test's local push service). */
+  HOLDFAST_PUSH_CA_FILE: z.string().min(1).optional(),
   /** Apply pending migrations at start (advisory-locked, safe with many gateways starting at once). */
   HOLDFAST_MIGRATE: boolean.default(true),
 });

@@ -24,7 +24,30 @@ export interface ServiceDeps {
   onRetried?: (event: DatabaseRetryReport) => void;
   /** Told about every finished procedure call (the gateway's metrics); must not throw. */
   observe?: (event: { procedure: string; outcome: string; seconds: number }) => void;
+  /** Push approval settings (absent: `defaultPushSettings`). */
+  push?: PushSettings;
 }
+
+/** Push approval (issue 11): where the PWA lives, and where this deployment may send Web Push. */
+export interface PushSettings {
+  /** The push PWA's origin: the pairing link's origin and the audience every device signature names. */
+  publicUrl: string;
+  /** VAPID `sub` claim (RFC 8292): a mailto: or https: contact for push services. */
+  vapidSubject: string;
+  /**
+   * host[:port] patterns a subscription endpoint may point at (`*.` = any subdomain). The gateway
+   * POSTs to a URL a device gave it: without this list, pairing would be a server-side request forgery.
+   */
+  serviceHosts: readonly string[];
+  /** Extra CA certificates (PEM) trusted for push services: a test's local push service. */
+  ca?: string;
+}
+
+export const defaultPushSettings: PushSettings = {
+  publicUrl: 'http://localhost:3002',
+  vapidSubject: 'mailto:security@holdfast.invalid',
+  serviceHosts: ['fcm.googleapis.com', 'updates.push.services.mozilla.com', '*.notify.windows.com', 'web.push.apple.com'],
+};
 
 /** The relying application a request was authenticated as. */
 export interface ApplicationPrincipal {

@@ -2,6 +2,7 @@ import { enrollmentRouter } from './routers/enrollment';
 import { factorsRouter } from './routers/factors';
 import { hostedRouter } from './routers/hosted';
 import { preauth } from './routers/preauth';
+import { pushRouter } from './routers/push';
 import { recoveryCodesRouter } from './routers/recovery-codes';
 import { totpRouter } from './routers/totp';
 import { verifyRouter } from './routers/verify';
@@ -19,6 +20,7 @@ export const appRouter = router({
   webauthn: webauthnRouter,
   hosted: hostedRouter,
   webhooks: webhooksRouter,
+  push: pushRouter,
 });
 
 export type AppRouter = typeof appRouter;

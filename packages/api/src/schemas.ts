@@ -20,6 +20,19 @@ import {
   webauthnChallengeId,
 } from '@holdfast/validators';
 import { webhookDeliveryStatus as webhookDeliveryStatusWord, webhookEvent as webhookEventBody } from '@holdfast/validators';
+import {
+  deviceName,
+  devicePublicJwk,
+  deviceSignature,
+  deviceTime,
+  pushContext,
+  pushDecision,
+  pushNumberInput,
+  pushPairingToken,
+  pushStatusWaitMs,
+  pushSubscription,
+  pushTransactionStatus,
+} from '@holdfast/validators';
 import { z } from 'zod';
 
 // The system's words (kinds, code formats, reasons, outcomes, ids) come from @holdfast/validators;
@@ -247,3 +260,77 @@ export const webhookDeliveriesOutput = z.strictObject({
 });
 export const redeliverWebhookInput = z.strictObject({ deliveryId: z.uuid() });
 export const redeliverWebhookOutput = z.strictObject({ id: z.string(), status: z.literal('pending') });
+
+// Push approval (issue 11). Relying application: begin a push, learn its status.
+export const pushBeginInput = z.strictObject({ userId: externalUserId, attemptId, context: pushContext.optional() });
+export const pushBeginOutput = z.strictObject({
+  transactionId: z.string(),
+  /** Show it on the login screen: the user types it on the device. */
+  number: z.string(),
+  expiresAt: z.date(),
+  status: pushTransactionStatus,
+  /** Devices a Web Push was addressed to (0: the user must open the app; pending requests are listed there). */
+  deviceCount: z.int(),
+  /** The attempt id was seen before: this is that transaction, as it is now. */
+  replayed: z.boolean(),
+});
+export const pushStatusInput = z
+  .strictObject({ transactionId: z.uuid().optional(), attemptId: attemptId.optional(), waitMs: pushStatusWaitMs.optional() })
+  .refine((input) => (input.transactionId === undefined) !== (input.attemptId === undefined), { message: 'exactly one of transactionId and attemptId' });
+export const pushStatusOutput = z.strictObject({
+  transactionId: z.string(),
+  status: pushTransactionStatus,
+  /** approved | denied_by_user | fraud_reported | wrong_number | expired; null while pending. */
+  reason: z.string().nullable(),
+  expiresAt: z.date(),
+  decidedAt: z.date().nullable(),
+});
+
+// Push approval: the device (the PWA) — authenticated by its signature, never by a bearer.
+export const pushConfigOutput = z.strictObject({ vapidPublicKey: z.string() });
+export const pushPairingInput = z.strictObject({ pairingToken: pushPairingToken });
+export const inspectPushPairingOutput = z.strictObject({ applicationName: z.string(), userId: z.string(), expiresAt: z.date() });
+export const pairPushDeviceInput = z.strictObject({
+  pairingToken: pushPairingToken,
+  publicKeyJwk: devicePublicJwk,
+  subscription: pushSubscription.nullable(),
+  name: deviceName,
+});
+export const pairPushDeviceOutput = z.strictObject({
+  deviceId: z.string(),
+  applicationId: z.string(),
+  applicationName: z.string(),
+  userId: z.string(),
+  /** What the device signs into every request (core pushSignatureAudience). */
+  audience: z.string(),
+  vapidPublicKey: z.string(),
+});
+export const devicePendingInput = z.strictObject({ deviceId: z.uuid(), deviceTime, signature: deviceSignature });
+export const devicePendingOutput = z.strictObject({
+  transactions: z.array(
+    z.strictObject({
+      transactionId: z.string(),
+      applicationName: z.string(),
+      context: pushContext,
+      createdAt: z.date(),
+      expiresAt: z.date(),
+    }),
+  ),
+});
+export const deviceAnswerInput = z.strictObject({
+  deviceId: z.uuid(),
+  transactionId: z.uuid(),
+  typedNumber: pushNumberInput,
+  decision: pushDecision,
+  deviceTime,
+  signature: deviceSignature,
+});
+export const deviceAnswerOutput = z.strictObject({ status: pushTransactionStatus, reason: z.string() });
+export const deviceUpdateSubscriptionInput = z.strictObject({ deviceId: z.uuid(), subscription: pushSubscription, deviceTime, signature: deviceSignature });
+export const deviceUpdateSubscriptionOutput = z.strictObject({ ok: z.literal(true) });
+
+// Push approval: the portal pairs a device; the hosted page offers "Approve on your phone".
+export const createPushPairingOutput = z.strictObject({ pairingUrl: z.string(), expiresAt: z.date() });
+export const hostedPushBeginOutput = z.strictObject({ transactionId: z.string(), number: z.string(), expiresAt: z.date() });
+export const hostedPushStatusInput = z.strictObject({ token: transactionToken, transactionId: z.uuid(), waitMs: pushStatusWaitMs.optional() });
+export const hostedPushStatusOutput = z.strictObject({ status: pushTransactionStatus, outcome: hostedOutcome.nullable() });

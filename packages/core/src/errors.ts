@@ -67,6 +67,25 @@ export const errorCodes = {
    */
   GATEWAY_OVERLOADED: 'unavailable',
   DATABASE_UNAVAILABLE: 'unavailable',
+  /** A push is already waiting for this user's answer: one pending push per user (issue 11). */
+  PUSH_PENDING: 'conflict',
+  /** The user reported a push as fraud: push is suspended for them until `retryAfterMs` has passed. */
+  PUSH_SUSPENDED: 'forbidden',
+  /**
+   * The user's push limit per window is used up (fatigue defence). Not RATE_LIMITED: that one is
+   * the gateways' flood shield, which the SDK answers by trying another gateway at once.
+   */
+  PUSH_LIMIT_REACHED: 'too_many_requests',
+  /** An unknown, expired or already used pairing token — one code for all, so none can be probed. */
+  PUSH_PAIRING_INVALID: 'unauthorized',
+  /**
+   * The one answer a device gets when its request cannot be acted on: bad signature, unknown or
+   * removed device, another user's or an unknown transaction, a clock too far off, a decided
+   * transaction. The audit trail records which (privacyIDEA's rule: every failure looks the same).
+   */
+  PUSH_REQUEST_REFUSED: 'forbidden',
+  /** No push transaction with this id (or attempt id) for this application. */
+  PUSH_TRANSACTION_NOT_FOUND: 'not_found',
   INTERNAL: 'internal',
 } as const;
 
@@ -80,12 +99,15 @@ export type ErrorCategory = (typeof errorCodes)[ErrorCode];
 export class HoldfastError extends Error {
   readonly code: ErrorCode;
   readonly category: ErrorCategory;
+  /** When asking again may succeed (push fatigue limits): becomes `Retry-After` on the wire. */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown; retryAfterMs?: number }) {
+    super(message, options !== undefined && 'cause' in options ? { cause: options.cause } : undefined);
     this.name = 'HoldfastError';
     this.code = code;
     this.category = errorCodes[code];
+    this.retryAfterMs = options?.retryAfterMs;
   }
 }
 

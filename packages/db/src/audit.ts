@@ -28,6 +28,7 @@ export const webhookEventByAuditType: Partial<Record<AuditEventType, string>> = 
   'factor.locked': 'factor.locked',
   'factor.suspended': 'factor.suspended',
   'account.locked': 'account.locked',
+  'push.fraud_reported': 'push.fraud_reported',
 };
 
 const auditColumns = 'type, gateway_id, region, application_id, user_id, factor_id, attempt_id, detail';

@@ -3,9 +3,9 @@ import { z } from 'zod';
 /**
  * Every kind of factor Holdfast verifies. The database enum `factor_kind` (prisma/schema.prisma)
  * holds the same words; a kind added there and not here fails to compile where the api maps a
- * Prisma row to these types. Push approval will be added here when it lands.
+ * Prisma row to these types. A paired push-approval device is a factor of kind `push`.
  */
-export const factorKinds = ['totp', 'recovery_codes', 'webauthn'] as const;
+export const factorKinds = ['totp', 'recovery_codes', 'webauthn', 'push'] as const;
 export const factorKind = z.enum(factorKinds);
 export type FactorKind = z.infer<typeof factorKind>;
 

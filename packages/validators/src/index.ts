@@ -34,3 +34,23 @@ export { attemptId, enrollmentLinkToken, externalUserId, factorId, factorLabel, 
 
 export type { WebhookDeliveryStatus, WebhookEvent, WebhookEventType } from './webhook-events';
 export { webhookDeliveryStatus, webhookDeliveryStatuses, webhookEvent, webhookEventType, webhookEventTypes } from './webhook-events';
+
+export type { PushContext, PushSubscriptionInput, PushTransactionStatusWord } from './push';
+export {
+  deviceName,
+  devicePublicJwk,
+  deviceSignature,
+  deviceTime,
+  maxPushStatusWaitMs,
+  pushContext,
+  pushDecision,
+  pushDecisionWords,
+  pushNumberInput,
+  pushOutcomeReason,
+  pushOutcomeReasons,
+  pushPairingToken,
+  pushStatusWaitMs,
+  pushSubscription,
+  pushTransactionStatus,
+  pushTransactionStatuses,
+} from './push';

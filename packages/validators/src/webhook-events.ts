@@ -13,6 +13,8 @@ export const webhookEventTypes = [
   'factor.locked',
   'factor.suspended',
   'account.locked',
+  /** The user pressed "Report fraud" on a push: push is suspended for them; tell them another way. */
+  'push.fraud_reported',
 ] as const;
 export const webhookEventType = z.enum(webhookEventTypes);
 export type WebhookEventType = z.infer<typeof webhookEventType>;

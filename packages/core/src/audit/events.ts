@@ -46,6 +46,25 @@ export const auditEventTypes = [
   'hosted.transaction_completed',
   'hosted.result_redeemed',
   'hosted.result_rejected',
+  // Push approval (issue 11). A paired device is also a `factor.enrolled` (the webhook hears of it).
+  'push.pairing_created',
+  'push.device_paired',
+  'push.begun',
+  /** Fatigue limits: detail.reason push_pending | push_suspended | push_rate_limited. */
+  'push.begin_refused',
+  /** Written after commit by the gateway that sent the Web Push: detail counts delivered / failed. */
+  'push.sent',
+  'push.approved',
+  /** detail.reason: denied_by_user | wrong_number. */
+  'push.denied',
+  'push.expired',
+  /** "Report fraud": denied, push suspended for the user, the application's webhook fires. */
+  'push.fraud_reported',
+  /** A device request that changed nothing (bad signature, not pending, clock skew …): detail.reason. */
+  'push.answer_refused',
+  /** The push service answered 404/410: the subscription is dead and was removed. */
+  'push.subscription_gone',
+  'push.subscription_updated',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

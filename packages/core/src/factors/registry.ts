@@ -1,5 +1,6 @@
 import type { FactorKind } from '@holdfast/validators';
 import type { FactorModule } from './factor-module';
+import { pushFactor } from './push-factor';
 import { recoveryCodesFactor } from './recovery-codes-factor';
 import { totpFactor } from './totp-factor';
 import { webauthnFactor } from './webauthn-factor';
@@ -12,6 +13,7 @@ export const factorRegistry = {
   totp: totpFactor,
   recovery_codes: recoveryCodesFactor,
   webauthn: webauthnFactor,
+  push: pushFactor,
 } as const satisfies { readonly [K in FactorKind]: FactorModule<K> };
 
 export type FactorRegistry = typeof factorRegistry;

@@ -17,6 +17,8 @@ function describeKind(factor: OwnFactor): string {
       return `Recovery codes · ${factor.remainingCodes ?? 0} left`;
     case 'webauthn':
       return factor.authenticatorName === null ? 'Security key or passkey' : `Security key or passkey · ${factor.authenticatorName}`;
+    case 'push':
+      return 'Phone for push approval';
   }
 }
 
