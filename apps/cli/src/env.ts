@@ -16,6 +16,8 @@ export const startEnvSchema = z.object({
   HOLDFAST_WEB_PORT: z.coerce.number().int().min(1).max(65535).default(3000),
   /** Where `holdfast start` serves the demo relying application (apps/demo) on 127.0.0.1. */
   HOLDFAST_DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
+  /** Where `holdfast start` serves the push-approval PWA (apps/push) on 127.0.0.1 (localhost is a secure origin). */
+  HOLDFAST_PUSH_PORT: z.coerce.number().int().min(1).max(65535).default(3002),
 });
 export type StartEnv = z.infer<typeof startEnvSchema>;
 
@@ -48,10 +50,19 @@ const webSettings = new Set(['HOLDFAST_GATEWAY_URLS', 'NODE_ENV', 'PORT', 'PATH'
 
 /** The environment the web app gets: the allowed settings from `source`, with `extra` on top. */
 export function webProcessEnv(extra: Record<string, string>, source: Record<string, string | undefined> = process.env): Record<string, string> {
+  return appProcessEnv('HOLDFAST_WEB_', extra, source);
+}
+
+/** The push PWA's environment: the same rule, with its own `HOLDFAST_PUSH_*` settings (none is a secret). */
+export function pushProcessEnv(extra: Record<string, string>, source: Record<string, string | undefined> = process.env): Record<string, string> {
+  return appProcessEnv('HOLDFAST_PUSH_', extra, source);
+}
+
+function appProcessEnv(prefix: string, extra: Record<string, string>, source: Record<string, string | undefined>): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [name, value] of Object.entries(source)) {
-    // HOLDFAST_WEB_PORT is the launcher's own (it passes the port on the command line).
-    if (value !== undefined && name !== 'HOLDFAST_WEB_PORT' && (webSettings.has(name) || name.startsWith('HOLDFAST_WEB_'))) env[name] = value;
+    // `<prefix>PORT` is the launcher's own (it passes the port on the command line).
+    if (value !== undefined && name !== `${prefix}PORT` && (webSettings.has(name) || name.startsWith(prefix))) env[name] = value;
   }
   return { ...env, ...extra };
 }

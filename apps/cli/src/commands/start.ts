@@ -23,7 +23,7 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launcherGatewayEnv, readStartEnv, webProcessEnv, type StartEnv } from '../env';
+import { launcherGatewayEnv, pushProcessEnv, readStartEnv, webProcessEnv, type StartEnv } from '../env';
 
 /** The repository: the nearest directory up from this file (source or dist/ bundle) with prisma/schema.prisma. */
 function findRepoRoot(): string {
@@ -167,51 +167,75 @@ async function readOrCreateJson<T>(file: string, create: () => Promise<T> | T): 
   return value;
 }
 
-/** Starts `next start` on 127.0.0.1 and waits until it answers; null (with the reason printed) if it cannot. */
-async function startWeb(options: { webPort: number; gatewayUrl: string }): Promise<RunningProcess | null> {
-  // The web app: Next.js, built once (the build is kept in apps/web/.next), then `next start` as a
-  // child process we stop by its PID. The `next` binary is hoisted to the root node_modules.
-  const webDir = path.join(repoRoot, 'apps/web');
+/**
+ * Starts one of the Next.js apps (the portal, the push PWA) with `next start` on 127.0.0.1 and
+ * waits until it answers; null (with the reason printed) if it cannot. Each is built once (the
+ * build is kept in its .next folder) and runs as a child process stopped by its PID. The `next`
+ * binary is hoisted to the root node_modules.
+ */
+async function startNextApp(options: {
+  name: string;
+  dir: string;
+  port: number;
+  portSetting: string;
+  env: Record<string, string>;
+}): Promise<RunningProcess | null> {
+  const appDir = path.join(repoRoot, options.dir);
   const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
-  // Only the web app's own settings: never encryption keys or database URLs (issue 8).
-  // The portal's public URL defaults to this machine (plain http allowed on localhost only; the web
-  // app refuses to start without it under `next start`); a HOLDFAST_WEB_PUBLIC_URL set by the user wins.
-  const webEnv = {
-    HOLDFAST_WEB_PUBLIC_URL: `http://localhost:${options.webPort}`,
-    ...webProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl }),
-  };
-  if (!existsSync(path.join(webDir, '.next/BUILD_ID'))) {
-    console.log('building the web app once (next build, about half a minute)…');
-    if ((await runToExit({ args: [nextBin, 'build'], cwd: webDir, env: webEnv })) !== 0) {
-      console.error('the web app did not build (see above); the gateway still runs');
+  if (!existsSync(path.join(appDir, '.next/BUILD_ID'))) {
+    console.log(`building ${options.name} once (next build, about half a minute)…`);
+    if ((await runToExit({ args: [nextBin, 'build'], cwd: appDir, env: options.env })) !== 0) {
+      console.error(`${options.name} did not build (see above); the gateway still runs`);
       return null;
     }
   }
   // Quiet until it is up (Next's banner would bury the demo output); then its errors show, prefixed.
   const forwarding = { isOn: false };
+  const prefix = `[${path.basename(options.dir)}] `;
   try {
-    const web = await startProcess({
-      name: 'the web app',
-      args: [nextBin, 'start', '-H', '127.0.0.1', '-p', String(options.webPort)],
-      cwd: webDir,
-      env: webEnv,
-      ready: { url: `http://127.0.0.1:${options.webPort}/` },
+    const app = await startProcess({
+      name: options.name,
+      args: [nextBin, 'start', '-H', '127.0.0.1', '-p', String(options.port)],
+      cwd: appDir,
+      env: options.env,
+      ready: { url: `http://127.0.0.1:${options.port}/` },
       readyTimeoutMs: 60_000,
       onOutput: (chunk) => {
-        if (forwarding.isOn) process.stderr.write(chunk.replace(/^(?=.)/gm, '[web] '));
+        if (forwarding.isOn) process.stderr.write(chunk.replace(/^(?=.)/gm, prefix));
       },
       // Only the startup output is needed (for the error below); later output is forwarded.
       maxOutputChars: 64 * 1024,
     });
     forwarding.isOn = true;
-    return web;
+    return app;
   } catch (error) {
     if (!(error instanceof ProcessStartError)) throw error;
     const startupOutput = error.output;
-    const hint = startupOutput.includes('EADDRINUSE') ? ` (port ${options.webPort} is in use: set HOLDFAST_WEB_PORT)` : '';
-    console.error(`the web app did not start${hint}; the gateway still runs\n${startupOutput}`);
+    const hint = startupOutput.includes('EADDRINUSE') ? ` (port ${options.port} is in use: set ${options.portSetting})` : '';
+    console.error(`${options.name} did not start${hint}; the gateway still runs\n${startupOutput}`);
     return null;
   }
+}
+
+/** The enrollment portal and hosted page (apps/web). */
+function startWeb(options: { webPort: number; gatewayUrl: string }): Promise<RunningProcess | null> {
+  // Only the web app's own settings: never encryption keys or database URLs (issue 8).
+  // The portal's public URL defaults to this machine (plain http allowed on localhost only; the web
+  // app refuses to start without it under `next start`); a HOLDFAST_WEB_PUBLIC_URL set by the user wins.
+  const env = {
+    HOLDFAST_WEB_PUBLIC_URL: `http://localhost:${options.webPort}`,
+    ...webProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl }),
+  };
+  return startNextApp({ name: 'the web app', dir: 'apps/web', port: options.webPort, portSetting: 'HOLDFAST_WEB_PORT', env });
+}
+
+/** The push-approval PWA (apps/push): pairing links and device signatures name its origin. */
+function startPush(options: { pushPort: number; pushPublicUrl: string; gatewayUrl: string }): Promise<RunningProcess | null> {
+  const env = {
+    ...pushProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl }),
+    HOLDFAST_PUSH_PUBLIC_URL: options.pushPublicUrl,
+  };
+  return startNextApp({ name: 'the push app', dir: 'apps/push', port: options.pushPort, portSetting: 'HOLDFAST_PUSH_PORT', env });
 }
 
 export async function startPlatform(): Promise<void> {
@@ -268,8 +292,9 @@ export async function startPlatform(): Promise<void> {
 
   const webPort = startEnv.HOLDFAST_WEB_PORT;
   const { env, processEnv } = launcherGatewayEnv({
-    // Enrollment links point at the web app started below, unless HOLDFAST_PUBLIC_URL says otherwise.
-    defaults: { HOLDFAST_PUBLIC_URL: `http://localhost:${webPort}` },
+    // Enrollment links point at the web app started below, pairing links at the push app, unless
+    // HOLDFAST_PUBLIC_URL / HOLDFAST_PUSH_PUBLIC_URL say otherwise.
+    defaults: { HOLDFAST_PUBLIC_URL: `http://localhost:${webPort}`, HOLDFAST_PUSH_PUBLIC_URL: `http://localhost:${startEnv.HOLDFAST_PUSH_PORT}` },
     overrides: {
       DATABASE_URL: databaseUrl,
       HOLDFAST_ENCRYPTION_KEYS: keys.keys,
@@ -302,6 +327,7 @@ export async function startPlatform(): Promise<void> {
   await db.close();
 
   const web = await startWeb({ webPort, gatewayUrl: gateway.url });
+  const pushApp = await startPush({ pushPort: startEnv.HOLDFAST_PUSH_PORT, pushPublicUrl: env.HOLDFAST_PUSH_PUBLIC_URL, gatewayUrl: gateway.url });
   // The demo user is "demo-user", the same Holdfast user the enrollment link below is for.
   const demoLogin = await readOrCreateJson<DemoLogin>(path.join(stateDir, 'demo-login.json'), () => ({
     userName: 'demo-user',
@@ -337,7 +363,7 @@ Sign in to the demo app (password, then Holdfast) at ${demoUrl}
     });
     holdfast.close();
     enrollLine = `
-Enrollment portal at http://localhost:${webPort}
+Enrollment portal at http://localhost:${webPort}${pushApp === null ? '' : `\nPush approval app (pair a phone from the portal) at ${env.HOLDFAST_PUSH_PUBLIC_URL}`}
 ${
   link === null
     ? ''
@@ -368,6 +394,7 @@ API reference: ${api}/openapi.json. See README.md ("Integrate your app"). Ctrl-C
     void (async () => {
       // SIGTERM to the demo and the web server by their PIDs, SIGKILL if not exited within 5 s.
       await demoApp?.stop();
+      await pushApp?.stop();
       await web?.stop();
       // SIGTERM to the gateway's primary: its workers close gracefully (failure counters written).
       await gatewayProcess.stop();
