@@ -1,4 +1,4 @@
-import { MetadataCache, type ServiceDeps } from '@holdfast/api';
+import { MetadataCache, PushStatusSignals, type ServiceDeps } from '@holdfast/api';
 import { parseKeyring, validateLockoutPolicy, type LockoutPolicy } from '@holdfast/core';
 import { createDatabase } from '@holdfast/db';
 import { randomBytes } from 'node:crypto';
@@ -46,6 +46,7 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
       serviceHosts: env.HOLDFAST_PUSH_SERVICE_HOSTS.split(','),
       ...(env.HOLDFAST_PUSH_CA_FILE === undefined ? {} : { ca: readFileSync(env.HOLDFAST_PUSH_CA_FILE, 'utf8') }),
     },
-    ...(env.HOLDFAST_CACHE_TTL_MS > 0 ? { cache: new MetadataCache(env.HOLDFAST_CACHE_TTL_MS) } : {}),
+    // The cache's listener connection also wakes push long-polls; without it they re-read every 250 ms.
+    ...(env.HOLDFAST_CACHE_TTL_MS > 0 ? { cache: new MetadataCache(env.HOLDFAST_CACHE_TTL_MS), pushSignals: new PushStatusSignals() } : {}),
   };
 }

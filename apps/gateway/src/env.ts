@@ -97,7 +97,7 @@ export const gatewayEnvSchema = z.object({
    */
   HOLDFAST_PUSH_SERVICE_HOSTS: z
     .string()
-    .regex(/^[A-Za-z0-9.*:\[\]-]+(,[A-Za-z0-9.*:\[\]-]+)*$/, 'host[:port] patterns, comma-separated')
+    .regex(/^[A-Za-z0-9.*:[\]-]+(,[A-Za-z0-9.*:[\]-]+)*$/, 'host[:port] patterns, comma-separated')
     .default(defaultPushSettings.serviceHosts.join(',')),
   /** A PEM file of extra CA certificates trusted for push services (a test's local push service). */
   HOLDFAST_PUSH_CA_FILE: z.string().min(1).optional(),

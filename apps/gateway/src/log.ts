@@ -10,7 +10,28 @@ export type GatewayLog = (event: string, fields?: Record<string, unknown>) => vo
 // than by care. A field with one of these names is written as "[redacted]", at the top level or one
 // object down (and in request headers). Error codes belong under `holdfastCode`, not `code`: a
 // `code` is taken to be a one-time code.
-const secretNames = ['authorization', 'cookie', 'bearer', 'token', 'sessionToken', 'apiKey', 'secret', 'password', 'privateJwk', 'code', 'recoveryCode'];
+const secretNames = [
+  'authorization',
+  'cookie',
+  'bearer',
+  'token',
+  'sessionToken',
+  'apiKey',
+  'secret',
+  'password',
+  'privateJwk',
+  'code',
+  'recoveryCode',
+  // Push approval: pairing tokens, device signatures and Web Push subscriptions (endpoint + keys).
+  'pairingToken',
+  'signature',
+  'subscription',
+  'endpoint',
+  'p256dh',
+  'auth',
+  'number',
+  'typedNumber',
+];
 const redactedPaths = [
   ...secretNames,
   ...secretNames.map((name) => `*.${name}`),

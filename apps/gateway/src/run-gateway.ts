@@ -52,7 +52,10 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
       }
     }
   }
-  const listener = deps.cache === undefined ? null : startCacheListener({ db: deps.db, cache: deps.cache, log });
+  const listener =
+    deps.cache === undefined
+      ? null
+      : startCacheListener({ db: deps.db, cache: deps.cache, log, ...(deps.pushSignals === undefined ? {} : { pushSignals: deps.pushSignals }) });
   const webhooks = startGatewayWebhookWorker({ env, deps, log });
   let lastFlushError = 0;
   const authFailures = createAuthFailureRecorder({

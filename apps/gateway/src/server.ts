@@ -9,7 +9,7 @@ import { createCanary, type CanaryResult } from './canary';
 import { ClusterGatewayMetrics } from './workers/cluster-metrics';
 import { workerHeaderValue } from './workers/identity';
 import { FloodShield, type FloodShieldLimits } from './rate-limit';
-import { AdmissionGate, defaultAdmissionLimits, type AdmissionLimits } from './transport/admission';
+import { AdmissionGate, defaultAdmissionLimits, LongPollSlots, longPollPath, type AdmissionLimits } from './transport/admission';
 import { createTrpcTransport } from './transport/trpc-transport';
 import {
   createOpenApiHandler,
@@ -113,7 +113,8 @@ export async function startGatewayServer(options: {
     ...deps,
     observe: (event) => {
       metrics.observe(event);
-      if (event.seconds > 2) log('slow_request', { procedure: event.procedure, outcome: event.outcome, seconds: Math.round(event.seconds * 1000) / 1000 });
+      if (event.seconds > 2 && !/pushStatus$/i.test(event.procedure))
+        log('slow_request', { procedure: event.procedure, outcome: event.outcome, seconds: Math.round(event.seconds * 1000) / 1000 });
     },
   };
   // The canary is not a client: keep it out of the request metrics (it has its own gauges).
@@ -179,10 +180,12 @@ export async function startGatewayServer(options: {
   const limits: AdmissionLimits = { ...defaultAdmissionLimits(10), ...options.admission };
   const refusedBody = overloadedBody();
   const overloaded = { count: 0 };
+  const longPolls = new LongPollSlots();
   const admission = new AdmissionGate<http.IncomingMessage, http.ServerResponse, RequestClient>(limits, {
     admit: (req, res, client) => {
       // 'close' comes once per response, answered or abandoned: the slot is given back either way.
       res.once('close', admission.leave);
+      if (longPollPath.test(req.url ?? '')) client.leaveAdmission = () => longPolls.leave(res, admission.leave);
       (req.url?.startsWith(restBasePath) === true ? rest : trpc)(req, res, client);
     },
     refuse: (req, res) => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, testKeys } from './support/gateways';
 import { enrollTotpUser, freshCode, startEnvironment } from './support/fixtures';
+import { createPushPairing, enrollPushUser, fakePushSubscription } from './support/push-device';
 
 const run = promisify(execFile);
 
@@ -47,21 +48,44 @@ describe('[SECRETS_AT_REST] after enrollment', () => {
     for (const needle of needles) expect(dump.toLowerCase()).not.toContain(needle.toLowerCase());
   });
 
+  it('the database holds no push subscription endpoint or key, and no pairing token, in plaintext', async () => {
+    const [gw] = env.gateways;
+    if (gw === undefined) throw new Error('gateway expected');
+    const subscription = fakePushSubscription();
+    const { device, sessionToken } = await enrollPushUser({ db: env.db, gatewayUrl: gw.url, subscription });
+    const { pairingToken } = await createPushPairing({ gatewayUrl: gw.url, sessionToken });
+    const dump = await dumpDatabase(env.db.pool);
+    expect(dump).toContain(device.deviceId);
+    const endpointPath = new URL(subscription.endpoint).pathname;
+    for (const needle of [endpointPath, subscription.keys.p256dh, subscription.keys.auth, pairingToken]) expect(dump).not.toContain(needle);
+  });
+
   it('rotate-keys re-wraps every secret under the new key; the old key can then be dropped', async () => {
     const [gw] = env.gateways;
     if (gw === undefined) throw new Error('gateway expected');
     const user = await enrollTotpUser({ db: env.db, gatewayUrl: gw.url });
     const before = await env.db.prisma.totpFactor.findMany({ omit: { secretEnc: false } });
     expect(before.every((row) => envelopeKeyId(row.secretEnc) === 'k1')).toBe(true);
+    // The push test above left a paired device's subscription and the deployment's VAPID key.
+    const pushEnvelopes = async (): Promise<string[]> => [
+      ...(await env.db.prisma.pushDevice.findMany({ select: { subscriptionEnc: true } })).flatMap((row) =>
+        row.subscriptionEnc === null ? [] : [row.subscriptionEnc],
+      ),
+      ...(await env.db.prisma.vapidKey.findMany({ select: { privateKeyEnc: true } })).map((row) => row.privateKeyEnc),
+    ];
+    const pushBefore = await pushEnvelopes();
+    expect(pushBefore.length).toBeGreaterThanOrEqual(2);
+    expect(pushBefore.every((envelope) => envelopeKeyId(envelope) === 'k1')).toBe(true);
 
     const root = fileURLToPath(new URL('../../..', import.meta.url));
     const { stdout } = await run('npm', ['run', '--silent', 'rotate-keys'], {
       cwd: root,
       env: { ...process.env, DATABASE_URL: env.databaseUrl, HOLDFAST_ENCRYPTION_KEYS: `k1:${testKeys.k1},k2:${testKeys.k2}`, HOLDFAST_ACTIVE_KEY_ID: 'k2' },
     });
-    expect(stdout).toContain(`re-wrapped ${before.length} secrets`);
+    expect(stdout).toContain(`re-wrapped ${before.length + pushBefore.length} secrets`);
     const after = await env.db.prisma.totpFactor.findMany({ omit: { secretEnc: false } });
     expect(after.every((row) => envelopeKeyId(row.secretEnc) === 'k2')).toBe(true);
+    expect((await pushEnvelopes()).every((envelope) => envelopeKeyId(envelope) === 'k2')).toBe(true);
 
     // A gateway that only knows k2 still verifies the user's codes.
     const k2Only = await startGateway({

@@ -1,6 +1,7 @@
 import type { Clock, Keyring, LockoutPolicy, RandomSource } from '@holdfast/core';
 import type { Database, DatabaseRetryReport } from '@holdfast/db';
 import type { MetadataCache } from './cache/metadata-cache';
+import type { PushStatusSignals } from './services/push/push-status-signals';
 
 /** Everything the services need, built once per gateway process and shared by every request. */
 export interface ServiceDeps {
@@ -24,6 +25,8 @@ export interface ServiceDeps {
   onRetried?: (event: DatabaseRetryReport) => void;
   /** Told about every finished procedure call (the gateway's metrics); must not throw. */
   observe?: (event: { procedure: string; outcome: string; seconds: number }) => void;
+  /** Wakes push long-polls on a status change anywhere (fed by the listener; absent: they re-read every 250 ms). */
+  pushSignals?: PushStatusSignals;
   /** Push approval settings (absent: `defaultPushSettings`). */
   push?: PushSettings;
 }

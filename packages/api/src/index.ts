@@ -8,6 +8,7 @@ export type { VerificationResult } from './services/verify/verification-result';
 export type { PreauthResult } from './services/preauth/get-preauth';
 export { MetadataCache } from './cache/metadata-cache';
 export { startCacheListener } from './cache/cache-listener';
+export { PushStatusSignals } from './services/push/push-status-signals';
 export { defaultWebhookWorkerSettings, startWebhookWorker, type WebhookWorkerSettings } from './services/webhooks/webhook-worker';
 export { signWebhook } from './services/webhooks/sign-webhook';
 export { listPublicSigningKeys } from './services/hosted/signing-keys';

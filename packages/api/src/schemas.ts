@@ -334,3 +334,7 @@ export const createPushPairingOutput = z.strictObject({ pairingUrl: z.string(), 
 export const hostedPushBeginOutput = z.strictObject({ transactionId: z.string(), number: z.string(), expiresAt: z.date() });
 export const hostedPushStatusInput = z.strictObject({ token: transactionToken, transactionId: z.uuid(), waitMs: pushStatusWaitMs.optional() });
 export const hostedPushStatusOutput = z.strictObject({ status: pushTransactionStatus, outcome: hostedOutcome.nullable() });
+// Push approval as a step-up in the portal ("Confirm it's you" with a paired phone).
+export const stepUpPushBeginOutput = hostedPushBeginOutput;
+export const stepUpPushStatusInput = z.strictObject({ transactionId: z.uuid(), waitMs: pushStatusWaitMs.optional() });
+export const stepUpPushStatusOutput = z.strictObject({ status: pushTransactionStatus, validUntil: z.date().nullable() });

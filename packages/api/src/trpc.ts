@@ -14,6 +14,12 @@ export interface RequestClient {
   ip: string | null;
   /** Told whether the API key authenticated: the gateway's per-process flood shield. */
   onApiKeyResult?: (isAuthenticated: boolean) => void;
+  /**
+   * A long-poll (verify.pushStatus with waitMs) calls this before it starts waiting: true = the
+   * request no longer holds one of the gateway's admission slots (it waits outside the queue);
+   * false = too many long-polls are waiting in this process already, answer now.
+   */
+  leaveAdmission?: () => boolean;
 }
 
 export interface Context {
@@ -46,7 +52,10 @@ const t = initTRPC.context<Context>().create({
       : issues !== undefined
         ? `invalid input: ${issues.map((issue) => `${issue.path === '' ? '(body)' : issue.path}: ${issue.message}`).join('; ')}`
         : shape.message;
-    return { ...shape, message, data: { ...data, holdfastCode, ...(issues === undefined ? {} : { issues }) } };
+    // Push fatigue refusals say when asking again may succeed (the transports also send Retry-After).
+    const retryAfterMs = error.cause instanceof HoldfastError ? error.cause.retryAfterMs : undefined;
+    const retryAfter = retryAfterMs === undefined ? {} : { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterMs / 1000)) };
+    return { ...shape, message, data: { ...data, holdfastCode, ...(issues === undefined ? {} : { issues }), ...retryAfter } };
   },
 });
 

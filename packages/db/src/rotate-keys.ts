@@ -16,51 +16,69 @@ export async function rotateEncryptionKeys(options: {
   batchSize?: number;
 }): Promise<{ rewrapped: number; alreadyCurrent: number }> {
   const { prisma, keyring } = options;
-  let rewrapped = 0;
-  let alreadyCurrent = 0;
-  let cursor: string | undefined;
-  for (;;) {
+  const batchSize = options.batchSize ?? 500;
+  const counts = { rewrapped: 0, alreadyCurrent: 0 };
+  /** Rewraps one row's envelope unless it is current; the save is a compare-and-set on the old envelope. */
+  const rewrap = async (envelope: string | null, save: (next: string) => Promise<{ count: number }>): Promise<void> => {
+    if (envelope === null) return;
+    if (envelopeKeyId(envelope) === keyring.activeKeyId) {
+      counts.alreadyCurrent += 1;
+      return;
+    }
+    counts.rewrapped += (await save(rewrapSecret({ keyring, envelope, random: options.random }))).count;
+  };
+
+  // TOTP secrets and push subscriptions (one per device) can be many: in batches, by factor id.
+  for (let cursor: string | undefined; ;) {
     const rows = await prisma.totpFactor.findMany({
-      take: options.batchSize ?? 500,
+      take: batchSize,
       ...(cursor === undefined ? {} : { cursor: { factorId: cursor }, skip: 1 }),
       orderBy: { factorId: 'asc' },
       select: { factorId: true, secretEnc: true },
     });
-    if (rows.length === 0) break;
     for (const row of rows) {
-      if (envelopeKeyId(row.secretEnc) === keyring.activeKeyId) {
-        alreadyCurrent += 1;
-        continue;
-      }
-      const next = rewrapSecret({ keyring, envelope: row.secretEnc, random: options.random });
-      const { count } = await prisma.totpFactor.updateMany({ where: { factorId: row.factorId, secretEnc: row.secretEnc }, data: { secretEnc: next } });
-      rewrapped += count;
+      await rewrap(row.secretEnc, (next) =>
+        prisma.totpFactor.updateMany({ where: { factorId: row.factorId, secretEnc: row.secretEnc }, data: { secretEnc: next } }),
+      );
     }
     cursor = rows.at(-1)?.factorId;
+    if (cursor === undefined) break;
   }
-  // The hosted-verification signing keys' private halves (a handful of rows).
-  for (const key of await prisma.signingKey.findMany({ select: { kid: true, privateJwkEnc: true } })) {
-    if (envelopeKeyId(key.privateJwkEnc) === keyring.activeKeyId) {
-      alreadyCurrent += 1;
-      continue;
-    }
-    const next = rewrapSecret({ keyring, envelope: key.privateJwkEnc, random: options.random });
-    const { count } = await prisma.signingKey.updateMany({ where: { kid: key.kid, privateJwkEnc: key.privateJwkEnc }, data: { privateJwkEnc: next } });
-    rewrapped += count;
-  }
-  // Webhook signing secrets, one per application with an endpoint (AAD = `webhook:<application id>`, unchanged by a rewrap).
-  for (const hook of await prisma.applicationWebhook.findMany({ select: { applicationId: true, secretEnc: true } })) {
-    if (envelopeKeyId(hook.secretEnc) === keyring.activeKeyId) {
-      alreadyCurrent += 1;
-      continue;
-    }
-    const next = rewrapSecret({ keyring, envelope: hook.secretEnc, random: options.random });
-    const { count } = await prisma.applicationWebhook.updateMany({
-      where: { applicationId: hook.applicationId, secretEnc: hook.secretEnc },
-      data: { secretEnc: next },
+  for (let cursor: string | undefined; ;) {
+    const rows = await prisma.pushDevice.findMany({
+      take: batchSize,
+      where: { subscriptionEnc: { not: null } },
+      ...(cursor === undefined ? {} : { cursor: { factorId: cursor }, skip: 1 }),
+      orderBy: { factorId: 'asc' },
+      select: { factorId: true, subscriptionEnc: true },
     });
-    rewrapped += count;
+    for (const row of rows) {
+      // AAD = `push-subscription:<factor id>`, unchanged by a rewrap.
+      await rewrap(row.subscriptionEnc, (next) =>
+        prisma.pushDevice.updateMany({ where: { factorId: row.factorId, subscriptionEnc: row.subscriptionEnc }, data: { subscriptionEnc: next } }),
+      );
+    }
+    cursor = rows.at(-1)?.factorId;
+    if (cursor === undefined) break;
   }
+  // A handful of rows each: the hosted-verification signing keys' private halves, webhook signing
+  // secrets (AAD = `webhook:<application id>`), the deployment's VAPID private key (AAD `vapid:<id>`).
+  for (const key of await prisma.signingKey.findMany({ select: { kid: true, privateJwkEnc: true } })) {
+    await rewrap(key.privateJwkEnc, (next) =>
+      prisma.signingKey.updateMany({ where: { kid: key.kid, privateJwkEnc: key.privateJwkEnc }, data: { privateJwkEnc: next } }),
+    );
+  }
+  for (const hook of await prisma.applicationWebhook.findMany({ select: { applicationId: true, secretEnc: true } })) {
+    await rewrap(hook.secretEnc, (next) =>
+      prisma.applicationWebhook.updateMany({ where: { applicationId: hook.applicationId, secretEnc: hook.secretEnc }, data: { secretEnc: next } }),
+    );
+  }
+  for (const vapid of await prisma.vapidKey.findMany({ select: { id: true, privateKeyEnc: true } })) {
+    await rewrap(vapid.privateKeyEnc, (next) =>
+      prisma.vapidKey.updateMany({ where: { id: vapid.id, privateKeyEnc: vapid.privateKeyEnc }, data: { privateKeyEnc: next } }),
+    );
+  }
+  const { rewrapped, alreadyCurrent } = counts;
   await writeAuditEvent(prisma, {
     type: 'keys.rotated',
     gatewayId: options.actor.gatewayId,

@@ -5,6 +5,9 @@ import { randomUUID } from 'node:crypto';
 import { GatewayRotation } from './failover';
 import type {
   PreauthResult,
+  PushBeginResult,
+  PushContext,
+  PushStatusResult,
   WebauthnAuthenticationResponse,
   WebauthnBeginResult,
   WebauthnRegistrationBeginResult,
@@ -13,6 +16,10 @@ import type {
 
 export type {
   PreauthResult,
+  PushBeginResult,
+  PushContext,
+  PushStatusResult,
+  PushTransactionStatus,
   WebauthnAuthenticationResponse,
   WebauthnBeginResult,
   WebauthnRegistrationBeginResult,
@@ -33,6 +40,9 @@ export interface HoldfastClientOptions {
   /** Send a verification that has no answer after this long to a gateway in another region too (same attempt id). Off by default. */
   hedgeAfterMs?: number;
 }
+
+/** pushBegin's per-try floor: the gateway waits up to 1.5 s for the Web Push requests. */
+const pushBeginTryTimeoutMs = 2500;
 
 function createGatewayClients(gateways: readonly string[], bearer: () => string | null): { url: string; client: TRPCClient<AppRouter> }[] {
   return gateways.map((url) => ({
@@ -136,6 +146,39 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
     /** Revoke one of a user's factors (lost device, offboarding); idempotent. */
     revokeFactor: (input: { userId: string; factorId: string }) =>
       rotation.run({ deadlineMs, tryTimeoutMs, policy: 'retry-anywhere', call: (c, signal) => c.factors.revoke.mutate(input, { signal }) }),
+
+    /**
+     * Push approval: sends a push to the user's paired phones and returns the number to show on the
+     * login screen (the user types it on the phone). The attempt id (generated if not given) makes
+     * it idempotent: a retry on another gateway gets the same transaction (`replayed: true`).
+     * Refusals: PUSH_PENDING, PUSH_LIMIT_REACHED, PUSH_SUSPENDED (`retryAfterMs` on the error),
+     * FACTOR_NOT_FOUND (no paired phone).
+     */
+    pushBegin: (input: { userId: string; attemptId?: string; context?: PushContext }): Promise<PushBeginResult> => {
+      const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
+      return rotation.run({
+        deadlineMs,
+        // The gateway may wait up to ~1.5 s on slow push services before answering.
+        tryTimeoutMs: Math.max(tryTimeoutMs, pushBeginTryTimeoutMs),
+        policy: 'retry-anywhere',
+        call: (c, signal) => c.verify.pushBegin.mutate(request, { signal }),
+      });
+    },
+
+    /**
+     * A push transaction's status by `transactionId` or `attemptId`, from any gateway. With `waitMs`
+     * (≤ 25 000) the gateway answers as soon as it is decided (long-poll); each try, and the call's
+     * deadline, are extended by `waitMs` so the wait itself is never taken for a dead gateway.
+     */
+    pushStatus: (input: { transactionId: string; waitMs?: number } | { attemptId: string; waitMs?: number }): Promise<PushStatusResult> => {
+      const waitMs = input.waitMs ?? 0;
+      return rotation.run({
+        deadlineMs: deadlineMs + waitMs,
+        tryTimeoutMs: tryTimeoutMs + waitMs,
+        policy: 'retry-anywhere',
+        call: (c, signal) => c.verify.pushStatus.query(input, { signal }),
+      });
+    },
 
     /** Probe every gateway's /readyz now (also done every probeIntervalMs). */
     refreshHealth: () => rotation.probe(),

@@ -6,6 +6,8 @@ export class HoldfastApiError extends Error {
     readonly code: string,
     readonly httpStatus: number,
     message: string,
+    /** When asking again may succeed (push refusals: PUSH_LIMIT_REACHED, PUSH_PENDING, PUSH_SUSPENDED). */
+    readonly retryAfterMs?: number,
   ) {
     super(message);
   }

@@ -56,8 +56,9 @@ function classify(error: unknown, signal: AbortSignal): Classified {
 
 function toApiError(error: unknown): HoldfastApiError {
   const trpc = error as TRPCClientError<never>;
-  const data = trpc.data as { httpStatus?: number; holdfastCode?: string } | undefined;
-  return new HoldfastApiError(data?.holdfastCode ?? 'BAD_REQUEST', data?.httpStatus ?? 400, trpc.message);
+  const data = trpc.data as { httpStatus?: number; holdfastCode?: string; retryAfterSeconds?: number } | undefined;
+  const retryAfterMs = typeof data?.retryAfterSeconds === 'number' ? data.retryAfterSeconds * 1000 : undefined;
+  return new HoldfastApiError(data?.holdfastCode ?? 'BAD_REQUEST', data?.httpStatus ?? 400, trpc.message, retryAfterMs);
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -71,3 +71,40 @@ export interface WebauthnRegistrationBeginResult {
   challengeId: string;
   options: PublicKeyCredentialCreationOptionsJSON;
 }
+
+/** Push approval: what the push was about, shown on the user's phone (all optional, your claims). */
+export interface PushContext {
+  ipAddress?: string | undefined;
+  /** Approximate, as you resolved it ("Lisbon, PT"). */
+  location?: string | undefined;
+  /** "Firefox on Linux". */
+  browser?: string | undefined;
+}
+
+/** `pending → approved | denied | expired`, nothing else. */
+export type PushTransactionStatus = 'pending' | 'approved' | 'denied' | 'expired';
+
+/** `pushBegin`: show `number` on the login screen; the user types it on their phone. */
+export interface PushBeginResult {
+  transactionId: string;
+  number: string;
+  /** ISO 8601. */
+  expiresAt: string;
+  status: PushTransactionStatus;
+  /** Devices a Web Push was addressed to (0: the user must open the app, which lists pending pushes). */
+  deviceCount: number;
+  /** The attempt id was seen before: this is that transaction, as it is now. */
+  replayed: boolean;
+}
+
+/** `pushStatus`: the transaction as it is now (a pending one past its expiry is `expired`). */
+export interface PushStatusResult {
+  transactionId: string;
+  status: PushTransactionStatus;
+  /** approved | denied_by_user | fraud_reported | wrong_number | expired; null while pending. */
+  reason: string | null;
+  /** ISO 8601. */
+  expiresAt: string;
+  /** ISO 8601; null while pending. */
+  decidedAt: string | null;
+}

@@ -6,6 +6,9 @@ import type { TRPCClient } from '@trpc/client';
 import type { Serialize } from '@trpc/server/unstable-core-do-not-import';
 import type {
   PreauthResult,
+  PushBeginResult,
+  PushContext,
+  PushStatusResult,
   WebauthnAuthenticationResponse,
   WebauthnBeginResult,
   WebauthnRegistrationBeginResult,
@@ -33,6 +36,9 @@ type AuthFactorOutput = Extract<PreauthOutput, { result: 'auth' }>['factors'][nu
 type BeginOutput = OutputOf<Procedures['verify']['webauthnBegin']['mutate']>;
 type StepUpBeginOutput = OutputOf<Procedures['enrollment']['stepUpWebauthnBegin']['mutate']>;
 type RegistrationBeginOutput = OutputOf<Procedures['webauthn']['beginRegistration']['mutate']>;
+type PushBeginInput = InputOf<Procedures['verify']['pushBegin']['mutate']>;
+type PushBeginOutput = OutputOf<Procedures['verify']['pushBegin']['mutate']>;
+type PushStatusOutput = OutputOf<Procedures['verify']['pushStatus']['query']>;
 
 export type RouterContract = [
   Holds<IsSame<PreauthResult, PreauthOutput>>,
@@ -47,4 +53,7 @@ export type RouterContract = [
   Holds<IsSame<Serialize<WebauthnBeginResult>, StepUpBeginOutput>>,
   Holds<IsSame<Serialize<WebauthnRegistrationBeginResult>, RegistrationBeginOutput>>,
   Holds<IsSame<Serialize<WebauthnRegistrationBeginResult['options']>, RegistrationBeginOutput['options']>>,
+  Holds<IsSame<PushContext, NonNullable<PushBeginInput['context']>>>,
+  Holds<IsSame<PushBeginResult, PushBeginOutput>>,
+  Holds<IsSame<PushStatusResult, PushStatusOutput>>,
 ];

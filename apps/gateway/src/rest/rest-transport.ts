@@ -174,8 +174,9 @@ export function createRestTransport<TExtra>(options: RestTransportOptions<TExtra
           status,
           detail: shape.message,
           ...(shape.data.issues === undefined ? {} : { issues: shape.data.issues }),
+          ...(shape.data.retryAfterSeconds === undefined ? {} : { retryAfterSeconds: shape.data.retryAfterSeconds }),
         }),
-        headers,
+        shape.data.retryAfterSeconds === undefined ? headers : { ...headers, 'retry-after': String(shape.data.retryAfterSeconds) },
       );
     }
   };

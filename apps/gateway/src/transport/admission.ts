@@ -151,3 +151,44 @@ export class AdmissionGate<TReq, TRes, TExtra> {
     }
   }
 }
+
+/** Long-polls waiting at once per worker, outside the admission gate (a wait costs a socket and a timer, not a slot). */
+export const defaultMaxLongPolls = 1000;
+
+/** Paths of the procedures that may long-poll (verify.pushStatus, hosted.pushStatus; REST too). */
+export const longPollPath = /^\/(?:trpc\/(?:(?:verify|hosted)\.pushStatus|enrollment\.stepUpPushStatus)|v1\/verify\/push-status)(?:\?|$)/;
+
+/**
+ * A long-poll (issue 11: `verify.pushStatus` with `waitMs`) must not hold one of the gate's
+ * `maxInFlight` slots while it waits: 40 waiting relying apps would otherwise refuse every login on
+ * the worker. An admitted long-poll that is about to wait hands its slot back (`leave`) and counts
+ * here instead, up to `max` per worker; beyond that it is told to answer at once with the current
+ * status (the caller polls again). The slot is given back exactly once: the gate's 'close'
+ * listener is swapped for this one's.
+ */
+export class LongPollSlots {
+  private waiting = 0;
+
+  constructor(private readonly max: number = defaultMaxLongPolls) {}
+
+  /** Long-polls waiting now. */
+  get count(): number {
+    return this.waiting;
+  }
+
+  leave(
+    res: { once: (event: 'close', listener: () => void) => unknown; off: (event: 'close', listener: () => void) => unknown },
+    gateLeave: () => void,
+  ): boolean {
+    if (this.waiting >= this.max) return false;
+    this.waiting += 1;
+    res.off('close', gateLeave);
+    gateLeave();
+    res.once('close', this.release);
+    return true;
+  }
+
+  private readonly release = (): void => {
+    this.waiting -= 1;
+  };
+}

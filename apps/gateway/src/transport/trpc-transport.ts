@@ -140,6 +140,8 @@ export function createTrpcTransport<TExtra>(options: TrpcTransportOptions<TExtra
       const error = getTRPCErrorFromUnknown(cause);
       options.onError({ error, path, type, req });
       const shape = getErrorShape({ config, error, type, path, input: input.result(), ctx });
+      // Push fatigue refusals (issue 11): when asking again may succeed, as a header too.
+      if (shape.data.retryAfterSeconds !== undefined) res.setHeader('retry-after', String(shape.data.retryAfterSeconds));
       send(res, getHTTPStatusCode({ error: shape }, [error]), { error: shape }, allow);
     }
   };

@@ -17,11 +17,16 @@ import { askGateways, GatewayRefusal, type FailoverPolicy } from '../lib/gateway
 import { describePairingError, describeRequestError } from '../lib/messages';
 import type { ActionResult, AnswerOutcome, PairedDevice, PairingPreview, PendingRequest } from './types';
 
-/** Device and transaction ids are the gateway's (UUIDs); only their size and alphabet are checked here. */
-const opaqueId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+/** Device and transaction ids are the gateway's UUIDs. */
+const opaqueId = z.uuid();
 
 const inspectInput = z.strictObject({ pairingToken: pushPairingToken });
-const pairInput = z.strictObject({ pairingToken: pushPairingToken, publicKeyJwk: devicePublicJwk, subscription: pushSubscription.nullable(), name: deviceName });
+const pairInput = z.strictObject({
+  pairingToken: pushPairingToken,
+  publicKeyJwk: devicePublicJwk,
+  subscription: pushSubscription.nullable(),
+  name: deviceName,
+});
 const listInput = z.strictObject({ deviceId: opaqueId, deviceTime, signature: deviceSignature });
 const answerInput = z.strictObject({
   deviceId: opaqueId,
@@ -53,7 +58,7 @@ function badRequest(describe: (code: string) => string): { ok: false; code: stri
 
 /** The deployment's VAPID public key, for `pushManager.subscribe`. */
 export async function loadPushConfig(): Promise<ActionResult<{ vapidPublicKey: string }>> {
-  return forward('any-failure', describePairingError, (gateway, signal) => gateway.push.config.query({}, { signal }));
+  return forward('any-failure', describePairingError, (gateway, signal) => gateway.push.config.query(undefined, { signal }));
 }
 
 /** Who a pairing link is for — it redeems nothing, so it may be shown before the person agrees. */
@@ -99,7 +104,7 @@ export async function answerRequest(input: z.input<typeof answerInput>): Promise
   if (!parsed.success) return badRequest(describeRequestError);
   const result = await forward('any-failure', describeRequestError, (gateway, signal) => gateway.push.deviceAnswer.mutate(parsed.data, { signal }));
   if (!result.ok) return result;
-  return { ok: true, value: { status: result.value.status, reason: result.value.reason ?? null } };
+  return { ok: true, value: { status: result.value.status, reason: result.value.reason } };
 }
 
 /** The browser's current push subscription for one paired device (signed; subscriptions churn). */

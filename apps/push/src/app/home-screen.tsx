@@ -60,17 +60,27 @@ export function HomeScreen() {
     };
   }, [check]);
 
-  const requests = loaded.state === 'ready' && loaded.pending !== null ? loaded.pending.flatMap((entry) => (entry.ok ? entry.requests.map((request) => ({ request, pairing: entry.pairing })) : [])) : [];
-  const failures = loaded.state === 'ready' && loaded.pending !== null ? loaded.pending.filter((entry) => !entry.ok) : [];
+  const requests =
+    loaded.state === 'ready' && loaded.pending !== null
+      ? loaded.pending.flatMap((entry) => (entry.ok ? entry.requests.map((request) => ({ request, pairing: entry.pairing })) : []))
+      : [];
+  const failures =
+    loaded.state === 'ready' && loaded.pending !== null
+      ? loaded.pending.flatMap((entry) => (entry.ok ? [] : [{ pairing: entry.pairing, message: entry.message }]))
+      : [];
 
   return (
     <>
       <h1>Sign-in requests</h1>
       {loaded.state === 'loading' ? <p className="muted">Loading…</p> : null}
-      {loaded.state === 'unavailable' ? <p role="alert" className="error">{loaded.message}</p> : null}
+      {loaded.state === 'unavailable' ? (
+        <p role="alert" className="error">
+          {loaded.message}
+        </p>
+      ) : null}
       {loaded.state === 'ready' && loaded.pairings.length === 0 ? (
         <section className="panel" aria-labelledby="not-paired">
-          <h2 id="not-paired">Not paired yet</h2>
+          <h2 id="not-paired">No sign-in requests</h2>
           <p>This device is not paired yet — open the pairing link from your account page.</p>
         </section>
       ) : null}
@@ -92,13 +102,11 @@ export function HomeScreen() {
                 ))}
               </ul>
             ) : null}
-            {failures.map((entry) =>
-              entry.ok ? null : (
-                <p key={entry.pairing.deviceId} role="alert" className="error">
-                  {entry.pairing.applicationName}: {entry.message}
-                </p>
-              ),
-            )}
+            {failures.map((entry) => (
+              <p key={entry.pairing.deviceId} role="alert" className="error">
+                {entry.pairing.applicationName}: {entry.message}
+              </p>
+            ))}
             <div className="actions">
               <button type="button" className="primary" onClick={() => void check()} disabled={isChecking}>
                 Check for requests

@@ -32,5 +32,5 @@ export type RequestStatus = 'pending' | 'approved' | 'denied' | 'expired';
 
 export interface AnswerOutcome {
   status: RequestStatus;
-  reason: string | null;
+  reason: string;
 }

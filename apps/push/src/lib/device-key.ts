@@ -49,8 +49,21 @@ export async function signAnswer(
 ): Promise<{ deviceId: string; transactionId: string; typedNumber: string; decision: PushDecisionWord; deviceTime: number; signature: string }> {
   const deviceTime = Date.now();
   const typedNumber = answer.decision === 'approve' ? answer.typedNumber : '';
-  const bytes = answerSignedBytes({ transactionId: answer.transactionId, typedNumber, decision: answer.decision, deviceTimeMs: deviceTime, audience: device.audience });
-  return { deviceId: device.deviceId, transactionId: answer.transactionId, typedNumber, decision: answer.decision, deviceTime, signature: await signBytes(device.privateKey, bytes) };
+  const bytes = answerSignedBytes({
+    transactionId: answer.transactionId,
+    typedNumber,
+    decision: answer.decision,
+    deviceTimeMs: deviceTime,
+    audience: device.audience,
+  });
+  return {
+    deviceId: device.deviceId,
+    transactionId: answer.transactionId,
+    typedNumber,
+    decision: answer.decision,
+    deviceTime,
+    signature: await signBytes(device.privateKey, bytes),
+  };
 }
 
 export interface SubscriptionJson {

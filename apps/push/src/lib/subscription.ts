@@ -25,7 +25,14 @@ function isSameKey(current: ArrayBuffer | null, wanted: Uint8Array): boolean {
 
 /** Settles within `ms`: `serviceWorker.ready` waits forever when no worker ever activates. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms))]);
+  return Promise.race([
+    promise,
+    new Promise<never>((_, reject) =>
+      setTimeout(() => {
+        reject(new Error(`${what} took longer than ${ms} ms`));
+      }, ms),
+    ),
+  ]);
 }
 
 /**

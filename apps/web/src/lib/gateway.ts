@@ -62,12 +62,18 @@ export async function callGateway<T>(options: {
   bearer: string | null;
   isIdempotent: boolean;
   call: (client: GatewayClient, signal: AbortSignal) => Promise<T>;
+  /** Per-gateway limit; longer only for a call that waits on purpose (the push status long-poll). */
+  timeoutMs?: number;
+  /** Ends the call early, e.g. when the browser that asked has gone. */
+  signal?: AbortSignal;
 }): Promise<T> {
   const failures: string[] = [];
   for (const url of webEnv().HOLDFAST_GATEWAY_URLS) {
     try {
-      return await options.call(createGatewayClient(url, options.bearer), AbortSignal.timeout(tryTimeoutMs));
+      const timeout = AbortSignal.timeout(options.timeoutMs ?? tryTimeoutMs);
+      return await options.call(createGatewayClient(url, options.bearer), options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]));
     } catch (error) {
+      if (options.signal?.aborted === true) throw error;
       const refusal = toGatewayError(error);
       if (refusal !== null) throw refusal;
       failures.push(`${url}: ${error instanceof Error ? error.message : String(error)}`);

@@ -71,6 +71,24 @@ export function describeError(code: string): string {
       return 'Your enrollment session has ended. Open a new enrollment link from the app that sent you here.';
     case 'RATE_LIMITED':
       return 'Too many attempts. Wait a few minutes, then try again.';
+    case 'PUSH_PENDING':
+      return 'A request is already waiting on your phone. Answer it there, or wait a minute for it to run out, then send a new one.';
+    case 'PUSH_LIMIT_REACHED':
+      return 'Too many requests were sent to your phone in a short time. Wait a few minutes, or use another way to verify.';
+    case 'PUSH_SUSPENDED':
+      return 'Approval on your phone is paused for your account because a request was reported as fraud. Use another way to verify, or try again later.';
+    case 'PUSH_PAIRING_INVALID':
+      return 'This pairing link has expired or was already used. Start adding your phone again.';
+    case 'PUSH_TRANSACTION_NOT_FOUND':
+      return 'That request to your phone is no longer known. Send a new one.';
+    case 'FACTOR_KIND_NOT_ALLOWED':
+      return 'This sign-in does not accept that way to verify. Use another one.';
+    case 'TRANSACTION_ATTEMPTS_EXCEEDED':
+      return 'Too many tries on this page. Go back to the app or website you were signing in to and start again.';
+    case 'TRANSACTION_COMPLETED':
+    case 'TRANSACTION_EXPIRED':
+    case 'TRANSACTION_INVALID':
+      return describeTransactionProblem(code).body;
     case 'BAD_REQUEST':
       return 'Something in the form is not right. Check what you entered and try again.';
     case 'GATEWAY_UNAVAILABLE':
@@ -148,4 +166,15 @@ export function describeRejection(reason: VerifyRejectReason | null): string {
     case null:
       return 'That did not work. Try again.';
   }
+}
+
+/**
+ * The hosted page's "Approve on your phone": what a finished wait says. A wrong number typed on the
+ * phone comes back as `invalid_code`; "This wasn't me" and "Report fraud" carry no reason.
+ */
+export function describePushEnd(end: { status: 'denied'; reason: VerifyRejectReason | null } | { status: 'expired' }): string {
+  if (end.status === 'expired') return 'No answer in time: the request on your phone has expired. Send it again, or use another way to verify.';
+  return end.reason === 'invalid_code'
+    ? 'The request was denied on your phone: the number typed there did not match. Send it again, or use another way to verify.'
+    : 'The request was denied on your phone. If that was you by mistake, send it again; otherwise use another way to verify.';
 }

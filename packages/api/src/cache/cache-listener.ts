@@ -1,4 +1,5 @@
 import type { Database, SqlClient } from '@holdfast/db';
+import type { PushStatusSignals } from '../services/push/push-status-signals';
 import type { MetadataCache } from './metadata-cache';
 
 /**
@@ -11,10 +12,16 @@ import type { MetadataCache } from './metadata-cache';
 export function startCacheListener(options: {
   db: Database;
   cache: MetadataCache;
+  /** Also LISTENs on `holdfast_push` and wakes push long-polls (services/push/push-status-signals.ts). */
+  pushSignals?: PushStatusSignals;
   log: (event: string, fields?: Record<string, unknown>) => void;
   probeIntervalMs?: number;
 }): { stop: () => Promise<void> } {
-  const { db, cache, log } = options;
+  const { db, cache, log, pushSignals } = options;
+  const setListening = (isListening: boolean): void => {
+    cache.setListening(isListening);
+    pushSignals?.setListening(isListening);
+  };
   let isStopped = false;
   const hasStopped = (): boolean => isStopped;
   let client: SqlClient | null = null;
@@ -23,7 +30,7 @@ export function startCacheListener(options: {
 
   const drop = (error: unknown): void => {
     if (client === null) return;
-    cache.setListening(false);
+    setListening(false);
     if (probe !== null) clearInterval(probe);
     const gone = client;
     client = null;
@@ -46,7 +53,9 @@ export function startCacheListener(options: {
       return;
     }
     next.on('notification', (message) => {
-      if (message.payload !== undefined) cache.invalidate(message.payload);
+      if (message.payload === undefined) return;
+      if (message.channel === 'holdfast_push') pushSignals?.notify(message.payload);
+      else cache.invalidate(message.payload);
     });
     next.on('error', (error) => {
       drop(error);
@@ -54,7 +63,8 @@ export function startCacheListener(options: {
     client = next;
     try {
       await next.query('LISTEN holdfast_cache');
-      cache.setListening(true);
+      if (pushSignals !== undefined) await next.query('LISTEN holdfast_push');
+      setListening(true);
       probe = setInterval(() => {
         client?.query('SELECT 1').catch((error: unknown) => {
           drop(error);
@@ -71,7 +81,7 @@ export function startCacheListener(options: {
       isStopped = true;
       if (retry !== null) clearTimeout(retry);
       if (probe !== null) clearInterval(probe);
-      cache.setListening(false);
+      setListening(false);
       const current = client;
       client = null;
       if (current !== null) {

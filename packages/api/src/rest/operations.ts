@@ -78,6 +78,22 @@ export const restOperationDeclarations = [
     summary: 'The recorded outcome of an attempt id (lost reply)',
   },
   {
+    procedure: 'verify.pushBegin',
+    method: 'POST',
+    path: '/v1/verify/push-begin',
+    tag: 'verification',
+    summary: "Send a push to the user's paired phones; show the returned number on the login screen",
+    description:
+      '`attemptId` is the idempotency key: a retry (on any gateway) gets the same transaction with `replayed: true`. Refused with 409 PUSH_PENDING (one pending push per user), 429 PUSH_LIMIT_REACHED (N per window) or 403 PUSH_SUSPENDED (after a fraud report), each with Retry-After; 404 FACTOR_NOT_FOUND when the user has no paired device.',
+  },
+  {
+    procedure: 'verify.pushStatus',
+    method: 'GET',
+    path: '/v1/verify/push-status',
+    tag: 'verification',
+    summary: 'A push transaction’s status by `transactionId` or `attemptId`; `waitMs` (≤ 25 000) long-polls until it is decided',
+  },
+  {
     procedure: 'enrollment.createLink',
     method: 'POST',
     path: '/v1/enrollment/create-link',

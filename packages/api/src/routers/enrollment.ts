@@ -1,4 +1,5 @@
 import {
+  createPushPairingOutput,
   createLinkInput,
   createLinkOutput,
   enrollmentSessionOutput,
@@ -6,6 +7,9 @@ import {
   redeemLinkInput,
   redeemLinkOutput,
   stepUpOutput,
+  stepUpPushBeginOutput,
+  stepUpPushStatusInput,
+  stepUpPushStatusOutput,
   stepUpRecoveryCodeInput,
   stepUpTotpInput,
   webauthnAuthenticationResponse,
@@ -13,11 +17,13 @@ import {
 } from '../schemas';
 import { beginStepUpWebauthn } from '../services/enrollment/begin-step-up-webauthn';
 import { createEnrollmentLink } from '../services/enrollment/create-enrollment-link';
+import { createPushPairing } from '../services/push/create-push-pairing';
 import { endEnrollmentSession } from '../services/enrollment/end-enrollment-session';
 import { getEnrollmentSession } from '../services/enrollment/get-enrollment-session';
 import { inspectEnrollmentLink } from '../services/enrollment/inspect-enrollment-link';
 import { redeemEnrollmentLink } from '../services/enrollment/redeem-enrollment-link';
 import { stepUpEnrollmentSession } from '../services/enrollment/step-up-enrollment-session';
+import { beginStepUpPush, getStepUpPushStatus } from '../services/enrollment/step-up-push';
 import { listOwnFactors, removeOwnFactor, renameOwnFactor } from '../services/enrollment/manage-own-factors';
 import { applicationProcedure, enrollmentProcedure, publicProcedure, router } from '../trpc';
 import { enrollmentFactorStatus, factorId, factorKind, factorLabel, totpCode, webauthnChallengeId } from '@holdfast/validators';
@@ -107,6 +113,31 @@ export const enrollmentRouter = router({
       }),
     )
     .query(({ ctx }) => listOwnFactors({ deps: ctx.deps, enrollment: ctx.enrollment })),
+  /**
+   * "Add this phone for push": a one-time pairing link (`<push app>/pair#<token>`, 10 minutes).
+   * Needs a step-up (STEP_UP_REQUIRED) when the user has a factor, as any factor addition.
+   */
+  createPushPairing: enrollmentProcedure
+    .output(createPushPairingOutput)
+    .mutation(({ ctx }) => createPushPairing({ deps: ctx.deps, enrollment: ctx.enrollment })),
+  /** Step-up with a paired phone: a push whose number the portal shows (see stepUpPushStatus). */
+  stepUpPushBegin: enrollmentProcedure
+    .output(stepUpPushBeginOutput)
+    .mutation(({ ctx, signal }) => beginStepUpPush({ deps: ctx.deps, enrollment: ctx.enrollment, signal })),
+  /** Waits (≤ waitMs) for the phone's answer; approved → the session is stepped up as of the approval, once. */
+  stepUpPushStatus: enrollmentProcedure
+    .input(stepUpPushStatusInput)
+    .output(stepUpPushStatusOutput)
+    .mutation(({ ctx, input, signal }) =>
+      getStepUpPushStatus({
+        deps: ctx.deps,
+        enrollment: ctx.enrollment,
+        transactionId: input.transactionId,
+        ...(input.waitMs === undefined ? {} : { waitMs: input.waitMs }),
+        signal,
+        leaveAdmission: ctx.client?.leaveAdmission,
+      }),
+    ),
   /** Needs a step-up (STEP_UP_REQUIRED) when the user has a factor. */
   renameFactor: enrollmentProcedure
     .input(z.strictObject({ factorId, label: factorLabel }))

@@ -3,6 +3,9 @@ import {
   createTransactionOutput,
   getTransactionOutput,
   hostedOutcomeOutput,
+  hostedPushBeginOutput,
+  hostedPushStatusInput,
+  hostedPushStatusOutput,
   hostedTokenInput,
   hostedVerifyRecoveryCodeInput,
   hostedVerifyTotpInput,
@@ -11,8 +14,10 @@ import {
   redeemResultOutput,
   webauthnBeginOutput,
 } from '../schemas';
+import { beginHostedPush } from '../services/hosted/begin-hosted-push';
 import { beginHostedWebauthn } from '../services/hosted/begin-hosted-webauthn';
 import { createVerificationTransaction } from '../services/hosted/create-verification-transaction';
+import { getHostedPushStatus } from '../services/hosted/get-hosted-push-status';
 import { getVerificationTransaction } from '../services/hosted/get-verification-transaction';
 import { redeemVerificationResult } from '../services/hosted/redeem-verification-result';
 import { verifyHostedTransaction } from '../services/hosted/verify-hosted-transaction';
@@ -83,6 +88,25 @@ export const hostedRouter = router({
         signal,
         verify: ({ application, attemptId, externalUserId }) =>
           verifyWebauthn({ deps: ctx.deps, application, attemptId, externalUserId, challengeId: input.challengeId, response: input.response, signal }),
+      }),
+    ),
+  /** Page: "Approve on your phone" — a push to the user's devices; the page shows the number to type there. */
+  pushBegin: publicProcedure
+    .input(hostedTokenInput)
+    .output(hostedPushBeginOutput)
+    .mutation(({ ctx, input, signal }) => beginHostedPush({ deps: ctx.deps, token: input.token, signal })),
+  /** Page: waits (≤ waitMs) for the phone's answer; approved → the transaction completes once and the outcome carries the redirect. */
+  pushStatus: publicProcedure
+    .input(hostedPushStatusInput)
+    .output(hostedPushStatusOutput)
+    .mutation(({ ctx, input, signal }) =>
+      getHostedPushStatus({
+        deps: ctx.deps,
+        token: input.token,
+        transactionId: input.transactionId,
+        ...(input.waitMs === undefined ? {} : { waitMs: input.waitMs }),
+        signal,
+        leaveAdmission: ctx.client?.leaveAdmission,
       }),
     ),
   /** Relying application (server to server): exchange the code its callback received for the result, once, for the user it expects. */

@@ -1,4 +1,8 @@
 import {
+  pushBeginInput,
+  pushBeginOutput,
+  pushStatusInput,
+  pushStatusOutput,
   statusInput,
   verificationOutput,
   verifyRecoveryCodeInput,
@@ -7,6 +11,8 @@ import {
   webauthnBeginOutput,
   webauthnFinishInput,
 } from '../schemas';
+import { beginPush } from '../services/push/begin-push';
+import { getPushStatus } from '../services/push/get-push-status';
 import { getAttemptStatus } from '../services/verify/get-attempt-status';
 import { verifyRecoveryCode } from '../services/verify/verify-recovery-code';
 import { verifyTotp } from '../services/verify/verify-totp';
@@ -60,4 +66,26 @@ export const verifyRouter = router({
     .input(statusInput)
     .output(verificationOutput)
     .query(({ ctx, input, signal }) => getAttemptStatus({ deps: ctx.deps, application: ctx.application, attemptId: input.attemptId, signal })),
+  /** Push approval: a push to the user's paired devices and the number for the login screen (same attempt id → same transaction). */
+  pushBegin: applicationProcedure
+    .input(pushBeginInput)
+    .output(pushBeginOutput)
+    .mutation(({ ctx, input, signal }) =>
+      beginPush({ deps: ctx.deps, application: ctx.application, externalUserId: input.userId, attemptId: input.attemptId, context: input.context, signal }),
+    ),
+  /** A push transaction's status, on any gateway; with waitMs, a long-poll that answers when it is decided. */
+  pushStatus: applicationProcedure
+    .input(pushStatusInput)
+    .output(pushStatusOutput)
+    .query(({ ctx, input, signal }) =>
+      getPushStatus({
+        deps: ctx.deps,
+        application: ctx.application,
+        transactionId: input.transactionId,
+        attemptId: input.attemptId,
+        waitMs: input.waitMs,
+        signal,
+        leaveAdmission: ctx.client?.leaveAdmission,
+      }),
+    ),
 });

@@ -79,6 +79,8 @@ export {
   pushListRequestFormat,
   pushListRequestSignedBytes,
   pushSignatureAudience,
+  pushSubscriptionFormat,
+  pushSubscriptionSignedBytes,
   verifyDeviceSignature,
 } from './push-signature';
 export type { PushBeginDecision, PushFatiguePolicy } from './push-fatigue';

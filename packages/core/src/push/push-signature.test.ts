@@ -7,6 +7,7 @@ import {
   pushAnswerSignedBytes,
   pushListRequestSignedBytes,
   pushSignatureAudience,
+  pushSubscriptionSignedBytes,
   verifyDeviceSignature,
   type PushAnswerPayload,
 } from './push-signature';
@@ -258,5 +259,52 @@ describe('the canonical bytes', () => {
     expect(pushSignatureAudience({ origin: 'https://push.example.com', applicationId: 'a/b' })).toBe('https://push.example.com/applications/a%2Fb');
     expect(() => pushSignatureAudience({ origin: 'push.example.com', applicationId: 'app-1' })).toThrow(/absolute origin/u);
     expect(() => pushSignatureAudience({ origin: 'https://push.example.com', applicationId: '' })).toThrow(/application id/u);
+  });
+});
+
+describe('a signed subscription update', () => {
+  const subscription = {
+    endpoint: 'https://fcm.googleapis.com/fcm/send/abc:def',
+    p256dh: 'B'.repeat(87),
+    auth: 'a'.repeat(22),
+  };
+  const update = { deviceId: '0195f0a4-7a5e-7c3b-9d2e-1f2a3b4c5d6e', subscription, deviceTime: new Date('2026-03-01T12:00:00.123Z'), audience };
+
+  it('is the versioned JSON array the PWA mirrors, field by field', () => {
+    expect(new TextDecoder().decode(pushSubscriptionSignedBytes(update))).toBe(
+      JSON.stringify([
+        'holdfast-push-subscription-v1',
+        update.deviceId,
+        subscription.endpoint,
+        subscription.p256dh,
+        subscription.auth,
+        1772366400123,
+        audience,
+      ]),
+    );
+  });
+
+  it('verifies, and is refused for another endpoint, other keys, another device or as an answer or list request', async () => {
+    const device = await pairDevice();
+    const signature = await sign(device.privateKey, pushSubscriptionSignedBytes(update));
+    expect(verifyDeviceSignature({ publicKeyJwk: device.publicJwk, signature, payload: pushSubscriptionSignedBytes(update) })).toEqual({ isValid: true });
+    const others = [
+      pushSubscriptionSignedBytes({ ...update, subscription: { ...subscription, endpoint: 'https://attacker.example/collect' } }),
+      pushSubscriptionSignedBytes({ ...update, subscription: { ...subscription, auth: 'b'.repeat(22) } }),
+      pushSubscriptionSignedBytes({ ...update, deviceId: '0195f0a4-7a5e-7c3b-9d2e-1f2a3b4c5d6f' }),
+      pushListRequestSignedBytes({ deviceId: update.deviceId, deviceTime: update.deviceTime, audience }),
+    ];
+    for (const payload of others) {
+      expect(verifyDeviceSignature({ publicKeyJwk: device.publicJwk, signature, payload })).toMatchObject({ isValid: false, reason: 'signature_mismatch' });
+    }
+  });
+
+  it('takes endpoints up to 1024 characters and refuses longer or empty fields', () => {
+    const long = `https://fcm.googleapis.com/${'x'.repeat(1024 - 27)}`;
+    expect(long.length).toBe(1024);
+    expect(() => pushSubscriptionSignedBytes({ ...update, subscription: { ...subscription, endpoint: long } })).not.toThrow();
+    expect(() => pushSubscriptionSignedBytes({ ...update, subscription: { ...subscription, endpoint: `${long}x` } })).toThrow(/endpoint/u);
+    expect(() => pushSubscriptionSignedBytes({ ...update, subscription: { ...subscription, p256dh: '' } })).toThrow(/p256dh/u);
+    expect(() => pushSubscriptionSignedBytes({ ...update, deviceTime: new Date(Number.NaN) })).toThrow(/time/u);
   });
 });

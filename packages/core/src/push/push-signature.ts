@@ -23,9 +23,13 @@ import type { PushDecision } from './push-transaction';
 
 export const pushAnswerFormat = 'holdfast-push-v1';
 export const pushListRequestFormat = 'holdfast-push-list-v1';
+export const pushSubscriptionFormat = 'holdfast-push-subscription-v1';
 
 /** An upper bound on every text field signed: the payload stays far below any size that matters. */
 const maxFieldLength = 512;
+
+/** Push services' endpoints run long (FCM's are ~200 characters); the validators cap them at 1024. */
+const maxEndpointLength = 1024;
 
 /**
  * The audience string for a deployment's application: the push origin (normalised by URL parsing,
@@ -81,13 +85,45 @@ export function pushListRequestSignedBytes({ deviceId, deviceTime, audience }: {
   return encode([pushListRequestFormat, boundedText(deviceId, 'deviceId'), timeMs(deviceTime), boundedText(audience, 'audience')]);
 }
 
+/**
+ * The canonical bytes of "send my pushes here from now on" (a subscription that churned, re-sent on
+ * every app open): `["holdfast-push-subscription-v1", deviceId, endpoint, p256dh, auth, deviceTimeMs, audience]`.
+ * The subscription is signed field by field, exactly as sent: a captured update cannot be replayed
+ * with another endpoint (a redirect of the device's pushes) or kept past the clock skew.
+ */
+export function pushSubscriptionSignedBytes({
+  deviceId,
+  subscription,
+  deviceTime,
+  audience,
+}: {
+  deviceId: string;
+  subscription: { endpoint: string; p256dh: string; auth: string };
+  deviceTime: Date;
+  audience: string;
+}): Uint8Array {
+  return encode([
+    pushSubscriptionFormat,
+    boundedText(deviceId, 'deviceId'),
+    boundedText(subscription.endpoint, 'endpoint', { maxLength: maxEndpointLength }),
+    boundedText(subscription.p256dh, 'p256dh'),
+    boundedText(subscription.auth, 'auth'),
+    timeMs(deviceTime),
+    boundedText(audience, 'audience'),
+  ]);
+}
+
 function encode(fields: readonly (string | number)[]): Uint8Array {
   return new TextEncoder().encode(JSON.stringify(fields));
 }
 
-function boundedText(value: unknown, name: string, { mayBeEmpty = false }: { mayBeEmpty?: boolean } = {}): string {
-  if (typeof value !== 'string' || value.length > maxFieldLength || (!mayBeEmpty && value.length === 0)) {
-    throw new HoldfastError('BAD_REQUEST', `Signed push field ${name} must be a string of at most ${maxFieldLength} characters`);
+function boundedText(
+  value: unknown,
+  name: string,
+  { mayBeEmpty = false, maxLength = maxFieldLength }: { mayBeEmpty?: boolean; maxLength?: number } = {},
+): string {
+  if (typeof value !== 'string' || value.length > maxLength || (!mayBeEmpty && value.length === 0)) {
+    throw new HoldfastError('BAD_REQUEST', `Signed push field ${name} must be a string of at most ${maxLength} characters`);
   }
   // Lone surrogates would be replaced by U+FFFD when encoded: two different strings, one byte string.
   if (new TextDecoder().decode(new TextEncoder().encode(value)) !== value) {

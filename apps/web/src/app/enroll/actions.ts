@@ -62,6 +62,18 @@ export async function beginTotp(input: z.input<typeof beginInput>): Promise<Acti
   return { ok: true, value: { factorId: result.value.factorId, secret: result.value.secret, qrCodeSvg } };
 }
 
+/**
+ * "Add this phone for push": a one-time pairing link (`<push app>/pair#<token>`, ≤ 10 minutes) and
+ * its QR code, drawn here on the server as for TOTP. The gateway asks for a step-up first when the
+ * user already has a factor (STEP_UP_REQUIRED), as for every other addition.
+ */
+export async function beginPushPairing(): Promise<ActionResult<{ pairingUrl: string; expiresAt: string; qrCodeSvg: string }>> {
+  const result = await withSession({ isIdempotent: false, call: (client, signal) => client.enrollment.createPushPairing.mutate(undefined, { signal }) });
+  if (!result.ok) return result;
+  const qrCodeSvg = await renderQrCode(result.value.pairingUrl, { type: 'svg', errorCorrectionLevel: 'M', margin: 2 });
+  return { ok: true, value: { pairingUrl: result.value.pairingUrl, expiresAt: new Date(result.value.expiresAt).toISOString(), qrCodeSvg } };
+}
+
 export async function confirmTotp(input: z.input<typeof confirmInput>): Promise<ActionResult<{ factorId: string }>> {
   const parsed = confirmInput.safeParse(input);
   if (!parsed.success) return failure('INVALID_CODE');
@@ -132,6 +144,16 @@ export async function stepUpWithRecoveryCode(input: z.input<typeof stepUpRecover
   return stepUpOutcome(
     await withSession({ isIdempotent: false, call: (client, signal) => client.enrollment.stepUpRecoveryCode.mutate(parsed.data, { signal }) }),
   );
+}
+
+/** "Confirm it's you" with a paired phone: a push; the portal shows the number to type there. */
+export async function beginStepUpPush(): Promise<ActionResult<{ transactionId: string; number: string; expiresAt: string }>> {
+  const result = await withSession({ isIdempotent: false, call: (client, signal) => client.enrollment.stepUpPushBegin.mutate(undefined, { signal }) });
+  if (!result.ok) return result;
+  return {
+    ok: true,
+    value: { transactionId: result.value.transactionId, number: result.value.number, expiresAt: new Date(result.value.expiresAt).toISOString() },
+  };
 }
 
 /** Options for the browser's `startAuthentication`; the challenge stays with the gateway. */

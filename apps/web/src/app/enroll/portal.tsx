@@ -3,6 +3,7 @@
 import { useCallback, useState } from 'react';
 import { getSession, listFactors, signOut } from './actions';
 import { FactorList } from './factor-list';
+import { PushSetup } from './push-setup';
 import { RecoveryCodes } from './recovery-codes';
 import { StepUp } from './step-up';
 import { TotpSetup } from './totp-setup';
@@ -48,6 +49,7 @@ export function Portal({ initial, initialSession }: { initial: OwnFactors; initi
         <>
           <TotpSetup onChanged={refresh} />
           <WebauthnSetup onChanged={refresh} />
+          <PushSetup factors={own.factors} onChanged={refresh} />
           <RecoveryCodes hasExistingCodes={hasRecoveryCodes} onChanged={refresh} />
         </>
       ) : (

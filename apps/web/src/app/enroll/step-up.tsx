@@ -6,6 +6,7 @@ import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/br
 import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { describeWebauthnError } from '../../lib/messages';
 import { beginStepUpWebauthn, finishStepUpWebauthn, stepUpWithRecoveryCode, stepUpWithTotp } from './actions';
+import { StepUpPush } from './step-up-push';
 import type { EnrollmentSession } from './types';
 
 /** Words for a failed passkey prompt (the browser's error name), as on the hosted page. */
@@ -110,6 +111,8 @@ export function StepUp({ session, hasLapsed, onConfirmed }: { session: Enrollmen
           </button>
         </div>
       )}
+
+      {has('push') && <StepUpPush isDisabled={busy !== null} onConfirmed={onConfirmed} />}
 
       {has('totp') && (
         <form onSubmit={submitTotp} className="stack">

@@ -64,6 +64,20 @@ export async function beginPasskey(
   return { ok: true, value: { challengeId: result.value.challengeId, options: result.value.options as PublicKeyCredentialRequestOptionsJSON } };
 }
 
+/** "Approve on your phone": a push to the user's devices; the page shows the number to type there. */
+export async function beginPushApproval(
+  input: z.input<typeof beginInput>,
+): Promise<ActionResult<{ transactionId: string; number: string; expiresAt: string }>> {
+  const parsed = beginInput.safeParse(input);
+  if (!parsed.success) return failure('BAD_REQUEST');
+  const result = await call((client, signal) => client.hosted.pushBegin.mutate(parsed.data, { signal }));
+  if (!result.ok) return result;
+  return {
+    ok: true,
+    value: { transactionId: result.value.transactionId, number: result.value.number, expiresAt: new Date(result.value.expiresAt).toISOString() },
+  };
+}
+
 export async function finishPasskey(input: z.input<typeof finishInput>): Promise<ActionResult<never>> {
   const parsed = finishInput.safeParse(input);
   if (!parsed.success) return failure('BAD_REQUEST');

@@ -6,6 +6,7 @@ import { browserSupportsWebAuthn, startAuthentication } from '@simplewebauthn/br
 import { useState, type SubmitEvent } from 'react';
 import { describeWebauthnError } from '../../lib/messages';
 import { beginPasskey, finishPasskey, verifyRecoveryCode, verifyTotpCode } from './actions';
+import { HostedPush } from './hosted-push';
 
 /** Words for a failed passkey prompt: the browser's error name, as in the portal. */
 function passkeyError(error: unknown): string {
@@ -83,6 +84,9 @@ export function HostedVerify({ token, applicationName, factors }: { token: strin
           <p>You have not set up two-step sign-in yet. Go back to {applicationName} and ask it for an enrollment link.</p>
         </section>
       )}
+
+      {/* First when the user has a paired phone: nothing to type here, and number matching beats a tired tap. */}
+      {has('push') && <HostedPush token={token} applicationName={applicationName} />}
 
       {has('webauthn') && (
         <section className="card" aria-labelledby="passkey-title">

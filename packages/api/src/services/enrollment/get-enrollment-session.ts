@@ -25,7 +25,7 @@ export async function getEnrollmentSession(options: { deps: ServiceDeps; enrollm
     select: { id: true, kind: true, label: true, _count: { select: { recoveryCodes: { where: { usedAt: null } } } } },
   });
   const kinds = new Set(usable.filter((f) => f.kind !== 'recovery_codes' || f._count.recoveryCodes > 0).map((f) => f.kind));
-  const order: FactorKind[] = ['webauthn', 'totp', 'recovery_codes'];
+  const order: FactorKind[] = ['webauthn', 'push', 'totp', 'recovery_codes'];
   return {
     userId: enrollment.externalUserId,
     stepUp: status.status,

@@ -1,4 +1,5 @@
 import type { Database } from '@holdfast/db';
+import { pushPairingTokenRetentionWhere, pushTransactionRetentionWhere } from '../push/expire-push';
 
 type Pool = Database['pool'];
 
@@ -68,6 +69,8 @@ function tasksFor(policy: RetentionPolicy, now: Date): Task[] {
     { table: 'verification_results', where: 'expires_at < $1', cutoff: expired },
     { table: 'verification_transactions', where: 'expires_at < $1', cutoff: expired },
     { table: 'auth_failure_counters', where: 'minute < $1', cutoff: hoursAgo(policy.authFailureCounterDays * 24) },
+    { table: 'push_transactions', where: pushTransactionRetentionWhere, cutoff: expired },
+    { table: 'push_pairing_tokens', where: pushPairingTokenRetentionWhere, cutoff: expired },
   ];
   if (policy.auditDays > 0) tasks.push({ table: 'audit_events', where: 'occurred_at < $1', cutoff: hoursAgo(policy.auditDays * 24), orderBy: 'id' });
   return tasks;
