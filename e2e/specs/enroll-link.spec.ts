@@ -1,5 +1,6 @@
 import { createDatabase, hashToken } from '@holdfast/db';
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from '../src/axe';
 import { capturePage, continueFromLink, newUserId, relyingApp } from '../src/portal';
 import { readState } from '../src/state';
 
@@ -32,6 +33,7 @@ test('[ENROLL_LINK] a reused link shows a clear message, and an unknown one too'
   const link = await relyingApp().createEnrollmentLink({ userId: newUserId('reused') });
   await page.goto(link.url);
   await capturePage(page, testInfo, 'link-continue');
+  await expectAccessible(page, testInfo, 'link-continue');
   await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page).toHaveURL(/\/enroll$/);
   await expect(page.getByRole('heading', { level: 1, name: 'Set up two-step sign-in' })).toBeVisible();

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from '../src/axe';
 import { capturePage, enrollTotpInPortal, freshTotpCode, newUserId, openPortal, relyingApp } from '../src/portal';
 
 test('[ENROLL_TOTP] enroll an authenticator app from a link, then verify a code through the API', async ({ page }, testInfo) => {
@@ -9,6 +10,7 @@ test('[ENROLL_TOTP] enroll an authenticator app from a link, then verify a code 
   const { secret, confirmedStep } = await enrollTotpInPortal(page, testInfo, { label: 'Work phone', capture: true });
   await expect(page.getByRole('listitem').filter({ hasText: 'Work phone' })).toContainText('Authenticator app');
   await capturePage(page, testInfo, 'totp-done');
+  await expectAccessible(page, testInfo, 'totp-done');
 
   // The confirmation spent its step; a login uses the next one (another gateway answers it).
   const { code } = await freshTotpCode({ secret, afterStep: confirmedStep });

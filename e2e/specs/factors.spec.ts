@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from '../src/axe';
 import { capturePage, enrollTotpInPortal, freshTotpCode, newUserId, openPortal } from '../src/portal';
 
 test('[FACTORS] rename a factor; removing the last one asks for a code first', async ({ page }, testInfo) => {
@@ -10,6 +11,7 @@ test('[FACTORS] rename a factor; removing the last one asks for a code first', a
   await expect(page.getByLabel('New name')).toBeFocused();
   await page.getByLabel('New name').fill('Personal phone');
   await capturePage(page, testInfo, 'factor-rename');
+  await expectAccessible(page, testInfo, 'factor-rename');
   await page.getByRole('button', { name: 'Save name' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Renamed to “Personal phone”.' })).toBeVisible();
   const renamed = page.getByRole('listitem').filter({ hasText: 'Personal phone' });

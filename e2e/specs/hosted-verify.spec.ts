@@ -3,6 +3,7 @@ import { createEnrollmentClient } from '@holdfast/sdk';
 import { expect, test } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { expectAccessible } from '../src/axe';
 import { capturePage, freshTotpCode, newUserId, relyingApp } from '../src/portal';
 import { readState } from '../src/state';
 import { addVirtualAuthenticator } from '../src/webauthn';
@@ -78,6 +79,7 @@ test('[HOSTED_VERIFY] redirect flow end to end: the callback gets a one-time cod
     await expect(page.getByRole('heading', { name: 'Verify it is you' })).toBeVisible();
     await expect(page.getByText('E2E relying app')).toBeVisible();
     await capturePage(page, testInfo, 'hosted-verify');
+    await expectAccessible(page, testInfo, 'hosted-verify');
 
     // A wrong code: words, and the page stays.
     await page.getByLabel('6-digit code').fill('000000');

@@ -1,5 +1,6 @@
 import { createDatabase } from '@holdfast/db';
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from '../src/axe';
 import { capturePage, continueFromLink, enrollTotpInPortal, freshTotpCode, newUserId, openPortal, relyingApp } from '../src/portal';
 import { readState } from '../src/state';
 import { addVirtualAuthenticator } from '../src/webauthn';
@@ -33,6 +34,7 @@ test('[PORTAL_STEP_UP] a user with a factor opens a new link and must confirm it
   // The factor list stays visible (read-only), so the person sees what they have.
   await expect(page.getByRole('listitem').filter({ hasText: 'Phone' })).toBeVisible();
   await capturePage(page, testInfo, 'step-up');
+  await expectAccessible(page, testInfo, 'step-up');
 
   // A wrong code: words, and still no way to add anything.
   const codeField = page.getByLabel('6-digit code from your authenticator app');

@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { expectAccessible } from '../src/axe';
 import { capturePage, newUserId, openPortal, relyingApp } from '../src/portal';
 
 test('[RECOVERY_CODES] generate codes in the portal; one verifies once through the API', async ({ page }, testInfo) => {
@@ -15,6 +16,7 @@ test('[RECOVERY_CODES] generate codes in the portal; one verifies once through t
   await page.getByRole('button', { name: 'Download .txt' }).click();
   expect((await download).suggestedFilename()).toBe('holdfast-recovery-codes.txt');
   await capturePage(page, testInfo, 'recovery-codes');
+  await expectAccessible(page, testInfo, 'recovery-codes');
 
   const codes = (await list.getByRole('listitem').allInnerTexts()).map((text) => text.trim());
   const code = codes[0];

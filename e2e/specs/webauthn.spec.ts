@@ -1,6 +1,7 @@
 import { createApplication, createDatabase } from '@holdfast/db';
 import { createHoldfastClient, type HoldfastClient } from '@holdfast/sdk';
 import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expectAccessible } from '../src/axe';
 import { capturePage, continueFromLink, newUserId } from '../src/portal';
 import { readState } from '../src/state';
 import { addVirtualAuthenticator, getAssertion } from '../src/webauthn';
@@ -43,6 +44,7 @@ test('[ENROLL_PASSKEY] register a passkey in the portal, then log in: challenge 
   // The authenticator model is known by its AAGUID, so the list names it.
   await expect(page.getByRole('listitem').filter({ hasText: 'Laptop passkey' })).toContainText('Chromium virtual authenticator');
   await capturePage(page, testInfo, 'passkey-added');
+  await expectAccessible(page, testInfo, 'passkey-added');
 
   const preauth = await clientOn('b').preauth({ userId });
   expect(preauth).toMatchObject({

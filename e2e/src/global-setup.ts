@@ -3,8 +3,10 @@
 // application seeded in the database. The returned function stops them all, by PID.
 import { createApplication, createDatabase } from '@holdfast/db';
 import { createTestDatabase, findFreePort, startTestPostgres } from '@holdfast/db/testing';
+import { startPushService } from '@holdfast/process/push-service';
 import { randomBytes } from 'node:crypto';
-import { ensureWebBuild, startGateway, startWeb, type RunningProcess } from './processes';
+import { ensurePushBuild, ensureWebBuild, startGateway, startPush, startWeb, type RunningProcess } from './processes';
+import { startPushServiceApi } from './push-service-api';
 import { stateVariable, type E2eState } from './state';
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -19,6 +21,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   try {
     // Building first: on two cores `next build` should not compete with starting servers.
     await ensureWebBuild();
+    await ensurePushBuild();
     const postgres = await startTestPostgres();
     cleanups.push(postgres.stop);
     const database = await createTestDatabase(postgres.url);
@@ -26,15 +29,25 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
     const webPort = await findFreePort();
     const webUrl = `http://localhost:${webPort}`;
+    const pushPort = await findFreePort();
+    const pushUrl = `http://localhost:${pushPort}`;
+    // The local Web Push service (HTTPS, throw-away CA): before the gateways, which must trust it.
+    const pushService = await startPushService();
+    cleanups.push(pushService.stop);
+    const pushServiceApi = await startPushServiceApi(pushService);
+    cleanups.push(pushServiceApi.stop);
+    const push = { publicUrl: pushUrl, serviceHosts: pushService.host, caFile: pushService.caFile };
     const encryptionKey = randomBytes(32).toString('base64');
     const gateways: RunningProcess[] = [];
     for (const gatewayId of ['gw-e2e-a', 'gw-e2e-b']) {
-      const gateway = await startGateway({ databaseUrl: database.gatewayUrl, port: await findFreePort(), gatewayId, encryptionKey, publicUrl: webUrl });
+      const gateway = await startGateway({ databaseUrl: database.gatewayUrl, port: await findFreePort(), gatewayId, encryptionKey, publicUrl: webUrl, push });
       gateways.push(gateway);
       cleanups.push(gateway.stop);
     }
     const web = await startWeb({ port: webPort, gatewayUrls: gateways.map((g) => g.url) });
     cleanups.push(web.stop);
+    const pushApp = await startPush({ port: pushPort, gatewayUrls: gateways.map((g) => g.url) });
+    cleanups.push(pushApp.stop);
 
     const db = createDatabase({ url: database.url, poolMax: 1 });
     const application = await createApplication({ prisma: db.prisma, name: 'E2E relying app' });
@@ -48,10 +61,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       databaseUrl: database.url,
       applicationId: application.applicationId,
       apiKey: application.apiKey,
+      pushUrl,
+      pushServiceOrigin: pushService.origin,
+      pushServiceApiUrl: pushServiceApi.url,
     };
     // Set before the workers start, so every spec sees it.
     process.env[stateVariable] = JSON.stringify(state);
-    console.log(`e2e: platform up in ${((performance.now() - started) / 1000).toFixed(1)} s (web ${webUrl}, gateways ${state.gatewayUrls.join(', ')})`);
+    console.log(
+      `e2e: platform up in ${((performance.now() - started) / 1000).toFixed(1)} s (web ${webUrl}, push ${pushUrl}, gateways ${state.gatewayUrls.join(', ')})`,
+    );
     return teardown;
   } catch (error) {
     await teardown();

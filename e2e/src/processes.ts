@@ -51,6 +51,8 @@ export function startGateway(options: {
   gatewayId: string;
   encryptionKey: string;
   publicUrl: string;
+  /** Push approval: the PWA's origin, and the local push service the gateway may post to (and trusts). */
+  push?: { publicUrl: string; serviceHosts: string; caFile: string };
 }): Promise<RunningProcess> {
   const url = `http://127.0.0.1:${options.port}`;
   return startProcess({
@@ -68,6 +70,13 @@ export function startGateway(options: {
       HOLDFAST_CANARY_INTERVAL_MS: '1000',
       // The browser, the web app and two gateways share the machine: one worker each is plenty here.
       HOLDFAST_GATEWAY_WORKERS: '1',
+      ...(options.push === undefined
+        ? {}
+        : {
+            HOLDFAST_PUSH_PUBLIC_URL: options.push.publicUrl,
+            HOLDFAST_PUSH_SERVICE_HOSTS: options.push.serviceHosts,
+            HOLDFAST_PUSH_CA_FILE: options.push.caFile,
+          }),
     },
     url,
     readyPath: '/healthz',
@@ -128,5 +137,27 @@ export async function startDemo(options: {
     },
     url,
     readyPath: '/',
+  });
+}
+
+const pushDir = `${repoRoot}apps/push`;
+
+/** `next build` of the push PWA when there is none yet (as ensureWebBuild; turbo builds it before e2e). */
+export async function ensurePushBuild(): Promise<void> {
+  if (existsSync(`${pushDir}/.next/BUILD_ID`)) return;
+  const code = await runToExit({ args: [nextBin, 'build'], cwd: pushDir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (code !== 0) throw new Error(`next build of the push app failed (exit ${code})`);
+}
+
+/** The push-approval PWA (`apps/push`), opened as localhost: a secure origin for its service worker. */
+export function startPush(options: { port: number; gatewayUrls: readonly string[] }): Promise<RunningProcess> {
+  const url = `http://localhost:${options.port}`;
+  return startProcess({
+    name: 'push',
+    args: [nextBin, 'start', '-H', '127.0.0.1', '-p', String(options.port)],
+    cwd: pushDir,
+    env: { HOLDFAST_GATEWAY_URLS: options.gatewayUrls.join(','), HOLDFAST_PUSH_PUBLIC_URL: url, NODE_ENV: 'production' },
+    url,
+    readyPath: '/manifest.webmanifest',
   });
 }

@@ -8,6 +8,12 @@ export interface E2eState {
   databaseUrl: string;
   applicationId: string;
   apiKey: string;
+  /** The push PWA, as the browser opens it (http://localhost:<port>). */
+  pushUrl: string;
+  /** The local Web Push service the gateways post to (https://127.0.0.1:<port>). */
+  pushServiceOrigin: string;
+  /** Its read API for the specs (src/push-service-api.ts). */
+  pushServiceApiUrl: string;
 }
 
 export const stateVariable = 'HOLDFAST_E2E_STATE';
@@ -20,7 +26,10 @@ function isState(value: unknown): value is E2eState {
     Array.isArray(v.gatewayUrls) &&
     typeof v.databaseUrl === 'string' &&
     typeof v.applicationId === 'string' &&
-    typeof v.apiKey === 'string'
+    typeof v.apiKey === 'string' &&
+    typeof v.pushUrl === 'string' &&
+    typeof v.pushServiceOrigin === 'string' &&
+    typeof v.pushServiceApiUrl === 'string'
   );
 }
 
