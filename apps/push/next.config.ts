@@ -14,7 +14,7 @@ const noStore = [{ key: 'Cache-Control', value: 'no-store' }];
 const nextConfig: NextConfig = {
   poweredByHeader: false,
   // Workspace packages export their TypeScript source; @holdfast/api is imported for types only.
-  transpilePackages: ['@holdfast/validators'],
+  transpilePackages: ['@holdfast/validators', '@holdfast/ui'],
   // typecheck and lint are their own turbo tasks; not again inside `next build` on a 2-core machine.
   typescript: { ignoreBuildErrors: true },
   headers() {

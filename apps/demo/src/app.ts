@@ -2,15 +2,22 @@
 // step, through the SDK only — exactly what a real application would write. Server-rendered
 // HTML, escaped by default (html.ts), a strict CSP, httpOnly SameSite=Lax cookies and a
 // synchronizer CSRF token on every POST (login CSRF included: the anonymous session has one).
-import type { HoldfastClient, WebauthnAuthenticationResponse } from '@holdfast/sdk';
+import {
+  HoldfastApiError,
+  HoldfastUnavailableError,
+  type HoldfastClient,
+  type PushTransactionStatus,
+  type WebauthnAuthenticationResponse,
+} from '@holdfast/sdk';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { randomUUID, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
-import { passkeyScript, stylesheet } from './assets';
+import { passkeyScript, pushScript, stylesheet } from './assets';
 import { html, layout, type SafeHtml } from './html';
-import { describeHoldfastError, describeRejection } from './messages';
+import { describeHoldfastError, describePushEnd, describeRejection } from './messages';
 import { minPasswordLength, type PasswordStore } from './password-store';
-import { randomToken, type Session, type SessionStore } from './sessions';
+import { pushContextFor } from './push-context';
+import { randomToken, type Session, type SessionPush, type SessionStage, type SessionStore } from './sessions';
 
 export interface DemoAppOptions {
   holdfast: HoldfastClient;
@@ -23,6 +30,17 @@ export interface DemoAppOptions {
 }
 
 const cookieName = 'holdfast_demo_session';
+/** One long-poll on Holdfast while the page waits for the phone (the gateway allows up to 25 s). */
+const pushWaitMs = 20_000;
+
+type SecondStep = Extract<SessionStage, { kind: 'second-step' }>;
+type BegunPush = NonNullable<SessionPush['begun']>;
+
+/** "0:42": what is left of a push's life, as the waiting page first shows it (its script then counts down). */
+export function formatTimeLeft(expiresAt: string, now: number): string {
+  const left = Math.max(0, Math.ceil((Date.parse(expiresAt) - now) / 1000));
+  return `${Math.floor(left / 60)}:${String(left % 60).padStart(2, '0')}`;
+}
 
 /** Same length and same bytes, without an early exit. */
 function isSameToken(a: string, b: string): boolean {
@@ -252,6 +270,14 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
     }
     const kinds = new Set(preauth.factors.map((factor) => factor.kind));
     const locked = preauth.factors.filter((factor) => factor.isLocked).map((factor) => factor.label);
+    // Phone approval is offered first (as Duo does) when a paired phone can still answer.
+    const canPush = preauth.factors.some((factor) => factor.kind === 'push' && !factor.isLocked);
+    const stage = session.stage.kind === 'second-step' ? session.stage : null;
+    // How the last push ended is said once, beside the other ways to verify.
+    const ended = stage?.pushEnded ?? null;
+    if (stage !== null) stage.pushEnded = null;
+    const waitingPush = stage?.push?.begun ?? null;
+    const waiting = waitingPush !== null && Date.parse(waitingPush.expiresAt) > Date.now();
     send(
       res,
       view.status ?? 200,
@@ -259,8 +285,26 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
       'Second step',
       html`<h1>Confirm it's you</h1>
         <p>Signing in as <strong>${userName}</strong>. Choose a second step:</p>
-        ${messages({ notice: takeNotice(session), error: view.error })}
+        ${messages({
+          notice: takeNotice(session) ?? (ended?.status === 'expired' ? describePushEnd(ended) : null),
+          error: view.error ?? (ended?.status === 'denied' ? describePushEnd(ended) : null),
+        })}
         ${locked.length > 0 && html`<p class="notice">Locked for now after too many wrong tries: ${locked.join(', ')}.</p>`}
+        ${
+          canPush &&
+          html`<form method="post" action="/verify/push" class="push-offer" aria-labelledby="push-heading">
+            <h2 id="push-heading">Approve on your phone</h2>
+            ${csrfField(session)}
+            <p>
+              ${
+                waiting
+                  ? 'A request is already waiting on your phone: type the number this page shows there, then approve.'
+                  : 'We send a request to your paired phone: type the number this page shows there, then approve.'
+              }
+            </p>
+            <button type="submit">${ended?.status === 'expired' ? 'Send again' : 'Approve on your phone'}</button>
+          </form>`
+        }
         ${
           kinds.has('webauthn') &&
           html`<section aria-labelledby="passkey-heading">
@@ -312,6 +356,60 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
     );
   };
 
+  /** "Type 47 on your phone": the number, the time left, a live status and a no-JavaScript "Check again". */
+  const pushWaitPage = (res: Response, session: Session, userName: string, begun: BegunPush, view: { status?: number; message?: string } = {}): void => {
+    send(
+      res,
+      view.status ?? 200,
+      session,
+      'Approve on your phone',
+      html`<h1>Approve on your phone</h1>
+        <p>
+          Signing in as <strong>${userName}</strong>.
+          ${
+            begun.deviceCount > 0
+              ? 'We sent a sign-in request to your phone.'
+              : 'Open the Holdfast push app on your phone: the sign-in request is waiting there.'
+          }
+        </p>
+        <p class="push-prompt">Type <strong class="push-number" data-testid="push-number">${begun.number}</strong> on your phone</p>
+        <p class="push-expiry">
+          The request expires in <time id="push-countdown" datetime="${begun.expiresAt}">${formatTimeLeft(begun.expiresAt, Date.now())}</time>.
+        </p>
+        <p id="push-status" role="status" aria-live="polite">${view.message ?? 'When you have answered on your phone, press “Check again”.'}</p>
+        <form method="post" action="/verify/push/check" class="inline">
+          ${csrfField(session)}
+          <button type="submit">Check again</button>
+        </form>
+        <p><a href="/verify">Choose another way</a></p>
+        <form method="post" action="/sign-out" class="inline">${csrfField(session)}<button type="submit" class="link-button">Cancel</button></form>`,
+      ['/push.js'],
+    );
+  };
+
+  /**
+   * A push's status applied to the session: approved signs in (a new session id, as every method
+   * does), denied or expired ends the push and says so once on the second-step page. Where the
+   * browser goes next, or null while the phone has not answered.
+   */
+  const settlePush = (res: Response, session: Session, stage: SecondStep, status: { status: PushTransactionStatus; reason: string | null }): string | null => {
+    switch (status.status) {
+      case 'pending':
+        return null;
+      case 'approved':
+        advance(res, session, { kind: 'signed-in', userName: stage.userName, method: 'phone approval', signedInAt: new Date() });
+        return '/account';
+      case 'denied':
+        stage.push = null;
+        stage.pushEnded = { status: 'denied', reason: status.reason };
+        return '/verify';
+      case 'expired':
+        stage.push = null;
+        stage.pushEnded = { status: 'expired' };
+        return '/verify';
+    }
+  };
+
   /** The second step passed: a new session id, and the "signed in" page. */
   const signIn = (res: Response, session: Session, userName: string, method: string): void => {
     advance(res, session, { kind: 'signed-in', userName, method, signedInAt: new Date() });
@@ -325,6 +423,10 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
   });
   app.get('/passkey.js', (_req, res) => {
     res.type('text/javascript').set('cache-control', 'public, max-age=300').send(passkeyScript);
+  });
+
+  app.get('/push.js', (_req, res) => {
+    res.type('text/javascript').set('cache-control', 'public, max-age=300').send(pushScript);
   });
 
   app.get('/', (req, res) => {
@@ -417,7 +519,7 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
       setupPage(res, next, userName);
       return;
     }
-    advance(res, session, { kind: 'second-step', userName, webauthnChallengeId: null, hostedState: null });
+    advance(res, session, { kind: 'second-step', userName, webauthnChallengeId: null, hostedState: null, push: null, pushEnded: null });
     res.redirect(303, '/verify');
   });
 
@@ -529,6 +631,143 @@ export function createDemoApp(options: DemoAppOptions): express.Express {
       const message = describeHoldfastError(error);
       if (message === null) throw error;
       res.status(503).json({ error: message });
+    }
+  });
+
+  // "Approve on your phone": begin a push for this session's user, show its number, wait for the phone.
+  app.post('/verify/push', async (req, res) => {
+    const session = sessionFor(req, res);
+    if (session.stage.kind !== 'second-step' || !hasValidCsrf(req, session)) {
+      res.redirect(303, '/');
+      return;
+    }
+    const stage = session.stage;
+    const begunBefore = stage.push?.begun ?? null;
+    // A second press (double submit, the back button) shows the push already waiting, not a new one.
+    if (begunBefore !== null && Date.parse(begunBefore.expiresAt) > Date.now()) {
+      res.redirect(303, '/verify/push');
+      return;
+    }
+    // A fresh attempt id per push, except after a call that got no answer at all: the gateway may
+    // have made that push, and the same id returns it instead of sending a second one (invariant 3).
+    const attemptId = stage.push !== null && stage.push.begun === null ? stage.push.attemptId : randomUUID();
+    stage.push = { attemptId, begun: null };
+    stage.pushEnded = null;
+    try {
+      const begun = await holdfast.pushBegin({
+        userId: stage.userName,
+        attemptId,
+        // What the phone shows: the address this server saw and a summary of the browser (never the raw header).
+        context: pushContextFor({ ip: req.ip, userAgent: req.get('user-agent') }),
+      });
+      stage.push = {
+        attemptId,
+        begun: { transactionId: begun.transactionId, number: begun.number, expiresAt: begun.expiresAt, deviceCount: begun.deviceCount },
+      };
+      // A replayed attempt may already be decided.
+      res.redirect(303, settlePush(res, session, stage, { status: begun.status, reason: null }) ?? '/verify/push');
+    } catch (error) {
+      // A refusal is final for this attempt id; only "no answer" keeps it for the retry.
+      if (!(error instanceof HoldfastUnavailableError)) stage.push = null;
+      const message = describeHoldfastError(error);
+      if (message === null) throw error;
+      await verifyPage(res, session, stage.userName, { status: error instanceof HoldfastApiError ? error.httpStatus : 503, error: message });
+    }
+  });
+
+  app.get('/verify/push', (req, res) => {
+    const session = sessionFor(req, res);
+    if (session.stage.kind !== 'second-step') {
+      res.redirect(303, '/');
+      return;
+    }
+    const begun = session.stage.push?.begun ?? null;
+    if (begun === null) {
+      res.redirect(303, '/verify');
+      return;
+    }
+    pushWaitPage(res, session, session.stage.userName, begun);
+  });
+
+  /**
+   * Asks Holdfast about the session's push — the transaction id comes from the session, never from
+   * the browser — waiting up to `waitMs` for the phone; the answer is applied to the session.
+   */
+  const checkPush = async (
+    res: Response,
+    session: Session,
+    stage: SecondStep,
+    begun: BegunPush,
+    waitMs: number,
+  ): Promise<{ state: 'pending' } | { state: 'settled'; redirect: string }> => {
+    const status = await holdfast.pushStatus({ transactionId: begun.transactionId, waitMs });
+    // While this waited, another request (a second tab, "Check again") may have signed in or moved on.
+    if (!sessions.isCurrent(session)) return { state: 'settled', redirect: '/' };
+    if (stage.push?.begun?.transactionId !== begun.transactionId) return { state: 'settled', redirect: '/verify' };
+    const redirect = settlePush(res, session, stage, status);
+    return redirect === null ? { state: 'pending' } : { state: 'settled', redirect };
+  };
+
+  // The waiting page's script long-polls this (JSON; the CSRF token in a header, so a link or a
+  // cross-site navigation cannot make it sign a session in).
+  app.get('/verify/push/status', async (req, res) => {
+    const session = sessionFor(req, res);
+    if (session.stage.kind !== 'second-step' || !hasValidCsrf(req, session)) {
+      res.status(403).json({ redirect: '/' });
+      return;
+    }
+    const stage = session.stage;
+    const begun = stage.push?.begun ?? null;
+    if (begun === null) {
+      res.json({ redirect: '/verify' });
+      return;
+    }
+    try {
+      const checked = await checkPush(res, session, stage, begun, pushWaitMs);
+      res.json(checked.state === 'pending' ? { state: 'pending' } : { redirect: checked.redirect });
+    } catch (error) {
+      const message = describeHoldfastError(error);
+      if (message === null) throw error;
+      if (error instanceof HoldfastApiError) {
+        // Holdfast refused to say (the push is unknown to it): end this push, say why.
+        stage.push = null;
+        session.notice = message;
+        res.json({ redirect: '/verify' });
+        return;
+      }
+      res.status(503).json({ state: 'error', message });
+    }
+  });
+
+  // Without JavaScript: one status check per press.
+  app.post('/verify/push/check', async (req, res) => {
+    const session = sessionFor(req, res);
+    if (session.stage.kind !== 'second-step' || !hasValidCsrf(req, session)) {
+      res.redirect(303, '/');
+      return;
+    }
+    const stage = session.stage;
+    const begun = stage.push?.begun ?? null;
+    if (begun === null) {
+      res.redirect(303, '/verify');
+      return;
+    }
+    try {
+      const checked = await checkPush(res, session, stage, begun, 0);
+      if (checked.state === 'settled') {
+        res.redirect(303, checked.redirect);
+        return;
+      }
+      pushWaitPage(res, session, stage.userName, begun, { message: 'No answer yet. Type the number on your phone and approve, then check again.' });
+    } catch (error) {
+      const message = describeHoldfastError(error);
+      if (message === null) throw error;
+      if (error instanceof HoldfastApiError) {
+        stage.push = null;
+        await verifyPage(res, session, stage.userName, { status: error.httpStatus, error: message });
+        return;
+      }
+      pushWaitPage(res, session, stage.userName, begun, { status: 503, message });
     }
   });
 

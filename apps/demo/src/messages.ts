@@ -39,9 +39,41 @@ export function describeHoldfastError(error: unknown): string | null {
     case 'RESULT_ALREADY_USED':
     case 'RESULT_USER_MISMATCH':
       return 'That verification expired or was already used. Sign in again.';
+    case 'PUSH_PENDING':
+      return 'A sign-in request is already waiting on your phone. Answer it there, or wait a minute for it to run out and send a new one — or choose another way below.';
+    case 'PUSH_LIMIT_REACHED':
+      return `Too many requests were sent to your phone in a short time. Try again ${describeWait(error.retryAfterMs)}, or choose another way below.`;
+    case 'PUSH_SUSPENDED':
+      return `Approval on your phone is paused for your account because a request was reported as fraud. Try again ${describeWait(error.retryAfterMs)}, or choose another way below.`;
+    case 'FACTOR_NOT_FOUND':
+      return 'No phone is paired for approval any more. Choose another way below.';
+    case 'PUSH_TRANSACTION_NOT_FOUND':
+      return 'That request to your phone is no longer known. Send a new one, or choose another way below.';
     case 'CALLBACK_NOT_REGISTERED':
       return "This demo's return address is not registered with Holdfast (the application's callback URLs), so the verification page cannot send you back.";
     default:
       return `Holdfast refused the request (${error.code}). Try again, or sign in again.`;
+  }
+}
+
+/** "in 45 seconds", "in 3 minutes", "later" — for a Retry-After the gateway gave (or did not). */
+export function describeWait(retryAfterMs: number | undefined): string {
+  if (retryAfterMs === undefined || !Number.isFinite(retryAfterMs) || retryAfterMs <= 0) return 'later';
+  const seconds = Math.ceil(retryAfterMs / 1000);
+  if (seconds < 60) return `in ${seconds} second${seconds === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+/** How a push ended without approval, in words (`reason` as pushStatus reports it). */
+export function describePushEnd(end: { status: 'denied'; reason: string | null } | { status: 'expired' }): string {
+  if (end.status === 'expired') return 'No answer in time: the request on your phone has expired. Send it again, or choose another way below.';
+  switch (end.reason) {
+    case 'wrong_number':
+      return 'The request was denied on your phone: the number typed there did not match this screen. Send it again, or choose another way below.';
+    case 'fraud_reported':
+      return 'The request was denied on your phone and reported as fraud, so approval on your phone is paused for a while. Choose another way below.';
+    default:
+      return 'The request was denied on your phone. If that was a mistake, send it again; otherwise choose another way below.';
   }
 }

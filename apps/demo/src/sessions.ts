@@ -3,12 +3,32 @@
 // planted before sign-in is worthless afterwards (session fixation).
 import { randomBytes } from 'node:crypto';
 
+/**
+ * "Approve on your phone": the attempt id is chosen before `pushBegin` is called, so a call that
+ * failed without an answer is retried with the same id (the gateway then returns the transaction it
+ * may already have made, instead of a second push); `begun` is what the gateway answered.
+ */
+export interface SessionPush {
+  attemptId: string;
+  begun: { transactionId: string; number: string; expiresAt: string; deviceCount: number } | null;
+}
+
+/** How the last push ended without approval, shown once on the second-step page. */
+export type SessionPushEnd = { status: 'denied'; reason: string | null } | { status: 'expired' };
+
 export type SessionStage =
   | { kind: 'anonymous' }
   /** Password checked, no factor yet: only "Set up two-step verification" is offered. */
   | { kind: 'needs-setup'; userName: string }
-  /** Password checked; the second step is pending (a passkey challenge or hosted state may be open). */
-  | { kind: 'second-step'; userName: string; webauthnChallengeId: string | null; hostedState: string | null }
+  /** Password checked; the second step is pending (a passkey challenge, hosted state or push may be open). */
+  | {
+      kind: 'second-step';
+      userName: string;
+      webauthnChallengeId: string | null;
+      hostedState: string | null;
+      push: SessionPush | null;
+      pushEnded: SessionPushEnd | null;
+    }
   | { kind: 'signed-in'; userName: string; method: string; signedInAt: Date };
 
 export interface Session {
@@ -65,6 +85,11 @@ export class SessionStore {
     const next: Session = { id: randomToken(), csrfToken: randomToken(), stage, notice: null, expiresAt: this.now() + lifetimeMs[stage.kind] };
     this.sessions.set(next.id, next);
     return next;
+  }
+
+  /** False once the session was advanced or destroyed: a request that waited (a long-poll) must not act on it. */
+  isCurrent(session: Session): boolean {
+    return this.sessions.get(session.id) === session && session.expiresAt > this.now();
   }
 
   destroy(session: Session): void {

@@ -1,25 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postTrpc, startEnvironment } from './support/fixtures';
+import { describe, expect, it } from 'vitest';
+import { postTrpc } from './support/fixtures';
 import { beginPush, enrollPushUser, listDevicePending, pushStatus, sendDeviceAnswer, wrongPushNumber, type PushUser } from './support/push-device';
+import { useTwoGatewayEnvironment } from './support/two-gateways';
 
 /**
  * Issue 11, a login: the relying app begins a push on one gateway, the device answers on another
  * with a signed answer (the typed number for "Approve"), and the one compare-and-set decides.
  */
 describe('push answers through two gateways', () => {
-  let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => {
-    env = await startEnvironment({ gateways: 2 });
-  });
-  afterAll(async () => {
-    await env.stop();
-  });
-
-  function urls(): [string, string] {
-    const [a, b] = env.gateways;
-    if (a === undefined || b === undefined) throw new Error('two gateways expected');
-    return [a.url, b.url];
-  }
+  const env = useTwoGatewayEnvironment();
 
   async function auditRows(transactionId: string): Promise<{ type: string; factor_id: string | null; detail: Record<string, unknown> }[]> {
     const { rows } = await env.db.pool.query<{ type: string; factor_id: string | null; detail: Record<string, unknown> }>(
@@ -40,12 +29,12 @@ describe('push answers through two gateways', () => {
   }
 
   async function newUser(): Promise<PushUser> {
-    const [a] = urls();
+    const [a] = env.urls();
     return enrollPushUser({ db: env.db, gatewayUrl: a });
   }
 
   it('[PUSH_APPROVE_NUMBER] begun on gateway B, listed and approved with the typed number on gateway A; pushStatus on B says approved', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     const user = await newUser();
     const begun = await beginPush(b, user, { context: { ipAddress: '203.0.113.7', location: 'Lisbon, PT', browser: 'Firefox on Linux' } });
     expect(begun).toMatchObject({ status: 'pending', number: expect.stringMatching(/^\d{2,3}$/u) as string });
@@ -83,7 +72,7 @@ describe('push answers through two gateways', () => {
   });
 
   it('[PUSH_WRONG_NUMBER] a wrong number denies the transaction (one guess per push), counts on the factor, and the right number after it is refused', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     const user = await newUser();
     const begun = await beginPush(b, user);
     const wrong = await sendDeviceAnswer(
@@ -105,7 +94,7 @@ describe('push answers through two gateways', () => {
   });
 
   it('[PUSH_DENY_FRAUD] "This wasn\'t me" denies; "Report fraud" denies, suspends push for the user, is audited and queued for the application\'s webhook', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     const user = await newUser();
     expect((await postTrpc(a, 'webhooks.configure', { url: 'http://127.0.0.1:9/hooks' }, user.apiKey)).status).toBe(200);
 
@@ -144,7 +133,7 @@ describe('push answers through two gateways', () => {
   });
 
   it('[PUSH_EXPIRED] an approval with the right number after expiry (by the database clock) expires the transaction, never approves it', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     const user = await newUser();
     const begun = await beginPush(a, user);
     // Signed while the transaction was live; it reaches the gateway after the expiry.

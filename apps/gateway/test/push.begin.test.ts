@@ -1,32 +1,19 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEnvironment } from './support/fixtures';
+import { describe, expect, it } from 'vitest';
 import { beginPush, sendDeviceAnswer, trpcMutation, trpcQuery } from './support/push-device';
 import { createPushApplication, decidePushInDatabase, seedPushUser } from './support/push-seed';
+import { useTwoGatewayEnvironment } from './support/two-gateways';
 
 // verify.pushBegin / verify.pushStatus (issue 11) on two real gateways and Postgres.
 describe('push begin and status', () => {
-  let env: Awaited<ReturnType<typeof startEnvironment>>;
-  let a: string;
-  let b: string;
-
-  beforeAll(async () => {
-    env = await startEnvironment({ gateways: 2 });
-    const [first, second] = env.gateways;
-    if (first === undefined || second === undefined) throw new Error('two gateways expected');
-    a = first.url;
-    b = second.url;
-  });
-  afterAll(async () => {
-    await env.stop();
-  });
+  const env = useTwoGatewayEnvironment();
 
   it('begins a transaction: a 2-digit number, 60 s expiry, the context stored, audited without the number', async () => {
     const app = await createPushApplication(env.db);
     const user = await seedPushUser(env.db, app, { subscriptions: [null, null] });
     const context = { ipAddress: '203.0.113.7', location: 'Lisbon, PT', browser: 'Firefox on Linux' };
     const before = Date.now();
-    const begun = await beginPush(a, user, { context });
+    const begun = await beginPush(env.a, user, { context });
     expect(begun).toMatchObject({ status: 'pending', replayed: false, deviceCount: 0 });
     expect(begun.number).toMatch(/^[1-9][0-9]$/);
     expect(begun.transactionId).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-/);
@@ -47,31 +34,31 @@ describe('push begin and status', () => {
     const user = await seedPushUser(env.db, app);
     const other = await seedPushUser(env.db, app);
     const attemptId = randomUUID();
-    const first = await beginPush(a, user, { attemptId });
-    const again = await beginPush(b, user, { attemptId });
-    const third = await beginPush(a, user, { attemptId });
+    const first = await beginPush(env.a, user, { attemptId });
+    const again = await beginPush(env.b, user, { attemptId });
+    const third = await beginPush(env.a, user, { attemptId });
     expect(again).toEqual({ ...first, replayed: true });
     expect(third).toEqual({ ...first, replayed: true });
     expect(await env.db.prisma.pushTransaction.count({ where: { applicationId: app.applicationId } })).toBe(1);
-    const reused = await trpcMutation(b, 'verify.pushBegin', { userId: other.userId, attemptId }, other.apiKey);
+    const reused = await trpcMutation(env.b, 'verify.pushBegin', { userId: other.userId, attemptId }, other.apiKey);
     expect(reused).toMatchObject({ status: 409, code: 'ATTEMPT_ID_REUSED' });
   });
 
   it('a user without a paired push device → FACTOR_NOT_FOUND; an unknown user → USER_NOT_FOUND', async () => {
     const app = await createPushApplication(env.db);
     const user = await seedPushUser(env.db, app, { subscriptions: [] });
-    expect(await trpcMutation(a, 'verify.pushBegin', { userId: user.userId, attemptId: randomUUID() }, app.apiKey)).toMatchObject({
+    expect(await trpcMutation(env.a, 'verify.pushBegin', { userId: user.userId, attemptId: randomUUID() }, app.apiKey)).toMatchObject({
       status: 404,
       code: 'FACTOR_NOT_FOUND',
     });
-    expect(await trpcMutation(a, 'verify.pushBegin', { userId: 'nobody-here', attemptId: randomUUID() }, app.apiKey)).toMatchObject({
+    expect(await trpcMutation(env.a, 'verify.pushBegin', { userId: 'nobody-here', attemptId: randomUUID() }, app.apiKey)).toMatchObject({
       status: 404,
       code: 'USER_NOT_FOUND',
     });
     // A revoked device does not count.
     const revoked = await seedPushUser(env.db, app);
     await env.db.prisma.factor.updateMany({ where: { userId: revoked.userRowId }, data: { status: 'revoked' } });
-    expect(await trpcMutation(a, 'verify.pushBegin', { userId: revoked.userId, attemptId: randomUUID() }, app.apiKey)).toMatchObject({
+    expect(await trpcMutation(env.a, 'verify.pushBegin', { userId: revoked.userId, attemptId: randomUUID() }, app.apiKey)).toMatchObject({
       code: 'FACTOR_NOT_FOUND',
     });
   });
@@ -81,27 +68,27 @@ describe('push begin and status', () => {
     const otherApp = await createPushApplication(env.db);
     const user = await seedPushUser(env.db, app);
     const attemptId = randomUUID();
-    const begun = await beginPush(a, user, { attemptId });
-    const byId = await trpcQuery(b, 'verify.pushStatus', { transactionId: begun.transactionId }, app.apiKey);
+    const begun = await beginPush(env.a, user, { attemptId });
+    const byId = await trpcQuery(env.b, 'verify.pushStatus', { transactionId: begun.transactionId }, app.apiKey);
     expect(byId).toMatchObject({
       status: 200,
       data: { transactionId: begun.transactionId, status: 'pending', reason: null, decidedAt: null, expiresAt: begun.expiresAt },
     });
-    const byAttempt = await trpcQuery(a, 'verify.pushStatus', { attemptId }, app.apiKey);
+    const byAttempt = await trpcQuery(env.a, 'verify.pushStatus', { attemptId }, app.apiKey);
     expect(byAttempt.data).toEqual(byId.data);
-    expect(await trpcQuery(a, 'verify.pushStatus', { transactionId: randomUUID() }, app.apiKey)).toMatchObject({
+    expect(await trpcQuery(env.a, 'verify.pushStatus', { transactionId: randomUUID() }, app.apiKey)).toMatchObject({
       status: 404,
       code: 'PUSH_TRANSACTION_NOT_FOUND',
     });
-    expect(await trpcQuery(a, 'verify.pushStatus', { transactionId: begun.transactionId }, otherApp.apiKey)).toMatchObject({
+    expect(await trpcQuery(env.a, 'verify.pushStatus', { transactionId: begun.transactionId }, otherApp.apiKey)).toMatchObject({
       status: 404,
       code: 'PUSH_TRANSACTION_NOT_FOUND',
     });
-    expect(await trpcQuery(a, 'verify.pushStatus', { attemptId }, otherApp.apiKey)).toMatchObject({ status: 404, code: 'PUSH_TRANSACTION_NOT_FOUND' });
+    expect(await trpcQuery(env.a, 'verify.pushStatus', { attemptId }, otherApp.apiKey)).toMatchObject({ status: 404, code: 'PUSH_TRANSACTION_NOT_FOUND' });
     // Exactly one of the two.
-    expect(await trpcQuery(a, 'verify.pushStatus', { transactionId: begun.transactionId, attemptId }, app.apiKey)).toMatchObject({ status: 400 });
+    expect(await trpcQuery(env.a, 'verify.pushStatus', { transactionId: begun.transactionId, attemptId }, app.apiKey)).toMatchObject({ status: 400 });
     // REST: GET /v1/verify/push-status, the same answer.
-    const rest = await fetch(`${a}/v1/verify/push-status?transactionId=${begun.transactionId}`, { headers: { authorization: `Bearer ${app.apiKey}` } });
+    const rest = await fetch(`${env.a}/v1/verify/push-status?transactionId=${begun.transactionId}`, { headers: { authorization: `Bearer ${app.apiKey}` } });
     expect(rest.status).toBe(200);
     expect(await rest.json()).toEqual(byId.data);
   });
@@ -109,13 +96,13 @@ describe('push begin and status', () => {
   it('a long-poll on one gateway answers within ~1 s of a device approving on the OTHER gateway', async () => {
     const app = await createPushApplication(env.db);
     const user = await seedPushUser(env.db, app);
-    const begun = await beginPush(a, user);
+    const begun = await beginPush(env.a, user);
     const started = Date.now();
-    const polling = trpcQuery(a, 'verify.pushStatus', { transactionId: begun.transactionId, waitMs: 20_000 }, app.apiKey);
+    const polling = trpcQuery(env.a, 'verify.pushStatus', { transactionId: begun.transactionId, waitMs: 20_000 }, app.apiKey);
     await new Promise((resolve) => setTimeout(resolve, 1500));
     const device = user.devices[0];
     if (device === undefined) throw new Error('device expected');
-    const answered = await sendDeviceAnswer(b, device.signAnswer({ transactionId: begun.transactionId, typedNumber: begun.number, decision: 'approve' }));
+    const answered = await sendDeviceAnswer(env.b, device.signAnswer({ transactionId: begun.transactionId, typedNumber: begun.number, decision: 'approve' }));
     const decidedAt = Date.now();
     expect(answered.status).toBe(200);
     if (answered.status !== 200) {
@@ -132,19 +119,19 @@ describe('push begin and status', () => {
   it('a long-poll returns `expired` at expiry without anyone writing it, and the read writes it (push.expired, once)', async () => {
     const app = await createPushApplication(env.db, { push_ttl_seconds: 15 });
     const user = await seedPushUser(env.db, app);
-    const begun = await beginPush(a, user);
+    const begun = await beginPush(env.a, user);
     // The poll's wait is bounded by waitMs: ask twice, the second past the expiry.
-    const first = await trpcQuery(b, 'verify.pushStatus', { transactionId: begun.transactionId, waitMs: 10_000 }, app.apiKey);
+    const first = await trpcQuery(env.b, 'verify.pushStatus', { transactionId: begun.transactionId, waitMs: 10_000 }, app.apiKey);
     expect(first.data).toMatchObject({ status: 'pending' });
     const started = Date.now();
-    const second = await trpcQuery(b, 'verify.pushStatus', { transactionId: begun.transactionId, waitMs: 20_000 }, app.apiKey);
+    const second = await trpcQuery(env.b, 'verify.pushStatus', { transactionId: begun.transactionId, waitMs: 20_000 }, app.apiKey);
     expect(second.data).toMatchObject({ status: 'expired', reason: 'expired' });
     const answeredAt = Date.now();
     expect(answeredAt).toBeLessThan(new Date(begun.expiresAt).getTime() + 1500);
     expect(answeredAt - started).toBeLessThan(10_000);
     const row = await env.db.prisma.pushTransaction.findUniqueOrThrow({ where: { id: begun.transactionId } });
     expect(row.status).toBe('expired');
-    const again = await trpcQuery(a, 'verify.pushStatus', { transactionId: begun.transactionId }, app.apiKey);
+    const again = await trpcQuery(env.a, 'verify.pushStatus', { transactionId: begun.transactionId }, app.apiKey);
     expect(again.data).toEqual(second.data);
     expect(await env.db.prisma.auditEvent.count({ where: { applicationId: app.applicationId, type: 'push.expired' } })).toBe(1);
   });
@@ -154,17 +141,19 @@ describe('push begin and status', () => {
     const users = await Promise.all(Array.from({ length: 60 }, () => seedPushUser(env.db, app)));
     const begun: Awaited<ReturnType<typeof beginPush>>[] = [];
     // Ten at a time: sixty at once would meet the admission gate itself (this test is about waiting).
-    for (let i = 0; i < users.length; i += 10) begun.push(...(await Promise.all(users.slice(i, i + 10).map((user) => beginPush(a, user)))));
+    for (let i = 0; i < users.length; i += 10) begun.push(...(await Promise.all(users.slice(i, i + 10).map((user) => beginPush(env.a, user)))));
     // The default gate admits 2 × pool (20) at once; 60 waiting long-polls would refuse everything else.
     // Started ten at a time (each batch has left the gate, waiting, before the next arrives).
     const polls: ReturnType<typeof trpcQuery>[] = [];
     for (let i = 0; i < begun.length; i += 10) {
-      polls.push(...begun.slice(i, i + 10).map((push) => trpcQuery(a, 'verify.pushStatus', { transactionId: push.transactionId, waitMs: 5000 }, app.apiKey)));
+      polls.push(
+        ...begun.slice(i, i + 10).map((push) => trpcQuery(env.a, 'verify.pushStatus', { transactionId: push.transactionId, waitMs: 5000 }, app.apiKey)),
+      );
       await new Promise((resolve) => setTimeout(resolve, 150));
     }
     const started = Date.now();
     const other = await seedPushUser(env.db, app);
-    const quick = await trpcMutation(a, 'verify.pushBegin', { userId: other.userId, attemptId: randomUUID() }, app.apiKey);
+    const quick = await trpcMutation(env.a, 'verify.pushBegin', { userId: other.userId, attemptId: randomUUID() }, app.apiKey);
     expect(quick.status).toBe(200);
     expect(Date.now() - started).toBeLessThan(2000);
     const answers = await Promise.all(polls);

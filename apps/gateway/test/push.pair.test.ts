@@ -1,8 +1,9 @@
 import { pushSignatureAudience } from '@holdfast/core';
+import { createApplication } from '@holdfast/db';
 import { createHoldfastClient, createEnrollmentClient } from '@holdfast/sdk';
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enrollTotpUser, startEnvironment } from './support/fixtures';
+import { describe, expect, it } from 'vitest';
+import { enrollTotpUser } from './support/fixtures';
 import {
   createPushDeviceKeys,
   createPushPairing,
@@ -14,25 +15,14 @@ import {
   trpcQuery,
   updateDeviceSubscription,
 } from './support/push-device';
+import { useTwoGatewayEnvironment } from './support/two-gateways';
 
 /**
  * Issue 11, pairing: the portal (after step-up) makes a one-time pairing link; the PWA registers
  * its public key, subscription and name with it. A paired device is a `push` factor.
  */
 describe('[PUSH_PAIR] a phone pairs once, with a strict public key and an allowed push service, as a push factor', () => {
-  let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => {
-    env = await startEnvironment({ gateways: 2 });
-  });
-  afterAll(async () => {
-    await env.stop();
-  });
-
-  function urls(): [string, string] {
-    const [a, b] = env.gateways;
-    if (a === undefined || b === undefined) throw new Error('two gateways expected');
-    return [a.url, b.url];
-  }
+  const env = useTwoGatewayEnvironment();
 
   async function auditTypes(userId: string): Promise<string[]> {
     const rows = await env.db.pool.query<{ type: string }>('SELECT type FROM audit_events WHERE user_id = $1 ORDER BY id', [userId]);
@@ -40,7 +30,7 @@ describe('[PUSH_PAIR] a phone pairs once, with a strict public key and an allowe
   }
 
   it('pairs through the portal link on one gateway and push.pairDevice on another: factor, device row, audit, encrypted subscription', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     // The first use on two gateways at once makes ONE VAPID key (the deployment's), whichever gateway is asked.
     const [configA, configB] = await Promise.all([trpcQuery(a, 'push.config', undefined), trpcQuery(b, 'push.config', {})]);
     expect((await env.db.pool.query('SELECT id FROM vapid_keys')).rowCount).toBe(1);
@@ -78,7 +68,7 @@ describe('[PUSH_PAIR] a phone pairs once, with a strict public key and an allowe
   });
 
   it('the pairing link is a fragment on the push app, inspectable without being spent, and redeemable exactly once across gateways', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     const user = await enrollPushUser({ db: env.db, gatewayUrl: a });
     const pairing = await createPushPairing({ gatewayUrl: a, sessionToken: user.sessionToken });
     expect(pairing.pairingUrl).toMatch(/^http:\/\/localhost:3002\/pair#[A-Za-z0-9_-]{43}$/u);
@@ -126,7 +116,7 @@ describe('[PUSH_PAIR] a phone pairs once, with a strict public key and an allowe
   });
 
   it('needs a step-up before a pairing link is made for a user who has a factor', async () => {
-    const [a] = urls();
+    const [a] = env.urls();
     const user = await enrollTotpUser({ db: env.db, gatewayUrl: a });
     const link = await createHoldfastClient({ gateways: [a], apiKey: user.apiKey, probeIntervalMs: 0 }).createEnrollmentLink({ userId: user.userId });
     const { sessionToken } = await createEnrollmentClient({ gateways: [a] }).redeem(link.token);
@@ -145,8 +135,69 @@ describe('[PUSH_PAIR] a phone pairs once, with a strict public key and an allowe
     expect((await createPushPairing({ gatewayUrl: a, sessionToken: session.sessionToken })).pairingToken).toHaveLength(43);
   });
 
+  it('a link made as the first factor binds only while it is the first, dies with its session, and a first pairing steps the session up', async () => {
+    const [a, b] = env.urls();
+    const { apiKey } = await createApplication({ prisma: env.db.prisma, name: 'first-binding app' });
+    const app = createHoldfastClient({ gateways: [a], apiKey, probeIntervalMs: 0 });
+    const portal = createEnrollmentClient({ gateways: [a] });
+    const userId = `first-${Date.now().toString(36)}`;
+    const { sessionToken } = await portal.redeem((await app.createEnrollmentLink({ userId })).token);
+    // No factor yet: two pairing links, both made as the first factor (no step-up possible).
+    const first = await createPushPairing({ gatewayUrl: a, sessionToken });
+    const second = await createPushPairing({ gatewayUrl: a, sessionToken });
+    const third = await createPushPairing({ gatewayUrl: a, sessionToken });
+    await pairPushDevice({ gatewayUrl: b, pairingToken: first.pairingToken });
+    // The first pairing is the user's proof, as a confirmed TOTP code is: the session is stepped up.
+    const session = await trpcQuery(a, 'enrollment.session', undefined, sessionToken);
+    expect(session.data).toMatchObject({ stepUp: 'fresh' });
+    // The second link was made as a first factor too. It is no longer one: it binds only within
+    // the session's step-up — here made stale, as if 10 minutes had passed.
+    await env.db.pool.query(
+      `UPDATE enrollment_links SET stepped_up_at = now() - interval '10 minutes' WHERE stepped_up_at IS NOT NULL AND user_id = (SELECT id FROM users WHERE external_id = $1)`,
+      [userId],
+    );
+    const stale = await trpcMutation(b, 'push.pairDevice', {
+      pairingToken: second.pairingToken,
+      publicKeyJwk: createPushDeviceKeys().publicJwk,
+      subscription: null,
+      name: 'Second',
+    });
+    expect([stale.status, stale.code]).toEqual([401, 'PUSH_PAIRING_INVALID']);
+    const pushFactors = await env.db.pool.query(`SELECT 1 FROM factors f JOIN users u ON u.id = f.user_id WHERE u.external_id = $1 AND f.kind = 'push'`, [
+      userId,
+    ]);
+    expect(pushFactors.rowCount).toBe(1);
+
+    // A pairing link dies with the session that made it (logout, or a newer link).
+    expect((await trpcMutation(a, 'enrollment.logout', undefined, sessionToken)).status).toBe(200);
+    const afterLogout = await trpcMutation(b, 'push.pairDevice', {
+      pairingToken: third.pairingToken,
+      publicKeyJwk: createPushDeviceKeys().publicJwk,
+      subscription: null,
+      name: 'Late phone',
+    });
+    expect([afterLogout.status, afterLogout.code]).toEqual([401, 'PUSH_PAIRING_INVALID']);
+
+    // Two first-binding links in two sessions: the newer link ends the older session, so only one binds.
+    const raceUser = `race-${Date.now().toString(36)}`;
+    const sessionA = (await portal.redeem((await app.createEnrollmentLink({ userId: raceUser })).token)).sessionToken;
+    const linkA = await createPushPairing({ gatewayUrl: a, sessionToken: sessionA });
+    const sessionB = (await createEnrollmentClient({ gateways: [b] }).redeem((await app.createEnrollmentLink({ userId: raceUser })).token)).sessionToken;
+    const linkB = await createPushPairing({ gatewayUrl: b, sessionToken: sessionB });
+    const fromOld = await trpcMutation(a, 'push.pairDevice', {
+      pairingToken: linkA.pairingToken,
+      publicKeyJwk: createPushDeviceKeys().publicJwk,
+      subscription: null,
+      name: 'Old',
+    });
+    expect(fromOld.code).toBe('PUSH_PAIRING_INVALID');
+    await pairPushDevice({ gatewayUrl: a, pairingToken: linkB.pairingToken });
+    const bound = await env.db.pool.query(`SELECT 1 FROM factors f JOIN users u ON u.id = f.user_id WHERE u.external_id = $1 AND f.kind = 'push'`, [raceUser]);
+    expect(bound.rowCount).toBe(1);
+  });
+
   it('refuses a private key, a foreign key type, and push services outside HOLDFAST_PUSH_SERVICE_HOSTS — without spending the token', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     const user = await enrollPushUser({ db: env.db, gatewayUrl: a });
     const pairing = await createPushPairing({ gatewayUrl: a, sessionToken: user.sessionToken });
     const keys = createPushDeviceKeys();
@@ -181,7 +232,7 @@ describe('[PUSH_PAIR] a phone pairs once, with a strict public key and an allowe
   });
 
   it('a paired device updates its subscription with a signed request: re-encrypted, gone mark cleared, audited only when it changed', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     const user = await enrollPushUser({ db: env.db, gatewayUrl: a, subscription: null });
     const { device } = user;
     const fresh = fakePushSubscription();

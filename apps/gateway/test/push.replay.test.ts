@@ -10,6 +10,7 @@ import {
   signDeviceBytes,
   type DeviceAnswerBody,
 } from './support/push-device';
+import { useTwoGatewayEnvironment } from './support/two-gateways';
 import { pushListRequestSignedBytes } from '@holdfast/core';
 
 /** (r, n − s): the other valid form of the same ECDSA signature (browsers do not normalise s). */
@@ -21,19 +22,7 @@ function malleate(signature: string): string {
 }
 
 describe('push signatures count once, for one transaction, from one paired device', () => {
-  let env: Awaited<ReturnType<typeof startEnvironment>>;
-  beforeAll(async () => {
-    env = await startEnvironment({ gateways: 2 });
-  });
-  afterAll(async () => {
-    await env.stop();
-  });
-
-  function urls(): [string, string] {
-    const [a, b] = env.gateways;
-    if (a === undefined || b === undefined) throw new Error('two gateways expected');
-    return [a.url, b.url];
-  }
+  const env = useTwoGatewayEnvironment();
 
   async function countAudit(type: string, transactionId: string): Promise<number> {
     const { rows } = await env.db.pool.query<{ count: number }>(
@@ -54,7 +43,7 @@ describe('push signatures count once, for one transaction, from one paired devic
   const refused = { status: 403, code: 'PUSH_REQUEST_REFUSED' };
 
   it('[PUSH_SIGNATURE_REPLAY] a captured approval: re-sent it changes nothing, in its twin form or for another transaction it is refused, and from another device or after removal too', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     const user = await enrollPushUser({ db: env.db, gatewayUrl: a });
     const other = await pairAnotherDevice({ gatewayUrl: a, user, name: 'second phone' });
 
@@ -109,7 +98,7 @@ describe('push signatures count once, for one transaction, from one paired devic
   });
 
   it('[PUSH_SIGNATURE_REPLAY] 20 concurrent identical answers and 20 separately signed ones over two gateways: exactly one approval each time', async () => {
-    const [a, b] = urls();
+    const [a, b] = env.urls();
     const user = await enrollPushUser({ db: env.db, gatewayUrl: b });
 
     const first = await beginPush(a, user);

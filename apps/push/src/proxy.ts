@@ -1,21 +1,21 @@
 // Runs before every page (Next.js 16 "proxy"): a fresh CSP nonce per request, handed to the
 // renderer in the request's CSP header (Next.js puts it on its own scripts), and the same policy on
-// the response; HSTS outside localhost (decided by the configured public URL, never a header).
+// the response — with the PWA's same-origin service worker and manifest (worker-src, manifest-src);
+// HSTS outside localhost (decided by the configured public URL, never a header). The policy is
+// @holdfast/ui's content-security-policy.ts, shared with the portal.
+import { withPageSecurityHeaders } from '@holdfast/ui';
 import { NextResponse, type NextRequest } from 'next/server';
 import { pushEnv } from './env';
-import { buildPushContentSecurityPolicy, createNonce, strictTransportSecurity } from './lib/content-security-policy';
 
 export function proxy(request: NextRequest): NextResponse {
   const env = pushEnv();
-  const nonce = createNonce();
-  const policy = buildPushContentSecurityPolicy({ nonce, isDevelopment: env.isDevelopment });
-  const requestHeaders = new Headers(request.headers);
-  requestHeaders.set('x-nonce', nonce);
-  requestHeaders.set('content-security-policy', policy);
-  const response = NextResponse.next({ request: { headers: requestHeaders } });
-  response.headers.set('content-security-policy', policy);
-  if (!env.isLocalhost) response.headers.set('strict-transport-security', strictTransportSecurity);
-  return response;
+  return withPageSecurityHeaders({
+    requestHeaders: request.headers,
+    isDevelopment: env.isDevelopment,
+    isLocalhost: env.isLocalhost,
+    isPwa: true,
+    next: (headers) => NextResponse.next({ request: { headers } }),
+  });
 }
 
 export const config = {

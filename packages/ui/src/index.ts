@@ -3,3 +3,6 @@ export type { CodeInputProps } from './code-input';
 export { CodeInput } from './code-input';
 export type { CodeInputAttributes, CodeKind } from './code-input-attributes';
 export { codeInputAttributes } from './code-input-attributes';
+export type { ContentSecurityPolicyOptions } from './content-security-policy';
+export { buildContentSecurityPolicy, createNonce, strictTransportSecurity, withPageSecurityHeaders } from './content-security-policy';
+export { AppShell } from './app-shell';

@@ -83,6 +83,10 @@ CREATE TABLE "push_pairing_tokens" (
     "token_hash" BYTEA NOT NULL,
     "application_id" UUID NOT NULL,
     "user_id" UUID NOT NULL,
+    -- The enrollment session that made it: pairing is refused once that session has ended (logout,
+    -- a newer link), and a token made as the user's first factor stays one only while it is.
+    "enrollment_link_id" UUID NOT NULL,
+    "is_first_binding" BOOLEAN NOT NULL DEFAULT false,
     "expires_at" TIMESTAMPTZ(3) NOT NULL,
     "redeemed_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
@@ -120,4 +124,5 @@ ALTER TABLE "push_transactions" ADD CONSTRAINT "push_transactions_application_id
 ALTER TABLE "push_transactions" ADD CONSTRAINT "push_transactions_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "push_transactions" ADD CONSTRAINT "push_transactions_hosted_transaction_id_fkey" FOREIGN KEY ("hosted_transaction_id") REFERENCES "verification_transactions"("id") ON DELETE SET NULL ON UPDATE CASCADE;
 ALTER TABLE "push_pairing_tokens" ADD CONSTRAINT "push_pairing_tokens_application_id_fkey" FOREIGN KEY ("application_id") REFERENCES "applications"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "push_pairing_tokens" ADD CONSTRAINT "push_pairing_tokens_enrollment_link_id_fkey" FOREIGN KEY ("enrollment_link_id") REFERENCES "enrollment_links"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 ALTER TABLE "push_pairing_tokens" ADD CONSTRAINT "push_pairing_tokens_user_id_fkey" FOREIGN KEY ("user_id") REFERENCES "users"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -1,7 +1,9 @@
-import { pushAnswerSignedBytes, pushListRequestSignedBytes, pushSubscriptionSignedBytes } from '@holdfast/core';
+import { createDeviceKeyPair, pushAnswerSignedBytes, pushListRequestSignedBytes, pushSubscriptionSignedBytes, signDevicePayload } from '@holdfast/core';
+import type { AppRouter } from '@holdfast/api';
 import type { Database } from '@holdfast/db';
 import { createEnrollmentClient, createHoldfastClient } from '@holdfast/sdk';
-import { generateKeyPairSync, randomBytes, randomUUID, sign, type JsonWebKey, type KeyObject } from 'node:crypto';
+import type { inferRouterInputs, inferRouterOutputs } from '@trpc/server';
+import { generateKeyPairSync, randomBytes, randomUUID, type JsonWebKey, type KeyObject } from 'node:crypto';
 import { enrollTotpUser, freshCode } from './fixtures';
 
 /**
@@ -23,15 +25,15 @@ export interface PushDeviceKeys {
   privateKey: KeyObject;
 }
 
+/** The device procedures' bodies and the pairing answer, exactly as the router's schemas take and give them (schemas.ts). */
+type DeviceInputs = inferRouterInputs<AppRouter>['push'];
+export type DeviceAnswerBody = DeviceInputs['deviceAnswer'];
+export type DevicePendingBody = DeviceInputs['devicePending'];
+export type DeviceUpdateSubscriptionBody = DeviceInputs['deviceUpdateSubscription'];
+type PairedDevice = inferRouterOutputs<AppRouter>['push']['pairDevice'];
+
 /** What `push.pairDevice` answered (the device keeps it), plus the key pair. */
-export interface TestPushDevice extends PushDeviceKeys {
-  deviceId: string;
-  applicationId: string;
-  applicationName: string;
-  /** The relying application's user id. */
-  userId: string;
-  audience: string;
-  vapidPublicKey: string;
+export interface TestPushDevice extends PushDeviceKeys, PairedDevice {
   /** A body for `push.deviceAnswer`, signed (deviceTime defaults to now). */
   signAnswer: (answer: { transactionId: string; typedNumber?: string; decision: PushDecision; deviceTime?: number }) => DeviceAnswerBody;
   /** A body for `push.devicePending`, signed. */
@@ -40,34 +42,14 @@ export interface TestPushDevice extends PushDeviceKeys {
   signSubscriptionUpdate: (options: { subscription: TestPushSubscription; deviceTime?: number }) => DeviceUpdateSubscriptionBody;
 }
 
-export interface DeviceAnswerBody {
-  deviceId: string;
-  transactionId: string;
-  typedNumber: string;
-  decision: PushDecision;
-  deviceTime: number;
-  signature: string;
-}
-export interface DevicePendingBody {
-  deviceId: string;
-  deviceTime: number;
-  signature: string;
-}
-export interface DeviceUpdateSubscriptionBody {
-  deviceId: string;
-  subscription: TestPushSubscription;
-  deviceTime: number;
-  signature: string;
-}
-
+/** core's device stand-in: the P-256 pair and the public JWK pairing stores (kty, crv, x, y). */
 export function createPushDeviceKeys(): PushDeviceKeys {
-  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-  const { kty, crv, x, y } = publicKey.export({ format: 'jwk' });
-  return { publicJwk: { kty, crv, x, y }, privateKey };
+  const { privateKey, publicJwk } = createDeviceKeyPair();
+  return { privateKey, publicJwk: { ...publicJwk } };
 }
 
 export function signDeviceBytes(privateKey: KeyObject, bytes: Uint8Array): string {
-  return sign('sha256', bytes, { key: privateKey, dsaEncoding: 'ieee-p1363' }).toString('base64url');
+  return Buffer.from(signDevicePayload({ privateKey, payload: bytes })).toString('base64url');
 }
 
 /** A syntactically valid subscription on `origin` (keys are random bytes of the right length). */

@@ -1,3 +1,4 @@
+import { AppShell } from '@holdfast/ui';
 import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
@@ -23,20 +24,9 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <a className="brand" href="/">
-            <span aria-hidden="true" className="brand-mark">
-              ◆
-            </span>{' '}
-            Holdfast Push
-          </a>
-        </header>
-        <main id="main" className="page">
+        <AppShell name="Holdfast Push" homeHref="/">
           {children}
-        </main>
+        </AppShell>
         <ServiceWorkerRegistration />
       </body>
     </html>

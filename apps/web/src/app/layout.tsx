@@ -1,3 +1,4 @@
+import { AppShell } from '@holdfast/ui';
 import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
@@ -20,20 +21,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   return (
     <html lang="en">
       <body>
-        <a className="skip-link" href="#main">
-          Skip to content
-        </a>
-        <header className="site-header">
-          <span className="brand">
-            <span aria-hidden="true" className="brand-mark">
-              ◆
-            </span>{' '}
-            Holdfast
-          </span>
-        </header>
-        <main id="main" className="page">
-          {children}
-        </main>
+        <AppShell name="Holdfast">{children}</AppShell>
       </body>
     </html>
   );

@@ -19,18 +19,21 @@ describe('factor registry', () => {
   });
 
   it('claims AAL2 for every kind today: with the application password, none is hardware-bound for sure', () => {
-    expect(Object.values(factorRegistry).map((module) => module.assuranceLevel)).toEqual(['aal2', 'aal2', 'aal2']);
+    expect(Object.values(factorRegistry).map((module) => module.assuranceLevel)).toEqual(['aal2', 'aal2', 'aal2', 'aal2']);
   });
 
   it('names each kind as messages need it', () => {
     expect(factorRegistry.totp.noun).toBe('TOTP factor');
     expect(factorRegistry.recovery_codes.noun).toBe('recovery codes');
     expect(factorRegistry.webauthn.noun).toBe('security key or passkey');
+    expect(factorRegistry.push.noun).toBe('push device');
   });
 
   it('gives each kind its RFC 8176 method reference for signed results', () => {
     expect(factorRegistry.totp.amr).toBe('otp');
     expect(factorRegistry.recovery_codes.amr).toBe('recovery_code');
     expect(factorRegistry.webauthn.amr).toBe('hwk');
+    // A paired phone: proof of possession of a software-secured key (WebCrypto, non-extractable).
+    expect(factorRegistry.push.amr).toBe('swk');
   });
 });

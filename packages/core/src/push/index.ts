@@ -73,6 +73,7 @@ export {
 } from './push-transaction';
 export type { DevicePublicJwk, DevicePublicJwkParse, DeviceSignatureCheck, PushAnswerPayload } from './push-signature';
 export {
+  createDeviceKeyPair,
   parseDevicePublicJwk,
   pushAnswerFormat,
   pushAnswerSignedBytes,
@@ -81,6 +82,7 @@ export {
   pushSignatureAudience,
   pushSubscriptionFormat,
   pushSubscriptionSignedBytes,
+  signDevicePayload,
   verifyDeviceSignature,
 } from './push-signature';
 export type { PushBeginDecision, PushFatiguePolicy } from './push-fatigue';

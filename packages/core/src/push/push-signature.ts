@@ -1,4 +1,4 @@
-import { createPublicKey, verify, type KeyObject } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
 
 import { HoldfastError } from '../errors';
 import type { PushDecision } from './push-transaction';
@@ -226,4 +226,26 @@ export function verifyDeviceSignature({
     isValid = false;
   }
   return isValid ? { isValid: true } : { isValid: false, reason: 'signature_mismatch', problem: 'the signature does not match this key and payload' };
+}
+
+/**
+ * A device key pair made with node:crypto, for what stands in for a phone (tests, drills): the
+ * ECDSA P-256 pair the PWA makes with WebCrypto, and the public JWK it registers at pairing
+ * (only kty, crv, x, y: what parseDevicePublicJwk keeps).
+ */
+export function createDeviceKeyPair(): { privateKey: KeyObject; publicJwk: DevicePublicJwk } {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const parsed = parseDevicePublicJwk(publicKey.export({ format: 'jwk' }));
+  // Cannot happen for a key node just made on P-256; a throw rather than a key nobody could verify.
+  if (!parsed.isValid) throw new Error(`node:crypto made a device key that does not parse: ${parsed.problem}`);
+  return { privateKey, publicJwk: parsed.jwk };
+}
+
+/**
+ * Signs `payload` (canonical bytes from the builders above) as the PWA's `crypto.subtle.sign({
+ * name: 'ECDSA', hash: 'SHA-256' }, key, payload)` does: ECDSA P-256 over SHA-256, IEEE P1363
+ * `r || s` (64 bytes) — what verifyDeviceSignature accepts. For what stands in for a phone.
+ */
+export function signDevicePayload({ privateKey, payload }: { privateKey: KeyObject; payload: Uint8Array }): Uint8Array {
+  return new Uint8Array(sign('sha256', payload, { key: privateKey, dsaEncoding: 'ieee-p1363' }));
 }

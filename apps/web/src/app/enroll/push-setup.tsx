@@ -4,6 +4,8 @@ import { useEffect, useRef, useState } from 'react';
 import { describePairingLife, findNewPushDevice, pairingPollIntervalMs } from '../../lib/push-pairing';
 import { beginPushPairing, listFactors } from './actions';
 import { copyText } from './copy-text';
+import { QrCode } from './qr-code';
+import { PanelMessages, useSetupPanel } from './setup-panel';
 import type { OwnFactor } from './types';
 
 type Step =
@@ -20,9 +22,7 @@ type Step =
  */
 export function PushSetup({ factors, onChanged }: { factors: readonly OwnFactor[]; onChanged: () => Promise<void> }) {
   const [step, setStep] = useState<Step>({ name: 'start' });
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
+  const { error, status, setStatus, isBusy, run } = useSetupPanel({ onChanged });
   const pairHeading = useRef<HTMLHeadingElement>(null);
   const doneMessage = useRef<HTMLParagraphElement>(null);
   const expiredMessage = useRef<HTMLParagraphElement>(null);
@@ -64,19 +64,10 @@ export function PushSetup({ factors, onChanged }: { factors: readonly OwnFactor[
   }, [watching, onChanged]);
 
   async function start() {
-    setIsBusy(true);
-    setError(null);
-    setStatus('');
-    const result = await beginPushPairing();
-    setIsBusy(false);
-    if (!result.ok) {
-      setError(result.message);
-      // The step-up ran out (or never happened): the portal re-reads the session and asks for it.
-      if (result.code === 'STEP_UP_REQUIRED') void onChanged();
-      return;
-    }
+    const pairing = await run(beginPushPairing, { clearsStatus: true });
+    if (pairing === null) return;
     const knownIds = new Set(factors.filter((factor) => factor.kind === 'push').map((factor) => factor.id));
-    setStep({ name: 'pair', ...result.value, life: describePairingLife({ expiresAt: result.value.expiresAt, now: Date.now() }), knownIds });
+    setStep({ name: 'pair', ...pairing, life: describePairingLife({ expiresAt: pairing.expiresAt, now: Date.now() }), knownIds });
   }
 
   async function copyLink(url: string) {
@@ -110,13 +101,7 @@ export function PushSetup({ factors, onChanged }: { factors: readonly OwnFactor[
           <h3 ref={pairHeading} tabIndex={-1}>
             Scan this QR code with your phone&apos;s camera
           </h3>
-          <img
-            className="qr"
-            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(step.qrCodeSvg)}`}
-            alt="QR code with the link that pairs your phone for push approval"
-            width={200}
-            height={200}
-          />
+          <QrCode svg={step.qrCodeSvg} alt="QR code with the link that pairs your phone for push approval" />
           <p>Or, on the phone itself, open this link:</p>
           <div className="secret-row">
             <a className="pairing-link" href={step.pairingUrl} target="_blank" rel="noopener noreferrer" data-testid="push-pairing-link">
@@ -158,12 +143,7 @@ export function PushSetup({ factors, onChanged }: { factors: readonly OwnFactor[
         </div>
       )}
 
-      <p id={errorId} role="alert" className="error">
-        {error}
-      </p>
-      <p role="status" className="status">
-        {status}
-      </p>
+      <PanelMessages errorId={errorId} error={error} status={status} />
     </section>
   );
 }

@@ -4,12 +4,11 @@ import { useEffect, useRef, useState } from 'react';
 import { recoveryCodesFile } from '../../lib/format';
 import { generateRecoveryCodes } from './actions';
 import { copyText } from './copy-text';
+import { PanelMessages, useSetupPanel } from './setup-panel';
 
 export function RecoveryCodes({ hasExistingCodes, onChanged }: { hasExistingCodes: boolean; onChanged: () => Promise<void> }) {
   const [codes, setCodes] = useState<string[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
+  const { error, status, setStatus, isBusy, run } = useSetupPanel({ onChanged });
   const shownHeading = useRef<HTMLHeadingElement>(null);
 
   useEffect(() => {
@@ -17,18 +16,9 @@ export function RecoveryCodes({ hasExistingCodes, onChanged }: { hasExistingCode
   }, [codes]);
 
   async function generate() {
-    setIsBusy(true);
-    setError(null);
-    setStatus('');
-    const result = await generateRecoveryCodes();
-    setIsBusy(false);
-    if (!result.ok) {
-      setError(result.message);
-      // The step-up ran out (or never happened): the portal re-reads the session and asks for it.
-      if (result.code === 'STEP_UP_REQUIRED') void onChanged();
-      return;
-    }
-    setCodes(result.value.codes);
+    const generated = await run(generateRecoveryCodes, { clearsStatus: true });
+    if (generated === null) return;
+    setCodes(generated.codes);
     void onChanged();
   }
 
@@ -101,12 +91,7 @@ export function RecoveryCodes({ hasExistingCodes, onChanged }: { hasExistingCode
         </div>
       )}
 
-      <p role="alert" className="error">
-        {error}
-      </p>
-      <p role="status" className="status">
-        {status}
-      </p>
+      <PanelMessages error={error} status={status} />
     </section>
   );
 }

@@ -6,6 +6,8 @@ import { useEffect, useRef, useState, type SubmitEvent } from 'react';
 import { groupSecret, normalizeCode } from '../../lib/format';
 import { beginTotp, confirmTotp, removeFactor } from './actions';
 import { copyText } from './copy-text';
+import { QrCode } from './qr-code';
+import { PanelMessages, useSetupPanel } from './setup-panel';
 
 type Step = { name: 'start' } | { name: 'scan'; factorId: string; secret: string; qrCodeSvg: string } | { name: 'done' };
 
@@ -13,9 +15,7 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
   const [step, setStep] = useState<Step>({ name: 'start' });
   const [label, setLabel] = useState('');
   const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
+  const { error, setError, status, setStatus, isBusy, run } = useSetupPanel({ onChanged });
   const scanHeading = useRef<HTMLHeadingElement>(null);
   const codeInput = useRef<HTMLInputElement>(null);
   const doneMessage = useRef<HTMLParagraphElement>(null);
@@ -28,19 +28,11 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
 
   async function start(event: SubmitEvent<HTMLFormElement>) {
     event.preventDefault();
-    setIsBusy(true);
-    setError(null);
     const trimmed = label.trim();
-    const result = await beginTotp(trimmed === '' ? {} : { label: trimmed });
-    setIsBusy(false);
-    if (!result.ok) {
-      setError(result.message);
-      // The step-up ran out (or never happened): the portal re-reads the session and asks for it.
-      if (result.code === 'STEP_UP_REQUIRED') void onChanged();
-      return;
-    }
+    const begun = await run(() => beginTotp(trimmed === '' ? {} : { label: trimmed }));
+    if (begun === null) return;
     setCode('');
-    setStep({ name: 'scan', ...result.value });
+    setStep({ name: 'scan', ...begun });
     void onChanged();
   }
 
@@ -53,15 +45,9 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
       codeInput.current?.focus();
       return;
     }
-    setIsBusy(true);
-    setError(null);
-    const result = await confirmTotp({ factorId: step.factorId, code: typed });
-    setIsBusy(false);
-    if (!result.ok) {
-      setError(result.message);
+    const confirmed = await run(() => confirmTotp({ factorId: step.factorId, code: typed }));
+    if (confirmed === null) {
       codeInput.current?.focus();
-      // The step-up ran out (or never happened): the portal re-reads the session and asks for it.
-      if (result.code === 'STEP_UP_REQUIRED') void onChanged();
       return;
     }
     setStep({ name: 'done' });
@@ -119,13 +105,7 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
           <h3 ref={scanHeading} tabIndex={-1}>
             1. Scan this QR code with the app
           </h3>
-          <img
-            className="qr"
-            src={`data:image/svg+xml;charset=utf-8,${encodeURIComponent(step.qrCodeSvg)}`}
-            alt="QR code for adding this account to your authenticator app"
-            width={200}
-            height={200}
-          />
+          <QrCode svg={step.qrCodeSvg} alt="QR code for adding this account to your authenticator app" />
           <p>Can&apos;t scan it? In the app, choose to enter a setup key and type this one:</p>
           <div className="secret-row">
             <code className="secret" data-testid="totp-secret" aria-label="Setup key">
@@ -177,12 +157,7 @@ export function TotpSetup({ onChanged }: { onChanged: () => Promise<void> }) {
         </div>
       )}
 
-      <p id={errorId} role="alert" className="error">
-        {error}
-      </p>
-      <p role="status" className="status">
-        {status}
-      </p>
+      <PanelMessages errorId={errorId} error={error} status={status} />
     </section>
   );
 }

@@ -2,7 +2,7 @@ import { HoldfastError } from '@holdfast/core';
 import type { ServiceDeps } from '../../deps';
 import { beginPush } from '../push/begin-push';
 import { findOpenTransaction } from './find-open-transaction';
-import { hostedAttemptCap } from './verify-hosted-transaction';
+import { chargeHostedAttempt, refundHostedAttempt } from './hosted-attempts';
 
 /** The attempt id of the hosted page's n-th push: unique per hosted transaction (attempt_count only grows). */
 export function hostedPushAttemptId(transactionId: string, attempt: number): string {
@@ -28,21 +28,8 @@ export async function beginHostedPush(options: {
 }): Promise<{ transactionId: string; number: string; expiresAt: Date }> {
   const { deps } = options;
   const transaction = await findOpenTransaction({ ...options, kind: 'push' });
-  const counted = await deps.db.pool.query<{ attempt_count: number }>(
-    `UPDATE verification_transactions SET attempt_count = attempt_count + 1, failed_attempts = failed_attempts + 1
-      WHERE id = $1 AND status = 'pending' AND failed_attempts < $2 RETURNING attempt_count`,
-    [transaction.id, hostedAttemptCap],
-  );
-  const charged = counted.rows[0];
-  if (charged === undefined) {
-    const { rows } = await deps.db.pool.query<{ status: string }>('SELECT status::text AS status FROM verification_transactions WHERE id = $1', [
-      transaction.id,
-    ]);
-    if (rows[0]?.status === 'pending') throw new HoldfastError('TRANSACTION_ATTEMPTS_EXCEEDED', 'too many failed attempts; start the sign-in again');
-    throw new HoldfastError('TRANSACTION_COMPLETED', 'this verification was already completed');
-  }
-  const refund = () =>
-    deps.db.pool.query('UPDATE verification_transactions SET failed_attempts = failed_attempts - 1 WHERE id = $1 AND failed_attempts > 0', [transaction.id]);
+  const charged = await chargeHostedAttempt({ deps, transactionId: transaction.id });
+  const refund = () => refundHostedAttempt({ deps, transactionId: transaction.id });
 
   let begun: Awaited<ReturnType<typeof beginPush>>;
   try {
@@ -50,7 +37,7 @@ export async function beginHostedPush(options: {
       deps,
       application: transaction.application,
       externalUserId: transaction.externalUserId,
-      attemptId: hostedPushAttemptId(transaction.id, charged.attempt_count),
+      attemptId: hostedPushAttemptId(transaction.id, charged.attemptCount),
       // The page's server calls the gateway, so the browser's address and agent are not known here.
       context: {},
       // Written in beginPush's own INSERT: the binding `hosted.pushStatus` checks.

@@ -23,15 +23,12 @@ export async function createPushPairing(options: { deps: ServiceDeps; enrollment
   const expiresAt = new Date(now.getTime() + pushPairingTtlMs);
   // Not retried: a doubtful commit leaves an unused token that expires by itself, and the portal asks again.
   await withTransaction(deps.db.pool, async (sql) => {
-    await authorizeFactorChange({ db: sql, enrollment, change: 'add', now });
-    await sql.query('INSERT INTO push_pairing_tokens (id, token_hash, application_id, user_id, expires_at, created_at) VALUES ($1, $2, $3, $4, $5, $6)', [
-      pairingId,
-      hashToken(token),
-      enrollment.applicationId,
-      enrollment.userId,
-      expiresAt,
-      now,
-    ]);
+    const decision = await authorizeFactorChange({ db: sql, enrollment, change: 'add', now });
+    await sql.query(
+      `INSERT INTO push_pairing_tokens (id, token_hash, application_id, user_id, enrollment_link_id, is_first_binding, expires_at, created_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`,
+      [pairingId, hashToken(token), enrollment.applicationId, enrollment.userId, enrollment.linkId, decision.basis === 'first_binding', expiresAt, now],
+    );
     await writeAuditEvent(sql, {
       type: 'push.pairing_created',
       gatewayId: deps.gateway.id,

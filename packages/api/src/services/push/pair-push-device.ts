@@ -1,7 +1,8 @@
-import { HoldfastError, maxBoundFactorsPerUser, parseDevicePublicJwk } from '@holdfast/core';
+import { HoldfastError, maxBoundFactorsPerUser, parseDevicePublicJwk, type FactorChangeDecision } from '@holdfast/core';
 import { awaitReplicationBarrier, hashToken, withDatabaseRetry, withTransaction, writeAuditEvent, type SqlClient } from '@holdfast/db';
 import { randomUUID } from 'node:crypto';
-import type { ServiceDeps } from '../../deps';
+import type { EnrollmentPrincipal, ServiceDeps } from '../../deps';
+import { authorizeFactorChange, recordFirstBindingStepUp } from '../enrollment/authorize-factor-change';
 import { assertAllowedPushEndpoint, encryptPushSubscription, pushAudienceFor, pushServiceHostOf, type StoredPushSubscription } from './push-subscription-store';
 import { getVapidKeys } from './vapid-keys';
 
@@ -15,6 +16,7 @@ export interface PairedPushDevice {
 }
 
 type PairingRow = { application_id: string; user_id: string; external_id: string; application_name: string };
+type TokenRow = { user_id: string; enrollment_link_id: string; is_first_binding: boolean };
 
 const pairingInvalid = (): HoldfastError =>
   new HoldfastError('PUSH_PAIRING_INVALID', 'this pairing link is unknown, expired or already used; ask for a new one');
@@ -54,9 +56,12 @@ export async function pairPushDevice(options: {
     deps,
     () =>
       withTransaction(deps.db.pool, async (sql): Promise<{ row: PairingRow; isReplayed: boolean }> => {
-        const found = await sql.query<{ user_id: string }>('SELECT user_id FROM push_pairing_tokens WHERE token_hash = $1', [tokenHash]);
-        const userId = found.rows[0]?.user_id;
-        if (userId === undefined) throw pairingInvalid();
+        const found = await sql.query<TokenRow>('SELECT user_id, enrollment_link_id, is_first_binding FROM push_pairing_tokens WHERE token_hash = $1', [
+          tokenHash,
+        ]);
+        const token = found.rows[0];
+        if (token === undefined) throw pairingInvalid();
+        const userId = token.user_id;
         const users = await sql.query<PairingRow>(
           `SELECT u.application_id, u.id AS user_id, u.external_id, a.name AS application_name
              FROM users u JOIN applications a ON a.id = u.application_id WHERE u.id = $1 FOR UPDATE OF u`,
@@ -74,7 +79,9 @@ export async function pairPushDevice(options: {
           if (await isOwnDevice(sql, deviceId, userId)) return { row: user, isReplayed: true };
           throw pairingInvalid();
         }
+        const firstBinding = await authorizePairing({ sql, deps, token, user });
         await insertDevice({ sql, deps, user, deviceId, jwk: jwk.jwk, subscriptionEnc, vapidKeyId: vapid.id, name: options.name });
+        if (firstBinding !== null) await recordFirstBindingStepUp({ db: sql, ...firstBinding, factorId: deviceId });
         await auditPairing({ sql, deps, user, deviceId, subscription, pairingId });
         return { row: user, isReplayed: false };
       }),
@@ -91,6 +98,44 @@ export async function pairPushDevice(options: {
     audience: pushAudienceFor(deps, row.application_id),
     vapidPublicKey: vapid.publicKey,
   };
+}
+
+/**
+ * Invariant 11 at the moment the device is added, not only when the link was made: the enrollment
+ * session that made the token must not have ended since (a logout or a newer link ends its
+ * pairings too), and a token made as the user's FIRST factor pairs without a step-up only while
+ * it still is the first (two first-binding tokens cannot both bind; a later one needs that
+ * session's fresh step-up). A first binding steps the session up, as a confirmed TOTP does, so
+ * the rest of a first setup in the portal needs no second proof. Any refusal is the one pairing
+ * error (the transaction rolls back: the token stays unused until it expires).
+ */
+async function authorizePairing(options: {
+  sql: SqlClient;
+  deps: ServiceDeps;
+  token: TokenRow;
+  user: PairingRow;
+}): Promise<{ enrollment: EnrollmentPrincipal; decision: Extract<FactorChangeDecision, { isAllowed: true }>; now: Date } | null> {
+  const { sql, token, user } = options;
+  const enrollment: EnrollmentPrincipal = {
+    linkId: token.enrollment_link_id,
+    applicationId: user.application_id,
+    userId: user.user_id,
+    externalUserId: user.external_id,
+  };
+  if (!token.is_first_binding) {
+    const link = await sql.query('SELECT 1 FROM enrollment_links WHERE id = $1 AND ended_at IS NULL', [token.enrollment_link_id]);
+    if (link.rowCount !== 1) throw pairingInvalid();
+    return null;
+  }
+  const now = options.deps.clock();
+  try {
+    // The user's row is already locked by this transaction.
+    const decision = await authorizeFactorChange({ db: sql, enrollment, change: 'add', now, isPrecheck: true });
+    return { enrollment, decision, now };
+  } catch (error) {
+    if (error instanceof HoldfastError) throw pairingInvalid();
+    throw error;
+  }
 }
 
 async function isOwnDevice(sql: SqlClient, deviceId: string, userId: string): Promise<boolean> {
