@@ -219,16 +219,29 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
   await startKind('haproxy');
   const firstRegion = config.regions[0];
   if (firstRegion === undefined) throw new Error('no regions');
+  // A freshly started HAProxy counts every server up until its checks say otherwise (~1–2 s), so it
+  // can route to a replica (25006) or cut the session when it marks that server down (an
+  // unhandled 'error' in the roles bootstrap: seen when a drill healed a killed region). Go on
+  // only once every connection for 2.5 s has reached the primary.
+  let primarySince: number | null = null;
   await waitFor(
     'the primary through HAProxy',
     async () => {
       const client = new pg.Client({ connectionString: postgresUrl(config, firstRegion, 'postgres'), connectionTimeoutMillis: 2000 });
+      client.on('error', () => undefined);
       try {
         await client.connect();
+        const recovery = await client.query<{ is_replica: boolean }>('SELECT pg_is_in_recovery() AS is_replica');
+        if (recovery.rows[0]?.is_replica !== false) {
+          primarySince = null;
+          return false;
+        }
         const exists = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [config.database]);
         if (exists.rowCount === 0) await client.query(`CREATE DATABASE ${config.database}`);
-        return true;
+        primarySince ??= Date.now();
+        return Date.now() - primarySince >= 2_500;
       } catch {
+        primarySince = null;
         return false;
       } finally {
         await client.end().catch(() => undefined);

@@ -1,4 +1,4 @@
-// `npm run drill -- <scenario> [--rate 20] [--duration 45] [--at 10] [--deadline 15] [--users 1000] [--region region-2] [--hedge-ms 3000]`
+// `npm run drill -- <scenario> [--rate 20] [--duration 45] [--at 10] [--deadline 15] [--users 1000] [--region region-2] [--hedge-ms 3000] [--push-every 5] [--push-users 200] [--late 4]`
 import { parseArgs } from 'node:util';
 import { readClusterConfig } from '../config';
 import { runDrill } from '../drill/run-drill';
@@ -15,12 +15,16 @@ const { values, positionals } = parseArgs({
     region: { type: 'string' },
     // The SDK's hedging (on by default here, as a relying application in several regions would run it).
     'hedge-ms': { type: 'string', default: '3000' },
+    // Push logins in the mix: every n-th request (0 = none), users with a simulated phone, late approvals.
+    'push-every': { type: 'string', default: '5' },
+    'push-users': { type: 'string', default: '200' },
+    late: { type: 'string', default: '4' },
   },
 });
 const scenario = positionals[0];
 if (scenario === undefined || !(scenarios as readonly string[]).includes(scenario)) {
   console.error(
-    `usage: npm run drill -- <${scenarios.join('|')}> [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name] [--hedge-ms ms, 0 = off]`,
+    `usage: npm run drill -- <${scenarios.join('|')}> [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name] [--hedge-ms ms, 0 = off] [--push-every N, 0 = off] [--push-users N] [--late N]`,
   );
   process.exit(2);
 }
@@ -28,6 +32,15 @@ const number = (value: string | undefined, name: string): number => {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) {
     console.error(`--${name} must be a positive number`);
+    process.exit(2);
+  }
+  return n;
+};
+/** A count that may be 0 (push off, no late approvals). */
+const whole = (value: string | undefined, name: string): number => {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0) {
+    console.error(`--${name} must be a whole number ≥ 0`);
     process.exit(2);
   }
   return n;
@@ -44,6 +57,9 @@ const report = await runDrill(
     users: number(values.users, 'users'),
     targetRegion: values.region ?? null,
     hedgeAfterMs: Number(values['hedge-ms']),
+    pushEvery: whole(values['push-every'], 'push-every'),
+    pushUsers: number(values['push-users'], 'push-users'),
+    lateLogins: whole(values.late, 'late'),
   },
   (line) => {
     console.log(`[drill] ${line}`);
@@ -53,5 +69,9 @@ console.log(`
 ${report.scenario}: ${report.isPassed ? 'PASSED' : 'FAILED'}
   success ${(report.fresh.successRate * 100).toFixed(2)} % (${report.fresh.accepted}/${report.fresh.sent}), latency p50 ${report.latencyMs.p50} ms p99 ${report.latencyMs.p99} ms max ${report.latencyMs.max} ms
   write outage ${(report.writeOutageMs / 1000).toFixed(2)} s; lost ${report.checks.lostAcknowledged.length}; replays accepted ${report.checks.replaysAccepted.length}/${report.checks.replaysSent}; audit missing ${report.checks.auditMissing.length}; in doubt ${report.checks.acceptedNotAcknowledged}
-${report.targets.map((t) => `  ${t.isMet ? 'met' : 'NOT met'}: ${t.name} (${t.value})`).join('\n')}`);
+${
+  report.push === null
+    ? ''
+    : `  push: ${report.push.logins.prompt} logins, app saw approved ${(report.push.app.successRate * 100).toFixed(2)} %, begin→approved p50 ${report.push.latencyMs.p50} ms p99 ${report.push.latencyMs.p99} ms; ${report.push.crossRegion.inAnotherRegion}/${report.push.crossRegion.approved} approved in another region; approvals lost ${report.push.checks.approvalsLost.length}, accepted twice ${report.push.checks.approvedTwice.length}, expired approved ${report.push.checks.expiredApproved.length}, audit missing ${report.push.checks.auditMissing.length}\n`
+}${report.targets.map((t) => `  ${t.isMet ? 'met' : 'NOT met'}: ${t.name} (${t.value})`).join('\n')}`);
 process.exit(report.isPassed ? 0 : 1);

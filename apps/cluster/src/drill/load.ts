@@ -34,6 +34,8 @@ export interface LoadOptions {
   replayEvery: number;
   /** SDK hedging: after this long without an answer, also ask a gateway in another region (0 = off). */
   hedgeAfterMs: number;
+  /** Every n-th request is a push login instead (push-load.ts); it records itself and never rejects. */
+  push?: { every: number; runLogin: () => Promise<void> };
 }
 
 /**
@@ -75,6 +77,11 @@ export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
     const wait = due - options.sinceStart();
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
     sent += 1;
+    // Offset by one so the push share never takes the recovery-code slots (every tenth).
+    if (options.push !== undefined && options.push.every > 0 && sent % options.push.every === 1 % options.push.every) {
+      inFlight.push(options.push.runLogin());
+      continue;
+    }
     const withRecovery = options.users.filter((u) => u.recoveryCodes.length > 0);
     if (sent % 10 === 0 && withRecovery.length > 0) {
       const user = withRecovery[recoveryCursor % withRecovery.length];

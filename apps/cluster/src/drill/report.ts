@@ -1,5 +1,6 @@
 // Turning the recorded requests and the database's view into the drill report.
 import type { DrillRequest } from './load';
+import { renderPushMarkdown, type PushSection } from './push-report';
 
 export interface DrillChecks {
   acknowledged: number;
@@ -24,6 +25,8 @@ export interface DrillReportData {
   timeline: { second: number; sent: number; accepted: number; p50: number; p99: number; max: number }[];
   failures: { startMs: number; endMs: number; reason: string | null; detail: string | null }[];
   checks: DrillChecks;
+  /** Push logins in the mix (null when the drill ran without them). */
+  push: PushSection | null;
   isPassed: boolean;
   targets: { name: string; isMet: boolean; value: string }[];
 }
@@ -103,6 +106,7 @@ export function renderMarkdown(report: DrillReportData): string {
     '',
     ...report.targets.map((t) => `- ${t.isMet ? '✅' : '❌'} ${t.name}: ${t.value}`),
     '',
+    ...(report.push === null ? [] : renderPushMarkdown(report.push)),
     '## Events',
     '',
     ...report.events.map((e) => `- ${(e.atMs / 1000).toFixed(2)} s — ${e.what}`),

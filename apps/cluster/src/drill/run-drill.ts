@@ -5,6 +5,10 @@ import path from 'node:path';
 import { clusterLogin, clusterUp, components, restartGateway } from '../cluster';
 import { postgresUrl, type ClusterConfig } from '../config';
 import { replayAccepted, runLoad } from './load';
+import { readDecidedAt, readPushAudits, readPushTransactions } from './push-checks';
+import { createPushLoad } from './push-load';
+import { isPushPassed, summarizePush, type PushSection } from './push-report';
+import { seedPushDrill } from './push-seed';
 import { renderMarkdown, summarize, type DrillChecks, type DrillReportData } from './report';
 import { forgetDead, runScenario, type Scenario } from './scenarios';
 import { seedDrill } from './seed';
@@ -18,7 +22,18 @@ export interface DrillOptions {
   users: number;
   targetRegion: string | null;
   hedgeAfterMs: number;
+  /** Every n-th request of the mix is a push login (0 = no push). Default 5. */
+  pushEvery?: number;
+  /** Users with a paired (simulated) phone. Default 200: one push in flight per user. */
+  pushUsers?: number;
+  /** Push logins answered after their 15 s TTL on purpose. Default 4. */
+  lateLogins?: number;
+  /** The gateways' HOLDFAST_PUSH_PUBLIC_URL (the signature audience's origin). */
+  pushOrigin?: string;
 }
+
+/** The gateways' default HOLDFAST_PUSH_PUBLIC_URL; the cluster does not set it. */
+export const defaultPushOrigin = 'http://localhost:3002';
 
 /** Runs one drill end to end and returns its report (also written as JSON + Markdown and stored in the database). */
 export async function runDrill(config: ClusterConfig, options: DrillOptions, log: (line: string) => void): Promise<DrillReportData> {
@@ -31,14 +46,28 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     const keys = JSON.parse(await readFile(config.keysFile, 'utf8')) as { keys: string; activeKeyId: string };
     log(`seeding ${options.users} drill users…`);
     const { apiKey, users } = await seedDrill({ db, keyring: parseKeyring(keys), scenario: options.scenario, totpUsers: options.users, recoveryUsers: 20 });
-    const gateways = components(config)
-      .filter((c) => c.kind === 'gateway')
-      .map((g) => `http://127.0.0.1:${g.port}`);
+    const pushEvery = options.pushEvery ?? 5;
+    const lateLogins = pushEvery > 0 ? (options.lateLogins ?? 4) : 0;
+    log(`seeding ${pushEvery > 0 ? (options.pushUsers ?? 200) : 0} push users (+ ${lateLogins} on a 15 s TTL application)…`);
+    const pushSeed = await seedPushDrill({ db, scenario: options.scenario, users: pushEvery > 0 ? (options.pushUsers ?? 200) : 0, lateUsers: lateLogins });
+    const gatewayComponents = components(config).filter((c) => c.kind === 'gateway');
+    const gateways = gatewayComponents.map((g) => `http://127.0.0.1:${g.port}`);
 
     const startedAt = new Date();
     const t0 = performance.now();
     const sinceStart = (): number => performance.now() - t0;
-    log(`load: ${options.ratePerSecond}/s for ${options.durationMs / 1000} s; ${options.scenario} at ${options.disruptAtMs / 1000} s`);
+    const pushLoad = createPushLoad({
+      gateways: gatewayComponents.map((g) => ({ url: `http://127.0.0.1:${g.port}`, region: g.region.name })),
+      seed: pushSeed,
+      pushOrigin: options.pushOrigin ?? defaultPushOrigin,
+      deadlineMs: options.deadlineMs,
+      sinceStart,
+    });
+    log(
+      `load: ${options.ratePerSecond}/s for ${options.durationMs / 1000} s${pushEvery > 0 ? ` (1 in ${pushEvery} a push login; ${lateLogins} late approvals)` : ''}; ${options.scenario} at ${options.disruptAtMs / 1000} s`,
+    );
+    // The late approvals begin spread over the load (each answers ~17 s later), so some answer while the cluster fails over.
+    const lateLoad = pushLoad.runLateLogins(lateLogins, Math.max(1_000, options.durationMs - 18_000));
     const load = runLoad({
       gateways,
       apiKey,
@@ -49,6 +78,7 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       sinceStart,
       replayEvery: 5,
       hedgeAfterMs: options.hedgeAfterMs,
+      ...(pushEvery > 0 ? { push: { every: pushEvery, runLogin: pushLoad.runLogin } } : {}),
     });
     await new Promise((resolve) => setTimeout(resolve, options.disruptAtMs));
     const scenario = await runScenario({
@@ -60,7 +90,8 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     });
     for (const event of scenario.events) log(`${(event.atMs / 1000).toFixed(1)} s: ${event.what}`);
     const requests = await load;
-    log(`load finished: ${requests.length} requests`);
+    await lateLoad;
+    log(`load finished: ${requests.length} verifications, ${pushLoad.logins().length} push logins`);
 
     // Bring the killed parts back (they rewind and rejoin), then re-submit every accepted code.
     await forgetDead(config);
@@ -72,10 +103,13 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     );
     const replays = await replayAccepted({ gateways, apiKey, requests, deadlineMs: options.deadlineMs, sinceStart });
     const all = [...requests, ...replays];
+    const push = await checkPush(db, pushSeed, pushLoad);
+    pushLoad.close();
 
     const checks = await checkDatabase(db, apiKey, all);
     const summary = summarize(requests);
-    const isPassed = checks.lostAcknowledged.length === 0 && checks.replaysAccepted.length === 0 && checks.auditMissing.length === 0;
+    const isPassed =
+      checks.lostAcknowledged.length === 0 && checks.replaysAccepted.length === 0 && checks.auditMissing.length === 0 && (push === null || isPushPassed(push));
     const isPlanned = options.scenario === 'gateway-rolling-restart' || options.scenario === 'switchover';
     const targets = [
       {
@@ -90,6 +124,23 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       { name: '0 acknowledged writes lost', isMet: checks.lostAcknowledged.length === 0, value: String(checks.lostAcknowledged.length) },
       { name: '0 replays accepted', isMet: checks.replaysAccepted.length === 0, value: String(checks.replaysAccepted.length) },
       { name: '0 audit events missing', isMet: checks.auditMissing.length === 0, value: String(checks.auditMissing.length) },
+      ...(push === null
+        ? []
+        : [
+            {
+              name: `push: relying app saw approved 100 % (deadline ${options.deadlineMs / 1000} s per call)`,
+              isMet: push.app.successRate === 1,
+              value: `${(push.app.successRate * 100).toFixed(2)} %`,
+            },
+            { name: 'push: 0 approvals lost', isMet: push.checks.approvalsLost.length === 0, value: String(push.checks.approvalsLost.length) },
+            { name: 'push: 0 approvals accepted twice', isMet: push.checks.approvedTwice.length === 0, value: String(push.checks.approvedTwice.length) },
+            {
+              name: 'push: 0 expired transactions approved',
+              isMet: push.checks.expiredApproved.length === 0,
+              value: String(push.checks.expiredApproved.length),
+            },
+            { name: 'push: 0 approvals without their audit row', isMet: push.checks.auditMissing.length === 0, value: String(push.checks.auditMissing.length) },
+          ]),
     ];
     const report: DrillReportData = {
       scenario: options.scenario,
@@ -107,6 +158,7 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       events: scenario.events,
       ...summary,
       checks,
+      push,
       isPassed,
       targets,
     };
@@ -131,6 +183,30 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
   } finally {
     await db.close();
   }
+}
+
+/**
+ * Push: re-send a few acknowledged approvals after the fact (the same signed bytes and a fresh
+ * signature), then compare what devices and the app were told with the database.
+ */
+async function checkPush(
+  db: ReturnType<typeof createDatabase>,
+  seed: Awaited<ReturnType<typeof seedPushDrill>>,
+  load: ReturnType<typeof createPushLoad>,
+): Promise<PushSection | null> {
+  const logins = load.logins();
+  if (logins.length === 0) return null;
+  const resent = load.acknowledgedApprovals().slice(0, 10);
+  const decidedBeforeResend = await readDecidedAt(db, resent);
+  const resends = await load.resendApprovals(resent);
+  const applicationIds = [seed.main.applicationId, seed.late.applicationId];
+  return summarizePush({
+    logins,
+    transactions: await readPushTransactions(db, applicationIds),
+    audits: await readPushAudits(db, applicationIds),
+    resends,
+    decidedBeforeResend,
+  });
 }
 
 /** The database's side of the story: every acknowledged success is there, audited; no replay was accepted. */
