@@ -12,9 +12,9 @@ import {
 } from './index';
 
 describe('words', () => {
-  it('knows the three factor kinds and no other', () => {
-    expect(factorKind.options).toEqual(['totp', 'recovery_codes', 'webauthn']);
-    expect(factorKind.safeParse('push').success).toBe(false);
+  it('knows the four factor kinds and no other', () => {
+    expect(factorKind.options).toEqual(['totp', 'recovery_codes', 'webauthn', 'push']);
+    expect(factorKind.safeParse('sms').success).toBe(false);
   });
 
   it('leaves locked, account_locked and factor_not_active to the common path, not a factor check', () => {
