@@ -61,9 +61,13 @@ export async function enrollTotpUser(options: { db: Database; gatewayUrl: string
 }> {
   const { applicationId, apiKey } = await createApplication({ prisma: options.db.prisma, name: `app-${Math.random().toString(36).slice(2, 8)}` });
   const userId = options.userId ?? `user-${Math.random().toString(36).slice(2, 10)}`;
-  const client = createHoldfastClient({ gateways: [options.gatewayUrl], apiKey });
+  // Set-up calls, not the behaviour under test: a gateway's first enrollment request builds its
+  // Prisma client (lazily, issue 9), which on a loaded 2-core CI machine can outlast the SDK's
+  // default per-try timeout (deadline / 3 ≈ 1.7 s) — and a link creation that may have arrived is
+  // not retried. So these get room; the tests of deadlines and failover set their own.
+  const client = createHoldfastClient({ gateways: [options.gatewayUrl], apiKey, deadlineMs: 30_000, tryTimeoutMs: 20_000 });
   const link = await client.createEnrollmentLink({ userId });
-  const enrollment = createEnrollmentClient({ gateways: [options.gatewayUrl] });
+  const enrollment = createEnrollmentClient({ gateways: [options.gatewayUrl], deadlineMs: 20_000 });
   await enrollment.redeem(link.token);
   const begun = await enrollment.beginTotp({ label: 'phone' });
   const now = new Date();

@@ -223,7 +223,7 @@ export async function enrollPushUser(options: {
   subscription?: TestPushSubscription | null;
   name?: string;
 }): Promise<PushUser> {
-  const user = await enrollTotpUserPatiently({
+  const user = await enrollTotpUser({
     db: options.db,
     gatewayUrl: options.gatewayUrl,
     ...(options.userId === undefined ? {} : { userId: options.userId }),
@@ -251,20 +251,6 @@ export async function enrollPushUser(options: {
     device,
     sessionToken: session.sessionToken,
   };
-}
-
-/**
- * enrollTotpUser, tried again once when the gateway did not answer in time: a gateway's first
- * enrollment request builds its Prisma client, which can outlast the SDK's deadline on a loaded
- * machine. A fresh user each try (a given user id is not retried).
- */
-async function enrollTotpUserPatiently(options: Parameters<typeof enrollTotpUser>[0]): ReturnType<typeof enrollTotpUser> {
-  try {
-    return await enrollTotpUser(options);
-  } catch (error) {
-    if (options.userId !== undefined || !(error instanceof Error) || error.name !== 'HoldfastUnavailableError') throw error;
-    return enrollTotpUser(options);
-  }
 }
 
 /** Another device for the same user (the session must still be within its 5-minute step-up). */
