@@ -13,7 +13,7 @@ import path from 'node:path';
 import { expectAccessible } from '../src/axe';
 import { capturePage, continueFromLink, newUserId } from '../src/portal';
 import { startDemo, type RunningProcess } from '../src/processes';
-import { checkPhoneScreen, deliverPush, openApproval, openPhone, pairPhoneFromPortal, receivePush, shownNotifications } from '../src/push';
+import { checkPhoneScreen, deliverPushUntilShown, openApproval, openPhone, pairPhoneFromPortal, receivePush } from '../src/push';
 import { readState } from '../src/state';
 
 const applicationName = 'E2E demo push app';
@@ -99,10 +99,7 @@ test('[DEMO_LOGIN_PUSH] pair a phone through the demo\'s enrollment link, sign i
   const push = await receivePush(subscription);
   expect(push.payload.applicationName).toBe(applicationName);
   expect(Object.values(push.payload)).not.toContain(number);
-  await deliverPush(phone, push.raw);
-  await expect
-    .poll(async () => (await shownNotifications(phone)).find((notification) => notification.tag === push.payload.transactionId)?.url)
-    .toBe(`/approve?tx=${push.payload.transactionId}`);
+  expect((await deliverPushUntilShown(phone, push.raw, push.payload.transactionId)).url).toBe(`/approve?tx=${push.payload.transactionId}`);
   await openApproval(phone, push.payload.transactionId, applicationName);
   // What the demo told the phone: the address it saw and a summary of the browser, not the raw header.
   await expect(phone.getByText('127.0.0.1', { exact: true })).toBeVisible();

@@ -6,7 +6,7 @@ import { expect, test } from '@playwright/test';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { newUserId, openPortal, relyingApp } from '../src/portal';
-import { checkPhoneScreen, deliverPush, openPhone, pairPhoneFromPortal, receivePush, shownNotifications } from '../src/push';
+import { checkPhoneScreen, deliverPushUntilShown, openPhone, pairPhoneFromPortal, receivePush } from '../src/push';
 import { readState } from '../src/state';
 
 /** The relying app's callback endpoint. */
@@ -62,10 +62,7 @@ test('[HOSTED_PUSH] "Approve on your phone" on the hosted page: the PWA approves
 
     // The phone gets the push, opens the request from its notification and types the number.
     const push = await receivePush(subscription);
-    await deliverPush(phone, push.raw);
-    await expect
-      .poll(async () => (await shownNotifications(phone)).find((notification) => notification.tag === push.payload.transactionId)?.url)
-      .toBe(`/approve?tx=${push.payload.transactionId}`);
+    expect((await deliverPushUntilShown(phone, push.raw, push.payload.transactionId)).url).toBe(`/approve?tx=${push.payload.transactionId}`);
     await phone.goto(`${state.pushUrl}/approve?tx=${push.payload.transactionId}`);
     await phone.getByLabel('Number shown on your sign-in screen').fill(number);
     await phone.getByRole('button', { name: 'Approve' }).click();

@@ -8,7 +8,7 @@ import { expect, test, type BrowserContext, type Page, type TestInfo } from '@pl
 import { continueFromLink, enrollTotpInPortal, freshTotpCode, newUserId, openPortal, relyingApp } from '../src/portal';
 import {
   checkPhoneScreen,
-  deliverPush,
+  deliverPushUntilShown,
   openApproval,
   openPhone,
   otherNumber,
@@ -117,17 +117,11 @@ test('[PUSH_APPROVE_NUMBER] a push begun on gateway B arrives encrypted, its not
   expect(push.headers.topic).toBe(begun.transactionId.replace(/-/g, ''));
 
   // Delivered into the real service worker: it shows a notification that leads to the approval.
-  await deliverPush(phone, push.raw);
-  await expect
-    .poll(async () => (await shownNotifications(phone)).find((shown) => shown.tag === begun.transactionId))
-    .toMatchObject({
-      title: 'Sign-in request',
-      url: `/approve?tx=${begun.transactionId}`,
-    });
-  const [notification] = (await shownNotifications(phone)).filter((shown) => shown.tag === begun.transactionId);
-  expect(notification?.body).toContain(applicationName);
-  expect(notification?.body).not.toContain(begun.number);
-  await phone.goto(`${readState().pushUrl}${notification?.url ?? ''}`);
+  const notification = await deliverPushUntilShown(phone, push.raw, begun.transactionId);
+  expect(notification).toMatchObject({ title: 'Sign-in request', url: `/approve?tx=${begun.transactionId}` });
+  expect(notification.body).toContain(applicationName);
+  expect(notification.body).not.toContain(begun.number);
+  await phone.goto(`${readState().pushUrl}${notification.url ?? ''}`);
 
   await expect(phone.getByRole('heading', { level: 1, name: `Are you signing in to ${applicationName}?` })).toBeVisible();
   await expect(phone.getByText('Lisbon, Portugal · 203.0.113.7')).toBeVisible();

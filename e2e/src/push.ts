@@ -217,6 +217,27 @@ export async function shownNotifications(phone: Page): Promise<ShownNotification
   });
 }
 
+/**
+ * Delivers a push into the PWA's service worker and waits for the notification it shows (by tag).
+ * If none shows within a few seconds the message is delivered once more — as a push service
+ * redelivers a message the browser did not acknowledge; the same tag replaces, never stacks — since
+ * on a loaded machine a worker that Chromium is still starting can miss a CDP delivery. The second
+ * delivery must produce the notification, or the test fails.
+ */
+export async function deliverPushUntilShown(phone: Page, data: string, tag: string): Promise<ShownNotification> {
+  const find = async (): Promise<ShownNotification | undefined> => (await shownNotifications(phone)).find((shown) => shown.tag === tag);
+  for (const waitMs of [8_000, 15_000]) {
+    await deliverPush(phone, data);
+    const deadline = Date.now() + waitMs;
+    while (Date.now() < deadline) {
+      const shown = await find();
+      if (shown !== undefined) return shown;
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  throw new Error(`the service worker showed no notification tagged ${tag}`);
+}
+
 /** A number of the same length that is not `number`. */
 export function otherNumber(number: string): string {
   const modulus = 10 ** number.length;
