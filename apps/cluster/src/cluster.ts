@@ -173,6 +173,10 @@ export async function startComponent(config: ClusterConfig, component: Component
           HOLDFAST_REQUEST_DEADLINE_MS: '12000',
           HOLDFAST_DB_POOL_MAX: '20',
           HOLDFAST_GATEWAY_WORKERS: String(config.gatewayWorkers),
+          // The last audit checkpoint this gateway verified lives with the cluster it belongs to, so a
+          // new cluster (new database, new audit key) is not taken for a rewritten history.
+          HOLDFAST_AUDIT_STATE_DIR: path.join(config.dir, 'audit-state', component.name),
+          HOLDFAST_AUDIT_SPOOL_DIR: path.join(config.dir, 'audit-spool', component.name),
         },
       });
       break;

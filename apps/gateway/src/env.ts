@@ -101,6 +101,32 @@ export const gatewayEnvSchema = z.object({
     .default(defaultPushSettings.serviceHosts.join(',')),
   /** A PEM file of extra CA certificates trusted for push services (a test's local push service). */
   HOLDFAST_PUSH_CA_FILE: z.string().min(1).optional(),
+  // Sealed audit log (issue 12, apps/gateway/src/audit-log). Every gateway runs the sealer; an
+  // advisory lock lets one seal at a time, and another takes over within an interval if it dies.
+  /** How often the sealer seals newly committed audit rows and signs a checkpoint; 0 = never on this gateway. */
+  HOLDFAST_AUDIT_SEAL_INTERVAL_MS: z.coerce.number().int().min(0).max(60_000).default(1000),
+  /** Rows per sealing pass (one transaction, one checkpoint); a backlog is sealed pass after pass. */
+  HOLDFAST_AUDIT_SEAL_BATCH: z.coerce.number().int().min(1).max(100_000).default(5000),
+  /** How often this gateway checks the database's latest checkpoint against the one it verified; 0 = never. */
+  HOLDFAST_AUDIT_CHECK_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(2000),
+  /**
+   * Where this gateway keeps the latest checkpoint it verified (a file per worker). Default: a
+   * folder per gateway and database under the OS temp dir — set a disk that survives reboots.
+   */
+  HOLDFAST_AUDIT_STATE_DIR: z.string().min(1).optional(),
+  // Audit outage spool (issue 12, src/audit-spool): events written on their own that the database
+  // cannot take wait on local disk and are replayed when it is back.
+  /** Its directory (default `.holdfast/audit-spool/<gateway id>/<database name>`); cluster workers use `w<slot>` under it. */
+  HOLDFAST_AUDIT_SPOOL_DIR: z.string().min(1).optional(),
+  /** Cap in bytes; beyond it new events are dropped (counted in metrics, logged), never waited for. */
+  HOLDFAST_AUDIT_SPOOL_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(64 * 1024 * 1024),
+  /** Events per replay INSERT, and a pause between batches (spares a database that just came back). */
+  HOLDFAST_AUDIT_SPOOL_REPLAY_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
+  HOLDFAST_AUDIT_SPOOL_REPLAY_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
   /** Apply pending migrations at start (advisory-locked, safe with many gateways starting at once). */
   HOLDFAST_MIGRATE: boolean.default(true),
 });

@@ -1,11 +1,15 @@
 import { createAuthFailureRecorder, defaultRetentionPolicy, startCacheListener, startRetentionJob, type ServiceDeps } from '@holdfast/api';
 import { createDatabase, migrateDatabase } from '@holdfast/db';
+import { startGatewayAuditLog } from './audit-log/audit-log';
+import { startAuditSpool } from './audit-spool';
+import { defaultAuditStateDir, trustedCheckpointPath } from './audit-log/trusted-checkpoint-file';
 import { createServiceDeps } from './deps';
 import type { GatewayEnv } from './env';
 import { createLogger } from './log';
 import type { FloodShieldLimits } from './rate-limit';
 import { startGatewayServer, type GatewayServer } from './server';
 import { startGatewayWebhookWorker } from './webhook-worker';
+import { workerSlot } from './workers/identity';
 
 function rateLimitsOf(env: GatewayEnv): FloodShieldLimits {
   const failures = { ratePerSecond: env.HOLDFAST_RATE_AUTH_FAILURES_PER_SECOND, burst: env.HOLDFAST_RATE_AUTH_FAILURES_BURST };
@@ -52,6 +56,11 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
       }
     }
   }
+  // After the migrations (the replay needs event_id): events written on their own wait on disk
+  // while the database cannot take them, and are replayed over the reserved pool (issue 12).
+  const auditSpool = await startAuditSpool({ env, slot: workerSlot(), db: reservedDeps.db, log });
+  deps.auditSpool = auditSpool.spool;
+  reservedDeps.auditSpool = auditSpool.spool;
   const listener =
     deps.cache === undefined
       ? null
@@ -97,9 +106,27 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
             log('retention_failed', { message: error instanceof Error ? error.message : String(error) });
           },
         });
+  // Sealer + history check (issue 12), on a pool of their own.
+  const auditLog = startGatewayAuditLog({
+    deps,
+    settings: {
+      databaseUrls: env.DATABASE_URL.split(','),
+      sealIntervalMs: env.HOLDFAST_AUDIT_SEAL_INTERVAL_MS,
+      sealBatch: env.HOLDFAST_AUDIT_SEAL_BATCH,
+      checkIntervalMs: env.HOLDFAST_AUDIT_CHECK_INTERVAL_MS,
+      statePath: trustedCheckpointPath({
+        stateDir: env.HOLDFAST_AUDIT_STATE_DIR ?? defaultAuditStateDir({ gatewayId: env.HOLDFAST_GATEWAY_ID, databaseUrl: env.DATABASE_URL }),
+        gatewayId: env.HOLDFAST_GATEWAY_ID,
+        workerSlot: workerSlot(),
+      }),
+    },
+    log,
+  });
   const server = await startGatewayServer({
     deps,
     reservedDeps,
+    auditLog,
+    auditSpool: auditSpool.spool,
     authFailures,
     rateLimits: rateLimitsOf(env),
     host: env.HOLDFAST_HOST,
@@ -121,6 +148,8 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
       await webhooks.stop();
       clearInterval(flushTimer);
       await retention?.stop();
+      await auditLog.stop();
+      await auditSpool.stop();
       // Counts still in memory are written before the pool closes.
       await authFailures.flush({ all: true });
       await listener?.stop();

@@ -5,6 +5,8 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GatewayAuditLog } from './audit-log/audit-log';
+import { registerAuditSpoolMetrics, type AuditSpoolStatus } from './audit-spool';
 import { createCanary, type CanaryResult } from './canary';
 import { ClusterGatewayMetrics } from './workers/cluster-metrics';
 import { workerHeaderValue } from './workers/identity';
@@ -96,6 +98,10 @@ export async function startGatewayServer(options: {
   /** The same deps over the reserved pool (canary, readiness probe); defaults to `deps`. */
   reservedDeps?: ServiceDeps;
   authFailures?: AuthFailureRecorder;
+  /** The sealed audit log's status (issue 12): /readyz `audit` details and the audit gauges. */
+  auditLog?: Pick<GatewayAuditLog, 'readiness' | 'registerMetrics'>;
+  /** The audit outage spool (issue 12): /readyz `auditSpool` details and the spool metrics. */
+  auditSpool?: { status: () => AuditSpoolStatus };
   rateLimits: FloodShieldLimits;
   /** The surge queue (transport/admission.ts); unset fields take the defaults for a 10-connection pool. */
   admission?: Partial<AdmissionLimits>;
@@ -109,6 +115,14 @@ export async function startGatewayServer(options: {
   const shield = new FloodShield(options.rateLimits);
   const rateLimited = { count: 0, byBucket: new Map<string, number>() };
   const metrics = new ClusterGatewayMetrics({ gatewayId: deps.gateway.id, region: deps.gateway.region });
+  options.auditLog?.registerMetrics(metrics.registry, { gateway: deps.gateway.id, region: deps.gateway.region });
+  const { auditSpool } = options;
+  if (auditSpool !== undefined)
+    registerAuditSpoolMetrics({
+      registry: metrics.registry,
+      labels: { gateway: deps.gateway.id, region: deps.gateway.region },
+      status: () => auditSpool.status(),
+    });
   const observedDeps: ServiceDeps = {
     ...deps,
     observe: (event) => {
@@ -265,6 +279,10 @@ export async function startGatewayServer(options: {
           region: deps.gateway.region,
           database: { ok: isDbOk },
           canary: last === null ? null : { ok: last.ok, ageMs, latencyMs: Math.round(last.latencyMs), error: last.error ?? null },
+          // A history alarm is a detail, not unreadiness: logins still work (audit-log/audit-log.ts).
+          ...(options.auditLog === undefined ? {} : { audit: options.auditLog.readiness() }),
+          // Events waiting on local disk for the database (a detail: requests are still answered).
+          ...(auditSpool === undefined ? {} : { auditSpool: { events: auditSpool.status().events, oldestAgeMs: auditSpool.status().oldestAgeMs } }),
         });
       });
       return;

@@ -72,6 +72,8 @@ describe('[SECRETS_AT_REST] after enrollment', () => {
         row.subscriptionEnc === null ? [] : [row.subscriptionEnc],
       ),
       ...(await env.db.prisma.vapidKey.findMany({ select: { privateKeyEnc: true } })).map((row) => row.privateKeyEnc),
+      // And the audit log's checkpoint-signing key (issue 12), made by the gateway's sealer.
+      ...(await env.db.prisma.auditSigningKey.findMany({ select: { privateKeyEnc: true } })).map((row) => row.privateKeyEnc),
     ];
     const pushBefore = await pushEnvelopes();
     expect(pushBefore.length).toBeGreaterThanOrEqual(2);

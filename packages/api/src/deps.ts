@@ -1,5 +1,5 @@
 import type { Clock, Keyring, LockoutPolicy, RandomSource } from '@holdfast/core';
-import type { Database, DatabaseRetryReport } from '@holdfast/db';
+import type { Database, DatabaseRetryReport, SpooledAuditEvent } from '@holdfast/db';
 import type { MetadataCache } from './cache/metadata-cache';
 import type { PushStatusSignals } from './services/push/push-status-signals';
 
@@ -29,6 +29,12 @@ export interface ServiceDeps {
   pushSignals?: PushStatusSignals;
   /** Push approval settings (absent: `defaultPushSettings`). */
   push?: PushSettings;
+  /**
+   * The gateway's outage spool (issue 12): where an event written on its own goes when the database
+   * cannot take it, to be replayed later (absent: such an event is lost, as before). `append`
+   * resolves once the event is on disk (or counted as dropped) and never rejects.
+   */
+  auditSpool?: { append: (event: SpooledAuditEvent) => Promise<void> };
 }
 
 /** Push approval (issue 11): where the PWA lives, and where this deployment may send Web Push. */

@@ -12,4 +12,5 @@ export { PushStatusSignals } from './services/push/push-status-signals';
 export { defaultWebhookWorkerSettings, startWebhookWorker, type WebhookWorkerSettings } from './services/webhooks/webhook-worker';
 export { signWebhook } from './services/webhooks/sign-webhook';
 export { listPublicSigningKeys } from './services/hosted/signing-keys';
+export * from './services/audit-log';
 export * from './rest';

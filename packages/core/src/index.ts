@@ -62,3 +62,6 @@ export { isLoopbackUrl, isSecureOrLoopbackUrl } from './hosted/secure-url';
 
 // Push approval (issue 11): the pure decisions; the plan for the rest of the issue heads push/index.ts.
 export * from './push';
+
+// Sealed audit log (issue 12): RFC 6962 trees and proofs, canonical leaves, C2SP signed checkpoints; design in audit-log/index.ts.
+export * from './audit-log';

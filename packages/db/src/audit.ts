@@ -11,6 +11,13 @@ export interface AuditEventInput {
   userId?: string | null;
   factorId?: string | null;
   attemptId?: string | null;
+  /**
+   * The writer's own id (UUIDv7: core `timeOrderedUuid`) for an event it may have to write again —
+   * the outage spool replays it with ON CONFLICT (event_id) DO NOTHING. Absent: the database picks one.
+   */
+  eventId?: string;
+  /** When it happened, for an event written later than that (a replayed spool). Absent: the database's now(). */
+  occurredAt?: Date;
   /** Never put a secret here: the trail is exported and shown to operators. */
   detail?: Prisma.InputJsonObject;
 }
@@ -37,6 +44,18 @@ const auditCasts = ['::text', '::text', '::text', '::uuid', '::uuid', '::uuid', 
 
 const insertAuditEvent = `INSERT INTO audit_events (${auditColumns})
            VALUES (${auditCasts.map((cast, i) => `$${String(i + 1)}${cast}`).join(', ')})`;
+
+// The same row with the writer's id and time ($9, $10; NULL = the defaults): an event that may be
+// written twice is stored once.
+const idColumns = 'event_id, occurred_at';
+const idValues = (first: number): string => `COALESCE($${String(first)}::uuid, gen_random_uuid()), COALESCE($${String(first + 1)}::timestamptz, now())`;
+const insertAuditEventWithId = `INSERT INTO audit_events (${auditColumns}, ${idColumns})
+           VALUES (${auditCasts.map((cast, i) => `$${String(i + 1)}${cast}`).join(', ')}, ${idValues(auditCasts.length + 1)})
+           ON CONFLICT (event_id) DO NOTHING`;
+
+function idValuesOf(event: AuditEventInput): [string | null, string | null] {
+  return [event.eventId ?? null, event.occurredAt?.toISOString() ?? null];
+}
 
 /**
  * The audit row and, when the application has a webhook endpoint, its outbox row — one statement,
@@ -93,6 +112,11 @@ export function auditInsertFrom(event: AuditEventInput, param: (value: unknown) 
 
 /** The one INSERT for audit events, shared by the Prisma and the plain-SQL write paths. */
 function auditInsert(event: AuditEventInput): { text: string; values: unknown[] } {
+  if (event.eventId !== undefined || event.occurredAt !== undefined) {
+    // Events written on their own (never a webhook's: those commit with their change, invariant 7).
+    if (webhookEventByAuditType[event.type] !== undefined) throw new Error(`audit event ${event.type} has a webhook: its id is the database's`);
+    return { text: insertAuditEventWithId, values: [...auditValues(event), ...idValuesOf(event)] };
+  }
   const values = auditValues(event);
   const webhookEvent = webhookEventByAuditType[event.type];
   // Every other event (the verification hot path's accepted/rejected) keeps the plain INSERT.
@@ -105,4 +129,25 @@ export async function writeAuditEvent(db: PrismaTx | PrismaDb | Pick<SqlClient, 
   const { text, values } = auditInsert(event);
   if ('$executeRawUnsafe' in db) await db.$executeRawUnsafe(text, ...values);
   else await db.query(text, values);
+}
+
+/** An audit event kept by a gateway's outage spool: its id and time were fixed when it happened. */
+export type SpooledAuditEvent = AuditEventInput & { eventId: string; occurredAt: Date };
+
+/**
+ * Replays spooled events in one statement: `ON CONFLICT (event_id) DO NOTHING`, so a batch sent
+ * again (a gateway killed before it deleted its segment) adds nothing. Resolves with how many rows
+ * were new; the rest were already there. Needs only INSERT (and SELECT) on audit_events.
+ */
+export async function insertSpooledAuditEvents(db: Pick<SqlClient, 'query'>, events: readonly SpooledAuditEvent[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const values: unknown[] = [];
+  const rows = events.map((event) => {
+    const first = values.length + 1;
+    values.push(...auditValues(event), ...idValuesOf(event));
+    const placeholders = auditCasts.map((cast, i) => `$${String(first + i)}${cast}`);
+    return `(${placeholders.join(', ')}, ${idValues(first + auditCasts.length)})`;
+  });
+  const result = await db.query(`INSERT INTO audit_events (${auditColumns}, ${idColumns}) VALUES ${rows.join(', ')} ON CONFLICT (event_id) DO NOTHING`, values);
+  return result.rowCount ?? 0;
 }

@@ -11,7 +11,7 @@ export {
   type DatabaseRolePasswords,
 } from './roles';
 export { startEmbeddedPostgres, type EmbeddedPostgresHandle } from './embedded';
-export { auditInsertFrom, webhookEventByAuditType, writeAuditEvent, type AuditEventInput } from './audit';
+export { auditInsertFrom, insertSpooledAuditEvents, webhookEventByAuditType, writeAuditEvent, type AuditEventInput, type SpooledAuditEvent } from './audit';
 export * from './tokens';
 export * from './seed';
 export { rotateEncryptionKeys } from './rotate-keys';

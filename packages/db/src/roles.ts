@@ -25,9 +25,18 @@ export const defaultRoleNames: Readonly<DatabaseRoleNames> = { migrator: 'holdfa
 /**
  * Tables the gateway may only read and append to. `audit_events`: invariant 7, the trail outlives
  * what it describes and no serving process may rewrite it (retention of audit rows is a separate,
- * migrator-run job). `_prisma_migrations` and `drill_reports` are written by the migrator and drills.
+ * migrator-run job). The sealed log (issue 12) likewise: a serving process may add leaves,
+ * checkpoints and the deployment's signing key, never change one — so no gateway can re-point a
+ * row's leaf or rewrite a signed checkpoint. `_prisma_migrations` and `drill_reports` are written by
+ * the migrator and drills.
  */
-const appendOnlyTables = ['audit_events'] as const;
+const appendOnlyTables = ['audit_events', 'audit_leaves', 'audit_checkpoints', 'audit_signing_keys'] as const;
+/**
+ * Columns of append-only tables the gateway role may still update: `rotate-keys` (run with the
+ * gateway's DATABASE_URL) re-wraps the audit key's envelope. The public key stays unchangeable, so a
+ * swapped private half could only sign checkpoints no verifier accepts.
+ */
+const rewrappableColumns = [{ table: 'audit_signing_keys', column: 'private_key_enc' }] as const;
 const readOnlyTables = ['_prisma_migrations', 'drill_reports'] as const;
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -123,6 +132,10 @@ export async function applyGatewayGrants(client: pg.ClientBase, gatewayRole: str
   await client.query(`GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO ${gateway}`);
   for (const table of appendOnlyTables) {
     if (await tableExists(client, table)) await client.query(`REVOKE UPDATE, DELETE, TRUNCATE ON ${table} FROM ${gateway}`);
+  }
+  // After the REVOKE above, which also takes back column privileges.
+  for (const { table, column } of rewrappableColumns) {
+    if (await tableExists(client, table)) await client.query(`GRANT UPDATE (${column}) ON ${table} TO ${gateway}`);
   }
   for (const table of readOnlyTables) {
     if (await tableExists(client, table)) await client.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${table} FROM ${gateway}`);

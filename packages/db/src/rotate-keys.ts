@@ -78,6 +78,13 @@ export async function rotateEncryptionKeys(options: {
       prisma.vapidKey.updateMany({ where: { id: vapid.id, privateKeyEnc: vapid.privateKeyEnc }, data: { privateKeyEnc: next } }),
     );
   }
+  // The audit log's checkpoint-signing key (AAD `audit-key:<id>`): only its envelope column is
+  // writable by the gateway role (roles.ts).
+  for (const auditKey of await prisma.auditSigningKey.findMany({ select: { id: true, privateKeyEnc: true } })) {
+    await rewrap(auditKey.privateKeyEnc, (next) =>
+      prisma.auditSigningKey.updateMany({ where: { id: auditKey.id, privateKeyEnc: auditKey.privateKeyEnc }, data: { privateKeyEnc: next } }),
+    );
+  }
   const { rewrapped, alreadyCurrent } = counts;
   await writeAuditEvent(prisma, {
     type: 'keys.rotated',

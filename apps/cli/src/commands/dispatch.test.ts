@@ -12,7 +12,7 @@ describe('[CLI_DISPATCH] the holdfast command', () => {
   });
 
   it('says a command is not yet available, and refuses an unknown one, with exit code 2', async () => {
-    expect(await runToExit({ args: ['--import', 'tsx', bin, 'audit'], stdio: 'ignore' })).toBe(2);
+    expect(await runToExit({ args: ['--import', 'tsx', bin, 'admin'], stdio: 'ignore' })).toBe(2);
     expect(await runToExit({ args: ['--import', 'tsx', bin, 'no-such-command'], stdio: 'ignore' })).toBe(2);
     expect(await runToExit({ args: ['--import', 'tsx', bin, '--help'], stdio: 'ignore' })).toBe(0);
   });

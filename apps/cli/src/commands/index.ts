@@ -1,6 +1,7 @@
 // Every `holdfast` subcommand: what it does (for the usage text) and how to run it. Commands for
-// the apps still to come (audit, admin) are listed so the name is reserved and says so.
+// the apps still to come (admin) are listed so the name is reserved and says so.
 import { runClusterCommand } from '@holdfast/cluster';
+import { runAuditCommand } from './audit';
 import { rotateKeys } from './rotate-keys';
 import { StartConfigurationError, startPlatform } from './start';
 
@@ -42,7 +43,7 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'the three-region HA cluster on loopback: up | down | status | install',
     run: (args) => runClusterCommand(args[0] ?? 'up'),
   },
-  audit: { summary: 'the tamper-evident audit trail (not yet available)', run: notYetAvailable('audit') },
+  audit: { summary: 'the sealed audit log: verify (rows, tree, signed checkpoints) | proof <event id>', run: runAuditCommand },
   admin: { summary: 'administration (not yet available)', run: notYetAvailable('admin') },
 };
 

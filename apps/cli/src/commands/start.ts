@@ -294,7 +294,14 @@ export async function startPlatform(): Promise<void> {
   const { env, processEnv } = launcherGatewayEnv({
     // Enrollment links point at the web app started below, pairing links at the push app, unless
     // HOLDFAST_PUBLIC_URL / HOLDFAST_PUSH_PUBLIC_URL say otherwise.
-    defaults: { HOLDFAST_PUBLIC_URL: `http://localhost:${webPort}`, HOLDFAST_PUSH_PUBLIC_URL: `http://localhost:${startEnv.HOLDFAST_PUSH_PORT}` },
+    // The audit state (the last checkpoint the gateway verified) and spool live with the data they
+    // belong to: wiping the state folder wipes both, and is not taken for a rewritten history.
+    defaults: {
+      HOLDFAST_PUBLIC_URL: `http://localhost:${webPort}`,
+      HOLDFAST_PUSH_PUBLIC_URL: `http://localhost:${startEnv.HOLDFAST_PUSH_PORT}`,
+      HOLDFAST_AUDIT_STATE_DIR: path.join(stateDir, 'audit-state'),
+      HOLDFAST_AUDIT_SPOOL_DIR: path.join(stateDir, 'audit-spool'),
+    },
     overrides: {
       DATABASE_URL: databaseUrl,
       HOLDFAST_ENCRYPTION_KEYS: keys.keys,

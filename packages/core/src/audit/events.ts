@@ -65,6 +65,11 @@ export const auditEventTypes = [
   /** The push service answered 404/410: the subscription is dead and was removed. */
   'push.subscription_gone',
   'push.subscription_updated',
+  /**
+   * Issue 12: the database showed a sealed audit history that does not extend the checkpoint this
+   * gateway verified before (smaller, forked, re-signed): a restored copy or a rewritten row.
+   */
+  'audit.history_rewritten',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -1,6 +1,6 @@
 import type { HoldfastError } from '@holdfast/core';
-import { writeAuditEvent } from '@holdfast/db';
 import type { ServiceDeps } from '../../deps';
+import { writeStandaloneAuditEvent } from './write-standalone-audit-event';
 
 /**
  * Records a refused request (unknown user, reused link, …). Written on its own: the refused
@@ -14,12 +14,17 @@ export async function auditRejection(options: {
   error: HoldfastError;
 }): Promise<void> {
   const { deps } = options;
-  await writeAuditEvent(deps.db.pool, {
-    type: 'request.rejected',
-    gatewayId: deps.gateway.id,
-    region: deps.gateway.region,
-    applicationId: options.applicationId,
-    userId: options.userId ?? null,
-    detail: { procedure: options.path, code: options.error.code },
-  }).catch(() => undefined); // an audit write failing must not turn a 4xx into a 500
+  // Never throws (a 4xx stays a 4xx); spooled when the database cannot take it (issue 12).
+  await writeStandaloneAuditEvent({
+    deps,
+    db: deps.db.pool,
+    event: {
+      type: 'request.rejected',
+      gatewayId: deps.gateway.id,
+      region: deps.gateway.region,
+      applicationId: options.applicationId,
+      userId: options.userId ?? null,
+      detail: { procedure: options.path, code: options.error.code },
+    },
+  });
 }

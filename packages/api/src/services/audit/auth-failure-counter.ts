@@ -1,4 +1,6 @@
 import { withTransaction, writeAuditEvent, type Database } from '@holdfast/db';
+import type { ServiceDeps } from '../../deps';
+import { writeStandaloneAuditEvent } from './write-standalone-audit-event';
 
 /** Why an API key was refused. */
 export type ApiKeyRejection = 'missing' | 'malformed' | 'unknown_key' | 'revoked' | 'wrong_secret';
@@ -161,16 +163,20 @@ export function createAuthFailureRecorder(options: {
 }
 
 /** For in-process callers without a gateway (tests): one audit row per failure, as before. */
-export function createUncoalescedAuthFailureRecorder(options: { db: Database; gateway: { id: string; region: string } }): AuthFailureRecorder {
+export function createUncoalescedAuthFailureRecorder(deps: ServiceDeps): AuthFailureRecorder {
   return {
     record: async (failure) => {
-      await writeAuditEvent(options.db.pool, {
-        type: 'apikey.rejected',
-        gatewayId: options.gateway.id,
-        region: options.gateway.region,
-        applicationId: failure.applicationId,
-        detail: { reason: failure.reason, keyId: failure.keyId },
-      }).catch(() => undefined);
+      await writeStandaloneAuditEvent({
+        deps,
+        db: deps.db.pool,
+        event: {
+          type: 'apikey.rejected',
+          gatewayId: deps.gateway.id,
+          region: deps.gateway.region,
+          applicationId: failure.applicationId,
+          detail: { reason: failure.reason, keyId: failure.keyId },
+        },
+      });
     },
     flush: () => Promise.resolve(),
   };

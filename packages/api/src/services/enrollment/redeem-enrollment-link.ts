@@ -1,6 +1,7 @@
 import { HoldfastError } from '@holdfast/core';
 import { generateToken, hashToken, writeAuditEvent } from '@holdfast/db';
 import type { ServiceDeps } from '../../deps';
+import { writeStandaloneAuditEvent } from '../audit/write-standalone-audit-event';
 import { enrollmentSessionPrefix } from './authenticate-enrollment-session';
 
 const sessionSeconds = 30 * 60;
@@ -26,14 +27,18 @@ export async function redeemEnrollmentLink(options: {
     // row per request (issue 8, hole 4). Tokens are 256-bit, so guessing is not an attack worth a
     // trail; the gateway's per-address bucket bounds the traffic. Known links are audited.
     if (link === null) throw error;
-    await writeAuditEvent(deps.db.prisma, {
-      type: 'enrollment.link_rejected',
-      gatewayId: deps.gateway.id,
-      region: deps.gateway.region,
-      applicationId: link.applicationId,
-      userId: link.userId,
-      detail: { code: error.code, linkId: link.id },
-    }).catch(() => undefined);
+    await writeStandaloneAuditEvent({
+      deps,
+      db: deps.db.prisma,
+      event: {
+        type: 'enrollment.link_rejected',
+        gatewayId: deps.gateway.id,
+        region: deps.gateway.region,
+        applicationId: link.applicationId,
+        userId: link.userId,
+        detail: { code: error.code, linkId: link.id },
+      },
+    });
     throw error;
   };
   if (link === null) return reject(new HoldfastError('ENROLLMENT_LINK_INVALID', 'this enrollment link is not valid'));

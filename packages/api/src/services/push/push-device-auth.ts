@@ -1,6 +1,7 @@
 import { defaultPushClockSkewMs, HoldfastError, verifyDeviceSignature } from '@holdfast/core';
-import { withDatabaseRetry, writeAuditEvent, type SqlClient } from '@holdfast/db';
+import { withDatabaseRetry, type SqlClient } from '@holdfast/db';
 import type { ServiceDeps } from '../../deps';
+import { writeStandaloneAuditEvent } from '../audit/write-standalone-audit-event';
 import { pushAudienceFor } from './push-subscription-store';
 
 /** A paired device as the gateway holds it: what every signed device request is checked against. */
@@ -63,8 +64,11 @@ export async function refusePushRequest(options: {
   problem?: string;
 }): Promise<never> {
   const { deps, device } = options;
-  await withDatabaseRetry(deps, () =>
-    writeAuditEvent(deps.db.pool, {
+  await writeStandaloneAuditEvent({
+    deps,
+    db: deps.db.pool,
+    isRetried: true,
+    event: {
       type: 'push.answer_refused',
       gatewayId: deps.gateway.id,
       region: deps.gateway.region,
@@ -78,8 +82,8 @@ export async function refusePushRequest(options: {
         ...(options.transactionId === undefined ? {} : { transactionId: options.transactionId }),
         ...(options.problem === undefined ? {} : { problem: options.problem }),
       },
-    }),
-  ).catch(() => undefined);
+    },
+  });
   throw new HoldfastError('PUSH_REQUEST_REFUSED', 'This request cannot be answered');
 }
 
