@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { count, newestAuditEventId, problemsOf, runAuditCli, waitFor, waitUntilSealed } from './audit.support';
-import { enrollTotpUser, startEnvironment } from './support/fixtures';
+import { createHoldfastClient } from '@holdfast/sdk';
+import { enrollTotpUser, startEnvironment, wrongCodes } from './support/fixtures';
 
 interface ProofJson {
   auditEventId: string;
@@ -54,8 +55,14 @@ describe('the sealed audit log under a running gateway', () => {
     await admin.connect();
     const [gateway] = env.gateways;
     if (gateway === undefined) throw new Error('gateway expected');
-    // Real audited traffic: an enrollment through the API, plus the canary's logins.
-    await enrollTotpUser({ db: env.db, gatewayUrl: gateway.url });
+    // Real audited traffic: an enrollment through the API and three rejected codes (at least 7 rows
+    // whatever the canary has done yet — the tamper tests below use leaves 2 to 4).
+    const user = await enrollTotpUser({ db: env.db, gatewayUrl: gateway.url });
+    const app = createHoldfastClient({ gateways: [gateway.url], apiKey: user.apiKey, deadlineMs: 20_000 });
+    for (const code of await wrongCodes(user.secret, 3)) {
+      expect(await app.verifyTotp({ userId: user.userId, code })).toMatchObject({ outcome: 'rejected' });
+    }
+    app.close();
     const newest = await newestAuditEventId(env.db);
     await waitUntilSealed(env.db, newest);
     sealedIds = (await env.db.pool.query<{ id: string }>('SELECT audit_event_id::text AS id FROM audit_leaves ORDER BY leaf_index')).rows.map((row) => row.id);
