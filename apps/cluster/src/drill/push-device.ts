@@ -1,7 +1,7 @@
 // The drill's simulated phone: signs an answer with its P-256 key, as the PWA does with WebCrypto,
 // and sends it to a gateway's public tRPC endpoint with plain HTTP (a device has no API key and no SDK).
-import { pushAnswerSignedBytes, pushSignatureAudience, type PushDecision, type PushTransactionStatus } from '@holdfast/core';
-import { sign, type KeyObject } from 'node:crypto';
+import { pushAnswerSignedBytes, pushSignatureAudience, signDevicePayload, type PushDecision, type PushTransactionStatus } from '@holdfast/core';
+import type { KeyObject } from 'node:crypto';
 
 /** The body of `POST /trpc/push.deviceAnswer` (schemas.ts deviceAnswerInput). */
 export interface DeviceAnswerBody {
@@ -34,7 +34,7 @@ export function signDeviceAnswer(options: {
     audience,
   });
   // WebCrypto's ECDSA output: IEEE P1363 r || s, 64 bytes (not DER).
-  const signature = sign('sha256', bytes, { key: options.privateKey, dsaEncoding: 'ieee-p1363' });
+  const signature = Buffer.from(signDevicePayload({ privateKey: options.privateKey, payload: bytes }));
   return {
     deviceId: options.deviceId,
     transactionId: options.transactionId,

@@ -1,7 +1,8 @@
 // The drill's push users: a paired device per user, written straight to the database as the TOTP
 // users are. The device's private key stays in this process: the drill plays the phone.
+import { createDeviceKeyPair } from '@holdfast/core';
 import { createApplication, type Database } from '@holdfast/db';
-import { generateKeyPairSync, randomUUID, type KeyObject } from 'node:crypto';
+import { randomUUID, type KeyObject } from 'node:crypto';
 
 export interface DrillPushUser {
   userId: string;
@@ -41,14 +42,14 @@ async function seedPushApplication(options: { db: Database; name: string; prefix
   const users: DrillPushUser[] = [];
   const rows = { ids: [] as string[], externalIds: [] as string[], factorIds: [] as string[], jwks: [] as string[] };
   for (let i = 0; i < options.count; i += 1) {
-    const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    // The same stand-in device the gateway tests use (core): a P-256 key and the parsed public JWK.
+    const { publicJwk, privateKey } = createDeviceKeyPair();
     const factorId = randomUUID();
     const userId = `${options.prefix}-${i}`;
     rows.ids.push(randomUUID());
     rows.externalIds.push(userId);
     rows.factorIds.push(factorId);
-    // Exactly what a WebCrypto device registers: { kty, crv, x, y } (core parseDevicePublicJwk).
-    rows.jwks.push(JSON.stringify(publicKey.export({ format: 'jwk' })));
+    rows.jwks.push(JSON.stringify(publicJwk));
     users.push({ userId, deviceId: factorId, privateKey, busyUntilMs: 0 });
   }
   await db.pool.query(
