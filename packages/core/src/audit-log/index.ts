@@ -65,3 +65,5 @@ export type { AuditLeafRow } from './leaf-entry';
 export { auditLeafEntry, auditLeafFormat, auditRowLeafHash } from './leaf-entry';
 export type { AuditCheckpoint } from './signed-note';
 export { auditKeyId, checkpointNote, openNote, openSignedNote, parseVerifierKey, signNote, verifierKey } from './signed-note';
+export type { AuditRecord, AuditRecordCheckpoint } from './audit-record';
+export { auditRecordFormat } from './audit-record';

@@ -24,3 +24,4 @@ export {
 } from './sealer';
 export { verifyAuditLog, type AuditProblem, type AuditProblemKind, type AuditVerifyReport } from './verify-audit-log';
 export { AuditProofError, buildAuditInclusionProof, verifyAuditInclusionProof, type AuditInclusionProof } from './audit-proof';
+export { readSealedRecords, type SealedRecordPage, type SealedRecordQuery } from './sealed-records';
