@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, chownSync, existsSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bootstrapDatabaseRoles, createDatabase, generateRolePassword, migrateDatabase, type DatabaseRolePasswords } from '@holdfast/db';
@@ -123,7 +123,9 @@ export function components(config: ClusterConfig): Component[] {
 export async function startComponent(config: ClusterConfig, component: Component): Promise<ProcessRecord> {
   const { region } = component;
   const logDir = path.join(config.dir, 'logs');
-  await mkdir(logDir, { recursive: true });
+  // Synchronous up to the spawn (a Postgres node's files are tiny): a drill restarting nodes while
+  // its load keeps the event loop busy gets them started in the same turn, not seconds apart.
+  mkdirSync(logDir, { recursive: true });
   const logFile = path.join(logDir, `${component.name}.log`);
   let started: { pid: number; startTime: number | null };
   switch (component.kind) {
@@ -134,12 +136,12 @@ export async function startComponent(config: ClusterConfig, component: Component
     }
     case 'patroni': {
       const nodeDir = path.join(config.dir, component.name);
-      await mkdir(nodeDir, { recursive: true });
+      mkdirSync(nodeDir, { recursive: true });
       const { uid, gid } = postgresUid();
       chownSync(nodeDir, uid, gid);
       chmodSync(nodeDir, 0o700);
       const yml = path.join(nodeDir, 'patroni.yml');
-      await writeFile(yml, patroniYaml(config, region, nodeDir));
+      writeFileSync(yml, patroniYaml(config, region, nodeDir));
       chownSync(yml, uid, gid);
       // A crashed node can leave its postmaster behind (Patroni died first): stop it before Patroni starts.
       const orphan = postmasterPid(path.join(nodeDir, 'data'));
@@ -350,6 +352,20 @@ export async function clusterStatus(config: ClusterConfig): Promise<string> {
     }
   }
   return lines.join('\n');
+}
+
+/**
+ * Starts the given components — which the caller knows are not running — adds them to state.json
+ * and returns their records: for a drill that stopped parts on purpose and brings them back
+ * itself. A Patroni node is spawned before the first await, so all of them start together (as
+ * after a power cut), whatever else the process is busy with.
+ */
+export async function startComponents(config: ClusterConfig, wanted: Component[]): Promise<ProcessRecord[]> {
+  const started = await Promise.all(wanted.map((component) => startComponent(config, component)));
+  const names = new Set(started.map((p) => p.name));
+  const state = await readState(config.dir);
+  await writeState(config.dir, { processes: [...state.processes.filter((p) => !names.has(p.name) && isOurs(p)), ...started] });
+  return started;
 }
 
 /** Starts one gateway again, records it, and waits until its canary login succeeds. */

@@ -97,6 +97,7 @@ export async function setUpCluster(options: { maxConcurrency: number; log: (line
       floorFactorIds,
       gateway: { url: gatewayUrl, pid: gatewayPid, how: `the cluster's ${gatewayName} (started by npm run cluster)` },
       reference: null,
+      gatewaySealOff: null,
       conditions: {
         ...Object.fromEntries(settings.rows.map((r) => [`postgres ${r.name}`, r.setting])),
         'cluster started by this run': String(isStartedHere),

@@ -28,7 +28,16 @@ const showErrors = (chunk: string, stream: 'stdout' | 'stderr'): void => {
  * src/main.ts through tsx — the way test/support/gateways.ts starts one — when the bundle is
  * missing or does not start, and the report's conditions say which ran.
  */
-export async function startGateway(options: { databaseUrl: string; keys: string; activeKeyId: string; poolMax: number }): Promise<StartedServer> {
+export async function startGateway(options: {
+  databaseUrl: string;
+  keys: string;
+  activeKeyId: string;
+  poolMax: number;
+  /** Default `gw-bench`; each gateway of a run needs its own (its audit state and spool are kept per id). */
+  gatewayId?: string;
+  /** Settings on top of the bench's (the sealer off for the sealing comparison). */
+  env?: Record<string, string>;
+}): Promise<StartedServer> {
   const port = await findFreePort();
   const url = `http://127.0.0.1:${port}`;
   const nodeOptions = benchEnv.BENCH_GATEWAY_NODE_OPTIONS.split(' ').filter((o) => o !== '');
@@ -37,7 +46,7 @@ export async function startGateway(options: { databaseUrl: string; keys: string;
     DATABASE_URL: options.databaseUrl,
     HOLDFAST_HOST: '127.0.0.1',
     HOLDFAST_PORT: String(port),
-    HOLDFAST_GATEWAY_ID: 'gw-bench',
+    HOLDFAST_GATEWAY_ID: options.gatewayId ?? 'gw-bench',
     HOLDFAST_REGION: 'bench',
     HOLDFAST_ENCRYPTION_KEYS: options.keys,
     HOLDFAST_ACTIVE_KEY_ID: options.activeKeyId,
@@ -51,6 +60,7 @@ export async function startGateway(options: { databaseUrl: string; keys: string;
     // The retention job would delete the --history rows (and load the machine) mid-run.
     HOLDFAST_RETENTION_INTERVAL_MS: '0',
     ...(benchEnv.BENCH_GATEWAY_WORKERS === '' ? {} : { HOLDFAST_GATEWAY_WORKERS: benchEnv.BENCH_GATEWAY_WORKERS }),
+    ...options.env,
   };
   const start = async (args: string[], how: string): Promise<StartedServer> => {
     const child = await startProcess({
@@ -152,6 +162,23 @@ export function treeRss(pid: number): ProcessMemory {
     return mb === null ? [] : [{ pid: p, mb }];
   });
   return { totalMb: perProcess.reduce((sum, p) => sum + p.mb, 0), perProcess };
+}
+
+/**
+ * Pauses (SIGSTOP) or resumes (SIGCONT) a process and its children (a gateway and its cluster
+ * workers): a paused gateway uses no CPU and runs no timers — no sealer, canary or history check —
+ * while another one is measured. The parent is stopped last and resumed first.
+ */
+export function signalTree(pid: number, signal: 'SIGSTOP' | 'SIGCONT'): void {
+  const children = childrenOf(pid).flatMap((child) => [child, ...childrenOf(child)]);
+  const order = signal === 'SIGSTOP' ? [...children, pid] : [pid, ...children];
+  for (const target of order) {
+    try {
+      process.kill(target, signal);
+    } catch {
+      // Gone already (a worker restarted): nothing to pause.
+    }
+  }
 }
 
 export const formatMemory = (m: ProcessMemory): string => `${m.totalMb.toFixed(0)} MB (${m.perProcess.map((p) => `${p.pid}: ${p.mb.toFixed(0)}`).join(', ')})`;

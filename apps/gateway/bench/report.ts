@@ -3,6 +3,7 @@
 import { cpus, loadavg } from 'node:os';
 import type { RoundResult } from './load';
 import type { ProcessMemory } from './processes';
+import { sealingLines, type SealingReport } from './sealing';
 import { targetLabels, type TargetName } from './targets';
 
 export interface Summary {
@@ -45,6 +46,8 @@ export interface LevelReport {
   targets: Partial<Record<TargetName, Summary>>;
   /** The gateway's memory at the highest sample during its rounds. */
   gatewayRss: ProcessMemory | null;
+  /** (d) vs (e): whether the sealer really ran in each; null when (e) was not measured. */
+  sealing: SealingReport | null;
 }
 
 export function ratios(level: LevelReport): { gatewayToDurable: number | null; gatewayToReference: number | null } {
@@ -59,6 +62,14 @@ export function ratios(level: LevelReport): { gatewayToDurable: number | null; g
 
 const pct = (value: number | null): string => (value === null ? '–' : `${(value * 100).toFixed(1)} %`);
 
+/** Sealing on (d) against off (e): throughput ratio and p99 of each; null without (e). */
+export function sealingRatio(level: LevelReport): { throughput: number; p99On: number; p99Off: number } | null {
+  const on = level.targets.gateway;
+  const off = level.targets.gatewaySealOff;
+  if (on === undefined || off === undefined) return null;
+  return { throughput: on.throughput / off.throughput, p99On: on.p99, p99Off: off.p99 };
+}
+
 export function levelTable(level: LevelReport): string {
   const lines = [`concurrency ${level.concurrency}${' '.repeat(20)}req/s    p50 ms    p99 ms    errors  requests`];
   for (const name of Object.keys(targetLabels) as TargetName[]) {
@@ -68,6 +79,13 @@ export function levelTable(level: LevelReport): string {
   }
   const r = ratios(level);
   lines.push(`ratios: (d)/(b) ${pct(r.gatewayToDurable)}, (d)/(c) ${pct(r.gatewayToReference)}`);
+  const sealing = sealingRatio(level);
+  if (sealing !== null) {
+    lines.push(
+      `sealing on/off: (d)/(e) ${pct(sealing.throughput)} (cost ${pct(1 - sealing.throughput)}); p99 on ${sealing.p99On.toFixed(2)} ms vs off ${sealing.p99Off.toFixed(2)} ms`,
+    );
+  }
+  if (level.sealing !== null) lines.push(...sealingLines(level.sealing));
   if (level.gatewayRss !== null) {
     const per = level.gatewayRss.perProcess.map((p) => p.mb.toFixed(0)).join(' + ');
     lines.push(`gateway RSS (peak sample under load): ${level.gatewayRss.totalMb.toFixed(0)} MB = ${per} MB (${level.gatewayRss.perProcess.length} processes)`);
@@ -79,6 +97,24 @@ export function levelTable(level: LevelReport): string {
   );
   if (errorKinds.length > 0) lines.push(`errors by kind: ${errorKinds.join(', ')}`);
   return lines.join('\n');
+}
+
+/**
+ * Issue 12's target: sealing costs ≤ 10 % of verification throughput, at the highest level (where
+ * the machine is saturated, so the sealer's work can only come out of verifications). The p99 is
+ * shown beside it; a sealer that did not keep up (lag at a round's end over 5 s) fails it too.
+ */
+export function sealingTargetChecks(levels: LevelReport[]): string[] {
+  const top = levels.reduce<LevelReport | undefined>((best, l) => (best === undefined || l.concurrency > best.concurrency ? l : best), undefined);
+  const ratio = top === undefined ? null : sealingRatio(top);
+  if (top === undefined || ratio === null) return [];
+  const mark = (ok: boolean): string => (ok ? 'met' : 'NOT met');
+  const worstLag = Math.max(0, ...(top.sealing?.on.map((r) => r.lagMsAtEnd) ?? []));
+  const kept = worstLag <= 5000 && (top.sealing?.on.every((r) => r.leavesSealed > 0) ?? false);
+  return [
+    `c=${top.concurrency} sealing costs ≤ 10 % of throughput: (d)/(e) ${pct(ratio.throughput)} → ${mark(ratio.throughput >= 0.9)}; p99 on ${ratio.p99On.toFixed(2)} ms vs off ${ratio.p99Off.toFixed(2)} ms`,
+    `c=${top.concurrency} sealer kept up during (d) rounds (sealed in every round, lag ≤ 5 s at every round end; worst ${(worstLag / 1000).toFixed(1)} s) → ${mark(kept)}`,
+  ];
 }
 
 /** The issue's targets for a single Postgres (issue 9), met or not, from the c=2 and c=8 levels. */

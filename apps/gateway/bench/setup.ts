@@ -17,6 +17,12 @@ export interface BenchSetup {
   floorFactorIds: string[];
   gateway: StartedServer | { url: string; pid: number; how: string };
   reference: StartedServer | null;
+  /**
+   * (e) a second gateway on the same database with its audit sealer off
+   * (HOLDFAST_AUDIT_SEAL_INTERVAL_MS=0), beside (d) which seals at the default interval; null when
+   * the run cannot start one (the cluster's gateways are what they are).
+   */
+  gatewaySealOff: StartedServer | null;
   conditions: Record<string, string | number>;
   stop: () => Promise<void>;
 }

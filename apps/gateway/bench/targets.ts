@@ -1,6 +1,7 @@
 // The four things measured side by side, each as "send one request as worker w":
 // (a) the bare CAS and (b) the one-statement durable verification, straight through `pg`;
-// (c) the reference server and (d) the gateway, over HTTP with tRPC's wire format.
+// (c) the reference server and (d) the gateway, over HTTP with tRPC's wire format; (e) the same
+// gateway with its audit sealer off (sealing.ts), for the cost of sealing.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import type { HttpClient, OpenOutcome, Outcome } from './load';
@@ -8,13 +9,14 @@ import { RequestTimeout } from './load';
 import { casStatement, durableVerificationStatement } from './statements';
 import type { Credential } from './users';
 
-export type TargetName = 'cas' | 'durable' | 'reference' | 'gateway';
+export type TargetName = 'cas' | 'durable' | 'reference' | 'gateway' | 'gatewaySealOff';
 
 export const targetLabels: Record<TargetName, string> = {
   cas: '(a) CAS floor (1 UPDATE, pg)',
   durable: '(b) durable floor (1 CTE, pg)',
   reference: '(c) reference node:http+pg',
   gateway: '(d) gateway verify.totp',
+  gatewaySealOff: '(e) (d) with its sealer off',
 };
 
 /**

@@ -3,7 +3,8 @@
 // TOTP verification throughput and latency, measured in ONE run against floors measured on the
 // same database at the same time, in alternating rounds so machine noise hits every target:
 //   (a) the bare compare-and-set, (b) every row an accepted verification writes as ONE statement,
-//   (c) a minimal node:http + pg reference server doing (b) per request, (d) the gateway.
+//   (c) a minimal node:http + pg reference server doing (b) per request, (d) the gateway,
+//   (e) the same gateway with its audit sealer off (issue 12: what sealing costs; sealing.ts).
 // (d)/(b) says how much of the database's capacity the gateway turns into verifications, (d)/(c)
 // what the gateway costs beyond the least a server must do. How to read it: ARCHITECTURE.md, "The benchmark".
 import { createHash, randomBytes } from 'node:crypto';
@@ -19,8 +20,9 @@ import { setUpCluster } from './cluster';
 import type { BenchSetup } from './setup';
 import { benchEnv } from './env';
 import { closedLoop, createHttpClient, openLoop, sampledClosedLoop, type HttpClient, type Outcome, type RoundResult } from './load';
-import { formatMemory, gatewayDir, startGateway, startReferenceServer, treeRss, type ProcessMemory } from './processes';
-import { levelTable, machine, summarize, targetChecks, type LevelReport, type Summary } from './report';
+import { formatMemory, gatewayDir, signalTree, startGateway, startReferenceServer, treeRss, type ProcessMemory } from './processes';
+import { levelTable, machine, sealingTargetChecks, summarize, targetChecks, type LevelReport, type Summary } from './report';
+import { createGatewaySwitch, readAuditMark, sealStatsSince, type SealCatchUp, type SealingReport } from './sealing';
 import { fillHistory, seedFloorRows, seedUsers } from './seed';
 import { floorTargets, httpTarget, openTarget, type TargetName } from './targets';
 import { assertCodesAgree, randomPicker, slicePicker, type Credential } from './users';
@@ -109,8 +111,25 @@ async function setUpEmbedded(): Promise<BenchSetup> {
       REFERENCE_ACTIVE_KEY_ID: 'b1',
     });
     stops.push(() => reference.process.stop());
+    // (d) seals at the default interval; (e) is the same gateway with its sealer off. A paused
+    // gateway (sealing.ts) acts on SIGTERM only once resumed, so each is resumed before it is stopped.
     const gateway = await startGateway({ databaseUrl: url.toString(), keys, activeKeyId: 'b1', poolMax: maxConcurrency });
-    stops.push(() => gateway.process.stop());
+    stops.push(() => {
+      signalTree(gateway.process.pid, 'SIGCONT');
+      return gateway.process.stop();
+    });
+    const gatewaySealOff = await startGateway({
+      databaseUrl: url.toString(),
+      keys,
+      activeKeyId: 'b1',
+      poolMax: maxConcurrency,
+      gatewayId: 'gw-bench-seal-off',
+      env: { HOLDFAST_AUDIT_SEAL_INTERVAL_MS: '0' },
+    });
+    stops.push(() => {
+      signalTree(gatewaySealOff.process.pid, 'SIGCONT');
+      return gatewaySealOff.process.stop();
+    });
     return {
       label: 'embedded Postgres (fsync on)',
       pool,
@@ -121,12 +140,15 @@ async function setUpEmbedded(): Promise<BenchSetup> {
       floorFactorIds,
       gateway,
       reference,
+      gatewaySealOff,
       conditions: {
         ...Object.fromEntries(settings.rows.map((r) => [`postgres ${r.name}`, r.setting])),
         'gateway started as': gateway.how,
         'gateway pool per worker': maxConcurrency,
         'gateway workers (HOLDFAST_GATEWAY_WORKERS)': benchEnv.BENCH_GATEWAY_WORKERS === '' ? 'default' : benchEnv.BENCH_GATEWAY_WORKERS,
         'reference pool': maxConcurrency,
+        '(d) audit sealer': 'every 1000 ms (HOLDFAST_AUDIT_SEAL_INTERVAL_MS default)',
+        '(e) audit sealer': 'off (HOLDFAST_AUDIT_SEAL_INTERVAL_MS=0); each of (d)/(e) paused (SIGSTOP) while the other is measured',
       },
       stop,
     };
@@ -156,41 +178,65 @@ async function withRssSampling<T>(pid: number, work: () => Promise<T>): Promise<
 type Once = (worker: number) => Promise<Outcome>;
 
 /** The default comparison: every level, `rounds` rounds, each round every target once in turn. */
-async function compare(setup: BenchSetup, clients: { gateway: HttpClient; reference: HttpClient | null }): Promise<LevelReport[]> {
+async function compare(
+  setup: BenchSetup,
+  clients: { gateway: HttpClient; reference: HttpClient | null; gatewaySealOff: HttpClient | null },
+  gatewaySwitch: ReturnType<typeof createGatewaySwitch> | null,
+): Promise<LevelReport[]> {
   const floors = floorTargets({ pool: setup.pool, applicationId: setup.applicationId, floorFactorIds: setup.floorFactorIds });
   const reports: LevelReport[] = [];
+  // (e) runs alone: (d) (and its sealer) paused; every other target with (d) running and caught up.
+  const switchFor = (name: TargetName): Promise<SealCatchUp | null> =>
+    gatewaySwitch?.use(name === 'gatewaySealOff' ? 'sealOff' : 'sealing') ?? Promise.resolve(null);
   for (const [levelIndex, level] of levels.entries()) {
-    // One picker per level, shared by (c) and (d): no user's code is sent twice, by either.
+    // One picker per level, shared by (c), (d) and (e): no user's code is sent twice, by any.
     const targetsFor = (pick: (worker: number) => Promise<Credential>): [TargetName, Once][] => [
       ['cas', floors.cas],
       ['durable', floors.durable],
       ...(clients.reference === null ? [] : [['reference', httpTarget(clients.reference, setup.apiKey, pick)] as [TargetName, Once]]),
       ['gateway', httpTarget(clients.gateway, setup.apiKey, pick)],
+      ...(clients.gatewaySealOff === null ? [] : [['gatewaySealOff', httpTarget(clients.gatewaySealOff, setup.apiKey, pick)] as [TargetName, Once]]),
     ];
     const targets = targetsFor(slicePicker(setup.users, level));
     if (levelIndex === 0 && benchEnv.BENCH_WARMUP_SECONDS > 0) {
       log(`warming up every target (${benchEnv.BENCH_WARMUP_SECONDS} s each at c=${maxConcurrency})…`);
-      for (const [, once] of targetsFor(slicePicker(setup.users, maxConcurrency))) await closedLoop(maxConcurrency, benchEnv.BENCH_WARMUP_SECONDS, once);
+      for (const [name, once] of targetsFor(slicePicker(setup.users, maxConcurrency))) {
+        await switchFor(name);
+        await closedLoop(maxConcurrency, benchEnv.BENCH_WARMUP_SECONDS, once);
+      }
     }
     const results = new Map<TargetName, RoundResult[]>();
     let gatewayRss: ProcessMemory | null = null;
+    const sealing: SealingReport = { on: [], off: [], catchUps: [] };
+    const recordSwitch = async (name: TargetName): Promise<void> => {
+      const catchUp = await switchFor(name);
+      if (catchUp !== null) sealing.catchUps.push(catchUp);
+    };
     for (let round = 0; round < rounds; round += 1) {
       const line: string[] = [];
       for (const [name, once] of targets) {
+        await recordSwitch(name);
+        const isGateway = gatewaySwitch !== null && (name === 'gateway' || name === 'gatewaySealOff');
+        const mark = isGateway ? await readAuditMark(setup.pool) : null;
         const sampled =
           name === 'gateway'
             ? await withRssSampling(gatewayPid(setup), () => closedLoop(level, roundSeconds, once))
             : { value: await closedLoop(level, roundSeconds, once), peak: null };
         const { value: result, peak } = sampled;
+        const stats = mark === null ? null : await sealStatsSince(setup.pool, mark);
+        if (stats !== null) (name === 'gateway' ? sealing.on : sealing.off).push(stats);
         if (peak !== null && (gatewayRss === null || peak.totalMb > gatewayRss.totalMb)) gatewayRss = peak;
         results.set(name, [...(results.get(name) ?? []), result]);
-        line.push(`${name} ${result.throughput.toFixed(0)}/s${result.errors > 0 ? ` (${result.errors} errors)` : ''}`);
+        const sealed = stats === null ? '' : ` [${stats.leavesSealed} sealed / ${stats.rowsWritten} rows, lag ${(stats.lagMsAtEnd / 1000).toFixed(1)} s]`;
+        line.push(`${name} ${result.throughput.toFixed(0)}/s${result.errors > 0 ? ` (${result.errors} errors)` : ''}${sealed}`);
       }
       log(`c=${level} round ${round + 1}/${rounds}: ${line.join(', ')}`);
     }
+    // The scale, surge and soak runs that follow measure (d): running, its backlog sealed.
+    await recordSwitch('gateway');
     const summaries: Partial<Record<TargetName, Summary>> = {};
     for (const [name, list] of results) summaries[name] = summarize(list);
-    reports.push({ concurrency: level, targets: summaries, gatewayRss });
+    reports.push({ concurrency: level, targets: summaries, gatewayRss, sealing: gatewaySwitch === null ? null : sealing });
   }
   return reports;
 }
@@ -296,6 +342,20 @@ log(`machine: ${machineBefore.cores} cores (${machineBefore.cpu}), load average 
 const setup = options.cluster ? await setUpCluster({ maxConcurrency, log }) : await setUpEmbedded();
 const gatewayClient = createHttpClient(setup.gateway.url, maxConcurrency);
 const referenceClient = setup.reference === null ? null : createHttpClient(setup.reference.url, maxConcurrency);
+const sealOffClient = setup.gatewaySealOff === null ? null : createHttpClient(setup.gatewaySealOff.url, maxConcurrency);
+const gatewaySwitch =
+  setup.gatewaySealOff === null
+    ? null
+    : createGatewaySwitch({
+        pool: setup.pool,
+        sealing: { pid: gatewayPid(setup) },
+        sealOff: setup.gatewaySealOff,
+        // close() ends the agent's sockets; the agent opens new ones for the next request.
+        onResume: (which) => {
+          (which === 'sealing' ? gatewayClient : sealOffClient)?.close();
+        },
+        log,
+      });
 const json: Record<string, unknown> = {
   at: startedAt.toISOString(),
   argv: process.argv.slice(2),
@@ -307,7 +367,7 @@ try {
   await assertCodesAgree(setup.users);
   log(`gateway ${setup.gateway.url} (${setup.gateway.how}), pid ${gatewayPid(setup)}: ${formatMemory(treeRss(gatewayPid(setup)))} at idle`);
   const idleRss = treeRss(gatewayPid(setup));
-  const levelReports = await compare(setup, { gateway: gatewayClient, reference: referenceClient });
+  const levelReports = await compare(setup, { gateway: gatewayClient, reference: referenceClient, gatewaySealOff: sealOffClient }, gatewaySwitch);
   const machineAfter = machine();
   let text = `\nTOTP verification — ${setup.label}; ${rounds} rounds × ${roundSeconds} s per target and level, targets alternating; medians of rounds\n`;
   text += `machine: ${machineBefore.cores} cores, ${machineBefore.cpu}; load average before ${machineBefore.loadAverage.join(' ')}, after ${machineAfter.loadAverage.join(' ')}; node ${machineBefore.node}\n`;
@@ -319,6 +379,8 @@ try {
   text += `\n\ntargets (issue 9):\n${targetChecks(levelReports, options.cluster)
     .map((l) => `  ${l}`)
     .join('\n')}\n`;
+  const sealingChecks = sealingTargetChecks(levelReports);
+  if (sealingChecks.length > 0) text += `targets (issue 12):\n${sealingChecks.map((l) => `  ${l}`).join('\n')}\n`;
   console.log(text);
   json.levels = levelReports;
   json.idleRss = idleRss;
@@ -408,7 +470,9 @@ try {
   await writeFile(outFile, JSON.stringify(json, null, 2));
   log(`results written to ${path.relative(repoRoot, outFile)}`);
 } finally {
+  gatewaySwitch?.resumeAll();
   gatewayClient.close();
   referenceClient?.close();
+  sealOffClient?.close();
   await setup.stop();
 }

@@ -1,4 +1,4 @@
-import { MetadataCache, PushStatusSignals, type ServiceDeps } from '@holdfast/api';
+import { AuditStreamSignals, MetadataCache, PushStatusSignals, type ServiceDeps } from '@holdfast/api';
 import { parseKeyring, validateLockoutPolicy, type LockoutPolicy } from '@holdfast/core';
 import { createDatabase } from '@holdfast/db';
 import { randomBytes } from 'node:crypto';
@@ -46,7 +46,9 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
       serviceHosts: env.HOLDFAST_PUSH_SERVICE_HOSTS.split(','),
       ...(env.HOLDFAST_PUSH_CA_FILE === undefined ? {} : { ca: readFileSync(env.HOLDFAST_PUSH_CA_FILE, 'utf8') }),
     },
-    // The cache's listener connection also wakes push long-polls; without it they re-read every 250 ms.
-    ...(env.HOLDFAST_CACHE_TTL_MS > 0 ? { cache: new MetadataCache(env.HOLDFAST_CACHE_TTL_MS), pushSignals: new PushStatusSignals() } : {}),
+    // The cache's listener connection also wakes push long-polls and audit streams; without it they re-read on a short timer.
+    ...(env.HOLDFAST_CACHE_TTL_MS > 0
+      ? { cache: new MetadataCache(env.HOLDFAST_CACHE_TTL_MS), pushSignals: new PushStatusSignals(), auditSignals: new AuditStreamSignals() }
+      : {}),
   };
 }

@@ -68,7 +68,6 @@ export const gatewayEnvSchema = z.object({
     .default(24),
   HOLDFAST_RETENTION_AUTH_FAILURE_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
   /** Audit events older than this many days are deleted; 0 (default) keeps them for ever. Needs a role that may delete audit rows. */
-  HOLDFAST_RETENTION_AUDIT_DAYS: z.coerce.number().int().min(0).max(36_500).default(0),
   HOLDFAST_RETENTION_BATCH: z.coerce.number().int().min(1).max(100_000).default(1000),
   // Webhook delivery worker (api/services/webhooks): how often it looks for due deliveries, the
   // first retry's delay (later ones are multiples: 10 s, 30 s, 2 min, 10 min, 1 h… at the default),
@@ -127,6 +126,27 @@ export const gatewayEnvSchema = z.object({
   /** Events per replay INSERT, and a pause between batches (spares a database that just came back). */
   HOLDFAST_AUDIT_SPOOL_REPLAY_BATCH: z.coerce.number().int().min(1).max(1000).default(200),
   HOLDFAST_AUDIT_SPOOL_REPLAY_PAUSE_MS: z.coerce.number().int().min(0).max(60_000).default(0),
+  // Live audit stream (issue 12, src/audit-stream: GET /v1/audit/stream, Server-Sent Events).
+  /** Open streams per worker process; beyond it a new one is refused with 503 GATEWAY_OVERLOADED. */
+  HOLDFAST_AUDIT_STREAM_MAX: z.coerce.number().int().min(0).max(100_000).default(100),
+  /** A comment line this often keeps idle streams open through proxies and shows a dead client. */
+  HOLDFAST_AUDIT_STREAM_HEARTBEAT_MS: z.coerce.number().int().min(100).max(300_000).default(15_000),
+  /** Streams are woken by NOTIFY on each seal; this slow re-read covers a lost notification. */
+  HOLDFAST_AUDIT_STREAM_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(10_000),
+  // Syslog forwarder of the sealed audit log (issue 12, src/audit-forwarder): one gateway at a time
+  // (advisory lock) sends sealed records in leaf order, RFC 5424 octet-counted, and resumes after
+  // the last leaf the collector was handed (the database is the spool). Off when the URL is unset.
+  /** `tcp://host:port` or `tls://host:port` (TLS 1.2+, the certificate checked against the host). */
+  HOLDFAST_AUDIT_SYSLOG_URL: z
+    .string()
+    .regex(/^(tcp|tls):\/\/(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'tcp://host:port or tls://host:port')
+    .optional(),
+  /** PEM of the private CA that signs the collector's certificate (tls:// only): trusted instead of the system roots. */
+  HOLDFAST_AUDIT_SYSLOG_CA_FILE: z.string().min(1).optional(),
+  /** How often the forwarder looks for newly sealed records (reconnects back off up to 5 s). */
+  HOLDFAST_AUDIT_SYSLOG_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /** Records per read and per send. */
+  HOLDFAST_AUDIT_SYSLOG_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
   /** Apply pending migrations at start (advisory-locked, safe with many gateways starting at once). */
   HOLDFAST_MIGRATE: boolean.default(true),
 });

@@ -1,7 +1,9 @@
 import { createAuthFailureRecorder, defaultRetentionPolicy, startCacheListener, startRetentionJob, type ServiceDeps } from '@holdfast/api';
 import { createDatabase, migrateDatabase } from '@holdfast/db';
+import { startGatewayAuditForwarder } from './audit-forwarder';
 import { startGatewayAuditLog } from './audit-log/audit-log';
 import { startAuditSpool } from './audit-spool';
+import { gatewayLifecycleAudit } from './audit-lifecycle';
 import { defaultAuditStateDir, trustedCheckpointPath } from './audit-log/trusted-checkpoint-file';
 import { createServiceDeps } from './deps';
 import type { GatewayEnv } from './env';
@@ -61,10 +63,18 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
   const auditSpool = await startAuditSpool({ env, slot: workerSlot(), db: reservedDeps.db, log });
   deps.auditSpool = auditSpool.spool;
   reservedDeps.auditSpool = auditSpool.spool;
+  // Over the reserved pool: a flood that holds every request connection must not hide its own summary.
+  const lifecycle = gatewayLifecycleAudit(reservedDeps, workerSlot());
   const listener =
     deps.cache === undefined
       ? null
-      : startCacheListener({ db: deps.db, cache: deps.cache, log, ...(deps.pushSignals === undefined ? {} : { pushSignals: deps.pushSignals }) });
+      : startCacheListener({
+          db: deps.db,
+          cache: deps.cache,
+          log,
+          ...(deps.pushSignals === undefined ? {} : { pushSignals: deps.pushSignals }),
+          ...(deps.auditSignals === undefined ? {} : { auditSignals: deps.auditSignals }),
+        });
   const webhooks = startGatewayWebhookWorker({ env, deps, log });
   let lastFlushError = 0;
   const authFailures = createAuthFailureRecorder({
@@ -92,7 +102,6 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
             ...defaultRetentionPolicy,
             expiredRowHours: env.HOLDFAST_RETENTION_HOURS,
             authFailureCounterDays: env.HOLDFAST_RETENTION_AUTH_FAILURE_DAYS,
-            auditDays: env.HOLDFAST_RETENTION_AUDIT_DAYS,
             batchSize: env.HOLDFAST_RETENTION_BATCH,
           },
           intervalMs: env.HOLDFAST_RETENTION_INTERVAL_MS,
@@ -122,16 +131,38 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
     },
     log,
   });
+  // Syslog forwarder (issue 12): one gateway at a time forwards sealed records; off when unset.
+  const auditForwarder =
+    env.HOLDFAST_AUDIT_SYSLOG_URL === undefined
+      ? null
+      : await startGatewayAuditForwarder({
+          settings: {
+            url: env.HOLDFAST_AUDIT_SYSLOG_URL,
+            ...(env.HOLDFAST_AUDIT_SYSLOG_CA_FILE === undefined ? {} : { caFile: env.HOLDFAST_AUDIT_SYSLOG_CA_FILE }),
+            intervalMs: env.HOLDFAST_AUDIT_SYSLOG_INTERVAL_MS,
+            batchSize: env.HOLDFAST_AUDIT_SYSLOG_BATCH,
+            databaseUrls: env.DATABASE_URL.split(','),
+            gatewayId: env.HOLDFAST_GATEWAY_ID,
+          },
+          log,
+        });
   const server = await startGatewayServer({
     deps,
     reservedDeps,
     auditLog,
+    ...(auditForwarder === null ? {} : { auditForwarder }),
     auditSpool: auditSpool.spool,
+    auditStream: {
+      maxStreams: env.HOLDFAST_AUDIT_STREAM_MAX,
+      heartbeatMs: env.HOLDFAST_AUDIT_STREAM_HEARTBEAT_MS,
+      listeningPollMs: env.HOLDFAST_AUDIT_STREAM_POLL_MS,
+    },
     authFailures,
     rateLimits: rateLimitsOf(env),
     host: env.HOLDFAST_HOST,
     port: env.HOLDFAST_PORT,
     canaryIntervalMs: env.HOLDFAST_CANARY_INTERVAL_MS,
+    onShed: lifecycle.shed,
     // A bounded queue per worker (issue 9, surges): the excess is refused fast, before any work.
     admission: {
       maxInFlight: env.HOLDFAST_ADMISSION_MAX_IN_FLIGHT ?? env.HOLDFAST_DB_POOL_MAX * 2,
@@ -141,6 +172,8 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
     log,
   });
   log('listening', { url: server.url });
+  // Not awaited: with no database the write waits out its deadline and then spools; serving must not wait.
+  void lifecycle.started({ url: server.url });
   return {
     ...server,
     close: async () => {
@@ -148,7 +181,10 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
       await webhooks.stop();
       clearInterval(flushTimer);
       await retention?.stop();
+      await auditForwarder?.stop();
       await auditLog.stop();
+      // Before the spool closes: with no database, the stop waits on disk for the next start's replay.
+      await lifecycle.stopped();
       await auditSpool.stop();
       // Counts still in memory are written before the pool closes.
       await authFailures.flush({ all: true });

@@ -5,7 +5,9 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { GatewayAuditForwarder } from './audit-forwarder';
 import type { GatewayAuditLog } from './audit-log/audit-log';
+import { createAuditStreamEndpoint, isAuditStreamUrl, type AuditStreamEndpointSettings } from './audit-stream';
 import { registerAuditSpoolMetrics, type AuditSpoolStatus } from './audit-spool';
 import { createCanary, type CanaryResult } from './canary';
 import { ClusterGatewayMetrics } from './workers/cluster-metrics';
@@ -102,12 +104,18 @@ export async function startGatewayServer(options: {
   auditLog?: Pick<GatewayAuditLog, 'readiness' | 'registerMetrics'>;
   /** The audit outage spool (issue 12): /readyz `auditSpool` details and the spool metrics. */
   auditSpool?: { status: () => AuditSpoolStatus };
+  /** The syslog forwarder (issue 12): /readyz `auditForwarder` details and the holdfast_audit_syslog_* metrics. */
+  auditForwarder?: Pick<GatewayAuditForwarder, 'readiness' | 'registerMetrics'>;
+  /** The live audit stream, GET /v1/audit/stream (issue 12); unset fields take its defaults. */
+  auditStream?: Partial<AuditStreamEndpointSettings>;
   rateLimits: FloodShieldLimits;
   /** The surge queue (transport/admission.ts); unset fields take the defaults for a 10-connection pool. */
   admission?: Partial<AdmissionLimits>;
   host: string;
   port: number;
   canaryIntervalMs: number;
+  /** Every 10 s in which requests were refused before the router ran: how many (the audit trail's `gateway.load_shed`). */
+  onShed?: (shed: { overloaded: number; rateLimited: number }) => void;
   log: (event: string, fields?: Record<string, unknown>) => void;
 }): Promise<GatewayServer> {
   const { deps, log } = options;
@@ -116,6 +124,7 @@ export async function startGatewayServer(options: {
   const rateLimited = { count: 0, byBucket: new Map<string, number>() };
   const metrics = new ClusterGatewayMetrics({ gatewayId: deps.gateway.id, region: deps.gateway.region });
   options.auditLog?.registerMetrics(metrics.registry, { gateway: deps.gateway.id, region: deps.gateway.region });
+  options.auditForwarder?.registerMetrics(metrics.registry, { gateway: deps.gateway.id, region: deps.gateway.region });
   const { auditSpool } = options;
   if (auditSpool !== undefined)
     registerAuditSpoolMetrics({
@@ -188,6 +197,15 @@ export async function startGatewayServer(options: {
   const rest = createRestTransport<RequestClient>({ maxBodySize: 16 * 1024, createContext, onError });
   const openApi = createOpenApiHandler();
   const refusedProblem = overloadedProblemBody();
+  // The live audit stream (issue 12): admitted like any /v1 call, then it waits outside the gate.
+  const auditStream = createAuditStreamEndpoint({
+    deps,
+    authFailures: options.authFailures,
+    registry: metrics.registry,
+    labels: { gateway: deps.gateway.id, region: deps.gateway.region },
+    ...(options.auditStream === undefined ? {} : { settings: options.auditStream }),
+    log,
+  });
 
   // Surges (issue 9): at most maxInFlight requests in the router, a short time-bounded queue, a
   // fast 503 for the rest — after the shield, before the body is read and before any database work.
@@ -200,6 +218,10 @@ export async function startGatewayServer(options: {
       // 'close' comes once per response, answered or abandoned: the slot is given back either way.
       res.once('close', admission.leave);
       if (longPollPath.test(req.url ?? '')) client.leaveAdmission = () => longPolls.leave(res, admission.leave);
+      if (isAuditStreamUrl(req.url ?? '')) {
+        auditStream.handle(req, res, client, admission.leave);
+        return;
+      }
       (req.url?.startsWith(restBasePath) === true ? rest : trpc)(req, res, client);
     },
     refuse: (req, res) => {
@@ -283,6 +305,8 @@ export async function startGatewayServer(options: {
           ...(options.auditLog === undefined ? {} : { audit: options.auditLog.readiness() }),
           // Events waiting on local disk for the database (a detail: requests are still answered).
           ...(auditSpool === undefined ? {} : { auditSpool: { events: auditSpool.status().events, oldestAgeMs: auditSpool.status().oldestAgeMs } }),
+          // A collector being down is a detail too: the forwarder catches up when it is back.
+          ...(options.auditForwarder === undefined ? {} : { auditForwarder: options.auditForwarder.readiness() }),
         });
       });
       return;
@@ -319,6 +343,7 @@ export async function startGatewayServer(options: {
   server.keepAliveTimeout = 5_000;
   // One line per 10 s while requests are being refused, not one per request.
   const rateLimitLog = setInterval(() => {
+    if (overloaded.count + rateLimited.count > 0) options.onShed?.({ overloaded: overloaded.count, rateLimited: rateLimited.count });
     if (overloaded.count > 0) {
       log('overloaded', { requests: overloaded.count, maxInFlight: limits.maxInFlight, maxQueue: limits.maxQueue, maxWaitMs: limits.maxWaitMs });
       overloaded.count = 0;
@@ -348,6 +373,7 @@ export async function startGatewayServer(options: {
       canary.stop();
       clearInterval(rateLimitLog);
       admission.close();
+      auditStream.close();
       server.closeIdleConnections();
       await new Promise<void>((resolve) =>
         server.close(() => {

@@ -1,15 +1,23 @@
-// Issue 12, outage spool: audit events that happen while no database primary accepts writes are
-// kept on the gateway's disk and replayed when one does — exactly once, even when the gateway is
-// SIGKILLed in the middle of the replay and restarted on the same spool.
-import { createApplication } from '@holdfast/db';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+// Issue 12, outage spool: "database unreachable, N audited events, gateway SIGKILLed mid-replay,
+// restart: exactly N rows". The database is really gone — this test's own Postgres is stopped (its
+// port refuses connections; the run's shared server is left alone) — while the real gateway refuses
+// N requests of an application whose key it verified before the outage (each a 503
+// DATABASE_UNAVAILABLE, audited as `request.rejected`: only the spool can take it). Postgres comes
+// back, the gateway is SIGKILLed while it replays, and the restarted gateway leaves exactly N rows.
+import { createApplication, createDatabase, startEmbeddedPostgres, type EmbeddedPostgresHandle } from '@holdfast/db';
+import { createTestDatabase, findFreePort, type TestDatabase } from '@holdfast/db/testing';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayProcess } from './support/gateways';
-import { startEnvironment } from './support/fixtures';
 
-const eventsToSpool = 10;
+/** Enough events for a replay of many batches: the kill is aimed at the middle, not at a lucky moment. */
+const eventsToSpool = 600;
+const replayBatch = 20;
+const concurrency = 16;
 
 async function waitFor<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 20_000, everyMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -26,6 +34,7 @@ interface ReadyBody {
 }
 
 async function spoolOf(gw: GatewayProcess): Promise<{ events: number; oldestAgeMs: number | null }> {
+  // /readyz answers 503 while the database is away; its details are there all the same.
   const body = (await (await fetch(`${gw.url}/readyz`)).json()) as ReadyBody;
   if (body.auditSpool === undefined) throw new Error('/readyz has no auditSpool details');
   return body.auditSpool;
@@ -38,7 +47,7 @@ async function metric(gw: GatewayProcess, name: string): Promise<number> {
   return Number(match[1]);
 }
 
-/** The spooled events of one application, as the gateway left them on disk. */
+/** The spooled refusals of one application, as the gateway left them on disk (one segment or several). */
 async function spooledIds(dir: string, applicationId: string): Promise<string[]> {
   const ids: string[] = [];
   for (const file of (await readdir(dir)).filter((name) => name.endsWith('.ndjson')).sort()) {
@@ -51,70 +60,110 @@ async function spooledIds(dir: string, applicationId: string): Promise<string[]>
   return ids;
 }
 
+/** Whether anything accepts a TCP connection on the port (the stopped database must not). */
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => {
+      resolve(false);
+    });
+  });
+}
+
 describe('[AUDIT_SPOOL_REPLAY] audit events from a database outage are spooled and replayed exactly once, across a SIGKILL mid-replay', () => {
-  let env: Awaited<ReturnType<typeof startEnvironment>>;
+  let dir: string;
   let spoolDir: string;
+  let port: number;
+  let server: EmbeddedPostgresHandle | null = null;
+  let database: TestDatabase;
+  /** The superuser's pool, for inspecting rows; its connections die with the server and come back with it. */
+  let inspect: pg.Pool;
   let gateway: GatewayProcess | null = null;
-  let databaseName: string;
+
+  const startServer = async (): Promise<EmbeddedPostgresHandle> => {
+    server = await startEmbeddedPostgres({ dataDir: path.join(dir, 'data'), port });
+    return server;
+  };
+
   beforeAll(async () => {
-    env = await startEnvironment({ gateways: 0 });
+    dir = await mkdtemp(path.join(tmpdir(), 'holdfast-spool-pg-'));
+    // As root, Postgres runs as the `postgres` user and must reach its data directory.
+    await chmod(dir, 0o755);
     spoolDir = await mkdtemp(path.join(tmpdir(), 'holdfast-audit-spool-'));
-    databaseName = new URL(env.databaseUrl).pathname.slice(1);
+    port = await findFreePort();
+    // A server of its own (the run's shared one must stay up for the other files), kept on disk
+    // across the stop and the start: the same data, the same port.
+    const started = await startServer();
+    database = await createTestDatabase(started.url);
+    inspect = new pg.Pool({ connectionString: database.url, max: 2 });
+    inspect.on('error', () => undefined);
   });
   afterAll(async () => {
     await gateway?.stop();
-    await env.stop();
+    await inspect.end();
+    await server?.stop();
+    await rm(dir, { recursive: true, force: true });
     await rm(spoolDir, { recursive: true, force: true });
   });
 
-  /**
-   * What a gateway meets while Patroni fails over and HAProxy still routes to a standby: reads
-   * answer, every write fails with 25006. Existing sessions are ended so new ones take the setting.
-   */
-  async function setWritable(isWritable: boolean): Promise<void> {
-    await env.db.pool.query(
-      isWritable
-        ? `ALTER ROLE holdfast_gateway IN DATABASE "${databaseName}" RESET default_transaction_read_only`
-        : `ALTER ROLE holdfast_gateway IN DATABASE "${databaseName}" SET default_transaction_read_only = on`,
-    );
-    await env.db.pool.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND usename = 'holdfast_gateway'`);
-  }
-
   const countRows = async (ids: readonly string[]): Promise<number> => {
-    const { rows } = await env.db.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE event_id = ANY($1::uuid[])', [ids]);
+    const { rows } = await inspect.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events WHERE event_id = ANY($1::uuid[])', [ids]);
     return rows[0]?.n ?? 0;
   };
 
   const start = (pauseMs: number): Promise<GatewayProcess> =>
     startGateway({
-      databaseUrl: env.gatewayDatabaseUrl,
+      databaseUrl: database.gatewayUrl,
       gatewayId: 'gw-spool',
       env: {
         HOLDFAST_AUDIT_SPOOL_DIR: spoolDir,
-        // Small, paced batches: the replay takes seconds, so the test can kill the gateway inside it.
-        HOLDFAST_AUDIT_SPOOL_REPLAY_BATCH: '2',
+        // Many small, paced batches: the replay lasts long enough for the test to see it begin and
+        // kill the gateway well before it ends.
+        HOLDFAST_AUDIT_SPOOL_REPLAY_BATCH: String(replayBatch),
         HOLDFAST_AUDIT_SPOOL_REPLAY_PAUSE_MS: String(pauseMs),
-        HOLDFAST_REQUEST_DEADLINE_MS: '2000',
+        // A refusal for want of a database comes after the retries that fit in the deadline.
+        HOLDFAST_REQUEST_DEADLINE_MS: '300',
       },
     });
 
-  it(`spools ${String(eventsToSpool)} refused requests, is killed mid-replay, and the restarted gateway leaves exactly ${String(eventsToSpool)} rows`, async () => {
-    const { applicationId, apiKey } = await createApplication({ prisma: env.db.prisma, name: 'spool-app' });
-    gateway = await start(400);
+  it(`spools ${String(eventsToSpool)} refused requests while the database is gone, is killed mid-replay, and the restarted gateway leaves exactly ${String(eventsToSpool)} rows`, async () => {
+    const setup = createDatabase({ url: database.url, poolMax: 1 });
+    const { applicationId, apiKey } = await createApplication({ prisma: setup.prisma, name: 'spool-app' });
+    await setup.close();
+    gateway = await start(25);
     const gw = gateway;
+    const headers = { authorization: `Bearer ${apiKey}` };
+    // The application's key is verified once while the database is up (an unknown attempt: refused, 404).
+    const before = await fetch(`${gw.url}/v1/verify/status?attemptId=before-the-outage`, { headers });
+    expect(before.status).toBe(404);
 
-    await setWritable(false);
-    // Refused requests (an attempt id nobody used): each is audited on its own, which only the spool can take now.
-    const attemptIds = Array.from({ length: eventsToSpool }, (_, i) => `spool-attempt-${String(i)}-${Math.random().toString(36).slice(2, 10)}`);
-    for (const attemptId of attemptIds) {
-      const response = await fetch(`${gw.url}/v1/verify/status?attemptId=${attemptId}`, { headers: { authorization: `Bearer ${apiKey}` } });
-      expect(((await response.json()) as { holdfastCode?: string }).holdfastCode).toBe('ATTEMPT_NOT_FOUND');
-    }
+    // The database is gone: its server stopped, its port refusing.
+    await server?.stop();
+    server = null;
+    expect(await isListening(port)).toBe(false);
+
+    // N refusals of the known application: 503, each audited on its own, which only the spool can take.
+    const codes = new Map<string, number>();
+    let sent = 0;
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (sent < eventsToSpool) {
+          sent += 1;
+          const response = await fetch(`${gw.url}/v1/verify/status?attemptId=outage-${String(sent)}`, { headers });
+          const code = `${String(response.status)} ${((await response.json()) as { holdfastCode?: string }).holdfastCode ?? ''}`;
+          codes.set(code, (codes.get(code) ?? 0) + 1);
+        }
+      }),
+    );
+    expect(Object.fromEntries(codes)).toEqual({ '503 DATABASE_UNAVAILABLE': eventsToSpool });
     // Each refusal was answered after its event was on disk (fdatasync'd).
     const ids = await spooledIds(spoolDir, applicationId);
     expect(ids).toHaveLength(eventsToSpool);
     expect(new Set(ids).size).toBe(eventsToSpool);
-    expect(await countRows(ids)).toBe(0);
     const during = await spoolOf(gw);
     expect(during.events).toBeGreaterThanOrEqual(eventsToSpool);
     expect(during.oldestAgeMs).toBeGreaterThanOrEqual(0);
@@ -122,41 +171,62 @@ describe('[AUDIT_SPOOL_REPLAY] audit events from a database outage are spooled a
     expect(await metric(gw, 'holdfast_audit_spool_bytes')).toBeGreaterThan(0);
     expect(await metric(gw, 'holdfast_audit_spool_dropped_total')).toBe(0);
 
-    // The primary is back; as soon as the first batch of ours is in the table, the gateway dies.
+    // The database is back (same data, same port). The gateway is killed once a few batches of
+    // ours are in the table and many are not: watched in the table, not guessed with a sleep.
     const spooledUntil = Date.now();
-    await setWritable(true);
-    const before = await waitFor('the first replayed batch', async () => {
-      const n = await countRows(ids);
-      return n > 0 ? n : null;
-    });
+    await startServer();
+    await waitFor(
+      'the replay to be under way',
+      async () => {
+        const n = await countRows(ids);
+        expect(n).toBeLessThan(eventsToSpool - replayBatch * 4); // still well inside the replay
+        return n >= replayBatch * 2;
+      },
+      30_000,
+      10,
+    );
     await gw.kill();
     gateway = null;
+    // An INSERT the gateway had sent may still commit: the count is read once its sessions are gone.
+    await waitFor(
+      "the killed gateway's sessions to end",
+      async () => {
+        const { rows } = await inspect.query<{ n: number }>("SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name LIKE 'holdfast-gw-spool%'");
+        return rows[0]?.n === 0;
+      },
+      10_000,
+    );
     const atKill = await countRows(ids);
-    expect(atKill).toBeGreaterThanOrEqual(before);
+    expect(atKill).toBeGreaterThan(0);
     expect(atKill).toBeLessThan(eventsToSpool); // killed in the middle of the replay
     expect((await readdir(spoolDir)).filter((name) => name.endsWith('.ndjson')).length).toBeGreaterThan(0);
 
     // Restarted on the same spool: it sends the whole segment again; the unique event id absorbs the repeats.
     gateway = await start(0);
     const restarted = gateway;
-    await waitFor('the spool to empty', async () => (await spoolOf(restarted)).events === 0);
-    const { rows } = await env.db.pool.query<{ event_id: string; occurred_at: Date; type: string; detail: { code?: string } }>(
-      'SELECT event_id::text, occurred_at, type, detail FROM audit_events WHERE event_id = ANY($1::uuid[])',
-      [ids],
+    await waitFor('the spool to empty', async () => (await spoolOf(restarted)).events === 0, 30_000, 50);
+    const { rows } = await inspect.query<{ event_id: string; occurred_at: Date; type: string; detail: { code?: string } }>(
+      `SELECT event_id::text, occurred_at, type, detail FROM audit_events
+        WHERE application_id = $1 AND type = 'request.rejected' AND detail->>'code' = 'DATABASE_UNAVAILABLE'`,
+      [applicationId],
     );
+    // Exactly N rows, the spooled ones, none twice.
     expect(rows).toHaveLength(eventsToSpool);
     expect(new Set(rows.map((row) => row.event_id))).toEqual(new Set(ids));
     for (const row of rows) {
-      expect(row).toMatchObject({ type: 'request.rejected', detail: { code: 'ATTEMPT_NOT_FOUND' } });
+      expect(row).toMatchObject({ type: 'request.rejected', detail: { code: 'DATABASE_UNAVAILABLE' } });
       // When it happened, not when it was replayed.
       expect(row.occurred_at.getTime()).toBeLessThanOrEqual(spooledUntil);
     }
     expect((await readdir(spoolDir)).filter((name) => name.endsWith('.ndjson'))).toEqual([]);
     expect(await spoolOf(restarted)).toEqual({ events: 0, oldestAgeMs: null });
     expect(await metric(restarted, 'holdfast_audit_spool_events')).toBe(0);
-    expect(await metric(restarted, 'holdfast_audit_spool_replayed_total')).toBeGreaterThanOrEqual(eventsToSpool);
-    // What the killed gateway had inserted came back as duplicates, and nothing was lost.
-    expect(await metric(restarted, 'holdfast_audit_spool_replay_duplicates_total')).toBeGreaterThanOrEqual(atKill);
+    // The restarted gateway inserted at least what the killed one had not (the canary's own refused
+    // logins were spooled beside ours); what it sent again — the segment the kill interrupted, not
+    // the segments already deleted — came back as duplicates the event id absorbed.
+    const replayed = await metric(restarted, 'holdfast_audit_spool_replayed_total');
+    const duplicates = await metric(restarted, 'holdfast_audit_spool_replay_duplicates_total');
+    expect(replayed - duplicates).toBeGreaterThanOrEqual(eventsToSpool - atKill);
     expect(await metric(restarted, 'holdfast_audit_spool_dropped_total')).toBe(0);
   });
 });

@@ -173,8 +173,15 @@ describe('[FLOOD] a bad-key flood against one gateway', () => {
     expect([...groups.values()].every((n) => n === 1)).toBe(true);
     // Four kinds of bad credential (unknown, wrong secret, missing, malformed), at most two minutes.
     expect(rejected.length).toBeLessThanOrEqual(8);
+    // The shed requests reach the trail as one summary per worker and 10 s, never one row per request.
+    const shed = added.filter((e) => e.type === 'gateway.load_shed');
+    expect(shed.length).toBeGreaterThan(0);
+    expect(shed.length).toBeLessThanOrEqual(2 * (Math.ceil(floodSeconds / 10) + 2));
+    const shedCounted = shed.reduce((sum, e) => sum + ((e.detail as { rateLimited?: number }).rateLimited ?? 0), 0);
+    expect(shedCounted).toBeGreaterThan(0);
+    expect(shedCounted).toBeLessThanOrEqual(report.byStatus[429] ?? 0);
     // Nothing else of the flood reached the trail (the verifications and the canary write their own).
-    expect(added.filter((e) => !['apikey.rejected', 'verify.accepted'].includes(e.type))).toEqual([]);
+    expect(added.filter((e) => !['apikey.rejected', 'verify.accepted', 'gateway.load_shed', 'gateway.started'].includes(e.type))).toEqual([]);
 
     // Every refused authentication is counted: at shutdown the gateway writes what it held in memory.
     await gw.stop();

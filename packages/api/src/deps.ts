@@ -2,6 +2,7 @@ import type { Clock, Keyring, LockoutPolicy, RandomSource } from '@holdfast/core
 import type { Database, DatabaseRetryReport, SpooledAuditEvent } from '@holdfast/db';
 import type { MetadataCache } from './cache/metadata-cache';
 import type { PushStatusSignals } from './services/push/push-status-signals';
+import type { AuditStreamSignals } from './services/audit-log/audit-stream-signals';
 
 /** Everything the services need, built once per gateway process and shared by every request. */
 export interface ServiceDeps {
@@ -27,6 +28,8 @@ export interface ServiceDeps {
   observe?: (event: { procedure: string; outcome: string; seconds: number }) => void;
   /** Wakes push long-polls on a status change anywhere (fed by the listener; absent: they re-read every 250 ms). */
   pushSignals?: PushStatusSignals;
+  /** Wakes live audit streams when a checkpoint is sealed anywhere (fed by the listener; absent: they re-read every second). */
+  auditSignals?: AuditStreamSignals;
   /** Push approval settings (absent: `defaultPushSettings`). */
   push?: PushSettings;
   /**

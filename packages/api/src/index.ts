@@ -1,6 +1,7 @@
 export { appRouter, createCaller, type AppRouter } from './router';
 export type { Context, RequestClient } from './trpc';
 export { createAuthFailureRecorder, type AuthFailureRecorder } from './services/audit/auth-failure-counter';
+export { writeStandaloneAuditEvent } from './services/audit/write-standalone-audit-event';
 export { defaultRetentionPolicy, runRetention, startRetentionJob, type RetentionPolicy, type RetentionReport } from './services/maintenance/retention';
 export type { ApplicationPrincipal, EnrollmentPrincipal, PushSettings, ServiceDeps } from './deps';
 export { defaultPushSettings } from './deps';

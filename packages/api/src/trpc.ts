@@ -4,6 +4,7 @@ import { ZodError } from 'zod';
 import type { ApplicationPrincipal, ServiceDeps } from './deps';
 import { holdfastCodeOf, toTrpcError } from './errors';
 import { authenticateApiKey } from './services/auth/authenticate-api-key';
+import { recallVerifiedApiKey } from './services/auth/verified-api-keys';
 import { authenticateEnrollmentSession } from './services/enrollment/authenticate-enrollment-session';
 import { auditRejection } from './services/audit/audit-rejection';
 import type { AuthFailureRecorder } from './services/audit/auth-failure-counter';
@@ -92,6 +93,12 @@ export const applicationProcedure = publicProcedure.use(async ({ ctx, next, path
     } catch (error) {
       // Only a refused key counts as a failed authentication (a database outage does not).
       if (error instanceof HoldfastError && error.code === 'UNAUTHENTICATED') ctx.client?.onApiKeyResult?.(false);
+      // Refused for want of a database: still a refused request the trail must show (issue 12),
+      // spooled by auditRejection; attributed only to a key this process verified (verified-api-keys.ts).
+      if (error instanceof HoldfastError && error.code === 'DATABASE_UNAVAILABLE') {
+        const applicationId = recallVerifiedApiKey(ctx.bearer);
+        if (applicationId !== null) await auditRejection({ deps: ctx.deps, applicationId, path, error });
+      }
       throw error;
     }
     ctx.client?.onApiKeyResult?.(true);

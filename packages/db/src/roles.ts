@@ -37,7 +37,8 @@ const appendOnlyTables = ['audit_events', 'audit_leaves', 'audit_checkpoints', '
  * swapped private half could only sign checkpoints no verifier accepts.
  */
 const rewrappableColumns = [{ table: 'audit_signing_keys', column: 'private_key_enc' }] as const;
-const readOnlyTables = ['_prisma_migrations', 'drill_reports'] as const;
+// `audit_prune_marks`: only `holdfast audit prune`, as the migrator, may authorise a hole in the audit trail.
+const readOnlyTables = ['_prisma_migrations', 'drill_reports', 'audit_prune_marks'] as const;
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 

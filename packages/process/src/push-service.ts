@@ -101,8 +101,8 @@ function execOpenssl(args: string[]): Promise<void> {
   });
 }
 
-/** A self-signed P-256 certificate for 127.0.0.1, valid one day, in a new temp folder. */
-async function makeCertificate(): Promise<{ dir: string; keyPem: string; certPem: string; certFile: string }> {
+/** A self-signed P-256 certificate for 127.0.0.1, valid one day, in a new temp folder (its own CA; the caller removes `dir`). */
+export async function makeCertificate(): Promise<{ dir: string; keyPem: string; certPem: string; certFile: string }> {
   const dir = await mkdtemp(path.join(tmpdir(), 'holdfast-push-service-'));
   const keyFile = path.join(dir, 'key.pem');
   const certFile = path.join(dir, 'cert.pem');

@@ -6,9 +6,13 @@ import { buildAuditInclusionProof, AuditProofError, verifyAuditLog, type AuditPu
 import { parseKeyring, parseVerifierKey } from '@holdfast/core';
 import { createDatabase } from '@holdfast/db';
 import { readGatewayEnv } from '@holdfast/gateway';
+import { auditExportUsage, runAuditExport } from './audit-export';
+import { auditPruneUsage, runAuditPrune } from './audit-prune';
 
 const usage = `usage: holdfast audit verify [--json] [--key <C2SP verifier key>]
-       holdfast audit proof <audit event id | event id (UUID)>`;
+       holdfast audit proof <audit event id | event id (UUID)>
+       ${auditExportUsage}
+       ${auditPruneUsage}`;
 
 /** `--key name+id+base64`: verify against a key the operator holds, not the one the database offers. */
 function pinnedKeyOf(args: readonly string[]): AuditPublicKey | undefined | null {
@@ -35,7 +39,9 @@ async function verify(args: readonly string[]): Promise<number> {
     if (args.includes('--json')) {
       console.log(JSON.stringify(report, null, 2));
     } else {
-      console.log(`audit log: ${String(report.leaves)} leaves, ${String(report.checkpoints)} checkpoints, key ${report.keyName ?? '(none yet)'}`);
+      console.log(
+        `audit log: ${String(report.leaves)} leaves, ${String(report.checkpoints)} checkpoints, key ${report.keyName ?? '(none yet)'}${report.prunedBelow > 0 ? `, pruned below ${String(report.prunedBelow)} (${String(report.prunedRows)} rows removed by retention, their leaves kept)` : ''}`,
+      );
       const [first] = report.problems;
       if (first === undefined) {
         console.log(
@@ -78,6 +84,8 @@ export async function runAuditCommand(args: readonly string[]): Promise<number> 
   const [subcommand, ...rest] = args;
   if (subcommand === 'verify') return verify(rest);
   if (subcommand === 'proof') return proof(rest);
+  if (subcommand === 'export') return runAuditExport(rest);
+  if (subcommand === 'prune') return runAuditPrune(rest);
   console.error(usage);
   return 2;
 }

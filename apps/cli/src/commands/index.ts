@@ -43,7 +43,10 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'the three-region HA cluster on loopback: up | down | status | install',
     run: (args) => runClusterCommand(args[0] ?? 'up'),
   },
-  audit: { summary: 'the sealed audit log: verify (rows, tree, signed checkpoints) | proof <event id>', run: runAuditCommand },
+  audit: {
+    summary: 'the sealed audit log: verify (rows, tree, signed checkpoints) | proof <event id> | export --format ocsf|ecs|ndjson',
+    run: runAuditCommand,
+  },
   admin: { summary: 'administration (not yet available)', run: notYetAvailable('admin') },
 };
 

@@ -1,6 +1,7 @@
-// `npm run drill -- <scenario> [--rate 20] [--duration 45] [--at 10] [--deadline 15] [--users 1000] [--region region-2] [--hedge-ms 3000] [--push-every 5] [--push-users 200] [--late 4]`
+// `npm run drill -- <scenario> [--rate 20] [--duration 45 (database-down: 75)] [--at 10] [--deadline 15] [--users 1000] [--region region-2] [--hedge-ms 3000] [--push-every 5] [--push-users 200] [--late 4]`
 import { parseArgs } from 'node:util';
 import { readClusterConfig } from '../config';
+import { auditVerifyLine } from '../drill/audit-check';
 import { runDrill } from '../drill/run-drill';
 import { scenarios, type Scenario } from '../drill/scenarios';
 
@@ -8,7 +9,8 @@ const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
     rate: { type: 'string', default: '20' },
-    duration: { type: 'string', default: '45' },
+    // Default per scenario: database-down needs room for 20 s without a database, the restart and logins after it.
+    duration: { type: 'string' },
     at: { type: 'string', default: '10' },
     deadline: { type: 'string', default: '15' },
     users: { type: 'string', default: '1000' },
@@ -51,7 +53,7 @@ const report = await runDrill(
   {
     scenario: scenario as Scenario,
     ratePerSecond: number(values.rate, 'rate'),
-    durationMs: number(values.duration, 'duration') * 1000,
+    durationMs: number(values.duration ?? (scenario === 'database-down' ? '75' : '45'), 'duration') * 1000,
     disruptAtMs: number(values.at, 'at') * 1000,
     deadlineMs: number(values.deadline, 'deadline') * 1000,
     users: number(values.users, 'users'),
@@ -73,5 +75,10 @@ ${
   report.push === null
     ? ''
     : `  push: ${report.push.logins.prompt} logins, app saw approved ${(report.push.app.successRate * 100).toFixed(2)} %, begin→approved p50 ${report.push.latencyMs.p50} ms p99 ${report.push.latencyMs.p99} ms; ${report.push.crossRegion.inAnotherRegion}/${report.push.crossRegion.approved} approved in another region; approvals lost ${report.push.checks.approvalsLost.length}, accepted twice ${report.push.checks.approvedTwice.length}, expired approved ${report.push.checks.expiredApproved.length}, audit missing ${report.push.checks.auditMissing.length}\n`
+}  ${auditVerifyLine(report.audit)}
+${
+  report.outage === null
+    ? ''
+    : `  database down ${(report.outage.downMs / 1000).toFixed(1)} s, write committed ${report.outage.restartToBackMs === null ? 'never' : `${(report.outage.restartToBackMs / 1000).toFixed(1)} s`} after the restart, first login ${report.outage.logins.firstAcceptedAfterBackMs === null ? 'never' : `${(report.outage.logins.firstAcceptedAfterBackMs / 1000).toFixed(1)} s`} after that; probes ${report.outage.probes.typed}/${report.outage.probes.sent} typed (${report.outage.probes.typed503} × 503) (max ${report.outage.probes.latencyMs.max} ms); spooled ${report.outage.spool.spooled}, arrived ${report.outage.spool.arrived}, twice ${report.outage.spool.twice.length}, dropped ${report.outage.spool.dropped}, spools empty ${report.outage.spool.drainedAfterBackMs === null ? 'never' : `${(report.outage.spool.drainedAfterBackMs / 1000).toFixed(1)} s`} after\n`
 }${report.targets.map((t) => `  ${t.isMet ? 'met' : 'NOT met'}: ${t.name} (${t.value})`).join('\n')}`);
 process.exit(report.isPassed ? 0 : 1);

@@ -1,5 +1,7 @@
 // Turning the recorded requests and the database's view into the drill report.
+import { auditVerifyLine, type AuditSection } from './audit-check';
 import type { DrillRequest } from './load';
+import { renderOutageMarkdown, type OutageSection } from './outage-report';
 import { renderPushMarkdown, type PushSection } from './push-report';
 
 export interface DrillChecks {
@@ -27,6 +29,10 @@ export interface DrillReportData {
   checks: DrillChecks;
   /** Push logins in the mix (null when the drill ran without them). */
   push: PushSection | null;
+  /** database-down only: the outage, the spools, logins coming back. */
+  outage: OutageSection | null;
+  /** The sealed audit log after the drill: every row of it sealed, then `holdfast audit verify`. */
+  audit: AuditSection;
   isPassed: boolean;
   targets: { name: string; isMet: boolean; value: string }[];
 }
@@ -102,10 +108,13 @@ export function renderMarkdown(report: DrillReportData): string {
     `| audit events missing | ${report.checks.auditMissing.length} |`,
     `| accepted in the database, never acknowledged (in doubt) | ${report.checks.acceptedNotAcknowledged} |`,
     '',
+    auditVerifyLine(report.audit),
+    '',
     '## Targets',
     '',
     ...report.targets.map((t) => `- ${t.isMet ? '✅' : '❌'} ${t.name}: ${t.value}`),
     '',
+    ...(report.outage === null ? [] : renderOutageMarkdown(report.outage)),
     ...(report.push === null ? [] : renderPushMarkdown(report.push)),
     '## Events',
     '',

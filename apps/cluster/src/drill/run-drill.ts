@@ -4,7 +4,9 @@ import { readFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { clusterLogin, clusterUp, components, restartGateway } from '../cluster';
 import { postgresUrl, type ClusterConfig } from '../config';
+import { auditHighWater, isAuditPassed, runAuditVerify, waitUntilSealed, type AuditSection } from './audit-check';
 import { replayAccepted, runLoad } from './load';
+import { isOutagePassed, outageTargets, summarizeOutage, type OutageSection } from './outage-report';
 import { readDecidedAt, readPushAudits, readPushTransactions } from './push-checks';
 import { createPushLoad } from './push-load';
 import { isPushPassed, summarizePush, type PushSection } from './push-report';
@@ -12,6 +14,7 @@ import { seedPushDrill } from './push-seed';
 import { renderMarkdown, summarize, type DrillChecks, type DrillReportData } from './report';
 import { forgetDead, runScenario, type Scenario } from './scenarios';
 import { seedDrill } from './seed';
+import { compareSpooledWithTable, countAuditRowsByEventId } from './spool-check';
 
 export interface DrillOptions {
   scenario: Scenario;
@@ -44,6 +47,8 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
   try {
     await migrateDatabase({ pool: db.pool });
     const keys = JSON.parse(await readFile(config.keysFile, 'utf8')) as { keys: string; activeKeyId: string };
+    // Every audit row above this id was written during the drill (seeding included): all must be sealed at the end.
+    const auditStartId = await auditHighWater(db);
     log(`seeding ${options.users} drill users…`);
     const { apiKey, users } = await seedDrill({ db, keyring: parseKeyring(keys), scenario: options.scenario, totpUsers: options.users, recoveryUsers: 20 });
     const pushEvery = options.pushEvery ?? 5;
@@ -87,6 +92,7 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       targetRegion: options.targetRegion,
       sinceStart,
       restartGateway: (component) => restartGateway(config, component),
+      apiKey,
     });
     for (const event of scenario.events) log(`${(event.atMs / 1000).toFixed(1)} s: ${event.what}`);
     const requests = await load;
@@ -108,15 +114,36 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
 
     const checks = await checkDatabase(db, apiKey, all);
     const summary = summarize(requests);
+    let outage: OutageSection | null = null;
+    if (scenario.outage !== undefined && scenario.spoolDrain !== undefined) {
+      scenario.outage.drain = await scenario.spoolDrain;
+      const spooledIds = scenario.outage.spools.flatMap((s) => s.ids);
+      const comparison = compareSpooledWithTable(spooledIds, await countAuditRowsByEventId(db, spooledIds));
+      outage = summarizeOutage({ outage: scenario.outage, requests, comparison });
+      log(`spool: ${outage.spool.arrived}/${outage.spool.spooled} spooled events in audit_events, ${outage.spool.twice.length} twice`);
+    }
+    const audit = await checkAuditLog(config, db, auditStartId, log);
     const isPassed =
-      checks.lostAcknowledged.length === 0 && checks.replaysAccepted.length === 0 && checks.auditMissing.length === 0 && (push === null || isPushPassed(push));
+      checks.lostAcknowledged.length === 0 &&
+      checks.replaysAccepted.length === 0 &&
+      checks.auditMissing.length === 0 &&
+      (push === null || isPushPassed(push)) &&
+      (outage === null || isOutagePassed(outage)) &&
+      isAuditPassed(audit);
     const isPlanned = options.scenario === 'gateway-rolling-restart' || options.scenario === 'switchover';
+    // With no database for 20 s, logins during the outage cannot succeed: its own targets replace the success rates.
+    const isDatabaseDown = outage !== null;
     const targets = [
-      {
-        name: `SDK-observed success 100 % (deadline ${options.deadlineMs / 1000} s)`,
-        isMet: summary.fresh.successRate === 1,
-        value: `${(summary.fresh.successRate * 100).toFixed(2)} %`,
-      },
+      ...(isDatabaseDown
+        ? []
+        : [
+            {
+              name: `SDK-observed success 100 % (deadline ${options.deadlineMs / 1000} s)`,
+              isMet: summary.fresh.successRate === 1,
+              value: `${(summary.fresh.successRate * 100).toFixed(2)} %`,
+            },
+          ]),
+      ...(outage === null ? [] : outageTargets(outage)),
       ...(options.scenario === 'primary-kill' || options.scenario === 'region-down'
         ? [{ name: 'write outage ≤ 12 s', isMet: summary.writeOutageMs <= 12_000, value: `${(summary.writeOutageMs / 1000).toFixed(2)} s` }]
         : []),
@@ -127,11 +154,15 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       ...(push === null
         ? []
         : [
-            {
-              name: `push: relying app saw approved 100 % (deadline ${options.deadlineMs / 1000} s per call)`,
-              isMet: push.app.successRate === 1,
-              value: `${(push.app.successRate * 100).toFixed(2)} %`,
-            },
+            ...(isDatabaseDown
+              ? []
+              : [
+                  {
+                    name: `push: relying app saw approved 100 % (deadline ${options.deadlineMs / 1000} s per call)`,
+                    isMet: push.app.successRate === 1,
+                    value: `${(push.app.successRate * 100).toFixed(2)} %`,
+                  },
+                ]),
             { name: 'push: 0 approvals lost', isMet: push.checks.approvalsLost.length === 0, value: String(push.checks.approvalsLost.length) },
             { name: 'push: 0 approvals accepted twice', isMet: push.checks.approvedTwice.length === 0, value: String(push.checks.approvedTwice.length) },
             {
@@ -141,6 +172,11 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
             },
             { name: 'push: 0 approvals without their audit row', isMet: push.checks.auditMissing.length === 0, value: String(push.checks.auditMissing.length) },
           ]),
+      {
+        name: `every audit row of the drill sealed (≤ ${audit.sealing.boundMs / 1000} s) and \`audit verify\` passes`,
+        isMet: isAuditPassed(audit),
+        value: audit.verify.ran ? `${audit.verify.ok ? 'ok' : 'FAILED'}, ${audit.sealing.unsealed}/${audit.sealing.rows} unsealed` : 'did not run',
+      },
     ];
     const report: DrillReportData = {
       scenario: options.scenario,
@@ -159,6 +195,8 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       ...summary,
       checks,
       push,
+      outage,
+      audit,
       isPassed,
       targets,
     };
@@ -183,6 +221,24 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
   } finally {
     await db.close();
   }
+}
+
+/**
+ * The drill's last check (issue 12): wait (bounded) until the sealer has given every audit row of
+ * the drill its leaf — the spooled events replayed after a database outage included — then run
+ * `holdfast audit verify` against the whole log.
+ */
+async function checkAuditLog(
+  config: ClusterConfig,
+  db: ReturnType<typeof createDatabase>,
+  startId: string,
+  log: (line: string) => void,
+): Promise<AuditSection> {
+  const sealing = await waitUntilSealed(db, { startId, endId: await auditHighWater(db) });
+  log(
+    `audit: ${sealing.rows - sealing.unsealed}/${sealing.rows} rows of the drill sealed after ${(sealing.waitedMs / 1000).toFixed(1)} s; running holdfast audit verify…`,
+  );
+  return { sealing, verify: await runAuditVerify(config) };
 }
 
 /**

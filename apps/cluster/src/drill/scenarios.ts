@@ -5,8 +5,9 @@ import { promisify } from 'node:util';
 import { clusterMembers, components, type Component } from '../cluster';
 import type { ClusterConfig, RegionLayout } from '../config';
 import { isOurs, killTree, postmasterPid, readState, stopProcess, writeState, type ProcessRecord } from '../processes';
+import { runDatabaseDown, type OutageObservations, type SpoolDrain } from './database-down';
 
-export const scenarios = ['region-down', 'primary-kill', 'etcd-member-kill', 'gateway-rolling-restart', 'switchover'] as const;
+export const scenarios = ['region-down', 'primary-kill', 'database-down', 'etcd-member-kill', 'gateway-rolling-restart', 'switchover'] as const;
 export type Scenario = (typeof scenarios)[number];
 
 const run = promisify(execFile);
@@ -40,6 +41,10 @@ export interface ScenarioRun {
   description: string;
   /** Actions with timestamps (ms since the drill started). */
   events: { atMs: number; what: string }[];
+  /** database-down only: what the outage looked like from outside (probes, spools, timings). */
+  outage?: OutageObservations;
+  /** database-down only: resolves when every gateway's spool is empty again (or its bound passed). */
+  spoolDrain?: Promise<SpoolDrain>;
 }
 
 /**
@@ -52,6 +57,8 @@ export async function runScenario(options: {
   targetRegion: string | null;
   sinceStart: () => number;
   restartGateway: (component: Component) => Promise<void>;
+  /** The drill application's API key (database-down probes the gateways with it). */
+  apiKey: string;
 }): Promise<ScenarioRun> {
   const { config } = options;
   const events: { atMs: number; what: string }[] = [];
@@ -77,6 +84,16 @@ export async function runScenario(options: {
       await killNode(config, region);
       note('primary killed');
       return { description: `primary ${region.node.name} killed with SIGKILL`, events };
+    }
+    case 'database-down': {
+      // Every node, not the leader's region: `region` only names where the leader was.
+      const { outage, spoolDrain } = await runDatabaseDown({ config, apiKey: options.apiKey, sinceStart: options.sinceStart, note });
+      return {
+        description: `every Postgres node stopped (all three Patronis, SIGTERM; leader was ${region.node.name}) for ${((outage.restartAtMs - outage.allDownAtMs) / 1000).toFixed(1)} s, then restarted`,
+        events,
+        outage,
+        spoolDrain,
+      };
     }
     case 'etcd-member-kill': {
       note(`SIGKILL ${region.etcd.name}`);

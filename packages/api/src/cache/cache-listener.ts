@@ -1,4 +1,5 @@
 import type { Database, SqlClient } from '@holdfast/db';
+import type { AuditStreamSignals } from '../services/audit-log/audit-stream-signals';
 import type { PushStatusSignals } from '../services/push/push-status-signals';
 import type { MetadataCache } from './metadata-cache';
 
@@ -14,13 +15,16 @@ export function startCacheListener(options: {
   cache: MetadataCache;
   /** Also LISTENs on `holdfast_push` and wakes push long-polls (services/push/push-status-signals.ts). */
   pushSignals?: PushStatusSignals;
+  /** Also LISTENs on `holdfast_audit` and wakes live audit streams (services/audit-log/audit-stream-signals.ts). */
+  auditSignals?: AuditStreamSignals;
   log: (event: string, fields?: Record<string, unknown>) => void;
   probeIntervalMs?: number;
 }): { stop: () => Promise<void> } {
-  const { db, cache, log, pushSignals } = options;
+  const { db, cache, log, pushSignals, auditSignals } = options;
   const setListening = (isListening: boolean): void => {
     cache.setListening(isListening);
     pushSignals?.setListening(isListening);
+    auditSignals?.setListening(isListening);
   };
   let isStopped = false;
   const hasStopped = (): boolean => isStopped;
@@ -55,6 +59,7 @@ export function startCacheListener(options: {
     next.on('notification', (message) => {
       if (message.payload === undefined) return;
       if (message.channel === 'holdfast_push') pushSignals?.notify(message.payload);
+      else if (message.channel === 'holdfast_audit') auditSignals?.notify(message.payload);
       else cache.invalidate(message.payload);
     });
     next.on('error', (error) => {
@@ -64,6 +69,7 @@ export function startCacheListener(options: {
     try {
       await next.query('LISTEN holdfast_cache');
       if (pushSignals !== undefined) await next.query('LISTEN holdfast_push');
+      if (auditSignals !== undefined) await next.query('LISTEN holdfast_audit');
       setListening(true);
       probe = setInterval(() => {
         client?.query('SELECT 1').catch((error: unknown) => {

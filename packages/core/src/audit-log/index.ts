@@ -67,3 +67,26 @@ export type { AuditCheckpoint } from './signed-note';
 export { auditKeyId, checkpointNote, openNote, openSignedNote, parseVerifierKey, signNote, verifierKey } from './signed-note';
 export type { AuditRecord, AuditRecordCheckpoint } from './audit-record';
 export { auditRecordFormat } from './audit-record';
+export type { AuditSyslogOptions, SyslogSeverity } from './syslog/rfc5424';
+export {
+  auditSyslogAppName,
+  auditSyslogFrame,
+  auditSyslogMessage,
+  auditSyslogSdId,
+  auditSyslogSeverity,
+  escapeSdParamValue,
+  octetCountedFrame,
+  syslogFacilityAuthpriv,
+  syslogSeverities,
+} from './syslog/rfc5424';
+export type { EcsDocument, ExportPlan, OcsfAuthFactor, OcsfEvent, OcsfOptions } from './export';
+export {
+  auditRecordToEcs,
+  auditRecordToNdjson,
+  auditRecordToOcsf,
+  ecsVersion,
+  exportPlanOf,
+  exportPlans,
+  ocsfExportJsonSchema,
+  ocsfSchemaVersion,
+} from './export';

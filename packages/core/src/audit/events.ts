@@ -70,6 +70,11 @@ export const auditEventTypes = [
    * gateway verified before (smaller, forked, re-signed): a restored copy or a rewritten row.
    */
   'audit.history_rewritten',
+  /** A gateway worker began serving / stopped (detail: worker, pid). Spooled like any event when no database takes it. */
+  'gateway.started',
+  'gateway.stopped',
+  /** Requests a worker refused before its router ran in the last 10 s (detail: overloaded, rateLimited): one event per window, never one per request. */
+  'gateway.load_shed',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -3,6 +3,7 @@ import type { SqlClient } from '@holdfast/db';
 import { readAuditPublicKey } from './audit-key';
 import { leafEntryOf, sealedColumns, type SealedRow } from './audit-rows';
 import { readLatestCheckpoint, readLeafHashes } from './audit-tree';
+import { explainMissingAuditEvent } from './retention';
 
 type Sql = Pick<SqlClient, 'query'>;
 
@@ -53,7 +54,8 @@ export async function buildAuditInclusionProof(options: { sql: Sql; reference: s
     [condition.value],
   );
   const row = rows[0];
-  if (row === undefined) throw new AuditProofError(`no audit event ${options.reference}`);
+  // Pruned by retention, deleted, or never there: the message says which (retention.ts).
+  if (row === undefined) throw new AuditProofError(await explainMissingAuditEvent(sql, options.reference));
   if (row.leaf_index === null) throw new AuditProofError(`audit event ${row.id} is not sealed yet (the sealer runs every second): try again`);
   const leafIndex = Number(row.leaf_index);
   const key = await readAuditPublicKey(sql);

@@ -3,13 +3,14 @@ import type { Database, SqlClient } from '@holdfast/db';
 import { openAuditSigningKeyRow, readAuditPublicKey, type AuditPublicKey } from './audit-key';
 import { leafHashOf, sealedColumns, type SealedRow } from './audit-rows';
 import { readAllCheckpoints, readLatestCheckpoint, type StoredCheckpoint } from './audit-tree';
+import { openPruneMark, readPruneMarks } from './retention-mark';
 
 type Sql = Pick<SqlClient, 'query'>;
 
 export type AuditProblemKind =
   /** The row's content no longer hashes to its leaf. */
   | 'row_edited'
-  /** The leaf's row is gone. */
+  /** The leaf's row is gone, and no valid prune mark covers its leaf. */
   | 'row_deleted'
   /** A leaf index is missing: the leaves are not 0..n-1. */
   | 'leaf_missing'
@@ -26,7 +27,11 @@ export type AuditProblemKind =
   /** A row the sealer has passed (behind the watermark) that has no leaf: inserted afterwards. */
   | 'row_inserted'
   /** The signing key's private half does not open with the keyring: the key was not made by a gateway. */
-  | 'key_unverified';
+  | 'key_unverified'
+  /** A "pruned below N" mark not signed by the deployment's key, or whose signed text disagrees with its row: it authorises nothing. */
+  | 'prune_mark_signature'
+  /** A signed prune mark whose tree head is no stored, signed checkpoint's: it authorises nothing. */
+  | 'prune_mark_inconsistent';
 
 export interface AuditProblem {
   kind: AuditProblemKind;
@@ -44,6 +49,12 @@ export interface AuditVerifyReport {
   checkpoints: number;
   latestCheckpoint: { treeSize: number; note: string } | null;
   keyName: string | null;
+  /** N of the highest valid "pruned below N" mark (0: never pruned): rows of leaves below it may be gone. */
+  prunedBelow: number;
+  /** Leaves below `prunedBelow` whose row is gone (removed by retention; their leaf hashes remain). */
+  prunedRows: number;
+  /** Prune marks found (valid or not). */
+  pruneMarks: number;
   /** The lowest leaf index among the problems first (then the rest); at most 100. */
   problems: AuditProblem[];
 }
@@ -68,6 +79,12 @@ const maxProblems = 100;
  * checkpoint consistent with every later one: what a chain of consistency proofs shows, without
  * building one proof per pair) and stored frontier. Streams the leaves in chunks: O(n) time,
  * O(chunk) memory. Names the first bad leaf (leaf index and audit event id).
+ *
+ * Retention (retention.ts): a row missing for a leaf below the highest VALID prune mark is pruned,
+ * not a problem. A mark is valid when the deployment's key (or `pinnedKey`) signed it, its signed
+ * text names the N, size and root of its row, and that tree head is a stored checkpoint whose
+ * signature verifies (whose root the walk below checks against the leaves): so only the key's
+ * holder can authorise a hole, and only at a tree head of this log.
  */
 export async function verifyAuditLog(options: {
   pool: Database['pool'];
@@ -94,7 +111,8 @@ export async function verifyAuditLog(options: {
   }
 }
 
-async function verifyInSnapshot(options: { sql: Sql; keyring?: Keyring; pinnedKey?: AuditPublicKey; chunkSize?: number }): Promise<AuditVerifyReport> {
+/** The checks of verifyAuditLog on `sql`, inside a transaction the caller holds (the prune verifies in its own). */
+export async function verifyInSnapshot(options: { sql: Sql; keyring?: Keyring; pinnedKey?: AuditPublicKey; chunkSize?: number }): Promise<AuditVerifyReport> {
   const { sql } = options;
   const chunkSize = options.chunkSize ?? 10_000;
   const problems: AuditProblem[] = [];
@@ -115,9 +133,13 @@ async function verifyInSnapshot(options: { sql: Sql; keyring?: Keyring; pinnedKe
     }
   }
   const checkpoints = await readAllCheckpoints(sql);
+  /** Tree size → root of the checkpoints whose signature verifies: the heads a prune mark may name. */
+  const signedHeads = new Map<number, Uint8Array>();
   for (const checkpoint of checkpoints) {
     const opened = key === undefined ? null : openSignedNote({ note: checkpoint.note, keyName: key.keyName, publicKey: key.publicKey });
-    if (opened === null || opened.treeSize !== checkpoint.treeSize || !sameBytes(opened.rootHash, checkpoint.rootHash)) {
+    if (opened !== null && opened.treeSize === checkpoint.treeSize && sameBytes(opened.rootHash, checkpoint.rootHash)) {
+      signedHeads.set(checkpoint.treeSize, checkpoint.rootHash);
+    } else {
       report({
         kind: 'checkpoint_signature',
         leafIndex: null,
@@ -127,6 +149,34 @@ async function verifyInSnapshot(options: { sql: Sql; keyring?: Keyring; pinnedKe
       });
     }
   }
+  const marks = await readPruneMarks(sql);
+  let prunedBelow = 0;
+  for (const mark of marks) {
+    const opened = key === undefined ? null : openPruneMark({ note: mark.note, keyName: key.keyName, publicKey: key.publicKey });
+    if (opened === null || opened.prunedBelow !== mark.prunedBelow || opened.treeSize !== mark.treeSize || !sameBytes(opened.rootHash, mark.rootHash)) {
+      report({
+        kind: 'prune_mark_signature',
+        leafIndex: null,
+        auditEventId: null,
+        checkpointTreeSize: mark.treeSize,
+        message: `prune mark "pruned below ${String(mark.prunedBelow)}": its signed note does not verify with ${key?.keyName ?? 'no key'} or names another mark — it authorises no missing row`,
+      });
+      continue;
+    }
+    const signedRoot = signedHeads.get(mark.treeSize);
+    if (signedRoot === undefined || !sameBytes(signedRoot, mark.rootHash)) {
+      report({
+        kind: 'prune_mark_inconsistent',
+        leafIndex: null,
+        auditEventId: null,
+        checkpointTreeSize: mark.treeSize,
+        message: `prune mark "pruned below ${String(mark.prunedBelow)}": tree head ${String(mark.treeSize)} is not a signed checkpoint of this log — it authorises no missing row`,
+      });
+      continue;
+    }
+    prunedBelow = Math.max(prunedBelow, mark.prunedBelow);
+  }
+  let prunedRows = 0;
   // Checkpoints by size, consumed as the leaves reach each size.
   const pending: StoredCheckpoint[] = [...checkpoints];
   let frontier = emptyMerkleFrontier;
@@ -181,7 +231,10 @@ async function verifyInSnapshot(options: { sql: Sql; keyring?: Keyring; pinnedKe
         return finish();
       }
       const stored = new Uint8Array(row.leaf_hash);
-      if (row.id === null) {
+      if (row.id === null && index < prunedBelow) {
+        // Removed by retention below a valid mark: the leaf still counts, the row is not checked.
+        prunedRows += 1;
+      } else if (row.id === null) {
         report({
           kind: 'row_deleted',
           leafIndex: index,
@@ -252,6 +305,9 @@ async function verifyInSnapshot(options: { sql: Sql; keyring?: Keyring; pinnedKe
       checkpoints: checkpoints.length,
       latestCheckpoint: latest === undefined ? null : { treeSize: latest.treeSize, note: latest.note },
       keyName: key?.keyName ?? null,
+      prunedBelow,
+      prunedRows,
+      pruneMarks: marks.length,
       problems,
     };
   }

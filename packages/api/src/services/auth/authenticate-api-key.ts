@@ -3,6 +3,7 @@ import { isSecretHashMatch, parseApiKey, withDatabaseRetry } from '@holdfast/db'
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { cached } from '../../cache/cached';
 import { createUncoalescedAuthFailureRecorder, type ApiKeyRejection, type AuthFailureRecorder } from '../audit/auth-failure-counter';
+import { rememberVerifiedApiKey } from './verified-api-keys';
 
 interface KeyRow {
   secret_hash: Buffer;
@@ -63,5 +64,6 @@ export async function authenticateApiKey(options: {
     await failures.record({ reason, keyId: parsed?.keyId ?? null, applicationId: key?.id ?? null, ip: options.ip ?? null }).catch(() => undefined); // counting failing must not turn a 401 into a 500
     throw new HoldfastError('UNAUTHENTICATED', 'a valid API key is required (Authorization: Bearer hf_…)');
   }
+  rememberVerifiedApiKey(parsed.keyId, key.id, key.secret_hash);
   return { id: key.id, name: key.name, failMode: key.fail_mode };
 }

@@ -7,7 +7,9 @@ type Pool = Database['pool'];
  * The retention job (issue 8, hole 4): rows that only matter for a short while are deleted once
  * they no longer can: verification attempts, consumed or expired WebAuthn challenges, expired
  * enrollment links and sessions, expired hosted transactions and results, old failure counters.
- * The audit trail has its own, long retention, off unless configured.
+ * Never audit rows: the sealed log (issue 12) allows a hole only below a signed "pruned below N"
+ * mark, which `holdfast audit prune` makes with the migrator's role and the audit key. A plain
+ * DELETE here would be exactly the tampering `holdfast audit verify` reports.
  *
  * Any gateway may run it; `pg_try_advisory_lock` makes one run at a time across all of them (the
  * others skip that round). Deletes go in batches of `batchSize` rows, each its own short statement
@@ -21,8 +23,6 @@ export interface RetentionPolicy {
   expiredRowHours: number;
   /** Failure counters (`auth_failure_counters`) are kept this many days. */
   authFailureCounterDays: number;
-  /** Audit events are deleted after this many days; 0 keeps them for ever (the default). */
-  auditDays: number;
   batchSize: number;
   /** Bound on one run's work per table; the next run continues. */
   maxBatchesPerTable: number;
@@ -31,7 +31,6 @@ export interface RetentionPolicy {
 export const defaultRetentionPolicy: RetentionPolicy = {
   expiredRowHours: 24,
   authFailureCounterDays: 30,
-  auditDays: 0,
   batchSize: 1000,
   maxBatchesPerTable: 50,
 };
@@ -53,8 +52,6 @@ interface Task {
   /** A condition on the table's rows with `$1` = the cutoff time. */
   where: string;
   cutoff: Date;
-  /** ORDER BY for the batch's SELECT (oldest first where an index supports it). */
-  orderBy?: string;
 }
 
 function tasksFor(policy: RetentionPolicy, now: Date): Task[] {
@@ -72,7 +69,6 @@ function tasksFor(policy: RetentionPolicy, now: Date): Task[] {
     { table: 'push_transactions', where: pushTransactionRetentionWhere, cutoff: expired },
     { table: 'push_pairing_tokens', where: pushPairingTokenRetentionWhere, cutoff: expired },
   ];
-  if (policy.auditDays > 0) tasks.push({ table: 'audit_events', where: 'occurred_at < $1', cutoff: hoursAgo(policy.auditDays * 24), orderBy: 'id' });
   return tasks;
 }
 
@@ -81,7 +77,7 @@ export function validateRetentionPolicy(policy: RetentionPolicy): void {
     throw new Error('retention of attempts must be longer than the 10-minute attempt replay window');
   }
   if (policy.batchSize < 1 || policy.maxBatchesPerTable < 1) throw new Error('retention batches must be at least 1 row and 1 batch');
-  if (policy.auditDays < 0 || policy.authFailureCounterDays <= 0) throw new Error('retention days must be positive (audit: 0 = keep)');
+  if (policy.authFailureCounterDays <= 0) throw new Error('retention days must be positive');
 }
 
 /** One retention run; returns without doing anything when another process holds the lock. */
@@ -108,7 +104,7 @@ export async function runRetention(options: { pool: Pool; policy: RetentionPolic
             // By ctid: one short statement per batch, whatever the table's key looks like.
             const result = await client.query(
               `DELETE FROM ${task.table} WHERE ctid = ANY(ARRAY(
-                 SELECT ctid FROM ${task.table} WHERE ${task.where}${task.orderBy === undefined ? '' : ` ORDER BY ${task.orderBy}`} LIMIT $2))`,
+                 SELECT ctid FROM ${task.table} WHERE ${task.where} LIMIT $2))`,
               [task.cutoff, batchSize],
             );
             const count = result.rowCount ?? 0;
