@@ -86,6 +86,19 @@ export const errorCodes = {
   PUSH_REQUEST_REFUSED: 'forbidden',
   /** No push transaction with this id (or attempt id) for this application. */
   PUSH_TRANSACTION_NOT_FOUND: 'not_found',
+  /**
+   * Admin console (issue 13). One code for an unknown email, a wrong password and a disabled
+   * account, so none can be probed; the audit trail records which.
+   */
+  ADMIN_SIGN_IN_FAILED: 'unauthorized',
+  /** No admin session, or one that is expired (12 h absolute, 30 min idle), revoked or still waiting for its second factor. */
+  ADMIN_SESSION_INVALID: 'unauthorized',
+  /** The admin's role may not do this (core canAdmin): refused by the API, not only hidden by the console. */
+  ADMIN_FORBIDDEN: 'forbidden',
+  /** A sensitive action needs a second factor verified within the last 5 minutes. */
+  ADMIN_STEP_UP_REQUIRED: 'forbidden',
+  /** Too many failed sign-ins for this admin account: try again after `retryAfterMs`. */
+  ADMIN_LOCKED: 'too_many_requests',
   INTERNAL: 'internal',
 } as const;
 

@@ -65,3 +65,5 @@ export * from './push';
 
 // Sealed audit log (issue 12): RFC 6962 trees and proofs, canonical leaves, C2SP signed checkpoints; design in audit-log/index.ts.
 export * from './audit-log';
+// Admin console (issue 13): the role matrix, session rules and password hashing; design in admin/index.ts.
+export * from './admin';

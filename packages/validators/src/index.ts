@@ -54,3 +54,20 @@ export {
   pushTransactionStatus,
   pushTransactionStatuses,
 } from './push';
+
+export type { AdminAction, AdminFactorKind, AdminRole } from './admin';
+export { adminAction, adminActions, adminEmail, adminFactorKind, adminFactorKinds, adminPassword, adminRole, adminRoles } from './admin';
+
+export type { ClusterOverview, GatewayStatus, PostgresRole, RegionStatus } from './overview';
+export {
+  clusterOverview,
+  etcdMemberStatus,
+  failoverEvent,
+  gatewayStatus,
+  haproxyStatus,
+  overviewSource,
+  postgresNodeStatus,
+  postgresRole,
+  postgresRoles,
+  regionStatus,
+} from './overview';

@@ -50,9 +50,7 @@ const base64url = (min: number, max: number) =>
  * https: the gateway POSTs to it (and only to hosts the deployment allows: HOLDFAST_PUSH_SERVICE_HOSTS).
  */
 export const pushSubscription = z.strictObject({
-  endpoint: z
-    .url({ protocol: /^https$/ })
-    .max(1024),
+  endpoint: z.url({ protocol: /^https$/ }).max(1024),
   keys: z.strictObject({
     /** The device's P-256 ECDH public key, 65 bytes uncompressed → 87 base64url characters. */
     p256dh: base64url(86, 88),

@@ -75,6 +75,15 @@ export const auditEventTypes = [
   'gateway.stopped',
   /** Requests a worker refused before its router ran in the last 10 s (detail: overloaded, rateLimited): one event per window, never one per request. */
   'gateway.load_shed',
+  // Admin console (issue 13). Every admin action is audited with who (detail.adminId, email, role), what, before and after.
+  'admin.created',
+  'admin.signed_in',
+  /** detail.reason: unknown_email | wrong_password | disabled | locked | wrong_factor — the caller only ever sees ADMIN_SIGN_IN_FAILED. */
+  'admin.sign_in_failed',
+  'admin.signed_out',
+  'admin.stepped_up',
+  /** An admin changed something (detail: adminId, action, target, before, after). */
+  'admin.action',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

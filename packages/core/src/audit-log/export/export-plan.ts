@@ -219,6 +219,12 @@ export const exportPlans: Readonly<Record<AuditEventType, ExportPlan>> = {
     severity: 3,
     ecs: { kind: 'event', category: ['web'], type: ['error'] },
   },
+  'admin.created': accountChange(1, 'Create', { outcome: 'success', severity: 1 }, 'creation'),
+  'admin.signed_in': auth(1, 'Logon', { outcome: 'success', severity: 1, isMfa: true }),
+  'admin.sign_in_failed': auth(1, 'Logon', { outcome: 'failure', severity: 2 }),
+  'admin.signed_out': auth(2, 'Logoff', { outcome: 'success', severity: 1 }),
+  'admin.stepped_up': auth(1, 'Logon', { outcome: 'success', severity: 1, isMfa: true }),
+  'admin.action': entity(3, 'Update', 'admin console action', 'change'),
   'audit.history_rewritten': {
     ocsfClass: 'base_event',
     activityId: 99,

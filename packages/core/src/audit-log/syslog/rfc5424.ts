@@ -55,6 +55,8 @@ const severityByType: Readonly<Record<string, SyslogSeverity>> = {
   'push.fraud_reported': warning,
   'hosted.attempts_exceeded': warning,
   'gateway.load_shed': warning,
+  'admin.sign_in_failed': notice,
+  'admin.action': notice,
   'apikey.rejected': notice,
   'request.rejected': notice,
   'verify.rejected': notice,
