@@ -6,7 +6,7 @@ import { auditRecordToEcs } from './ecs';
 import { exportPlanOf, exportPlans } from './export-plan';
 import { auditRecordToNdjson } from './ndjson';
 import { auditRecordToOcsf, ocsfSchemaVersion } from './ocsf';
-import schema from './schema/ocsf-1.7.0-holdfast.schema.json';
+import { ocsfExportJsonSchema as schema } from './schema/ocsf-1.7.0-holdfast.schema';
 
 const note = 'holdfast.audit/ab12cd34\n42\nq83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJo=\n\n— holdfast.audit/ab12cd34 AAAAAAAA\n';
 
@@ -30,7 +30,7 @@ function record(overrides: Partial<AuditRecord> = {}): AuditRecord {
 }
 
 /** The enums our schema allows, read from the schema itself (so the test and the schema agree). */
-const defs = schema.$defs as unknown as Record<string, { properties?: Record<string, { const?: unknown; enum?: unknown[] }> }>;
+const defs = schema.$defs as Record<string, { properties?: Record<string, { const?: unknown; enum?: unknown[] }> }>;
 const factorTypeIds = defs.auth_factor?.properties?.factor_type_id?.enum ?? [];
 
 describe('audit export mappings (issue 12)', () => {

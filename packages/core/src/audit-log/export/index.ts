@@ -8,4 +8,4 @@ export type { EcsDocument } from './ecs';
 export { auditRecordToEcs, ecsVersion } from './ecs';
 export { auditRecordToNdjson } from './ndjson';
 /** Our JSON Schema (draft 2020-12) of the OCSF 1.7.0 events the export emits: for tests and SIEM pipelines. */
-export { default as ocsfExportJsonSchema } from './schema/ocsf-1.7.0-holdfast.schema.json';
+export { ocsfExportJsonSchema } from './schema/ocsf-1.7.0-holdfast.schema';

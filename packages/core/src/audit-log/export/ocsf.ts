@@ -4,7 +4,7 @@ import { exportPlanOf, factorKindOf, outcomeOf, statusDetailOf, type OcsfClassNa
 
 /**
  * OCSF 1.7.0 (schema.ocsf.io, ocsf/ocsf-schema v1.7.0) — the version every exported event names in
- * `metadata.version` and the version our JSON Schema (schema/ocsf-1.7.0-holdfast.schema.json) checks.
+ * `metadata.version` and the version our JSON Schema (schema/ocsf-1.7.0-holdfast.schema.ts) checks.
  * The class per event type and why: export-plan.ts.
  */
 export const ocsfSchemaVersion = '1.7.0';
