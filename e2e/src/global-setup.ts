@@ -5,7 +5,7 @@ import { createApplication, createDatabase } from '@holdfast/db';
 import { createTestDatabase, findFreePort, startTestPostgres } from '@holdfast/db/testing';
 import { startPushService } from '@holdfast/process/push-service';
 import { randomBytes } from 'node:crypto';
-import { ensurePushBuild, ensureWebBuild, startGateway, startPush, startWeb, type RunningProcess } from './processes';
+import { ensureAdminBuild, ensurePushBuild, ensureWebBuild, startAdmin, startGateway, startPush, startWeb, type RunningProcess } from './processes';
 import { startPushServiceApi } from './push-service-api';
 import { stateVariable, type E2eState } from './state';
 
@@ -22,6 +22,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     // Building first: on two cores `next build` should not compete with starting servers.
     await ensureWebBuild();
     await ensurePushBuild();
+    await ensureAdminBuild();
     const postgres = await startTestPostgres();
     cleanups.push(postgres.stop);
     const database = await createTestDatabase(postgres.url);
@@ -31,6 +32,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const webUrl = `http://localhost:${webPort}`;
     const pushPort = await findFreePort();
     const pushUrl = `http://localhost:${pushPort}`;
+    const adminPort = await findFreePort();
+    const adminUrl = `http://localhost:${adminPort}`;
     // The local Web Push service (HTTPS, throw-away CA): before the gateways, which must trust it.
     const pushService = await startPushService();
     cleanups.push(pushService.stop);
@@ -40,7 +43,15 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const encryptionKey = randomBytes(32).toString('base64');
     const gateways: RunningProcess[] = [];
     for (const gatewayId of ['gw-e2e-a', 'gw-e2e-b']) {
-      const gateway = await startGateway({ databaseUrl: database.gatewayUrl, port: await findFreePort(), gatewayId, encryptionKey, publicUrl: webUrl, push });
+      const gateway = await startGateway({
+        databaseUrl: database.gatewayUrl,
+        port: await findFreePort(),
+        gatewayId,
+        encryptionKey,
+        publicUrl: webUrl,
+        push,
+        adminOrigin: adminUrl,
+      });
       gateways.push(gateway);
       cleanups.push(gateway.stop);
     }
@@ -48,6 +59,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     cleanups.push(web.stop);
     const pushApp = await startPush({ port: pushPort, gatewayUrls: gateways.map((g) => g.url) });
     cleanups.push(pushApp.stop);
+    const admin = await startAdmin({ port: adminPort, gatewayUrls: gateways.map((g) => g.url), sessionSecret: randomBytes(32).toString('base64url') });
+    cleanups.push(admin.stop);
 
     const db = createDatabase({ url: database.url, poolMax: 1 });
     const application = await createApplication({ prisma: db.prisma, name: 'E2E relying app' });
@@ -64,11 +77,12 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       pushUrl,
       pushServiceOrigin: pushService.origin,
       pushServiceApiUrl: pushServiceApi.url,
+      adminUrl,
     };
     // Set before the workers start, so every spec sees it.
     process.env[stateVariable] = JSON.stringify(state);
     console.log(
-      `e2e: platform up in ${((performance.now() - started) / 1000).toFixed(1)} s (web ${webUrl}, push ${pushUrl}, gateways ${state.gatewayUrls.join(', ')})`,
+      `e2e: platform up in ${((performance.now() - started) / 1000).toFixed(1)} s (web ${webUrl}, push ${pushUrl}, admin ${adminUrl}, gateways ${state.gatewayUrls.join(', ')})`,
     );
     return teardown;
   } catch (error) {

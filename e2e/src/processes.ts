@@ -53,6 +53,8 @@ export function startGateway(options: {
   publicUrl: string;
   /** Push approval: the PWA's origin, and the local push service the gateway may post to (and trusts). */
   push?: { publicUrl: string; serviceHosts: string; caFile: string };
+  /** The admin console's origin: admin passkeys are bound to it (HOLDFAST_ADMIN_ORIGIN). */
+  adminOrigin?: string;
 }): Promise<RunningProcess> {
   const url = `http://127.0.0.1:${options.port}`;
   return startProcess({
@@ -70,6 +72,7 @@ export function startGateway(options: {
       HOLDFAST_CANARY_INTERVAL_MS: '1000',
       // The browser, the web app and two gateways share the machine: one worker each is plenty here.
       HOLDFAST_GATEWAY_WORKERS: '1',
+      ...(options.adminOrigin === undefined ? {} : { HOLDFAST_ADMIN_ORIGIN: options.adminOrigin }),
       ...(options.push === undefined
         ? {}
         : {
@@ -159,5 +162,33 @@ export function startPush(options: { port: number; gatewayUrls: readonly string[
     env: { HOLDFAST_GATEWAY_URLS: options.gatewayUrls.join(','), HOLDFAST_PUSH_PUBLIC_URL: url, NODE_ENV: 'production' },
     url,
     readyPath: '/manifest.webmanifest',
+  });
+}
+
+const adminDir = `${repoRoot}apps/admin`;
+
+/** `next build` of the admin console when there is none yet (as ensureWebBuild). */
+export async function ensureAdminBuild(): Promise<void> {
+  if (existsSync(`${adminDir}/.next/BUILD_ID`)) return;
+  const code = await runToExit({ args: [nextBin, 'build'], cwd: adminDir, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' } });
+  if (code !== 0) throw new Error(`next build of the admin console failed (exit ${code})`);
+}
+
+/** The admin console (`apps/admin`), opened as localhost (admin passkeys are bound to its origin). */
+export function startAdmin(options: { port: number; gatewayUrls: readonly string[]; sessionSecret: string }): Promise<RunningProcess> {
+  const url = `http://localhost:${options.port}`;
+  return startProcess({
+    name: 'admin',
+    args: [nextBin, 'start', '-H', '127.0.0.1', '-p', String(options.port)],
+    cwd: adminDir,
+    env: {
+      HOLDFAST_GATEWAY_URLS: options.gatewayUrls.join(','),
+      HOLDFAST_ADMIN_PUBLIC_URL: url,
+      HOLDFAST_ADMIN_PORT: String(options.port),
+      HOLDFAST_ADMIN_SESSION_SECRET: options.sessionSecret,
+      NODE_ENV: 'production',
+    },
+    url,
+    readyPath: '/sign-in',
   });
 }

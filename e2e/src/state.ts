@@ -14,6 +14,8 @@ export interface E2eState {
   pushServiceOrigin: string;
   /** Its read API for the specs (src/push-service-api.ts). */
   pushServiceApiUrl: string;
+  /** The admin console, as the browser opens it (http://localhost:<port>). */
+  adminUrl: string;
 }
 
 export const stateVariable = 'HOLDFAST_E2E_STATE';
@@ -29,7 +31,8 @@ function isState(value: unknown): value is E2eState {
     typeof v.apiKey === 'string' &&
     typeof v.pushUrl === 'string' &&
     typeof v.pushServiceOrigin === 'string' &&
-    typeof v.pushServiceApiUrl === 'string'
+    typeof v.pushServiceApiUrl === 'string' &&
+    typeof v.adminUrl === 'string'
   );
 }
 

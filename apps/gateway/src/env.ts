@@ -1,5 +1,6 @@
 // The only place the gateway reads process.env (STYLE habit 5): validated once at start.
 import { defaultPushSettings } from '@holdfast/api';
+import { isSecureOrLoopbackUrl } from '@holdfast/core';
 import { z } from 'zod';
 
 const boolean = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -82,6 +83,16 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   /** Set by the cluster primary for each worker it forks (1…N); not a setting. */
   HOLDFAST_WORKER_SLOT: z.coerce.number().int().min(1).max(64).optional(),
+  /**
+   * The admin console's origin (issue 13): admin passkeys are bound to it (RP ID = its host name,
+   * the one allowed origin), applied to the built-in system application at start. https, or http
+   * on a loopback host.
+   */
+  HOLDFAST_ADMIN_ORIGIN: z
+    .url()
+    .default('http://localhost:3003')
+    .refine((value) => isSecureOrLoopbackUrl(value), 'https, or http on a loopback host')
+    .transform((value) => new URL(value).origin),
   // Push approval (issue 11).
   /** The push PWA's origin: pairing links point at it and every device signature names it. */
   HOLDFAST_PUSH_PUBLIC_URL: z.url().default(defaultPushSettings.publicUrl),
@@ -147,6 +158,12 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_AUDIT_SYSLOG_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /** Records per read and per send. */
   HOLDFAST_AUDIT_SYSLOG_BATCH: z.coerce.number().int().min(1).max(10_000).default(500),
+  /**
+   * The live failover map's sources (issue 13): a JSON file of regions with their Patroni REST,
+   * etcd, HAProxy stats and gateway URLs, written by `npm run cluster`. Unset: this gateway and its
+   * own database only (npm start).
+   */
+  HOLDFAST_TOPOLOGY_FILE: z.string().min(1).optional(),
   /** Apply pending migrations at start (advisory-locked, safe with many gateways starting at once). */
   HOLDFAST_MIGRATE: boolean.default(true),
 });

@@ -1,5 +1,6 @@
-import { createAuthFailureRecorder, defaultRetentionPolicy, startCacheListener, startRetentionJob, type ServiceDeps } from '@holdfast/api';
+import { applyAdminOrigin, createAuthFailureRecorder, defaultRetentionPolicy, startCacheListener, startRetentionJob, type ServiceDeps } from '@holdfast/api';
 import { createDatabase, migrateDatabase } from '@holdfast/db';
+import { createGatewayOverview } from './admin-overview';
 import { startGatewayAuditForwarder } from './audit-forwarder';
 import { startGatewayAuditLog } from './audit-log/audit-log';
 import { startAuditSpool } from './audit-spool';
@@ -58,6 +59,11 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
       }
     }
   }
+  // Admin passkeys are bound to the admin console's origin (issue 13). A database that is failing
+  // over must not stop the gateway starting: the next start (or another gateway) applies it.
+  await applyAdminOrigin({ sql: deps.db.pool, origin: env.HOLDFAST_ADMIN_ORIGIN }).catch((error: unknown) => {
+    log('admin_origin_not_applied', { message: error instanceof Error ? error.message : String(error) });
+  });
   // After the migrations (the replay needs event_id): events written on their own wait on disk
   // while the database cannot take them, and are replayed over the reserved pool (issue 12).
   const auditSpool = await startAuditSpool({ env, slot: workerSlot(), db: reservedDeps.db, log });
@@ -146,6 +152,9 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
           },
           log,
         });
+  // The live failover map (issue 13): polls Patroni, etcd, HAProxy and gateways, never the database.
+  const overview = await createGatewayOverview({ topologyFile: env.HOLDFAST_TOPOLOGY_FILE, gatewayId: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION });
+  deps.overview = overview.collector;
   const server = await startGatewayServer({
     deps,
     reservedDeps,
@@ -172,12 +181,14 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
     log,
   });
   log('listening', { url: server.url });
+  overview.setSelfUrl(server.url);
   // Not awaited: with no database the write waits out its deadline and then spools; serving must not wait.
   void lifecycle.started({ url: server.url });
   return {
     ...server,
     close: async () => {
       await server.stop();
+      overview.collector.close();
       await webhooks.stop();
       clearInterval(flushTimer);
       await retention?.stop();

@@ -5,6 +5,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdminOverviewStreamEndpoint, isAdminOverviewStreamUrl } from './admin-overview';
 import type { GatewayAuditForwarder } from './audit-forwarder';
 import type { GatewayAuditLog } from './audit-log/audit-log';
 import { createAuditStreamEndpoint, isAuditStreamUrl, type AuditStreamEndpointSettings } from './audit-stream';
@@ -206,6 +207,12 @@ export async function startGatewayServer(options: {
     ...(options.auditStream === undefined ? {} : { settings: options.auditStream }),
     log,
   });
+  const adminOverviewStream = createAdminOverviewStreamEndpoint({
+    deps,
+    registry: metrics.registry,
+    labels: { gateway: deps.gateway.id, region: deps.gateway.region },
+    log,
+  });
 
   // Surges (issue 9): at most maxInFlight requests in the router, a short time-bounded queue, a
   // fast 503 for the rest — after the shield, before the body is read and before any database work.
@@ -220,6 +227,10 @@ export async function startGatewayServer(options: {
       if (longPollPath.test(req.url ?? '')) client.leaveAdmission = () => longPolls.leave(res, admission.leave);
       if (isAuditStreamUrl(req.url ?? '')) {
         auditStream.handle(req, res, client, admission.leave);
+        return;
+      }
+      if (isAdminOverviewStreamUrl(req.url ?? '')) {
+        adminOverviewStream.handle(req, res, client, admission.leave);
         return;
       }
       (req.url?.startsWith(restBasePath) === true ? rest : trpc)(req, res, client);
@@ -374,6 +385,7 @@ export async function startGatewayServer(options: {
       clearInterval(rateLimitLog);
       admission.close();
       auditStream.close();
+      adminOverviewStream.close();
       server.closeIdleConnections();
       await new Promise<void>((resolve) =>
         server.close(() => {

@@ -3,6 +3,7 @@ import type { Database, DatabaseRetryReport, SpooledAuditEvent } from '@holdfast
 import type { MetadataCache } from './cache/metadata-cache';
 import type { PushStatusSignals } from './services/push/push-status-signals';
 import type { AuditStreamSignals } from './services/audit-log/audit-stream-signals';
+import type { OverviewSourceHandle } from './services/admin/overview/collector';
 
 /** Everything the services need, built once per gateway process and shared by every request. */
 export interface ServiceDeps {
@@ -38,6 +39,8 @@ export interface ServiceDeps {
    * resolves once the event is on disk (or counted as dropped) and never rejects.
    */
   auditSpool?: { append: (event: SpooledAuditEvent) => Promise<void> };
+  /** The live failover map's collector (issue 13; absent: admin.overview answers INTERNAL). Never uses `db`. */
+  overview?: OverviewSourceHandle;
 }
 
 /** Push approval (issue 11): where the PWA lives, and where this deployment may send Web Push. */

@@ -15,3 +15,7 @@ export { signWebhook } from './services/webhooks/sign-webhook';
 export { listPublicSigningKeys } from './services/hosted/signing-keys';
 export * from './services/audit-log';
 export * from './rest';
+export * from './services/admin/overview';
+export { adminProcedure, adminSessionProcedure, writeAdminActionAudit, type AdminPrincipal } from './admin-procedure';
+export * from './services/admin/index';
+export { adminOverviewRouter, createAdminOverviewCaller } from './routers/admin-overview';

@@ -1,3 +1,4 @@
+import { adminRouter } from './routers/admin';
 import { enrollmentRouter } from './routers/enrollment';
 import { factorsRouter } from './routers/factors';
 import { hostedRouter } from './routers/hosted';
@@ -21,6 +22,7 @@ export const appRouter = router({
   hosted: hostedRouter,
   webhooks: webhooksRouter,
   push: pushRouter,
+  admin: adminRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -39,6 +39,12 @@ const appendOnlyTables = ['audit_events', 'audit_leaves', 'audit_checkpoints', '
 const rewrappableColumns = [{ table: 'audit_signing_keys', column: 'private_key_enc' }] as const;
 // `audit_prune_marks`: only `holdfast audit prune`, as the migrator, may authorise a hole in the audit trail.
 const readOnlyTables = ['_prisma_migrations', 'drill_reports', 'audit_prune_marks'] as const;
+/**
+ * Rows a serving process may add and change but never delete (issue 13): an admin account is
+ * disabled (`disabled_at`), never erased, so the audit trail's adminId always names a row; an
+ * admin session is revoked (`revoked_at`), never erased, so "who was signed in" stays answerable.
+ */
+const noDeleteTables = ['admin_accounts', 'admin_sessions'] as const;
 
 const identifier = /^[a-z_][a-z0-9_]{0,62}$/;
 
@@ -140,6 +146,9 @@ export async function applyGatewayGrants(client: pg.ClientBase, gatewayRole: str
   }
   for (const table of readOnlyTables) {
     if (await tableExists(client, table)) await client.query(`REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON ${table} FROM ${gateway}`);
+  }
+  for (const table of noDeleteTables) {
+    if (await tableExists(client, table)) await client.query(`REVOKE DELETE, TRUNCATE ON ${table} FROM ${gateway}`);
   }
 }
 

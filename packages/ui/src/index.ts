@@ -6,3 +6,5 @@ export { codeInputAttributes } from './code-input-attributes';
 export type { ContentSecurityPolicyOptions } from './content-security-policy';
 export { buildContentSecurityPolicy, createNonce, strictTransportSecurity, withPageSecurityHeaders } from './content-security-policy';
 export { AppShell } from './app-shell';
+export type { FailoverMapProps } from './failover-map';
+export { FailoverMap } from './failover-map';

@@ -58,7 +58,17 @@ export {
 export type { AdminAction, AdminFactorKind, AdminRole } from './admin';
 export { adminAction, adminActions, adminEmail, adminFactorKind, adminFactorKinds, adminPassword, adminRole, adminRoles } from './admin';
 
-export type { ClusterOverview, GatewayStatus, PostgresRole, RegionStatus } from './overview';
+export type {
+  ClusterOverview,
+  EtcdMemberStatus,
+  FailoverEvent,
+  GatewayStatus,
+  HaproxyStatus,
+  OverviewSource,
+  PostgresNodeStatus,
+  PostgresRole,
+  RegionStatus,
+} from './overview';
 export {
   clusterOverview,
   etcdMemberStatus,
@@ -66,6 +76,7 @@ export {
   gatewayStatus,
   haproxyStatus,
   overviewSource,
+  overviewSourceKinds,
   postgresNodeStatus,
   postgresRole,
   postgresRoles,

@@ -62,12 +62,19 @@ export const failoverEvent = z.object({
   timeline: z.number().int(),
   leader: z.string().nullable(),
   at: z.string().nullable(),
+  /** Patroni's reason text for the switch ("no recovery target specified" after a failover). */
+  reason: z.string().nullable().optional(),
 });
+
+export const overviewSourceKinds = ['topology', 'patroni', 'etcd', 'haproxy', 'gateway'] as const;
 
 export const overviewSource = z.object({
   url: z.string(),
   ok: z.boolean(),
   error: z.string().nullable(),
+  /** What the source is and which part it names (added fields: older snapshots lack them). */
+  kind: z.enum(overviewSourceKinds).optional(),
+  name: z.string().optional(),
 });
 
 export const clusterOverview = z.object({
@@ -80,9 +87,16 @@ export const clusterOverview = z.object({
   regions: z.array(regionStatus),
   failovers: z.array(failoverEvent),
   sources: z.array(overviewSource),
+  /** How often the collector polls its sources, so a viewer can tell a stale snapshot (optional). */
+  pollIntervalMs: z.number().int().positive().optional(),
 });
 
 export type PostgresRole = z.infer<typeof postgresRole>;
 export type ClusterOverview = z.infer<typeof clusterOverview>;
 export type RegionStatus = z.infer<typeof regionStatus>;
 export type GatewayStatus = z.infer<typeof gatewayStatus>;
+export type PostgresNodeStatus = z.infer<typeof postgresNodeStatus>;
+export type EtcdMemberStatus = z.infer<typeof etcdMemberStatus>;
+export type HaproxyStatus = z.infer<typeof haproxyStatus>;
+export type FailoverEvent = z.infer<typeof failoverEvent>;
+export type OverviewSource = z.infer<typeof overviewSource>;

@@ -1,6 +1,6 @@
-// Every `holdfast` subcommand: what it does (for the usage text) and how to run it. Commands for
-// the apps still to come (admin) are listed so the name is reserved and says so.
+// Every `holdfast` subcommand: what it does (for the usage text) and how to run it.
 import { runClusterCommand } from '@holdfast/cluster';
+import { runAdminCommand } from './admin';
 import { runAuditCommand } from './audit';
 import { rotateKeys } from './rotate-keys';
 import { StartConfigurationError, startPlatform } from './start';
@@ -10,13 +10,6 @@ export interface Command {
   /** Resolves with the exit code; a command that keeps servers running (start) resolves once they are up. */
   run: (args: readonly string[]) => Promise<number>;
 }
-
-const notYetAvailable =
-  (name: string): Command['run'] =>
-  () => {
-    console.error(`holdfast ${name}: not yet available`);
-    return Promise.resolve(2);
-  };
 
 export const commands: Readonly<Record<string, Command>> = {
   start: {
@@ -47,7 +40,7 @@ export const commands: Readonly<Record<string, Command>> = {
     summary: 'the sealed audit log: verify (rows, tree, signed checkpoints) | proof <event id> | export --format ocsf|ecs|ndjson',
     run: runAuditCommand,
   },
-  admin: { summary: 'administration (not yet available)', run: notYetAvailable('admin') },
+  admin: { summary: 'admin console accounts: create --email <e> --name <n> --role owner|admin|helpdesk|auditor', run: runAdminCommand },
 };
 
 export function usage(): string {

@@ -23,7 +23,8 @@ import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launcherGatewayEnv, pushProcessEnv, readStartEnv, webProcessEnv, type StartEnv } from '../env';
+import { adminProcessEnv, launcherGatewayEnv, pushProcessEnv, readStartEnv, webProcessEnv, type StartEnv } from '../env';
+import { createAdminWithPassword, generateAdminPassword } from './admin';
 
 /** The repository: the nearest directory up from this file (source or dist/ bundle) with prisma/schema.prisma. */
 function findRepoRoot(): string {
@@ -238,6 +239,48 @@ function startPush(options: { pushPort: number; pushPublicUrl: string; gatewayUr
   return startNextApp({ name: 'the push app', dir: 'apps/push', port: options.pushPort, portSetting: 'HOLDFAST_PUSH_PORT', env });
 }
 
+/**
+ * The admin console (apps/admin, issue 13) on its own origin. Skipped with a line, not a failure,
+ * while the app does not exist in this checkout; a build that fails is reported the same way.
+ */
+function startAdmin(options: { adminPort: number; adminUrl: string; gatewayUrl: string }): Promise<RunningProcess | null> {
+  if (!existsSync(path.join(repoRoot, 'apps/admin/package.json'))) {
+    console.log('the admin console (apps/admin) is not in this checkout: not started');
+    return Promise.resolve(null);
+  }
+  const env = {
+    HOLDFAST_ADMIN_PUBLIC_URL: options.adminUrl,
+    ...adminProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl }),
+  };
+  return startNextApp({ name: 'the admin console', dir: 'apps/admin', port: options.adminPort, portSetting: 'HOLDFAST_ADMIN_PORT', env });
+}
+
+/** The demo's first owner: made once (kept in the state dir, 0600, so restarts print the same sign-in). */
+interface DemoOwner {
+  email: string;
+  name: string;
+  password: string;
+}
+
+async function ensureDemoOwner(options: { stateDir: string; databaseUrl: string; region: string }): Promise<DemoOwner | null> {
+  const owner = await readOrCreateJson<DemoOwner>(path.join(options.stateDir, 'admin-owner.json'), () => ({
+    email: 'owner@holdfast.example',
+    name: 'Demo owner',
+    password: generateAdminPassword(),
+  }));
+  const db = createDatabase({ url: options.databaseUrl, poolMax: 1 });
+  try {
+    const { rowCount } = await db.pool.query('SELECT 1 FROM admin_accounts WHERE email = $1', [owner.email]);
+    if (rowCount === 0) await createAdminWithPassword({ databaseUrl: options.databaseUrl, region: options.region, ...owner, role: 'owner' });
+    return owner;
+  } catch (error) {
+    console.error('could not create the demo admin owner:', error instanceof Error ? error.message : error);
+    return null;
+  } finally {
+    await db.close();
+  }
+}
+
 export async function startPlatform(): Promise<void> {
   const startEnv = readStartEnv();
   requireKeysForExternalDatabase(startEnv);
@@ -299,6 +342,8 @@ export async function startPlatform(): Promise<void> {
     defaults: {
       HOLDFAST_PUBLIC_URL: `http://localhost:${webPort}`,
       HOLDFAST_PUSH_PUBLIC_URL: `http://localhost:${startEnv.HOLDFAST_PUSH_PORT}`,
+      // Admin passkeys are bound to the console's origin (localhost: a secure context over http).
+      HOLDFAST_ADMIN_ORIGIN: `http://localhost:${startEnv.HOLDFAST_ADMIN_PORT}`,
       HOLDFAST_AUDIT_STATE_DIR: path.join(stateDir, 'audit-state'),
       HOLDFAST_AUDIT_SPOOL_DIR: path.join(stateDir, 'audit-spool'),
     },
@@ -335,6 +380,17 @@ export async function startPlatform(): Promise<void> {
 
   const web = await startWeb({ webPort, gatewayUrl: gateway.url });
   const pushApp = await startPush({ pushPort: startEnv.HOLDFAST_PUSH_PORT, pushPublicUrl: env.HOLDFAST_PUSH_PUBLIC_URL, gatewayUrl: gateway.url });
+  const adminApp = await startAdmin({ adminPort: startEnv.HOLDFAST_ADMIN_PORT, adminUrl: env.HOLDFAST_ADMIN_ORIGIN, gatewayUrl: gateway.url });
+  const owner = await ensureDemoOwner({ stateDir, databaseUrl: migrationUrl ?? env.DATABASE_URL, region: env.HOLDFAST_REGION });
+  const adminLines =
+    owner === null
+      ? ''
+      : `
+Admin console ${adminApp === null ? '(not running: see above) ' : ''}at ${env.HOLDFAST_ADMIN_ORIGIN}
+  email:     ${owner.email}
+  password:  ${owner.password}
+  (the first sign-in sets up a passkey or an authenticator app; "holdfast admin create" makes more admins)
+`;
   // The demo user is "demo-user", the same Holdfast user the enrollment link below is for.
   const demoLogin = await readOrCreateJson<DemoLogin>(path.join(stateDir, 'demo-login.json'), () => ({
     userName: 'demo-user',
@@ -384,7 +440,7 @@ ${
   const api = `${gateway.url}/v1`;
   console.log(`${demoLines}
 Holdfast gateway ready at ${gateway.url}  (health: ${gateway.url}/readyz)
-${enrollLine}
+${enrollLine}${adminLines}
 Demo application API key (keep it secret):
   ${demo.apiKey}
 
@@ -402,6 +458,7 @@ API reference: ${api}/openapi.json. See README.md ("Integrate your app"). Ctrl-C
       // SIGTERM to the demo and the web server by their PIDs, SIGKILL if not exited within 5 s.
       await demoApp?.stop();
       await pushApp?.stop();
+      await adminApp?.stop();
       await web?.stop();
       // SIGTERM to the gateway's primary: its workers close gracefully (failure counters written).
       await gatewayProcess.stop();

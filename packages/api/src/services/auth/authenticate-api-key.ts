@@ -37,9 +37,11 @@ export async function authenticateApiKey(options: {
           const { rows } = await withDatabaseRetry(
             deps,
             () =>
+              // Never the admin console's system application (issue 13): it has no keys (a trigger
+              // refuses them), and if one appeared anyway it would authenticate nothing.
               deps.db.pool.query<KeyRow>(
                 `SELECT k.secret_hash, k.revoked_at, a.id, a.name, a.fail_mode::text AS fail_mode
-               FROM api_keys k JOIN applications a ON a.id = k.application_id WHERE k.id = $1`,
+               FROM api_keys k JOIN applications a ON a.id = k.application_id WHERE k.id = $1 AND NOT a.is_system`,
                 [parsed.keyId],
               ),
             options.signal,

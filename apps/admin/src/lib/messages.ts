@@ -1,0 +1,91 @@
+// Every error the console can meet, in words an operator can act on. Codes come from the gateway
+// (`error.data.holdfastCode`) or from the console itself (GATEWAY_UNAVAILABLE, BAD_REQUEST).
+
+/** "in 3 minutes", "in 45 seconds": how long a lock still lasts. */
+export function describeWait(seconds: number): string {
+  if (seconds < 60) return `${Math.max(1, Math.ceil(seconds))} second${Math.ceil(seconds) === 1 ? '' : 's'}`;
+  const minutes = Math.ceil(seconds / 60);
+  return `${minutes} minute${minutes === 1 ? '' : 's'}`;
+}
+
+export type SignInStage = 'password' | 'factor' | 'enroll' | 'step-up';
+
+/** A sentence for an error at a stage of signing in (or of a step-up). */
+export function describeAdminError(code: string, options: { stage: SignInStage; retryAfterSeconds?: number | null }): string {
+  switch (code) {
+    case 'ADMIN_SIGN_IN_FAILED':
+      // One message for unknown email, wrong password and disabled account (the gateway gives one
+      // code for all of them): the page must not tell which accounts exist.
+      if (options.stage === 'password') return 'The email or password is not right. Check both and try again.';
+      if (options.stage === 'enroll') return "That code didn't match. Enter the 6-digit code your authenticator app shows now.";
+      return 'That was not accepted. Enter the current code from your authenticator app, or use your passkey again.';
+    case 'ADMIN_LOCKED': {
+      const wait = options.retryAfterSeconds ?? null;
+      return wait === null
+        ? 'Too many failed sign-ins: this account is locked for a while. Try again later.'
+        : `Too many failed sign-ins: this account is locked. Try again in ${describeWait(wait)}.`;
+    }
+    case 'ADMIN_SESSION_INVALID':
+      return options.stage === 'step-up'
+        ? 'Your session has ended. Sign in again.'
+        : 'This sign-in took too long and has ended. Start again with your email and password.';
+    case 'ADMIN_FORBIDDEN':
+      return 'Your role does not allow this.';
+    case 'ADMIN_STEP_UP_REQUIRED':
+      return "Confirm it's you first: use your passkey or a code from your authenticator app.";
+    case 'WEBAUTHN_CHALLENGE_INVALID':
+      return 'That took too long or was already finished. Try your passkey again.';
+    case 'WEBAUTHN_VERIFICATION_FAILED':
+      return 'Your passkey could not be checked. Try again, or use another way to confirm.';
+    case 'ALREADY_ENROLLED':
+      return 'This passkey is already registered for your account.';
+    case 'RATE_LIMITED':
+      return 'Too many attempts from here. Wait a minute, then try again.';
+    case 'BAD_REQUEST':
+      return options.stage === 'password'
+        ? 'Enter your email address and your password.'
+        : 'Something in the form is not right. Check what you entered and try again.';
+    case 'GATEWAY_UNAVAILABLE':
+    case 'DATABASE_UNAVAILABLE':
+    case 'GATEWAY_OVERLOADED':
+      return 'The Holdfast gateways are not answering right now. Nothing was changed; try again in a minute.';
+    default:
+      return 'Something went wrong on our side. Nothing was changed; try again in a minute.';
+  }
+}
+
+/** Words for what the browser's WebAuthn call threw (`error.name`, kept by @simplewebauthn/browser). */
+export function describeWebauthnError(name: string, options: { isRegistration: boolean }): string {
+  switch (name) {
+    case 'NotAllowedError':
+      return "The passkey request was cancelled or timed out. When you try again, follow your browser's prompt and touch or unlock your key.";
+    case 'AbortError':
+      return 'The passkey request was cancelled. Try again when you are ready.';
+    case 'InvalidStateError':
+      return options.isRegistration
+        ? 'This passkey is already registered. Use another one.'
+        : 'This passkey could not be used. Try again, or use a code instead.';
+    case 'NotSupportedError':
+      return 'This browser or key cannot make a passkey of the kind needed here. Try another browser or security key.';
+    case 'SecurityError':
+      return "The browser refused: this console's address is not the one its gateways allow for passkeys (HOLDFAST_ADMIN_ORIGIN).";
+    case 'Unsupported':
+      return 'This browser does not support passkeys. Use an up-to-date browser, or a code from an authenticator app.';
+    default:
+      return options.isRegistration ? 'Your passkey could not be added. Try again.' : 'Your passkey could not be used. Try again, or use a code instead.';
+  }
+}
+
+/** Why the sign-in page was opened (`/sign-in?reason=…`), said once at the top. */
+export function describeSignInReason(reason: string | undefined): string | null {
+  switch (reason) {
+    case 'expired':
+      return 'Your session has ended (after 30 minutes without activity, 12 hours in all, or when it was signed out elsewhere). Sign in again.';
+    case 'signed-out':
+      return 'You are signed out.';
+    default:
+      return null;
+  }
+}
+
+export const roleNames = { owner: 'Owner', admin: 'Admin', helpdesk: 'Helpdesk', auditor: 'Auditor' } as const;
