@@ -43,6 +43,11 @@ function bearerOf(req: http.IncomingMessage): string | null {
  * authentication, so it waits on the failed-authentication buckets like a bad key does.
  */
 const apiKeyOnlyPaths = /^\/trpc\/(verify\.|preauth|factors\.)/;
+/**
+ * Admin password sign-in carries no bearer, but a refused password is charged to the address's
+ * failed-authentication bucket (admin-auth router): gate it there like a missing API key.
+ */
+const adminSignInPath = /^\/trpc\/admin\.auth\.signIn(?:[?/]|$)/;
 
 /** The TCP peer. Forwarded headers are not trusted: the gateway listens behind no proxy by default. */
 function clientIpOf(req: http.IncomingMessage): string {
@@ -266,7 +271,7 @@ export async function startGatewayServer(options: {
       res.setHeader('cache-control', 'no-store');
       // Before tRPC reads the body and before any database work: only the Authorization header.
       // Every REST operation is a relying application's: a request without a key is a failed authentication.
-      const decision = shield.check(clientIpOf(req), bearerOf(req), { requiresApiKey: isRest || apiKeyOnlyPaths.test(url) });
+      const decision = shield.check(clientIpOf(req), bearerOf(req), { requiresApiKey: isRest || apiKeyOnlyPaths.test(url) || adminSignInPath.test(url) });
       if (!decision.allowed) {
         rateLimited.count += 1;
         rateLimited.byBucket.set(decision.bucket, (rateLimited.byBucket.get(decision.bucket) ?? 0) + 1);

@@ -102,13 +102,37 @@ describe('admin console sign-in, sessions, step-up and roles', () => {
         const answer = await mutate(i % 2 === 0 ? a : b, 'admin.auth.signIn', { email: admin.email, password: `wrong-password-${i}` });
         expect(answer.code).toBe('ADMIN_SIGN_IN_FAILED');
       }
-      // The right password, on either gateway: locked.
+      // The right password, on either gateway: refused — with the same answer as a wrong one, so a
+      // lock tells neither which emails are admins nor which guess of a burst was right.
       for (const url of [a, b]) {
         const locked = await mutate(url, 'admin.auth.signIn', { email: admin.email, password: admin.password });
-        expect([locked.status, locked.code]).toEqual([429, 'ADMIN_LOCKED']);
+        expect([locked.status, locked.code]).toEqual([401, 'ADMIN_SIGN_IN_FAILED']);
       }
+      const reasons = await env.db.pool.query<{ reason: string }>(
+        "SELECT detail->>'reason' AS reason FROM audit_events WHERE type = 'admin.sign_in_failed' AND detail->>'adminId' = $1 ORDER BY id",
+        [admin.id],
+      );
+      expect(reasons.rows.map((row) => row.reason)).toEqual([...Array<string>(4).fill('wrong_password'), 'wrong_password_locked', 'locked', 'locked']);
       const { rows } = await env.db.pool.query<{ locked: boolean }>('SELECT locked_until > now() AS locked FROM admin_accounts WHERE id = $1', [admin.id]);
       expect(rows[0]?.locked).toBe(true);
+    });
+
+    it('a burst of concurrent guesses spends at most 5 tries, and the right one among them is not told apart', async () => {
+      const admin = await createTestAdmin(env.db, 'auditor');
+      const guesses = Array.from({ length: 12 }, (_, i) => (i === 9 ? admin.password : `burst-guess-${i}`));
+      const answers = await Promise.all(guesses.map((password, i) => mutate(i % 2 === 0 ? a : b, 'admin.auth.signIn', { email: admin.email, password })));
+      // Whatever the right guess got, every refusal looks the same.
+      // (A 503 GATEWAY_OVERLOADED is the password gate's queue being full: it comes before any check.)
+      const refused = answers.filter((answer) => answer.status !== 200);
+      const kinds = new Set(refused.map((answer) => `${String(answer.status)} ${answer.code ?? ''}`));
+      expect(kinds.has('401 ADMIN_SIGN_IN_FAILED')).toBe(true);
+      expect([...kinds].every((kind) => kind === '401 ADMIN_SIGN_IN_FAILED' || kind === '503 GATEWAY_OVERLOADED')).toBe(true);
+      // Only 5 derivations were ever checked against the real hash (the rest were refused up front).
+      const checked = await env.db.pool.query<{ n: string }>(
+        "SELECT count(*)::text AS n FROM audit_events WHERE type = 'admin.sign_in_failed' AND detail->>'adminId' = $1 AND detail->>'reason' LIKE 'wrong_password%'",
+        [admin.id],
+      );
+      expect(Number(checked.rows[0]?.n) + (answers.length - refused.length)).toBeLessThanOrEqual(5);
     });
   });
 

@@ -38,12 +38,18 @@ export async function readPendingSignIn(): Promise<PendingSignIn | null> {
   return content?.stage === 'pending' ? content : null;
 }
 
+/** An admin session's absolute life (core adminSessionLimits.absoluteMs; the gateway is the authority). */
+const sessionAbsoluteMs = 12 * 60 * 60_000;
+
 /** The pending sign-in becomes a session: a new cookie value (and the `hfp_` token is gone). */
 export async function startSession(signedIn: AdminSignedIn, factorKinds: readonly AdminFactorKind[]): Promise<void> {
   await writeAdminCookie({
     stage: 'session',
     token: signedIn.sessionToken,
-    expiresAt: signedIn.expiresAt,
+    // The session's absolute end, not its first idle deadline: the gateway enforces the 30 idle
+    // minutes (every call checks), so a cookie that lapsed at sign-in + 30 min would end an active
+    // admin's session early.
+    expiresAt: new Date(Date.now() + sessionAbsoluteMs).toISOString(),
     admin: signedIn.admin,
     factorKinds: [...new Set(factorKinds)],
   });

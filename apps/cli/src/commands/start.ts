@@ -381,7 +381,9 @@ export async function startPlatform(): Promise<void> {
   const web = await startWeb({ webPort, gatewayUrl: gateway.url });
   const pushApp = await startPush({ pushPort: startEnv.HOLDFAST_PUSH_PORT, pushPublicUrl: env.HOLDFAST_PUSH_PUBLIC_URL, gatewayUrl: gateway.url });
   const adminApp = await startAdmin({ adminPort: startEnv.HOLDFAST_ADMIN_PORT, adminUrl: env.HOLDFAST_ADMIN_ORIGIN, gatewayUrl: gateway.url });
-  const owner = await ensureDemoOwner({ stateDir, databaseUrl: migrationUrl ?? env.DATABASE_URL, region: env.HOLDFAST_REGION });
+  // The demo owner (printed password, no factor yet) only on the embedded zero-setup database: on a
+  // real one, whoever read this output first could enroll their own factor and be its owner.
+  const owner = stopEmbedded === null ? null : await ensureDemoOwner({ stateDir, databaseUrl: migrationUrl ?? env.DATABASE_URL, region: env.HOLDFAST_REGION });
   const adminLines =
     owner === null
       ? ''

@@ -1,3 +1,4 @@
+import { HoldfastError } from '@holdfast/core';
 import {
   beginAdminEnrollTotp,
   beginAdminEnrollWebauthn,
@@ -31,9 +32,17 @@ export const adminAuthRouter = router({
   signIn: publicProcedure
     .input(adminSignInInput)
     .output(adminSignInOutput)
-    .mutation(({ ctx, input, signal }) =>
-      signInAdmin({ deps: ctx.deps, email: input.email, password: input.password, ...(signal === undefined ? {} : { signal }) }),
-    ),
+    .mutation(async ({ ctx, input, signal }) => {
+      try {
+        return await signInAdmin({ deps: ctx.deps, email: input.email, password: input.password, ...(signal === undefined ? {} : { signal }) });
+      } catch (error) {
+        // A refused password is a failed authentication for the gateway's flood shield (per-address
+        // failure bucket, as a bad API key is): password guessing cannot also keep every worker's
+        // scrypt gate full and lock real admins out with 503s.
+        if (error instanceof HoldfastError && error.code === 'ADMIN_SIGN_IN_FAILED') ctx.client?.onApiKeyResult?.(false);
+        throw error;
+      }
+    }),
   verifyTotp: publicProcedure
     .input(adminPendingTotpInput)
     .output(adminSignedInOutput)

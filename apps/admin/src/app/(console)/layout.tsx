@@ -1,5 +1,6 @@
 import '@holdfast/ui/failover-map.css';
 import type { ReactNode } from 'react';
+import { sessionMe } from '../../lib/admin-api';
 import { roleNames } from '../../lib/messages';
 import { requireSession } from '../../lib/session';
 import { signOut } from './actions';
@@ -12,6 +13,10 @@ import { NavLinks } from './nav-links';
  */
 export default async function ConsoleLayout({ children }: { children: ReactNode }) {
   const session = await requireSession();
+  // Opening a page is activity: tell the gateway (it keeps the 30-minute idle limit), best effort and
+  // not awaited — the frame renders from the cookie even while the database fails over; each page's
+  // own calls send an ended session to sign-in.
+  void sessionMe(session.token).catch(() => undefined);
   return (
     <>
       <a className="skip-link" href="#main">

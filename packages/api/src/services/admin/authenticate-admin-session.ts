@@ -53,6 +53,11 @@ export async function authenticateAdminSession(options: {
   deps: ServiceDeps;
   bearer: string | null;
   action?: AdminAction;
+  /**
+   * False: the call is not the admin doing something (the live map refreshing itself), so it does
+   * not keep the session from going idle — an unattended console tab must still end at 30 minutes.
+   */
+  isActivity?: boolean;
   signal?: AbortSignal;
 }): Promise<AdminPrincipal> {
   const { deps } = options;
@@ -84,7 +89,7 @@ export async function authenticateAdminSession(options: {
     recentlyVerified.delete(key);
     throw invalid();
   }
-  if (now.getTime() - row.last_seen_at.getTime() >= touchEveryMs) {
+  if (options.isActivity !== false && now.getTime() - row.last_seen_at.getTime() >= touchEveryMs) {
     // GREATEST: another gateway (with a clock a little ahead) may have touched it meanwhile.
     await deps.db.pool.query('UPDATE admin_sessions SET last_seen_at = GREATEST(last_seen_at, $2) WHERE id = $1 AND revoked_at IS NULL', [row.session_id, now]);
     times.lastSeenAt = now;

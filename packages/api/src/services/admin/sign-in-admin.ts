@@ -10,6 +10,7 @@ import { loadSystemApplication } from './system-application';
 /**
  * Per-account lockout (issue 13), counted in `admin_accounts` so it holds across gateway processes
  * and restarts: 5 wrong passwords in a row lock the account for 15 minutes (then 5 more tries).
+ * A locked account answers like a wrong password (ADMIN_SIGN_IN_FAILED); the audit row says why.
  * The flood shield (per-address buckets) still applies in front of this.
  */
 export const adminLockout = { maxFailures: 5, lockMs: 15 * 60_000 } as const;
@@ -31,7 +32,8 @@ export interface AdminSignInStarted {
 }
 
 /** The one answer for unknown email, wrong password and disabled account: the same code, message and work. */
-const signInFailed = (): HoldfastError => new HoldfastError('ADMIN_SIGN_IN_FAILED', 'the email or password is not right');
+const signInFailed = (): HoldfastError =>
+  new HoldfastError('ADMIN_SIGN_IN_FAILED', 'the email or password is not right (after too many failed tries the account also waits a while)');
 
 /**
  * Step 1 of admin sign-in: the password. On success, a PENDING session (`hfp_`, 10 minutes) that
@@ -46,12 +48,27 @@ export async function signInAdmin(options: { deps: ServiceDeps; email: string; p
     [options.email],
   );
   const account = rows[0];
-  const isUsable = account !== undefined && account.disabled_at === null;
-  const isMatch = await adminPasswordGate.run(() => verifyAdminPassword(options.password, isUsable ? account.password_hash : null));
   const now = deps.clock();
+  // Take the attempt BEFORE deriving (one statement, every gateway): at most `maxFailures` guesses
+  // can ever be in flight or spent per lock period, however many arrive at once. Checking the
+  // count only after a slow derivation would let a burst of concurrent guesses all pass an "is it
+  // locked?" read — and a lock that refused only the right guess would name it.
+  let isReserved = false;
+  if (account !== undefined && account.disabled_at === null) {
+    const { rowCount } = await deps.db.pool.query(
+      `UPDATE admin_accounts SET failed_sign_in_count = failed_sign_in_count + 1
+        WHERE id = $1 AND (locked_until IS NULL OR locked_until <= $2) AND failed_sign_in_count < $3`,
+      [account.id, now, adminLockout.maxFailures],
+    );
+    isReserved = rowCount === 1;
+  }
+  // Every outcome costs one derivation: unknown, disabled and locked accounts against a dummy.
+  const isMatch = await adminPasswordGate.run(() => verifyAdminPassword(options.password, isReserved && account !== undefined ? account.password_hash : null));
 
-  const fail = async (reason: string, error: HoldfastError = signInFailed()): Promise<never> => {
-    // Unknown emails are recorded without the typed email (it may be a mistyped password).
+  const fail = async (reason: string): Promise<never> => {
+    // Unknown emails are recorded without the typed email (it may be a mistyped password). The
+    // caller gets the same answer whatever the reason — a locked account included, or the lock
+    // would tell which emails are admins.
     await writeStandaloneAuditEvent({
       deps,
       db: deps.db.pool,
@@ -63,27 +80,24 @@ export async function signInAdmin(options: { deps: ServiceDeps; email: string; p
         detail: { reason, ...(account === undefined ? {} : { adminId: account.id, email: account.email }) },
       },
     });
-    throw error;
+    throw signInFailed();
   };
 
   if (account === undefined) return fail('unknown_email');
   if (account.disabled_at !== null) return fail('disabled');
-  const lockedFor = (until: Date | null): number => (until === null ? 0 : until.getTime() - now.getTime());
-  if (lockedFor(account.locked_until) > 0) {
-    return fail('locked', new HoldfastError('ADMIN_LOCKED', 'too many failed sign-ins; try again later', { retryAfterMs: lockedFor(account.locked_until) }));
-  }
+  if (!isReserved) return fail('locked');
   if (!isMatch) {
-    // One statement: concurrent failures on any gateway all count, and the one reaching the
-    // threshold sets the lock (and restarts the count for the next period).
+    // The attempt was counted when reserved; the one that finds the count at the limit sets the
+    // lock and restarts the count for the next period.
     const { rows: counted } = await deps.db.pool.query<{ locked_until: Date | null }>(
       `UPDATE admin_accounts
-          SET failed_sign_in_count = CASE WHEN failed_sign_in_count + 1 >= $2 THEN 0 ELSE failed_sign_in_count + 1 END,
-              locked_until = CASE WHEN failed_sign_in_count + 1 >= $2 THEN $3::timestamptz ELSE locked_until END
+          SET locked_until = CASE WHEN failed_sign_in_count >= $2 THEN $3::timestamptz ELSE locked_until END,
+              failed_sign_in_count = CASE WHEN failed_sign_in_count >= $2 THEN 0 ELSE failed_sign_in_count END
         WHERE id = $1 RETURNING locked_until`,
       [account.id, adminLockout.maxFailures, new Date(now.getTime() + adminLockout.lockMs)],
     );
     const lockedUntil = counted[0]?.locked_until ?? null;
-    return fail(lockedFor(lockedUntil) > 0 ? 'wrong_password_locked' : 'wrong_password');
+    return fail(lockedUntil !== null && lockedUntil.getTime() > now.getTime() ? 'wrong_password_locked' : 'wrong_password');
   }
 
   const system = await loadSystemApplication(deps);
@@ -127,8 +141,7 @@ export async function signInAdmin(options: { deps: ServiceDeps; email: string; p
     ]);
     return { enrolledFactors, mustEnroll };
   });
-  if (started === null)
-    return fail('locked', new HoldfastError('ADMIN_LOCKED', 'too many failed sign-ins; try again later', { retryAfterMs: adminLockout.lockMs }));
+  if (started === null) return fail('locked');
 
   if (adminPasswordNeedsRehash(account.password_hash)) {
     // Stronger parameters than the stored hash's: re-hash now that we know the password.
