@@ -1,21 +1,11 @@
 // The only place the admin console reads process.env (STYLE habit 5): validated once, on the server.
+import { describeEnvProblems, describePublicUrl, gatewayUrlsSetting, publicUrlIssues, publicUrlSetting } from '@holdfast/validators';
 import { z } from 'zod';
-
-const loopbackHosts = new Set(['localhost', '127.0.0.1', '[::1]']);
 
 const adminEnvSchema = z
   .object({
     /** Gateway base URLs, comma-separated, preferred first — the same variable the portal reads. */
-    HOLDFAST_GATEWAY_URLS: z
-      .string()
-      .default('http://127.0.0.1:4000')
-      .transform((value) =>
-        value
-          .split(',')
-          .map((url) => url.trim().replace(/\/$/, ''))
-          .filter((url) => url !== ''),
-      )
-      .pipe(z.array(z.url()).min(1, 'at least one gateway URL')),
+    HOLDFAST_GATEWAY_URLS: gatewayUrlsSetting,
     /** The port `npm start -w @holdfast/admin` listens on (127.0.0.1); the default public URL uses it. */
     HOLDFAST_ADMIN_PORT: z.coerce.number().int().min(1).max(65_535).default(3003),
     /**
@@ -25,7 +15,7 @@ const adminEnvSchema = z
      * passkeys are bound to it). Required under `next start`: a forgotten setting must not quietly
      * turn those off.
      */
-    HOLDFAST_ADMIN_PUBLIC_URL: z.url({ protocol: /^https?$/ }).optional(),
+    HOLDFAST_ADMIN_PUBLIC_URL: publicUrlSetting,
     /**
      * Key that seals the admin cookie (AES-256-GCM via HKDF). Required outside localhost. On a
      * developer's machine without it, each server process makes a random key: the cookie is still
@@ -35,33 +25,27 @@ const adminEnvSchema = z
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   })
   .superRefine((env, context) => {
-    if (env.HOLDFAST_ADMIN_PUBLIC_URL === undefined) {
-      if (env.NODE_ENV === 'production') {
-        context.addIssue({ code: 'custom', path: ['HOLDFAST_ADMIN_PUBLIC_URL'], message: "required in production: the console's public URL" });
-      }
-      return;
-    }
-    const url = new URL(env.HOLDFAST_ADMIN_PUBLIC_URL);
-    if (loopbackHosts.has(url.hostname)) return;
-    if (url.protocol !== 'https:') {
-      context.addIssue({ code: 'custom', path: ['HOLDFAST_ADMIN_PUBLIC_URL'], message: 'must be https outside localhost' });
-    }
-    if (env.HOLDFAST_ADMIN_SESSION_SECRET === undefined) {
-      context.addIssue({ code: 'custom', path: ['HOLDFAST_ADMIN_SESSION_SECRET'], message: 'required outside localhost' });
-    }
+    const issues = publicUrlIssues({
+      publicUrl: env.HOLDFAST_ADMIN_PUBLIC_URL,
+      sessionSecret: env.HOLDFAST_ADMIN_SESSION_SECRET,
+      isProduction: env.NODE_ENV === 'production',
+      publicUrlName: 'HOLDFAST_ADMIN_PUBLIC_URL',
+      sessionSecretName: 'HOLDFAST_ADMIN_SESSION_SECRET',
+      appName: 'the console',
+    });
+    for (const issue of issues) context.addIssue({ code: 'custom', ...issue });
   })
   .transform((env) => {
-    const publicUrl = (env.HOLDFAST_ADMIN_PUBLIC_URL ?? `http://localhost:${env.HOLDFAST_ADMIN_PORT}`).replace(/\/$/, '');
-    const url = new URL(publicUrl);
+    const { publicUrl, isLocalhost, isHttps } = describePublicUrl(env.HOLDFAST_ADMIN_PUBLIC_URL ?? `http://localhost:${env.HOLDFAST_ADMIN_PORT}`);
     return {
       HOLDFAST_GATEWAY_URLS: env.HOLDFAST_GATEWAY_URLS,
       HOLDFAST_ADMIN_SESSION_SECRET: env.HOLDFAST_ADMIN_SESSION_SECRET,
       port: env.HOLDFAST_ADMIN_PORT,
       publicUrl,
       /** A developer's machine: the only place the console may run without TLS and without a session secret. */
-      isLocalhost: loopbackHosts.has(url.hostname),
+      isLocalhost,
       /** The cookie is Secure (and `__Host-`) everywhere except plain http on localhost. */
-      isHttps: url.protocol === 'https:',
+      isHttps,
       isDevelopment: env.NODE_ENV === 'development',
     };
   });
@@ -72,7 +56,7 @@ export function readAdminEnv(source: Record<string, string | undefined> = proces
   const parsed = adminEnvSchema.safeParse(source);
   if (!parsed.success) {
     // Name the variables, never echo their values (the session secret is one).
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`).join('\n');
+    const problems = describeEnvProblems(parsed.error.issues);
     throw new Error(`invalid admin console configuration:\n${problems}`);
   }
   return parsed.data;

@@ -82,3 +82,6 @@ export {
   postgresRoles,
   regionStatus,
 } from './overview';
+
+export type { AppEnvIssue } from './app-env';
+export { describeEnvProblems, describePublicUrl, gatewayUrlsSetting, publicUrlIssues, publicUrlSetting } from './app-env';

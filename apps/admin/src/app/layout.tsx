@@ -1,6 +1,8 @@
 import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
 import type { ReactNode } from 'react';
+// The shared base first, then this app's own rules, so the app's rules win the cascade as before.
+import '@holdfast/ui/base.css';
 import './globals.css';
 
 export const metadata: Metadata = {

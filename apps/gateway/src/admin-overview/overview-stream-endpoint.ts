@@ -8,19 +8,19 @@
 // no slot, no database connection. The session is checked again every `reauthMs`: a revoked or
 // expired session's stream ends (adminProcedure's 60-s grace covers a database that is down).
 // Open streams are capped per worker.
-import { auditStreamProblemOf, createAdminOverviewCaller, problemOf, type RequestClient, type ServiceDeps } from '@holdfast/api';
+import { auditStreamProblemOf, createAdminOverviewCaller, type RequestClient, type ServiceDeps } from '@holdfast/api';
 import { HoldfastError } from '@holdfast/core';
 import type { ClusterOverview } from '@holdfast/validators';
 import type http from 'node:http';
 import { Gauge, type Registry } from 'prom-client';
 import { commentFrame, retryFrame } from '../audit-stream/sse';
-import { sendProblem } from '../rest/rest-transport';
+import { bearerOf, createSseConnections, isStreamUrl, refuseNonGet, refuseStream, startEventStream, type SseEndpoint } from '../audit-stream/sse-connections';
 import { overviewChangeKey, overviewFrame } from './overview-frames';
 
 export const adminOverviewStreamPath = '/v1/admin/overview/stream';
 
 export function isAdminOverviewStreamUrl(url: string): boolean {
-  return url === adminOverviewStreamPath || url.startsWith(`${adminOverviewStreamPath}?`);
+  return isStreamUrl(url, adminOverviewStreamPath);
 }
 
 export interface AdminOverviewStreamSettings {
@@ -44,18 +44,7 @@ export const defaultAdminOverviewStreamSettings: AdminOverviewStreamSettings = {
   stallTimeoutMs: 30_000,
 };
 
-export interface AdminOverviewStreamEndpoint {
-  /** Answers one admitted request; `gateLeave` releases its admission slot (registered on 'close'). */
-  handle: (req: http.IncomingMessage, res: http.ServerResponse, client: RequestClient, gateLeave: () => void) => void;
-  readonly open: number;
-  close: () => void;
-}
-
-function bearerOf(req: http.IncomingMessage): string | null {
-  const header = req.headers.authorization;
-  if (typeof header !== 'string') return null;
-  return /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] ?? null;
-}
+export type AdminOverviewStreamEndpoint = SseEndpoint;
 
 /** 401/403: the session is over or may not watch — end the stream. Anything else (a database failing over) is not. */
 function isDefinitiveRefusal(error: unknown): boolean {
@@ -73,8 +62,7 @@ export function createAdminOverviewStreamEndpoint(options: {
 }): AdminOverviewStreamEndpoint {
   const { deps, log } = options;
   const settings: AdminOverviewStreamSettings = { ...defaultAdminOverviewStreamSettings, ...options.settings };
-  const streams = new Set<{ abort: AbortController; res: http.ServerResponse }>();
-  let isClosed = false;
+  const connections = createSseConnections({ log, failedEvent: 'admin_overview_stream_failed' });
 
   new Gauge({
     name: 'holdfast_admin_overview_streams_open',
@@ -83,44 +71,23 @@ export function createAdminOverviewStreamEndpoint(options: {
     registers: [options.registry],
     aggregator: 'sum',
     collect() {
-      this.set(options.labels, streams.size);
+      this.set(options.labels, connections.open);
     },
   });
 
-  const refuse = (res: http.ServerResponse, error: unknown): void => {
-    if (res.headersSent || res.destroyed) return;
-    const problem = auditStreamProblemOf(error);
-    sendProblem(res, problem, problem.retryAfterSeconds === undefined ? {} : { 'retry-after': String(problem.retryAfterSeconds) });
-  };
-
   const run = async (req: http.IncomingMessage, res: http.ServerResponse, client: RequestClient, gateLeave: () => void): Promise<void> => {
-    if (req.method !== 'GET') {
-      sendProblem(
-        res,
-        problemOf({ holdfastCode: 'BAD_REQUEST', status: 405, detail: `${req.method ?? ''} is not supported on ${adminOverviewStreamPath}; use GET` }),
-        {
-          allow: 'GET',
-        },
-      );
-      return;
-    }
+    if (refuseNonGet(req, res, adminOverviewStreamPath)) return;
     const { overview } = deps;
     if (overview === undefined) {
-      refuse(res, new HoldfastError('INTERNAL', 'the live failover map is not running on this gateway'));
+      refuseStream(res, new HoldfastError('INTERNAL', 'the live failover map is not running on this gateway'));
       return;
     }
-    if (isClosed || streams.size >= settings.maxStreams) {
-      refuse(res, new HoldfastError('GATEWAY_OVERLOADED', 'too many open failover map streams on this gateway; retry on another gateway'));
-      return;
-    }
-    const stream = { abort: new AbortController(), res };
     // Counted from here (the session check included), so the cap holds while many connect at once.
-    streams.add(stream);
-    const { signal } = stream.abort;
-    res.once('close', () => {
-      streams.delete(stream);
-      stream.abort.abort();
-    });
+    const signal = connections.admit(res, settings.maxStreams);
+    if (signal === null) {
+      refuseStream(res, new HoldfastError('GATEWAY_OVERLOADED', 'too many open failover map streams on this gateway; retry on another gateway'));
+      return;
+    }
     const bearer = bearerOf(req);
     // The same procedure, middleware and checks as admin.overview.snapshot.
     const authorize = (): Promise<ClusterOverview> => createAdminOverviewCaller({ deps, bearer, client }, { signal }).snapshot();
@@ -129,20 +96,12 @@ export function createAdminOverviewStreamEndpoint(options: {
     try {
       first = await authorize();
     } catch (error) {
-      refuse(res, error);
+      refuseStream(res, error);
       return;
     }
     if (signal.aborted) return;
 
-    // From here the stream waits outside the admission gate: its slot goes to the next request.
-    res.off('close', gateLeave);
-    gateLeave();
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      'x-accel-buffering': 'no',
-    });
+    startEventStream(res, gateLeave);
     res.write(`${retryFrame(settings.retryMs)}${commentFrame('holdfast live failover map')}${overviewFrame(first)}`);
     let lastKey = overviewChangeKey(first);
     let lastSentAt = Date.now();
@@ -186,24 +145,11 @@ export function createAdminOverviewStreamEndpoint(options: {
 
   return {
     handle: (req, res, client, gateLeave) => {
-      run(req, res, client, gateLeave).catch((error: unknown) => {
-        log('admin_overview_stream_failed', { message: error instanceof Error ? error.message : String(error) });
-        if (!res.headersSent) refuse(res, error);
-        else res.destroy();
-      });
+      connections.run(res, () => run(req, res, client, gateLeave));
     },
     get open() {
-      return streams.size;
+      return connections.open;
     },
-    close: () => {
-      isClosed = true;
-      for (const stream of streams) {
-        stream.abort.abort();
-        if (stream.res.headersSent && !stream.res.writableEnded) {
-          const socket = stream.res.socket;
-          stream.res.end(() => socket?.destroy());
-        }
-      }
-    },
+    close: connections.close,
   };
 }

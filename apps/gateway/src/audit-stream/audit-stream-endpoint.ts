@@ -9,11 +9,9 @@
 // Reads go through a per-process limiter (`AuditStreamReads`), so a seal that wakes every stream
 // cannot take the request pool from logins. Open streams are capped per worker.
 import {
-  auditStreamProblemOf,
   AuditStreamReads,
   authenticateAuditStreamApplication,
   openAuditStream,
-  problemOf,
   type AuditStream,
   type AuthFailureRecorder,
   type RequestClient,
@@ -22,15 +20,15 @@ import {
 import { HoldfastError } from '@holdfast/core';
 import type http from 'node:http';
 import { Counter, Gauge, type Registry } from 'prom-client';
-import { sendProblem } from '../rest/rest-transport';
 import { auditEventFrame, commentFrame, retryFrame } from './sse';
+import { bearerOf, createSseConnections, isStreamUrl, refuseNonGet, refuseStream, startEventStream, type SseEndpoint } from './sse-connections';
 import { parseAuditStreamRequest } from './stream-query';
 
 export const auditStreamPath = '/v1/audit/stream';
 
 /** The stream's path, with or without a query string. */
 export function isAuditStreamUrl(url: string): boolean {
-  return url === auditStreamPath || url.startsWith(`${auditStreamPath}?`);
+  return isStreamUrl(url, auditStreamPath);
 }
 
 export interface AuditStreamEndpointSettings {
@@ -53,28 +51,7 @@ export const defaultAuditStreamEndpointSettings: AuditStreamEndpointSettings = {
   drainTimeoutMs: 60_000,
 };
 
-export interface AuditStreamEndpoint {
-  /**
-   * Answers one admitted request to the stream path. `gateLeave` is the admission slot's release,
-   * registered on the response's 'close': the endpoint hands the slot back once the stream starts.
-   */
-  handle: (req: http.IncomingMessage, res: http.ServerResponse, client: RequestClient, gateLeave: () => void) => void;
-  /** Streams open now (this process). */
-  readonly open: number;
-  /** Ends every stream (the gateway is shutting down) and refuses new ones. */
-  close: () => void;
-}
-
-interface OpenStream {
-  abort: AbortController;
-  res: http.ServerResponse;
-}
-
-function bearerOf(req: http.IncomingMessage): string | null {
-  const header = req.headers.authorization;
-  if (typeof header !== 'string') return null;
-  return /^Bearer\s+(\S+)$/i.exec(header.trim())?.[1] ?? null;
-}
+export type AuditStreamEndpoint = SseEndpoint;
 
 /** Resolves when the response can take more ('drain'), or false when it closed or stalled too long. */
 function drained(res: http.ServerResponse, timeoutMs: number): Promise<boolean> {
@@ -109,9 +86,8 @@ export function createAuditStreamEndpoint(options: {
 }): AuditStreamEndpoint {
   const { deps, log } = options;
   const settings: AuditStreamEndpointSettings = { ...defaultAuditStreamEndpointSettings, ...options.settings };
-  const streams = new Set<OpenStream>();
+  const connections = createSseConnections({ log, failedEvent: 'audit_stream_failed' });
   const reads = new AuditStreamReads();
-  let isClosed = false;
   let lastReadErrorLog = 0;
 
   const registers = [options.registry];
@@ -123,7 +99,7 @@ export function createAuditStreamEndpoint(options: {
     registers,
     aggregator: 'sum',
     collect() {
-      this.set(options.labels, streams.size);
+      this.set(options.labels, connections.open);
     },
   });
   const sent = new Counter({
@@ -139,40 +115,23 @@ export function createAuditStreamEndpoint(options: {
     registers,
   });
 
-  const refuse = (res: http.ServerResponse, error: unknown, issues?: { path: string; message: string }[]): void => {
-    if (res.headersSent || res.destroyed) return;
-    const problem = auditStreamProblemOf(error, issues);
-    sendProblem(res, problem, problem.retryAfterSeconds === undefined ? {} : { 'retry-after': String(problem.retryAfterSeconds) });
-  };
-
   const run = async (req: http.IncomingMessage, res: http.ServerResponse, client: RequestClient, gateLeave: () => void): Promise<void> => {
-    if (req.method !== 'GET') {
-      sendProblem(res, problemOf({ holdfastCode: 'BAD_REQUEST', status: 405, detail: `${req.method ?? ''} is not supported on ${auditStreamPath}; use GET` }), {
-        allow: 'GET',
-      });
-      return;
-    }
+    if (refuseNonGet(req, res, auditStreamPath)) return;
     const url = req.url ?? '';
     const queryAt = url.indexOf('?');
     const parsed = parseAuditStreamRequest(queryAt === -1 ? '' : url.slice(queryAt + 1), req.headers['last-event-id']);
     if (!parsed.ok) {
       const message = `invalid input: ${parsed.issues.map((issue) => `${issue.path === '' ? '(query)' : issue.path}: ${issue.message}`).join('; ')}`;
-      refuse(res, new HoldfastError('BAD_REQUEST', message), parsed.issues);
+      refuseStream(res, new HoldfastError('BAD_REQUEST', message), parsed.issues);
       return;
     }
-    if (isClosed || streams.size >= settings.maxStreams) {
-      refused.inc(options.labels);
-      refuse(res, new HoldfastError('GATEWAY_OVERLOADED', 'too many open audit streams on this gateway; retry on another gateway'));
-      return;
-    }
-    const stream: OpenStream = { abort: new AbortController(), res };
     // Counted from here (authentication included), so the cap holds while many connect at once.
-    streams.add(stream);
-    res.once('close', () => {
-      streams.delete(stream);
-      stream.abort.abort();
-    });
-    const { signal } = stream.abort;
+    const signal = connections.admit(res, settings.maxStreams);
+    if (signal === null) {
+      refused.inc(options.labels);
+      refuseStream(res, new HoldfastError('GATEWAY_OVERLOADED', 'too many open audit streams on this gateway; retry on another gateway'));
+      return;
+    }
     // Read through a call: the flag changes across awaits (a client leaving, shutdown).
     const isGone = (): boolean => signal.aborted;
 
@@ -198,22 +157,12 @@ export function createAuditStreamEndpoint(options: {
         },
       });
     } catch (error) {
-      refuse(res, error);
+      refuseStream(res, error);
       return;
     }
     if (isGone()) return;
 
-    // From here the stream waits outside the admission gate: its slot goes to the next request.
-    res.off('close', gateLeave);
-    gateLeave();
-
-    res.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-      // Proxies (nginx) must pass events on at once, not buffer them.
-      'x-accel-buffering': 'no',
-    });
+    startEventStream(res, gateLeave);
     res.write(
       `${retryFrame(settings.retryMs)}${commentFrame(`holdfast audit stream: after leaf ${String(opened.afterLeafIndex)}, tree size ${String(opened.treeSize)}`)}`,
     );
@@ -244,25 +193,11 @@ export function createAuditStreamEndpoint(options: {
 
   return {
     handle: (req, res, client, gateLeave) => {
-      run(req, res, client, gateLeave).catch((error: unknown) => {
-        log('audit_stream_failed', { message: error instanceof Error ? error.message : String(error) });
-        if (!res.headersSent) refuse(res, error);
-        else res.destroy();
-      });
+      connections.run(res, () => run(req, res, client, gateLeave));
     },
     get open() {
-      return streams.size;
+      return connections.open;
     },
-    close: () => {
-      isClosed = true;
-      for (const stream of streams) {
-        stream.abort.abort();
-        // End the response, then the connection: a keep-alive socket would hold server.close().
-        if (stream.res.headersSent && !stream.res.writableEnded) {
-          const socket = stream.res.socket;
-          stream.res.end(() => socket?.destroy());
-        }
-      }
-    },
+    close: connections.close,
   };
 }

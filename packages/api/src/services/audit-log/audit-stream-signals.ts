@@ -1,3 +1,5 @@
+import { armNotifyWaiter } from '../../cache/notify-waiter';
+
 /**
  * Wakes a gateway's live audit streams when a checkpoint is sealed anywhere (issue 12): the
  * `audit_checkpoints_notify` trigger NOTIFYs `holdfast_audit` with the new tree size, and the
@@ -53,33 +55,9 @@ export class AuditStreamSignals {
    * whichever is first.
    */
   arm(): { wait: (ms: number, signal: AbortSignal | undefined) => Promise<void>; cancel: () => void } {
-    let isWoken = false;
-    let wakeWaiter: (() => void) | null = null;
-    const wake = (): void => {
-      isWoken = true;
-      wakeWaiter?.();
-    };
-    this.waiters.add(wake);
-    const cancel = (): void => {
-      this.waiters.delete(wake);
-    };
-    const wait = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
-      new Promise<void>((resolve) => {
-        if (isWoken || signal?.aborted === true) {
-          cancel();
-          resolve();
-          return;
-        }
-        const done = (): void => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', done);
-          cancel();
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        wakeWaiter = done;
-        signal?.addEventListener('abort', done, { once: true });
-      });
-    return { wait, cancel };
+    return armNotifyWaiter({
+      register: (wake) => this.waiters.add(wake),
+      unregister: (wake) => this.waiters.delete(wake),
+    });
   }
 }

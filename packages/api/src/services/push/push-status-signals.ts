@@ -1,3 +1,5 @@
+import { armNotifyWaiter } from '../../cache/notify-waiter';
+
 /**
  * Wakes a gateway's push long-polls when a transaction's status changes anywhere: the
  * `push_transactions_notify_status` trigger NOTIFYs `holdfast_push` with the transaction id, and
@@ -33,37 +35,17 @@ export class PushStatusSignals {
    * when `signal` aborts, whichever is first.
    */
   arm(transactionId: string): { wait: (ms: number, signal: AbortSignal | undefined) => Promise<void>; cancel: () => void } {
-    let isWoken = false;
-    let wakeWaiter: (() => void) | null = null;
-    const wake = (): void => {
-      isWoken = true;
-      wakeWaiter?.();
-    };
-    const waiting = this.waiters.get(transactionId) ?? new Set<() => void>();
-    waiting.add(wake);
-    this.waiters.set(transactionId, waiting);
-    const cancel = (): void => {
-      const current = this.waiters.get(transactionId);
-      current?.delete(wake);
-      if (current?.size === 0) this.waiters.delete(transactionId);
-    };
-    const wait = (ms: number, signal: AbortSignal | undefined): Promise<void> =>
-      new Promise<void>((resolve) => {
-        if (isWoken || signal?.aborted === true) {
-          cancel();
-          resolve();
-          return;
-        }
-        const done = (): void => {
-          clearTimeout(timer);
-          signal?.removeEventListener('abort', done);
-          cancel();
-          resolve();
-        };
-        const timer = setTimeout(done, ms);
-        wakeWaiter = done;
-        signal?.addEventListener('abort', done, { once: true });
-      });
-    return { wait, cancel };
+    return armNotifyWaiter({
+      register: (wake) => {
+        const waiting = this.waiters.get(transactionId) ?? new Set<() => void>();
+        waiting.add(wake);
+        this.waiters.set(transactionId, waiting);
+      },
+      unregister: (wake) => {
+        const current = this.waiters.get(transactionId);
+        current?.delete(wake);
+        if (current?.size === 0) this.waiters.delete(transactionId);
+      },
+    });
   }
 }
