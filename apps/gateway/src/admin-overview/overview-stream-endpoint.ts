@@ -8,7 +8,7 @@
 // no slot, no database connection. The session is checked again every `reauthMs`: a revoked or
 // expired session's stream ends (adminProcedure's 60-s grace covers a database that is down).
 // Open streams are capped per worker.
-import { auditStreamProblemOf, createAdminOverviewCaller, type RequestClient, type ServiceDeps } from '@holdfast/api';
+import { adminOutageGraceMs, auditStreamProblemOf, createAdminOverviewCaller, type RequestClient, type ServiceDeps } from '@holdfast/api';
 import { HoldfastError } from '@holdfast/core';
 import type { ClusterOverview } from '@holdfast/validators';
 import type http from 'node:http';
@@ -126,11 +126,21 @@ export function createAdminOverviewStreamEndpoint(options: {
       lastSentAt = Date.now();
     };
     const unsubscribe = overview.subscribe(onSnapshot);
+    // The session is re-checked while the stream is open. A database outage is not a refusal, but
+    // it is no licence either: once no check has succeeded for the outage grace (the same 60 s the
+    // snapshot gets), the stream ends — a revoked or expired session cannot watch a long outage.
+    let lastAuthorizedAt = Date.now();
     const reauth = setInterval(() => {
-      authorize().catch((error: unknown) => {
-        if (signal.aborted || !isDefinitiveRefusal(error)) return;
-        res.end(commentFrame('admin session ended'));
-      });
+      authorize().then(
+        () => {
+          lastAuthorizedAt = Date.now();
+        },
+        (error: unknown) => {
+          if (signal.aborted) return;
+          if (!isDefinitiveRefusal(error) && Date.now() - lastAuthorizedAt <= adminOutageGraceMs) return;
+          res.end(commentFrame('admin session ended'));
+        },
+      );
     }, settings.reauthMs);
     reauth.unref();
     signal.addEventListener(

@@ -3,3 +3,4 @@ export { applyAdminOrigin, loadSystemApplication } from './system-application';
 export { createAdminAccount } from './create-admin-account';
 export { adminLockout } from './sign-in-admin';
 export { createPasswordGate } from './password-gate';
+export { adminOutageGraceMs } from './authenticate-admin-session';
