@@ -1,4 +1,3 @@
-import { auditLeafHash, openSignedNote, parseVerifierKey, verifyInclusion } from '@holdfast/core';
 import { signPruneMark } from '@holdfast/api';
 import { createApplication, createDatabase, defaultRoleNames, roleUrl, writeAuditEvent, type Database } from '@holdfast/db';
 import { testRolePasswords } from '@holdfast/db/testing';
@@ -10,7 +9,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, problemsOf, waitFor, waitUntilSealed, type CliResult } from './audit.support';
+import { count, problemsOf, verifiesOffline, waitFor, waitUntilSealed, type CliResult, type ProofJson } from './audit.support';
 import { startEnvironment } from './support/fixtures';
 import { testKeys } from './support/gateways';
 
@@ -37,28 +36,6 @@ function runCli(args: readonly string[], settings: Record<string, string>): Prom
         resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
       },
     );
-  });
-}
-
-interface ProofJson {
-  leafIndex: number;
-  leafEntry: string;
-  inclusionProof: string[];
-  checkpoint: string;
-  verifierKey: string;
-}
-
-function verifiesOffline(proof: ProofJson): boolean {
-  const key = parseVerifierKey(proof.verifierKey);
-  if (key === null) return false;
-  const checkpoint = openSignedNote({ note: proof.checkpoint, keyName: key.keyName, publicKey: key.publicKey });
-  if (checkpoint === null) return false;
-  return verifyInclusion({
-    leafHash: auditLeafHash(new Uint8Array(Buffer.from(proof.leafEntry, 'base64'))),
-    leafIndex: proof.leafIndex,
-    treeSize: checkpoint.treeSize,
-    proof: proof.inclusionProof.map((hash) => new Uint8Array(Buffer.from(hash, 'base64'))),
-    rootHash: checkpoint.rootHash,
   });
 }
 

@@ -1,38 +1,11 @@
-import { auditLeafHash, openSignedNote, parseVerifierKey, verifyInclusion } from '@holdfast/core';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, newestAuditEventId, problemsOf, runAuditCli, waitFor, waitUntilSealed } from './audit.support';
+import { count, newestAuditEventId, problemsOf, runAuditCli, verifiesOffline, waitFor, waitUntilSealed, type ProofJson } from './audit.support';
 import { createHoldfastClient } from '@holdfast/sdk';
 import { enrollTotpUser, startEnvironment, wrongCodes } from './support/fixtures';
-
-interface ProofJson {
-  auditEventId: string;
-  eventId: string;
-  leafIndex: number;
-  leafEntry: string;
-  inclusionProof: string[];
-  treeSize: number;
-  checkpoint: string;
-  verifierKey: string;
-}
-
-/** The offline check, with nothing but the proof's JSON and core. */
-function verifiesOffline(proof: ProofJson): boolean {
-  const key = parseVerifierKey(proof.verifierKey);
-  if (key === null) return false;
-  const checkpoint = openSignedNote({ note: proof.checkpoint, keyName: key.keyName, publicKey: key.publicKey });
-  if (checkpoint === null) return false;
-  return verifyInclusion({
-    leafHash: auditLeafHash(new Uint8Array(Buffer.from(proof.leafEntry, 'base64'))),
-    leafIndex: proof.leafIndex,
-    treeSize: checkpoint.treeSize,
-    proof: proof.inclusionProof.map((hash) => new Uint8Array(Buffer.from(hash, 'base64'))),
-    rootHash: checkpoint.rootHash,
-  });
-}
 
 function flipByte(base64: string, at: number): string {
   const bytes = Buffer.from(base64, 'base64');

@@ -1,5 +1,6 @@
 // Shared by the sealed-audit-log tests (issue 12): the `holdfast audit` CLI as an operator runs it,
 // and what the database says about the sealer.
+import { auditLeafHash, openSignedNote, parseVerifierKey, verifyInclusion } from '@holdfast/core';
 import type { Database } from '@holdfast/db';
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -93,4 +94,32 @@ export interface AuditProblemJson {
 
 export function problemsOf(result: CliResult): AuditProblemJson[] {
   return (JSON.parse(result.stdout) as { problems: AuditProblemJson[] }).problems;
+}
+
+/** `holdfast audit proof` output, as the tests read it. */
+export interface ProofJson {
+  auditEventId: string;
+  eventId: string;
+  leafIndex: number;
+  leafEntry: string;
+  inclusionProof: string[];
+  treeSize: number;
+  checkpoint: string;
+  verifierKey: string;
+}
+
+/** The offline check, with nothing but the proof's JSON and core. */
+/** The offline check, with nothing but the proof's JSON and core (deliberately not the api's own verifier). */
+export function verifiesOffline(proof: ProofJson): boolean {
+  const key = parseVerifierKey(proof.verifierKey);
+  if (key === null) return false;
+  const checkpoint = openSignedNote({ note: proof.checkpoint, keyName: key.keyName, publicKey: key.publicKey });
+  if (checkpoint === null) return false;
+  return verifyInclusion({
+    leafHash: auditLeafHash(new Uint8Array(Buffer.from(proof.leafEntry, 'base64'))),
+    leafIndex: proof.leafIndex,
+    treeSize: checkpoint.treeSize,
+    proof: proof.inclusionProof.map((hash) => new Uint8Array(Buffer.from(hash, 'base64'))),
+    rootHash: checkpoint.rootHash,
+  });
 }

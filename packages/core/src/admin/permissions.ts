@@ -8,30 +8,22 @@ import type { AdminAction, AdminRole } from '@holdfast/validators';
  */
 const readOnly: readonly AdminAction[] = ['overview.read', 'audit.read', 'drills.read', 'applications.read'];
 
+/** Everything but changing who may do what — the owner's alone. */
+const adminAllowed: readonly AdminAction[] = [
+  ...readOnly,
+  'users.read',
+  'users.unlock',
+  'users.send_enrollment_link',
+  'users.revoke_factor',
+  'users.issue_bypass',
+  'applications.write',
+  'apikeys.write',
+  'admins.read',
+];
+
 const allowed: Readonly<Record<AdminRole, ReadonlySet<AdminAction>>> = {
-  owner: new Set<AdminAction>([
-    ...readOnly,
-    'users.read',
-    'users.unlock',
-    'users.send_enrollment_link',
-    'users.revoke_factor',
-    'users.issue_bypass',
-    'applications.write',
-    'apikeys.write',
-    'admins.read',
-    'admins.write',
-  ]),
-  admin: new Set<AdminAction>([
-    ...readOnly,
-    'users.read',
-    'users.unlock',
-    'users.send_enrollment_link',
-    'users.revoke_factor',
-    'users.issue_bypass',
-    'applications.write',
-    'apikeys.write',
-    'admins.read',
-  ]),
+  owner: new Set<AdminAction>([...adminAllowed, 'admins.write']),
+  admin: new Set<AdminAction>(adminAllowed),
   helpdesk: new Set<AdminAction>(['overview.read', 'users.read', 'users.unlock', 'users.send_enrollment_link']),
   auditor: new Set<AdminAction>(readOnly),
 };
