@@ -1,43 +1,17 @@
 import { signPruneMark } from '@holdfast/api';
 import { createApplication, createDatabase, defaultRoleNames, roleUrl, writeAuditEvent, type Database } from '@holdfast/db';
 import { testRolePasswords } from '@holdfast/db/testing';
-import { execFile } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { count, problemsOf, verifiesOffline, waitFor, waitUntilSealed, type CliResult, type ProofJson } from './audit.support';
+import { count, problemsOf, runHoldfastCli, verifiesOffline, waitFor, waitUntilSealed, type CliResult, type ProofJson } from './audit.support';
 import { startEnvironment } from './support/fixtures';
-import { testKeys } from './support/gateways';
 
-const repoRoot = fileURLToPath(new URL('../../..', import.meta.url));
-const cliBin = fileURLToPath(new URL('../../cli/src/bin/holdfast.ts', import.meta.url));
-
-/** `holdfast audit …` through tsx, with exactly the settings given (and the gateways' keyring unless told otherwise). */
-function runCli(args: readonly string[], settings: Record<string, string>): Promise<CliResult> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', cliBin, 'audit', ...args],
-      {
-        cwd: repoRoot,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOLDFAST_ENCRYPTION_KEYS: `k1:${testKeys.k1},k2:${testKeys.k2}`,
-          HOLDFAST_ACTIVE_KEY_ID: 'k1',
-          ...settings,
-        },
-        maxBuffer: 64 * 1024 * 1024,
-      },
-      (error, stdout, stderr) => {
-        resolve({ code: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr });
-      },
-    );
-  });
-}
+/** `holdfast audit …` with exactly the settings given (and the gateways' keyring unless told otherwise). */
+const runCli = (args: readonly string[], settings: Record<string, string>): Promise<CliResult> => runHoldfastCli(['audit', ...args], settings);
 
 interface PruneJson {
   prunedBelow: number;
@@ -60,7 +34,7 @@ interface VerifyJson {
 // deployment's audit key, which only the keyring's holder can open), the leaves stay, and
 // `holdfast audit verify` still passes — while a hole anywhere else, or under a mark the key did
 // not sign, is still named. Tampering is done as the superuser.
-// Each case runs the CLI several times (a tsx process each): generous on a shared two-core machine.
+// Each case runs the CLI several times (a process each): generous on a shared two-core machine.
 describe('[AUDIT_RETENTION] audit rows are pruned only below a signed "pruned below N" mark', { timeout: 240_000 }, () => {
   let env: Awaited<ReturnType<typeof startEnvironment>>;
   let stateDir: string;
