@@ -5,6 +5,7 @@ import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createAdminAuditRoutes } from './admin-audit';
 import { createAdminOverviewStreamEndpoint, isAdminOverviewStreamUrl } from './admin-overview';
 import type { GatewayAuditForwarder } from './audit-forwarder';
 import type { GatewayAuditLog } from './audit-log/audit-log';
@@ -140,6 +141,7 @@ export async function startGatewayServer(options: {
     });
   const observedDeps: ServiceDeps = {
     ...deps,
+    auditHistoryRewritten: () => options.auditLog?.readiness().alarm === 'history_rewritten',
     observe: (event) => {
       metrics.observe(event);
       if (event.seconds > 2 && !/pushStatus$/i.test(event.procedure))
@@ -218,6 +220,14 @@ export async function startGatewayServer(options: {
     labels: { gateway: deps.gateway.id, region: deps.gateway.region },
     log,
   });
+  // The admin console's audit stream (all applications) and export (issue 13).
+  const adminAudit = createAdminAuditRoutes({
+    deps,
+    registry: metrics.registry,
+    labels: { gateway: deps.gateway.id, region: deps.gateway.region },
+    ...(options.auditStream === undefined ? {} : { settings: options.auditStream }),
+    log,
+  });
 
   // Surges (issue 9): at most maxInFlight requests in the router, a short time-bounded queue, a
   // fast 503 for the rest — after the shield, before the body is read and before any database work.
@@ -236,6 +246,10 @@ export async function startGatewayServer(options: {
       }
       if (isAdminOverviewStreamUrl(req.url ?? '')) {
         adminOverviewStream.handle(req, res, client, admission.leave);
+        return;
+      }
+      if (adminAudit.matches(req.url ?? '')) {
+        adminAudit.handle(req, res, client, admission.leave);
         return;
       }
       (req.url?.startsWith(restBasePath) === true ? rest : trpc)(req, res, client);
@@ -391,6 +405,7 @@ export async function startGatewayServer(options: {
       admission.close();
       auditStream.close();
       adminOverviewStream.close();
+      adminAudit.close();
       server.closeIdleConnections();
       await new Promise<void>((resolve) =>
         server.close(() => {

@@ -41,6 +41,8 @@ export interface ServiceDeps {
   auditSpool?: { append: (event: SpooledAuditEvent) => Promise<void> };
   /** The live failover map's collector (issue 13; absent: admin.overview answers INTERNAL). Never uses `db`. */
   overview?: OverviewSourceHandle;
+  /** This gateway's sealed-log history alarm (issue 12), for admin.audit.status (absent: reported as false). */
+  auditHistoryRewritten?: () => boolean;
 }
 
 /** Push approval (issue 11): where the PWA lives, and where this deployment may send Web Push. */

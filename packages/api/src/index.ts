@@ -19,3 +19,5 @@ export * from './services/admin/overview';
 export { adminProcedure, adminSessionProcedure, writeAdminActionAudit, type AdminPrincipal } from './admin-procedure';
 export * from './services/admin/index';
 export { adminOverviewRouter, createAdminOverviewCaller } from './routers/admin-overview';
+export { createAdminAuditAccessCaller } from './routers/admin-audit';
+export { auditExportLineOf, openAuditExport, recheckAdminAuditAccess, type AdminAuditExport, type AdminAuditExportFormat } from './services/admin/audit';

@@ -4,6 +4,7 @@ import type { PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequest
 import {
   assuranceLevel,
   attemptId,
+  bypassCode,
   enrollmentLinkToken,
   externalUserId,
   factorId,
@@ -107,6 +108,8 @@ export const generateRecoveryCodesOutput = z.strictObject({ factorId: z.string()
 
 export const verifyTotpInput = z.strictObject({ userId: externalUserId, attemptId, code: totpCode, factorId: factorId.optional() });
 export const verifyRecoveryCodeInput = z.strictObject({ userId: externalUserId, attemptId, code: recoveryCode });
+/** A one-time code an admin issued the user (issue 13; admin.bypass.issue). */
+export const verifyBypassCodeInput = z.strictObject({ userId: externalUserId, attemptId, code: bypassCode });
 export const verificationOutput = verificationResult;
 export const statusInput = z.strictObject({ attemptId });
 

@@ -99,6 +99,12 @@ export const errorCodes = {
   ADMIN_STEP_UP_REQUIRED: 'forbidden',
   /** Too many failed sign-ins for this admin account: try again after `retryAfterMs`. */
   ADMIN_LOCKED: 'too_many_requests',
+  /** No such relying application (the canary and the admin console's own application count as none). */
+  APPLICATION_NOT_FOUND: 'not_found',
+  /** No API key with this id for this application. */
+  API_KEY_NOT_FOUND: 'not_found',
+  /** The API key is already expiring (rotated) or revoked: only an active key can be rotated. */
+  API_KEY_NOT_ACTIVE: 'conflict',
   INTERNAL: 'internal',
 } as const;
 

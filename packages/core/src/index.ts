@@ -47,6 +47,16 @@ export type { RecoveryCodeEvaluation } from './factors/recovery-codes-factor';
 export { evaluateRecoveryCode, recoveryCodesFactor } from './factors/recovery-codes-factor';
 export type { WebauthnEvaluation } from './factors/webauthn-factor';
 export { evaluateWebauthnAssertion, webauthnFactor } from './factors/webauthn-factor';
+export type { BypassCodeEvaluation, StoredBypassCode } from './factors/bypass-factor';
+export {
+  bypassCodeSaltBytes,
+  bypassFactor,
+  evaluateBypassCode,
+  formatBypassCode,
+  generateBypassCode,
+  hashBypassCode,
+  normalizeBypassCode,
+} from './factors/bypass-factor';
 
 export { isSignCountSuspicious } from './webauthn/sign-count';
 export { hasBackupEligibilityChanged } from './webauthn/backup-eligibility';

@@ -36,6 +36,8 @@ export const webhookEventByAuditType: Partial<Record<AuditEventType, string>> = 
   'factor.suspended': 'factor.suspended',
   'account.locked': 'account.locked',
   'push.fraud_reported': 'push.fraud_reported',
+  // The application tells its user an admin issued them a bypass code (the code is never in the body).
+  'bypass.issued': 'bypass.issued',
 };
 
 const auditColumns = 'type, gateway_id, region, application_id, user_id, factor_id, attempt_id, detail';

@@ -98,6 +98,21 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
     },
 
     /**
+     * A one-time bypass code an admin issued the user (your webhook hears `bypass.issued`): it works
+     * once and expires; the same attempt id on every retry, like verifyTotp.
+     */
+    verifyBypassCode: (input: { userId: string; code: string; attemptId?: string }): Promise<VerificationResult> => {
+      const request = { ...input, attemptId: input.attemptId ?? randomUUID() };
+      return rotation.run({
+        deadlineMs,
+        tryTimeoutMs,
+        ...hedge,
+        policy: 'retry-anywhere',
+        call: (c, signal) => c.verify.bypassCode.mutate(request, { signal }),
+      });
+    },
+
+    /**
      * Starts a WebAuthn login: pass `options` to the browser (`startAuthentication({ optionsJSON })`)
      * and keep `challengeId` for `webauthnFinish`, which any gateway can answer.
      */

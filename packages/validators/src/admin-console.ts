@@ -138,11 +138,12 @@ const rpId = z
   .regex(/^(localhost|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63})$/, 'a host name such as example.com');
 
 export const adminPushPolicy = z.strictObject({
-  ttlSeconds: z.number().int().min(15).max(600),
+  // The database's bounds (migration 20261129000000_push): 15–300 s, and a fraud mute of at least 1 s.
+  ttlSeconds: z.number().int().min(15).max(300),
   numberDigits: z.number().int().min(2).max(3),
   maxPerWindow: z.number().int().min(1).max(20),
   windowSeconds: z.number().int().min(60).max(3600),
-  fraudSuspensionSeconds: z.number().int().min(0).max(86_400),
+  fraudSuspensionSeconds: z.number().int().min(1).max(86_400),
 });
 
 export const adminApplication = z.strictObject({
@@ -184,7 +185,11 @@ export const adminApplicationUpdateInput = z.strictObject({
   failMode: z.enum(['secure', 'safe']).optional(),
   rpId: rpId.optional(),
   rpName: z.string().trim().min(1).max(64).optional(),
-  allowedOrigins: z.array(z.url({ protocol: /^https?$/ }).max(2048)).min(1).max(20).optional(),
+  allowedOrigins: z
+    .array(z.url({ protocol: /^https?$/ }).max(2048))
+    .min(1)
+    .max(20)
+    .optional(),
   userVerification: z.enum(['required', 'preferred']).optional(),
   callbackUrls: z.array(httpsOrLocalUrl).max(20).optional(),
   push: adminPushPolicy.partial().optional(),
@@ -226,6 +231,8 @@ export const adminWebhookDelivery = z.strictObject({
 });
 export const adminWebhookDeliveriesOutput = z.strictObject({ deliveries: z.array(adminWebhookDelivery), nextCursor: z.string().nullable() });
 export const adminWebhookRedeliverInput = z.strictObject({ applicationId, deliveryId: z.uuid() });
+/** The delivery as queued again (status `pending`, same id: the receiver dedupes by it). */
+export const adminWebhookRedeliverOutput = z.strictObject({ delivery: adminWebhookDelivery });
 
 // ---------------------------------------------------------------------------------------------
 // Audit — admin.audit.* (audit.read), plus SSE GET /v1/admin/audit/stream and
@@ -275,9 +282,22 @@ export const adminAuditSearchOutput = z.strictObject({ events: z.array(adminAudi
 export const adminAuditGetInput = z.strictObject({ eventId: z.uuid() });
 export const adminAuditGetOutput = z.strictObject({
   event: adminAuditEvent.nullable(),
-  /** An RFC 9162 inclusion proof against the latest checkpoint, when the event is sealed (hex hashes). */
+  /**
+   * An RFC 9162 inclusion proof against the latest checkpoint, when the event is sealed (hex hashes).
+   * `leafEntry` (base64 of the canonical leaf entry, as `holdfast audit proof` gives it: the sealed
+   * row names the internal user id, not the one shown) and `verifierKey` (C2SP) make it verifiable
+   * offline with nothing else.
+   */
   proof: z
-    .strictObject({ leafIndex: z.number().int(), treeSize: z.number().int(), rootHash: z.string(), path: z.array(z.string()), checkpoint: z.string() })
+    .strictObject({
+      leafIndex: z.number().int(),
+      treeSize: z.number().int(),
+      rootHash: z.string(),
+      path: z.array(z.string()),
+      checkpoint: z.string(),
+      leafEntry: z.string(),
+      verifierKey: z.string(),
+    })
     .nullable(),
 });
 

@@ -65,3 +65,14 @@ export const recoveryCode = z.string().min(recoveryCodeInputMinLength).max(recov
 
 /** A recovery code as typed into a form: surrounding whitespace dropped, then the wire bounds. */
 export const typedRecoveryCode = z.string().trim().pipe(recoveryCode);
+
+/**
+ * A one-time bypass code an admin reads to a user (issue 13): 12 symbols of the recovery alphabet =
+ * 60 bits, printed as three groups of four (`ABCD-EFGH-JKLM`). Above the 50-bit floor the console
+ * promises; it lives at most 24 hours, works once, and is checked behind the lockout policy.
+ */
+export const bypassCodeLength = 12;
+export const bypassCodeGroupLength = 4;
+export const bypassCodeCanonicalPattern = new RegExp(`^[${recoveryCodeAlphabet}]{${bypassCodeLength}}$`);
+/** As sent: case, spaces and dashes are normalized by core; a pasted paragraph is refused before hashing. */
+export const bypassCode = z.string().min(bypassCodeLength).max(32);

@@ -3,9 +3,11 @@ import { z } from 'zod';
 /**
  * Every kind of factor Holdfast verifies. The database enum `factor_kind` (prisma/schema.prisma)
  * holds the same words; a kind added there and not here fails to compile where the api maps a
- * Prisma row to these types. A paired push-approval device is a factor of kind `push`.
+ * Prisma row to these types. A paired push-approval device is a factor of kind `push`. A `bypass`
+ * factor is a one-time code an admin issued (issue 13): the user never enrolled it and never sees it
+ * among their factors; it ends at its first use or its expiry.
  */
-export const factorKinds = ['totp', 'recovery_codes', 'webauthn', 'push'] as const;
+export const factorKinds = ['totp', 'recovery_codes', 'webauthn', 'push', 'bypass'] as const;
 export const factorKind = z.enum(factorKinds);
 export type FactorKind = z.infer<typeof factorKind>;
 

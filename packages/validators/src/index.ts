@@ -6,6 +6,10 @@ export { assuranceLevel, assuranceLevels, enrollmentFactorStatus, factorKind, fa
 
 export type { TotpDigits } from './code-formats';
 export {
+  bypassCode,
+  bypassCodeCanonicalPattern,
+  bypassCodeGroupLength,
+  bypassCodeLength,
   isWellFormedTotpCode,
   recoveryCode,
   recoveryCodeAlphabet,
@@ -136,6 +140,7 @@ export {
   adminWebhookDeliveriesOutput,
   adminWebhookDelivery,
   adminWebhookRedeliverInput,
+  adminWebhookRedeliverOutput,
   adminWebhookSetInput,
   adminWebhookSetOutput,
   apiKeyStates,

@@ -12,8 +12,8 @@ import {
 } from './index';
 
 describe('words', () => {
-  it('knows the four factor kinds and no other', () => {
-    expect(factorKind.options).toEqual(['totp', 'recovery_codes', 'webauthn', 'push']);
+  it('knows the five factor kinds and no other', () => {
+    expect(factorKind.options).toEqual(['totp', 'recovery_codes', 'webauthn', 'push', 'bypass']);
     expect(factorKind.safeParse('sms').success).toBe(false);
   });
 

@@ -15,6 +15,8 @@ export const webhookEventTypes = [
   'account.locked',
   /** The user pressed "Report fraud" on a push: push is suspended for them; tell them another way. */
   'push.fraud_reported',
+  /** An admin issued the user a one-time bypass code (never in the body): tell the user it happened. */
+  'bypass.issued',
 ] as const;
 export const webhookEventType = z.enum(webhookEventTypes);
 export type WebhookEventType = z.infer<typeof webhookEventType>;

@@ -54,7 +54,7 @@ export const defaultAuditStreamEndpointSettings: AuditStreamEndpointSettings = {
 export type AuditStreamEndpoint = SseEndpoint;
 
 /** Resolves when the response can take more ('drain'), or false when it closed or stalled too long. */
-function drained(res: http.ServerResponse, timeoutMs: number): Promise<boolean> {
+export function drained(res: http.ServerResponse, timeoutMs: number): Promise<boolean> {
   return new Promise((resolve) => {
     const done = (ok: boolean): void => {
       clearTimeout(timer);

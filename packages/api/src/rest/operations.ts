@@ -57,6 +57,15 @@ export const restOperationDeclarations = [
     summary: 'Verify a single-use recovery code',
   },
   {
+    procedure: 'verify.bypassCode',
+    method: 'POST',
+    path: '/v1/verify/bypass-code',
+    tag: 'verification',
+    summary: 'Verify a one-time bypass code an admin issued the user (single use, short-lived)',
+    description:
+      'The application hears of each issue by its webhook (`bypass.issued`), so it can tell the user. A right code already used is rejected with `replay`; a wrong or expired one with `invalid_code`, which counts toward the lockout.',
+  },
+  {
     procedure: 'verify.webauthnBegin',
     method: 'POST',
     path: '/v1/verify/webauthn-begin',

@@ -1,8 +1,13 @@
 import { router } from '../trpc';
 import { adminAdminsRouter } from './admin-admins';
+import { adminApplicationsRouter } from './admin-applications';
+import { adminAuditRouter } from './admin-audit';
 import { adminAuthRouter } from './admin-auth';
+import { adminBypassRouter } from './admin-bypass';
+import { adminDrillsRouter } from './admin-drills';
 import { adminOverviewRouter } from './admin-overview';
 import { adminSessionRouter } from './admin-session';
+import { adminUsersRouter } from './admin-users';
 
 /**
  * The admin console's API (issue 13), mounted as `admin` in the one app router. Everything here but
@@ -15,4 +20,9 @@ export const adminRouter = router({
   session: adminSessionRouter,
   admins: adminAdminsRouter,
   overview: adminOverviewRouter,
+  users: adminUsersRouter,
+  applications: adminApplicationsRouter,
+  audit: adminAuditRouter,
+  drills: adminDrillsRouter,
+  bypass: adminBypassRouter,
 });

@@ -5,6 +5,7 @@ import {
   pushStatusOutput,
   statusInput,
   verificationOutput,
+  verifyBypassCodeInput,
   verifyRecoveryCodeInput,
   verifyTotpInput,
   webauthnBeginInput,
@@ -14,6 +15,7 @@ import {
 import { beginPush } from '../services/push/begin-push';
 import { getPushStatus } from '../services/push/get-push-status';
 import { getAttemptStatus } from '../services/verify/get-attempt-status';
+import { verifyBypassCode } from '../services/verify/verify-bypass-code';
 import { verifyRecoveryCode } from '../services/verify/verify-recovery-code';
 import { verifyTotp } from '../services/verify/verify-totp';
 import { verifyWebauthn } from '../services/verify/verify-webauthn';
@@ -40,6 +42,13 @@ export const verifyRouter = router({
     .output(verificationOutput)
     .mutation(({ ctx, input, signal }) =>
       verifyRecoveryCode({ deps: ctx.deps, application: ctx.application, attemptId: input.attemptId, externalUserId: input.userId, code: input.code, signal }),
+    ),
+  /** A one-time bypass code an admin issued the user (admin.bypass.issue): works once, until it expires. */
+  bypassCode: applicationProcedure
+    .input(verifyBypassCodeInput)
+    .output(verificationOutput)
+    .mutation(({ ctx, input, signal }) =>
+      verifyBypassCode({ deps: ctx.deps, application: ctx.application, attemptId: input.attemptId, externalUserId: input.userId, code: input.code, signal }),
     ),
   /** Starts a WebAuthn login: options for `navigator.credentials.get` and the challenge id to finish with. */
   webauthnBegin: applicationProcedure

@@ -84,6 +84,11 @@ export const auditEventTypes = [
   'admin.stepped_up',
   /** An admin changed something (detail: adminId, action, target, before, after). */
   'admin.action',
+  /**
+   * An admin issued a one-time bypass code (detail: adminId, expiresAt, replacedFactorIds; never the
+   * code). Also the webhook event `bypass.issued`, so the application can tell its user.
+   */
+  'bypass.issued',
 ] as const;
 
 export type AuditEventType = (typeof auditEventTypes)[number];

@@ -19,7 +19,7 @@ describe('factor registry', () => {
   });
 
   it('claims AAL2 for every kind today: with the application password, none is hardware-bound for sure', () => {
-    expect(Object.values(factorRegistry).map((module) => module.assuranceLevel)).toEqual(['aal2', 'aal2', 'aal2', 'aal2']);
+    expect(Object.values(factorRegistry).map((module) => module.assuranceLevel)).toEqual(['aal2', 'aal2', 'aal2', 'aal2', 'aal2']);
   });
 
   it('names each kind as messages need it', () => {
@@ -27,6 +27,7 @@ describe('factor registry', () => {
     expect(factorRegistry.recovery_codes.noun).toBe('recovery codes');
     expect(factorRegistry.webauthn.noun).toBe('security key or passkey');
     expect(factorRegistry.push.noun).toBe('push device');
+    expect(factorRegistry.bypass.noun).toBe('bypass code');
   });
 
   it('gives each kind its RFC 8176 method reference for signed results', () => {
@@ -35,5 +36,7 @@ describe('factor registry', () => {
     expect(factorRegistry.webauthn.amr).toBe('hwk');
     // A paired phone: proof of possession of a software-secured key (WebCrypto, non-extractable).
     expect(factorRegistry.push.amr).toBe('swk');
+    // An admin-issued one-time code is no RFC 8176 method either: Holdfast's own word.
+    expect(factorRegistry.bypass.amr).toBe('bypass_code');
   });
 });

@@ -1,4 +1,5 @@
 import type { FactorKind } from '@holdfast/validators';
+import { bypassFactor } from './bypass-factor';
 import type { FactorModule } from './factor-module';
 import { pushFactor } from './push-factor';
 import { recoveryCodesFactor } from './recovery-codes-factor';
@@ -14,6 +15,7 @@ export const factorRegistry = {
   recovery_codes: recoveryCodesFactor,
   webauthn: webauthnFactor,
   push: pushFactor,
+  bypass: bypassFactor,
 } as const satisfies { readonly [K in FactorKind]: FactorModule<K> };
 
 export type FactorRegistry = typeof factorRegistry;

@@ -19,6 +19,9 @@ function describeKind(factor: OwnFactor): string {
       return factor.authenticatorName === null ? 'Security key or passkey' : `Security key or passkey · ${factor.authenticatorName}`;
     case 'push':
       return 'Phone for push approval';
+    // Never listed to the user (the API filters admin-issued bypass codes out); named for completeness.
+    case 'bypass':
+      return 'One-time bypass code';
   }
 }
 

@@ -50,18 +50,14 @@ export async function authenticateApiKey(options: {
           // Unknown keys are not cached: a key created a moment later must work at once.
           return { value: row, tags: row === undefined ? [] : [`apikey:${parsed.keyId}`, `application:${row.id}`], isCacheable: row !== undefined };
         });
-  const isValid = parsed !== null && key !== undefined && key.revoked_at === null && isSecretHashMatch(parsed.secret, key.secret_hash);
+  // A rotated key keeps working until its revoked_at (issue 13: rotation with overlap), then stops on
+  // every gateway at that instant: the cached row carries revoked_at and is compared with the clock
+  // on each request, so the end of the overlap needs neither a notification nor a database read.
+  const isRevoked = key !== undefined && key.revoked_at !== null && key.revoked_at.getTime() <= deps.clock().getTime();
+  const isValid = parsed !== null && key !== undefined && !isRevoked && isSecretHashMatch(parsed.secret, key.secret_hash);
   if (!isValid) {
     const reason: ApiKeyRejection =
-      options.bearer === null
-        ? 'missing'
-        : parsed === null
-          ? 'malformed'
-          : key === undefined
-            ? 'unknown_key'
-            : key.revoked_at !== null
-              ? 'revoked'
-              : 'wrong_secret';
+      options.bearer === null ? 'missing' : parsed === null ? 'malformed' : key === undefined ? 'unknown_key' : isRevoked ? 'revoked' : 'wrong_secret';
     const failures = options.failures ?? createUncoalescedAuthFailureRecorder(deps);
     await failures.record({ reason, keyId: parsed?.keyId ?? null, applicationId: key?.id ?? null, ip: options.ip ?? null }).catch(() => undefined); // counting failing must not turn a 401 into a 500
     throw new HoldfastError('UNAUTHENTICATED', 'a valid API key is required (Authorization: Bearer hf_…)');

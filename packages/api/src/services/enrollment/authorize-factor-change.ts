@@ -21,9 +21,11 @@ type SessionRow = {
 /**
  * "Bound" = usable or recoverable-by-the-user factors: everything but an unfinished setup and a
  * removed factor. Locked and suspended factors count, so losing the use of them never turns an
- * account back into a first binding that a link alone could make.
+ * account back into a first binding that a link alone could make. An admin-issued bypass code
+ * (issue 13) is not bound to the user and cannot step up a portal session: a user who has only one
+ * (they lost everything else) enrolls as a first binding.
  */
-const boundFactorCountSql = `SELECT count(*)::int FROM factors f WHERE f.user_id = l.user_id AND f.status NOT IN ('pending', 'revoked')`;
+const boundFactorCountSql = `SELECT count(*)::int FROM factors f WHERE f.user_id = l.user_id AND f.status NOT IN ('pending', 'revoked') AND f.kind <> 'bypass'`;
 
 async function readSession(db: Transaction, enrollment: EnrollmentPrincipal, now: Date): Promise<SessionRow> {
   const rows = await queryRows<SessionRow>(

@@ -1,4 +1,4 @@
-import { generateToken, hashToken, writeAuditEvent } from '@holdfast/db';
+import { generateToken, hashToken, writeAuditEvent, type PrismaTx } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 
 /** Links last 15 minutes unless the application asks otherwise (schemas.ts caps the ask at 60). */
@@ -19,6 +19,8 @@ export async function createEnrollmentLink(options: {
   application: ApplicationPrincipal;
   externalUserId: string;
   ttlSeconds: number;
+  /** Runs in the same transaction after the link is made (the admin console's `admin.action` audit, invariant 7). */
+  inTransaction?: (tx: PrismaTx, change: { userId: string; linkId: string; expiresAt: Date; supersededLinkIds: string[] }) => Promise<void>;
 }): Promise<{ token: string; url: string; expiresAt: Date }> {
   const { deps, application } = options;
   const token = generateToken();
@@ -55,6 +57,7 @@ export async function createEnrollmentLink(options: {
       });
     }
     await writeAuditEvent(tx, { ...audit, type: 'enrollment.link_created', detail: { linkId: link.id, expiresAt: expiresAt.toISOString() } });
+    await options.inTransaction?.(tx, { userId: user.id, linkId: link.id, expiresAt, supersededLinkIds: superseded.map((row) => row.id) });
   });
   return { token, url: `${deps.publicUrl.replace(/\/$/, '')}/enroll/${token}`, expiresAt };
 }

@@ -17,10 +17,13 @@ export interface OwnFactor {
   authenticatorName: string | null;
 }
 
-/** The enrolling user's own factors (revoked ones are gone from their point of view). */
+/**
+ * The enrolling user's own factors (revoked ones are gone from their point of view). An admin-issued
+ * bypass code (issue 13) is not one of "their factors": it is neither listed nor changeable here.
+ */
 export async function listOwnFactors(options: { deps: ServiceDeps; enrollment: EnrollmentPrincipal }): Promise<{ userId: string; factors: OwnFactor[] }> {
   const rows = await options.deps.db.prisma.factor.findMany({
-    where: { userId: options.enrollment.userId, status: { not: 'revoked' } },
+    where: { userId: options.enrollment.userId, status: { not: 'revoked' }, kind: { not: 'bypass' } },
     orderBy: { createdAt: 'asc' },
     select: {
       id: true,
@@ -98,8 +101,9 @@ export async function removeOwnFactor(options: {
     await authorizeFactorChange({ db: tx, enrollment, change: 'remove', now: deps.clock() });
     // Lock the user's factors so two removals cannot both see "another factor remains".
     await tx.$queryRaw`SELECT id FROM factors WHERE user_id = ${enrollment.userId}::uuid FOR UPDATE`;
+    // A bypass code is not the user's factor: it is neither removable here nor "another factor".
     const factors = await tx.factor.findMany({
-      where: { userId: enrollment.userId, status: { not: 'revoked' } },
+      where: { userId: enrollment.userId, status: { not: 'revoked' }, kind: { not: 'bypass' } },
       select: { id: true, kind: true, status: true },
     });
     const factor = factors.find((f) => f.id === options.factorId);

@@ -1,5 +1,5 @@
 import { HoldfastError } from '@holdfast/core';
-import { writeAuditEvent } from '@holdfast/db';
+import { writeAuditEvent, type PrismaTx } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 
 /**
@@ -12,6 +12,10 @@ export async function revokeFactor(options: {
   application: ApplicationPrincipal;
   externalUserId: string;
   factorId: string;
+  /** Who asks, for the audit trail (default: the relying application). */
+  by?: 'application' | 'admin';
+  /** Runs in the same transaction after the change (the admin console's `admin.action` audit, invariant 7). */
+  inTransaction?: (tx: PrismaTx, change: { userId: string; factorId: string; kind: string; statusBefore: string }) => Promise<void>;
 }): Promise<{ factorId: string; status: 'revoked' }> {
   const { deps, application } = options;
   return deps.db.prisma.$transaction(async (tx) => {
@@ -29,9 +33,10 @@ export async function revokeFactor(options: {
         applicationId: application.id,
         userId: factor.userId,
         factorId: factor.id,
-        detail: { kind: factor.kind, by: 'application' },
+        detail: { kind: factor.kind, by: options.by ?? 'application' },
       });
     }
+    await options.inTransaction?.(tx, { userId: factor.userId, factorId: factor.id, kind: factor.kind, statusBefore: factor.status });
     return { factorId: factor.id, status: 'revoked' as const };
   });
 }

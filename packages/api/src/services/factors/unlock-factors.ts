@@ -1,11 +1,23 @@
 import { HoldfastError } from '@holdfast/core';
-import { withDatabaseRetry, withTransaction, writeAuditEvent } from '@holdfast/db';
+import { withDatabaseRetry, withTransaction, writeAuditEvent, type SqlClient } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 
 export interface UnlockResult {
   /** Factors whose counter or lock was cleared (already clear ones are left alone and not audited). */
   unlockedFactorIds: string[];
   accountUnlocked: boolean;
+}
+
+/** A lock state as the unlock found it (under the row locks), before clearing it. */
+export interface UnlockLockState {
+  failedCount: number;
+  lockedUntil: Date | null;
+}
+
+/** What a caller auditing the unlock further (the admin console) is told, inside the transaction. */
+export interface UnlockChange extends UnlockResult {
+  userId: string;
+  before: { account: UnlockLockState; factors: Array<UnlockLockState & { id: string; kind: string }> };
 }
 
 /**
@@ -23,8 +35,13 @@ export async function unlockFactors(options: {
   /** Null: every factor of the user. */
   factorId: string | null;
   signal?: AbortSignal;
+  /** Who asks, for the audit trail (default: the relying application). */
+  by?: 'application' | 'admin';
+  /** Runs in the same transaction after the change (the admin console's `admin.action` audit, invariant 7). */
+  inTransaction?: (sql: SqlClient, change: UnlockChange) => Promise<void>;
 }): Promise<UnlockResult> {
   const { deps, application } = options;
+  const by = options.by ?? 'application';
   return withDatabaseRetry(
     deps,
     () =>
@@ -55,7 +72,7 @@ export async function unlockFactors(options: {
             factorId: factor.id,
             detail: {
               kind: factor.kind,
-              by: 'application',
+              by,
               before: { failedCount: factor.failed_count, lockedUntil: factor.locked_until?.toISOString() ?? null },
               after: { failedCount: 0, lockedUntil: null },
             },
@@ -69,13 +86,22 @@ export async function unlockFactors(options: {
             ...audit,
             type: 'account.unlocked',
             detail: {
-              by: 'application',
+              by,
               before: { failedCount: user.failed_count, lockedUntil: user.locked_until?.toISOString() ?? null },
               after: { failedCount: 0, lockedUntil: null },
             },
           });
         }
-        return { unlockedFactorIds, accountUnlocked };
+        const result = { unlockedFactorIds, accountUnlocked };
+        await options.inTransaction?.(sql, {
+          ...result,
+          userId: user.id,
+          before: {
+            account: { failedCount: user.failed_count, lockedUntil: user.locked_until },
+            factors: factors.rows.map((factor) => ({ id: factor.id, kind: factor.kind, failedCount: factor.failed_count, lockedUntil: factor.locked_until })),
+          },
+        });
+        return result;
       }),
     options.signal,
   );

@@ -47,6 +47,7 @@ export async function getPreauth(options: {
                 label: true,
                 lockedUntil: true,
                 webauthn: { select: { aaguid: true } },
+                bypassCode: { select: { expiresAt: true, usedAt: true } },
                 _count: { select: { recoveryCodes: { where: { usedAt: null } } } },
               },
             },
@@ -57,7 +58,13 @@ export async function getPreauth(options: {
     // Any change to the user's factors or recovery codes notifies `user:<id>`.
     return { value: row, tags: row === null ? [] : [`user:${row.id}`], isCacheable: row !== null };
   });
-  const factors = (user?.factors ?? []).filter((f) => f.kind !== 'recovery_codes' || f._count.recoveryCodes > 0);
+  // A bypass code (issue 13) is offered while it can still work: unused (its use notifies
+  // `user:<id>`) and unexpired (decided here, not in the cached value).
+  const factors = (user?.factors ?? []).filter(
+    (f) =>
+      (f.kind !== 'recovery_codes' || f._count.recoveryCodes > 0) &&
+      (f.kind !== 'bypass' || (f.bypassCode !== null && f.bypassCode.usedAt === null && f.bypassCode.expiresAt > now)),
+  );
   if (factors.length === 0) return { result: 'enroll' };
   return {
     result: 'auth',

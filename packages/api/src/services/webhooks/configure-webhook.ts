@@ -1,7 +1,13 @@
-import { writeAuditEvent } from '@holdfast/db';
+import { writeAuditEvent, type PrismaTx } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { parseWebhookUrl } from './webhook-url';
 import { encryptWebhookSecret, generateWebhookSecret } from './webhook-secret';
+
+/** The endpoint as stored, without its secret. */
+export interface WebhookEndpoint {
+  url: string;
+  secretCreatedAt: Date;
+}
 
 export interface WebhookConfiguration {
   url: string | null;
@@ -21,24 +27,34 @@ export async function configureWebhook(options: {
   application: ApplicationPrincipal;
   url: string | null;
   rotateSecret: boolean;
+  /**
+   * Runs in the change's transaction with the endpoint before and after (the admin console audits
+   * its change there: invariant 7). Never hand it the secret to store.
+   */
+  alsoInTransaction?: (tx: PrismaTx, change: { before: WebhookEndpoint | null; after: WebhookEndpoint | null }) => Promise<void>;
 }): Promise<WebhookConfiguration> {
   const { deps, application } = options;
   const url = options.url === null ? null : parseWebhookUrl(options.url);
   return deps.db.prisma.$transaction(async (tx) => {
     const audit = { gatewayId: deps.gateway.id, region: deps.gateway.region, applicationId: application.id };
+    const existing = await tx.applicationWebhook.findUnique({ where: { applicationId: application.id }, select: { url: true, secretCreatedAt: true } });
+    const done = async (result: WebhookConfiguration): Promise<WebhookConfiguration> => {
+      const after = result.url === null || result.secretCreatedAt === null ? null : { url: result.url, secretCreatedAt: result.secretCreatedAt };
+      await options.alsoInTransaction?.(tx, { before: existing, after });
+      return result;
+    };
     if (url === null) {
       const { count } = await tx.applicationWebhook.deleteMany({ where: { applicationId: application.id } });
       if (count > 0) await writeAuditEvent(tx, { ...audit, type: 'webhook.removed' });
-      return { url: null, secret: null, secretCreatedAt: null };
+      return done({ url: null, secret: null, secretCreatedAt: null });
     }
-    const existing = await tx.applicationWebhook.findUnique({ where: { applicationId: application.id }, select: { secretCreatedAt: true } });
     const now = deps.clock();
     // Only the host goes into the trail: a path may carry the receiver's own token.
     const detail = { host: new URL(url).host };
     if (existing !== null && !options.rotateSecret) {
       await tx.applicationWebhook.update({ where: { applicationId: application.id }, data: { url, updatedAt: now } });
       await writeAuditEvent(tx, { ...audit, type: 'webhook.configured', detail: { ...detail, isSecretRotated: false } });
-      return { url, secret: null, secretCreatedAt: existing.secretCreatedAt };
+      return done({ url, secret: null, secretCreatedAt: existing.secretCreatedAt });
     }
     const secret = generateWebhookSecret(deps.random);
     const secretEnc = encryptWebhookSecret({ keyring: deps.keyring, random: deps.random, applicationId: application.id, secret });
@@ -48,6 +64,6 @@ export async function configureWebhook(options: {
       update: { url, secretEnc, secretCreatedAt: now, updatedAt: now },
     });
     await writeAuditEvent(tx, { ...audit, type: 'webhook.configured', detail: { ...detail, isSecretRotated: existing !== null } });
-    return { url, secret, secretCreatedAt: now };
+    return done({ url, secret, secretCreatedAt: now });
   });
 }

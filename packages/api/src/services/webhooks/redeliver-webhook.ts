@@ -1,4 +1,5 @@
 import { HoldfastError } from '@holdfast/core';
+import type { SqlClient } from '@holdfast/db';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { webhookAttemptLimit } from './retry-delay';
 
@@ -11,11 +12,14 @@ export async function redeliverWebhook(options: {
   deps: ServiceDeps;
   application: ApplicationPrincipal;
   deliveryId: string;
+  /** A transaction to run in (the admin console audits the redelivery in it); the pool otherwise. */
+  sql?: Pick<SqlClient, 'query'>;
 }): Promise<{ id: string; status: 'pending' }> {
   const { deps, application } = options;
-  const configured = await deps.db.prisma.applicationWebhook.count({ where: { applicationId: application.id } });
-  if (configured === 0) throw new HoldfastError('WEBHOOK_NOT_CONFIGURED', 'no webhook endpoint is configured');
-  const result = await deps.db.pool.query<{ id: string }>(
+  const sql = options.sql ?? deps.db.pool;
+  const configured = await sql.query('SELECT 1 FROM application_webhooks WHERE application_id = $1::uuid', [application.id]);
+  if (configured.rowCount === 0) throw new HoldfastError('WEBHOOK_NOT_CONFIGURED', 'no webhook endpoint is configured');
+  const result = await sql.query<{ id: string }>(
     `UPDATE webhook_deliveries
         SET status = 'pending',
             next_attempt_at = CASE WHEN status = 'pending' THEN next_attempt_at ELSE now() END,

@@ -38,6 +38,7 @@ import type { AuditRecord } from '../audit-record';
  * | factor.enroll_rejected                          | Account Change (3001)     | 10 MFA Factor Enable          | Failure         | 2        |
  * | factor.enroll_begun, push.pairing_created       | Account Change (3001)     | 99 Other ("MFA Factor Enroll  | Success         | 1        |
  * |                                                 |                           |   Begin" / "Push Pairing")    |                 |          |
+ * | bypass.issued                                   | Account Change (3001)     | 10 MFA Factor Enable          | Success         | 3        |
  * | factor.revoked                                  | Account Change (3001)     | 11 MFA Factor Disable         | Success         | 1        |
  * | factor.suspended                                | Account Change (3001)     | 11 MFA Factor Disable         | Success         | 4        |
  * | factor.locked / account.locked                  | Account Change (3001)     | 9 Lock                        | Success         | 3        |
@@ -68,6 +69,9 @@ import type { AuditRecord } from '../audit-record';
  * - Recovery codes have no OCSF factor type (the list is SMS … Password); they are `Other` (99) with
  *   `factor_type: "Recovery Code"`, per OCSF's sibling rule for Other, not OTP (7), which is a code
  *   an authenticator app generates — SIEM rules counting TOTP use must not count recovery codes.
+ *   An admin-issued bypass code likewise: Other (99), `factor_type: "Bypass Code"`. Its issue is an
+ *   MFA Factor Enable (a credential the user can sign in with now exists) at Medium severity: a
+ *   bypass is what a social-engineering attack on the helpdesk asks for, so SIEMs should see it.
  */
 
 export type OcsfClassName = 'authentication' | 'account_change' | 'entity_management' | 'base_event';
@@ -173,6 +177,7 @@ export const exportPlans: Readonly<Record<AuditEventType, ExportPlan>> = {
   'factor.enroll_rejected': accountChange(10, 'MFA Factor Enable', { outcome: 'failure', severity: 2 }, 'creation'),
   'factor.enroll_begun': accountChange(99, 'MFA Factor Enroll Begin', { outcome: 'success', severity: 1 }, 'info'),
   'push.pairing_created': accountChange(99, 'Push Pairing', { outcome: 'success', severity: 1, factorKind: 'push' }, 'info'),
+  'bypass.issued': accountChange(10, 'MFA Factor Enable', { outcome: 'success', severity: 3, factorKind: 'bypass' }, 'creation'),
   'factor.revoked': accountChange(11, 'MFA Factor Disable', { outcome: 'success', severity: 1 }, 'deletion'),
   'factor.suspended': accountChange(11, 'MFA Factor Disable', { outcome: 'success', severity: 4 }, 'change'),
   'factor.locked': accountChange(9, 'Lock', { outcome: 'success', severity: 3 }, 'change'),

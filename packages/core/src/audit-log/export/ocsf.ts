@@ -23,6 +23,8 @@ const factorTypes: Readonly<Record<FactorKind, { id: number; name: string; isTot
   webauthn: { id: 10, name: 'WebAuthn' },
   // No OCSF factor type for one-time recovery codes: Other, named in the sibling (see export-plan.ts).
   recovery_codes: { id: 99, name: 'Recovery Code' },
+  // Nor for an admin-issued one-time bypass code: Other as well, named in the sibling.
+  bypass: { id: 99, name: 'Bypass Code' },
 };
 
 const severities = ['Unknown', 'Informational', 'Low', 'Medium', 'High', 'Critical'] as const;

@@ -1,0 +1,151 @@
+import { HoldfastError, openSignedNote, parseVerifierKey } from '@holdfast/core';
+import { withDatabaseRetry, withTransaction, type SqlClient } from '@holdfast/db';
+import type { AdminAuditEvent, AdminAuditSearchFilters, adminAuditGetOutput, adminAuditSearchOutput } from '@holdfast/validators';
+import type { z } from 'zod';
+import type { ServiceDeps } from '../../../deps';
+import { AuditProofError, buildAuditInclusionProof } from '../../audit-log/audit-proof';
+import { auditFilterSql } from './audit-filters';
+
+type Sql = Pick<SqlClient, 'query'>;
+
+/**
+ * A search is one statement with a LIMIT, but a filter the indexes do not serve (a rare gateway
+ * over a year of rows) could still scan far: it is cut off here instead of holding a request
+ * connection, and the admin is told to narrow it.
+ */
+const searchStatementTimeoutMs = 5_000;
+
+interface EventRow {
+  id: string;
+  event_id: string;
+  leaf_index: string | null;
+  occurred_at: Date;
+  type: string;
+  application_id: string | null;
+  external_user_id: string | null;
+  factor_id: string | null;
+  attempt_id: string | null;
+  gateway_id: string;
+  region: string;
+  detail: unknown;
+}
+
+// The user is shown as the application's own id (users.external_id), never the internal uuid.
+const eventColumns = `e.id::text AS id, e.event_id::text AS event_id, l.leaf_index::text AS leaf_index, e.occurred_at, e.type,
+  e.application_id::text AS application_id, u.external_id AS external_user_id, e.factor_id::text AS factor_id, e.attempt_id,
+  e.gateway_id, e.region, e.detail`;
+const eventJoins = 'LEFT JOIN audit_leaves l ON l.audit_event_id = e.id LEFT JOIN users u ON u.id = e.user_id';
+
+function eventOf(row: EventRow): AdminAuditEvent {
+  const detail = typeof row.detail === 'object' && row.detail !== null && !Array.isArray(row.detail) ? (row.detail as Record<string, unknown>) : {};
+  return {
+    id: row.id,
+    eventId: row.event_id,
+    leafIndex: row.leaf_index === null ? null : Number(row.leaf_index),
+    occurredAt: row.occurred_at.toISOString(),
+    type: row.type,
+    applicationId: row.application_id,
+    userId: row.external_user_id,
+    factorId: row.factor_id,
+    attemptId: row.attempt_id,
+    gatewayId: row.gateway_id,
+    region: row.region,
+    detail,
+  };
+}
+
+/** The paging cursor is the last row id of the previous page (a bigint, as text). */
+function cursorOf(cursor: string | null): string | null {
+  if (cursor === null) return null;
+  if (!/^\d{1,19}$/.test(cursor)) throw new HoldfastError('BAD_REQUEST', 'cursor: not one this search handed out');
+  return cursor;
+}
+
+function isStatementTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014';
+}
+
+/**
+ * admin.audit.search: audit rows matching the filters, newest first (by row id, the order rows
+ * were written), `limit` per page; `nextCursor` continues after the last row. Sealed or not: the
+ * console shows an event at once, its leaf index once the sealer has ordered it.
+ */
+export async function searchAuditEvents(options: {
+  deps: ServiceDeps;
+  filters: AdminAuditSearchFilters;
+  limit: number;
+  cursor: string | null;
+  signal?: AbortSignal;
+}): Promise<z.infer<typeof adminAuditSearchOutput>> {
+  const { deps, limit } = options;
+  const before = cursorOf(options.cursor);
+  try {
+    return await withDatabaseRetry(
+      deps,
+      () =>
+        withTransaction(deps.db.pool, async (client) => {
+          await client.query(`SET LOCAL statement_timeout = ${String(searchStatementTimeoutMs)}`);
+          const filter = await auditFilterSql(client, options.filters, 3);
+          if (filter.isEmpty) return { events: [], nextCursor: null };
+          // One row more than the page: whether a next page exists, without a count.
+          const { rows } = await client.query<EventRow>(
+            `SELECT ${eventColumns} FROM audit_events e ${eventJoins}
+              WHERE ($1::bigint IS NULL OR e.id < $1::bigint) AND ${filter.where}
+              ORDER BY e.id DESC LIMIT $2`,
+            [before, limit + 1, ...filter.values],
+          );
+          const page = rows.slice(0, limit).map(eventOf);
+          return { events: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
+        }),
+      options.signal,
+    );
+  } catch (error) {
+    if (isStatementTimeout(error)) throw new HoldfastError('BAD_REQUEST', 'the search took too long: narrow it (application, type or a time range)');
+    throw error;
+  }
+}
+
+/** hex of base64 (the console's proof shape carries hex hashes). */
+const hexOf = (base64: string): string => Buffer.from(base64, 'base64').toString('hex');
+
+/**
+ * admin.audit.get: one event and, when it is sealed, its inclusion proof against the latest
+ * checkpoint — built by the same code as `holdfast audit proof` (which refuses to hand out a proof
+ * that does not verify). The proof carries the canonical leaf entry and the verifier key, so it
+ * verifies offline with nothing else (the event's userId shown is the application's, not the one sealed).
+ */
+export async function getAuditEvent(options: { deps: ServiceDeps; eventId: string; signal?: AbortSignal }): Promise<z.infer<typeof adminAuditGetOutput>> {
+  const { deps } = options;
+  const sql: Sql = deps.db.pool;
+  const { rows } = await withDatabaseRetry(
+    deps,
+    () => sql.query<EventRow>(`SELECT ${eventColumns} FROM audit_events e ${eventJoins} WHERE e.event_id = $1::uuid`, [options.eventId]),
+    options.signal,
+  );
+  const row = rows[0];
+  if (row === undefined) return { event: null, proof: null };
+  const event = eventOf(row);
+  if (event.leafIndex === null) return { event, proof: null };
+  try {
+    const built = await buildAuditInclusionProof({ sql, reference: row.event_id });
+    const key = parseVerifierKey(built.verifierKey);
+    const opened = key === null ? null : openSignedNote({ note: built.checkpoint, keyName: key.keyName, publicKey: key.publicKey });
+    if (opened === null) return { event, proof: null };
+    return {
+      event,
+      proof: {
+        leafIndex: built.leafIndex,
+        treeSize: built.treeSize,
+        rootHash: Buffer.from(opened.rootHash).toString('hex'),
+        path: built.inclusionProof.map(hexOf),
+        checkpoint: built.checkpoint,
+        leafEntry: built.leafEntry,
+        verifierKey: built.verifierKey,
+      },
+    };
+  } catch (error) {
+    // Not coverable yet, or the row no longer matches its leaf (admin.audit.verify names it).
+    if (error instanceof AuditProofError) return { event, proof: null };
+    throw error;
+  }
+}
