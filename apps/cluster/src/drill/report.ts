@@ -1,6 +1,7 @@
 // Turning the recorded requests and the database's view into the drill report.
 import { auditVerifyLine, type AuditSection } from './audit-check';
 import type { DrillRequest } from './load';
+import { renderLiveMapMarkdown, type LiveMapSection } from './map-check';
 import { renderOutageMarkdown, type OutageSection } from './outage-report';
 import { renderPushMarkdown, type PushSection } from './push-report';
 
@@ -33,6 +34,8 @@ export interface DrillReportData {
   outage: OutageSection | null;
   /** The sealed audit log after the drill: every row of it sealed, then `holdfast audit verify`. */
   audit: AuditSection;
+  /** primary-kill / region-down: what the admin console's live failover map showed, and when (issue 13). */
+  liveMap?: LiveMapSection | null;
   isPassed: boolean;
   targets: { name: string; isMet: boolean; value: string }[];
 }
@@ -116,6 +119,7 @@ export function renderMarkdown(report: DrillReportData): string {
     '',
     ...(report.outage === null ? [] : renderOutageMarkdown(report.outage)),
     ...(report.push === null ? [] : renderPushMarkdown(report.push)),
+    ...(report.liveMap == null ? [] : renderLiveMapMarkdown(report.liveMap)),
     '## Events',
     '',
     ...report.events.map((e) => `- ${(e.atMs / 1000).toFixed(2)} s — ${e.what}`),

@@ -12,7 +12,7 @@ export type Scenario = (typeof scenarios)[number];
 
 const run = promisify(execFile);
 
-async function leaderRegion(config: ClusterConfig): Promise<RegionLayout> {
+export async function leaderRegion(config: ClusterConfig): Promise<RegionLayout> {
   const leader = (await clusterMembers(config)).find((m) => m.role === 'leader');
   const region = config.regions.find((r) => r.node.name === leader?.name);
   if (region === undefined) throw new Error('no Patroni leader right now');
@@ -45,6 +45,8 @@ export interface ScenarioRun {
   outage?: OutageObservations;
   /** database-down only: resolves when every gateway's spool is empty again (or its bound passed). */
   spoolDrain?: Promise<SpoolDrain>;
+  /** primary-kill / region-down: the Patroni node killed and when SIGKILL was sent (the live map check measures from it). */
+  killed?: { node: string; region: string; atMs: number };
 }
 
 /**
@@ -69,6 +71,7 @@ export async function runScenario(options: {
   if (region === undefined) throw new Error(`unknown region ${options.targetRegion ?? ''}`);
   switch (options.scenario) {
     case 'region-down': {
+      const killed = { node: region.node.name, region: region.name, atMs: Math.round(options.sinceStart()) };
       note(`SIGKILL ${region.name}: ${region.node.name}, ${region.etcd.name}, haproxy, ${region.gateways.map((g) => g.id).join(', ')}`);
       await Promise.all([
         killNode(config, region),
@@ -77,13 +80,14 @@ export async function runScenario(options: {
         ...region.gateways.map((g) => killByName(config, g.id)),
       ]);
       note('region killed');
-      return { description: `whole region ${region.name} (the primary's) killed with SIGKILL`, events };
+      return { description: `whole region ${region.name} (the primary's) killed with SIGKILL`, events, killed };
     }
     case 'primary-kill': {
+      const killed = { node: region.node.name, region: region.name, atMs: Math.round(options.sinceStart()) };
       note(`SIGKILL primary ${region.node.name} (Patroni, postmaster, backends)`);
       await killNode(config, region);
       note('primary killed');
-      return { description: `primary ${region.node.name} killed with SIGKILL`, events };
+      return { description: `primary ${region.node.name} killed with SIGKILL`, events, killed };
     }
     case 'database-down': {
       // Every node, not the leader's region: `region` only names where the leader was.

@@ -136,6 +136,55 @@ describe('createOverviewCollector', () => {
     }
   });
 
+  it('a Patroni node that only times out keeps its last word for the grace, then is unreachable (a refused one is unreachable at once: the first test)', async () => {
+    let isSlow = false;
+    const slow = http.createServer((req, res) => {
+      if (isSlow) return; // answers nothing: a Patroni REST server too busy to answer in time
+      res.writeHead(200);
+      res.end(req.url === '/patroni' ? fixture('patroni-node-leader.json') : '');
+    });
+    servers.push(slow);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${String((slow.address() as AddressInfo).port)}`;
+    let clock = 1_000_000;
+    const topology: OverviewTopology = {
+      version: 1,
+      topology: 'cluster',
+      regions: [{ name: 'r1', patroni: [{ name: 'pg1', url: slowUrl }], etcd: [], haproxy: [], gateways: [] }],
+    };
+    const collector = createOverviewCollector({
+      self: { gatewayId: 'gw', region: 'r1' },
+      topology: () => topology,
+      settings: { timeoutMs: 150, pollIntervalMs: 50, slowSourceGraceMs: 3000 },
+      now: () => clock,
+    });
+    type Overview = Awaited<ReturnType<typeof collector.snapshot>>;
+    /** The first snapshot polled from now on that `isIt` accepts (polls run every 50 ms of real time). */
+    const nextWhere = (isIt: (overview: Overview) => boolean): Promise<Overview> =>
+      new Promise((resolve) => {
+        const stop = collector.subscribe((overview) => {
+          if (!isIt(overview)) return;
+          stop();
+          resolve(overview);
+        });
+      });
+    const timedOut = (overview: Overview): boolean => overview.sources.some((s) => s.name === 'pg1' && s.error === 'timeout');
+    try {
+      const first = await collector.snapshot();
+      expect(first.regions[0]?.postgres[0]).toMatchObject({ name: 'pg1', role: 'leader', state: 'running' });
+      isSlow = true;
+      clock += 2000;
+      const withinGrace = await nextWhere(timedOut);
+      expect(withinGrace.regions[0]?.postgres[0]).toMatchObject({ name: 'pg1', role: 'leader', state: 'running' });
+      clock += 3500;
+      const afterGrace = await nextWhere((overview) => timedOut(overview) && overview.regions[0]?.postgres[0]?.state === 'unreachable');
+      expect(afterGrace.regions[0]?.postgres[0]).toEqual({ name: 'pg1', role: 'unknown', state: 'unreachable', timeline: null, lagBytes: null });
+      slow.closeAllConnections();
+    } finally {
+      collector.close();
+    }
+  });
+
   it('polls only while wanted: subscribers get each poll; it stops when nobody asked for idleStopMs', async () => {
     const gateway = await serve({ 'GET /readyz': { body: fixture('gateway-readyz.json') }, 'GET /metrics': { body: fixture('gateway-metrics.txt') } });
     const collector = createOverviewCollector({

@@ -17,7 +17,7 @@ import type {
 import { parseEtcdHealth, parseEtcdIsLeader } from './etcd';
 import { parseHaproxyPrimary } from './haproxy';
 import { metricsSampleOf, MetricsWindow } from './metrics-window';
-import { parsePatroniCluster, parsePatroniHistory, parsePatroniNode, type PatroniClusterMember } from './patroni';
+import { parsePatroniCluster, parsePatroniHistory, parsePatroniNode, type PatroniClusterMember, type PatroniNodeReport } from './patroni';
 import { parseJson, probeHttp, probeTcp, type ProbeResult } from './probe';
 import { parseGatewayReadyz } from './readyz';
 import type { OverviewRegionTopology, OverviewTopology } from './topology';
@@ -36,6 +36,13 @@ export interface OverviewCollectorSettings {
   idleStopMs: number;
   /** Rates and p99 are computed over this window. */
   windowMs: number;
+  /**
+   * A Patroni node that merely answered too slowly (a timeout, not a refused connection) keeps
+   * what it last said for this long before it is shown unreachable. Patroni's REST server is slow
+   * exactly while it fails over; without this grace one slow poll showed every node unreachable
+   * and hid the new leader for seconds (the primary-kill drill's live-map check, under load).
+   */
+  slowSourceGraceMs: number;
 }
 
 export const defaultOverviewCollectorSettings: OverviewCollectorSettings = {
@@ -44,6 +51,7 @@ export const defaultOverviewCollectorSettings: OverviewCollectorSettings = {
   gatewayTimeoutMs: 1500,
   idleStopMs: 30_000,
   windowMs: 60_000,
+  slowSourceGraceMs: 3000,
 };
 
 /** What the API and the stream need from the collector (ServiceDeps.overview). */
@@ -81,6 +89,23 @@ async function inOrder<T, R>(sources: Source[], items: readonly T[], probe: (ite
   return results;
 }
 
+/** A node's status from its own /patroni answer and, when the DCS (/cluster, from any node) lists it, the DCS's word. */
+function nodeStatus(name: string, report: PatroniNodeReport, member: PatroniClusterMember | undefined): PostgresNodeStatus {
+  return {
+    name,
+    role: member?.role ?? report.role,
+    // The node's own word when Postgres is not running (fresher than the DCS); else the DCS's,
+    // which says "streaming" for a replica that is attached.
+    state: report.state === 'running' && member !== undefined ? member.state : report.state,
+    timeline: member?.timeline ?? report.timeline,
+    lagBytes: member?.lagBytes ?? (report.role === 'leader' ? 0 : null),
+  };
+}
+
+function memberStatus(name: string, member: PatroniClusterMember): PostgresNodeStatus {
+  return { name, role: member.role, state: member.state, timeline: member.timeline, lagBytes: member.lagBytes };
+}
+
 export function createOverviewCollector(options: {
   self: { gatewayId: string; region: string };
   /** The topology now; null while it is not known yet (this gateway is not listening). */
@@ -92,6 +117,8 @@ export function createOverviewCollector(options: {
   const now = options.now ?? Date.now;
   const listeners = new Set<(overview: ClusterOverview) => void>();
   const windows = new Map<string, MetricsWindow>();
+  /** Each Patroni node's last status built from an answer (its own or the DCS's), and when. */
+  const lastKnownNodes = new Map<string, { status: PostgresNodeStatus; at: number }>();
   let latest: ClusterOverview | null = null;
   let inFlight: Promise<ClusterOverview> | null = null;
   let timer: NodeJS.Timeout | null = null;
@@ -131,22 +158,28 @@ export function createOverviewCollector(options: {
       if (members === null && answer.cluster.ok && answer.cluster.status === 200) members = parsePatroniCluster(parseJson(answer.cluster.text));
       if (history === null && answer.history.ok && answer.history.status === 200) history = parsePatroniHistory(parseJson(answer.history.text));
     }
+    const polledAt = now();
     const nodes = answers.map(({ node, own }): PostgresNodeStatus => {
       // Patroni answers /patroni with 503 and the same JSON while its Postgres is not running.
       const report = own.ok ? parsePatroniNode(parseJson(own.text)) : null;
       const problem = own.ok && report === null ? `HTTP ${String(own.status)}: not a Patroni answer` : statusError(own, [200, 503]);
       sources.push(source('patroni', node.name, node.url, own, problem));
-      if (report === null) return { name: node.name, role: 'unknown', state: 'unreachable', timeline: null, lagBytes: null };
       const member = members?.find((m) => m.name === node.name);
-      return {
-        name: node.name,
-        role: member?.role ?? report.role,
-        // The node's own word when Postgres is not running (fresher than the DCS); else the DCS's,
-        // which says "streaming" for a replica that is attached.
-        state: report.state === 'running' && member !== undefined ? member.state : report.state,
-        timeline: member?.timeline ?? report.timeline,
-        lagBytes: member?.lagBytes ?? (report.role === 'leader' ? 0 : null),
-      };
+      if (report !== null) {
+        const status = nodeStatus(node.name, report, member);
+        lastKnownNodes.set(node.name, { status, at: polledAt });
+        return status;
+      }
+      // Slow is not dead: a node that timed out (Patroni's REST server is slow exactly while it
+      // fails over) is shown as the DCS lists it, or else as it last answered, for a short grace.
+      // A refused connection is shown unreachable at once — the DCS may still list a killed
+      // leader until its TTL ends, and the map must not.
+      if (!own.ok && own.error === 'timeout') {
+        const last = lastKnownNodes.get(node.name);
+        if (member !== undefined) return memberStatus(node.name, member);
+        if (last !== undefined && polledAt - last.at <= settings.slowSourceGraceMs) return last.status;
+      }
+      return { name: node.name, role: 'unknown', state: 'unreachable', timeline: null, lagBytes: null };
     });
     return { nodes, members, history };
   }
