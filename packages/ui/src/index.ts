@@ -8,3 +8,4 @@ export { buildContentSecurityPolicy, createNonce, strictTransportSecurity, withP
 export { AppShell } from './app-shell';
 export type { FailoverMapProps } from './failover-map';
 export { FailoverMap } from './failover-map';
+export { DrillChart, summarizeDrillTimeline, type DrillChartProps, type DrillEvent, type DrillSecond } from './drill-chart';

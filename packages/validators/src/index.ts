@@ -147,3 +147,5 @@ export {
   auditExportFormats,
   auditTypeFilter,
 } from './admin-console';
+
+export { adminActionNeedsStepUp, canAdmin } from './admin-permissions';

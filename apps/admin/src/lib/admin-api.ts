@@ -50,7 +50,7 @@ type AdminInputs = inferRouterInputs<AppRouter>['admin'];
 
 type Call = (client: GatewayClient, signal: AbortSignal) => Promise<unknown>;
 
-async function ask<S extends z.ZodType>(
+export async function ask<S extends z.ZodType>(
   schema: S,
   options: { bearer: string | null; isIdempotent: boolean; call: Call; signal?: AbortSignal },
 ): Promise<z.output<S>> {

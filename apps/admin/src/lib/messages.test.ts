@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeAdminError, describeWait } from './messages';
+import { describeAdminError, describeConsoleError, describeWait } from './messages';
 
 describe('sign-in messages', () => {
   it('says one thing for every failed password sign-in', () => {
@@ -10,5 +10,13 @@ describe('sign-in messages', () => {
     expect(describeAdminError('ADMIN_LOCKED', { stage: 'password', retryAfterSeconds: 600 })).toContain('Try again in 10 minutes.');
     expect(describeAdminError('ADMIN_LOCKED', { stage: 'factor', retryAfterSeconds: 1 })).toContain('Try again in 1 second.');
     expect(describeWait(61)).toBe('2 minutes');
+  });
+});
+
+describe('describeConsoleError', () => {
+  it('says refusals in words, and an unknown code as nothing changed', () => {
+    expect(describeConsoleError('ADMIN_FORBIDDEN', { topic: 'users' })).toMatch(/role does not allow/);
+    expect(describeConsoleError('RATE_LIMITED', { topic: 'applications', retryAfterSeconds: 90 })).toContain('2 minutes');
+    expect(describeConsoleError('SOMETHING_NEW', { topic: 'users' })).toMatch(/Nothing was changed/);
   });
 });

@@ -89,3 +89,63 @@ export function describeSignInReason(reason: string | undefined): string | null 
 }
 
 export const roleNames = { owner: 'Owner', admin: 'Admin', helpdesk: 'Helpdesk', auditor: 'Auditor' } as const;
+
+/** Which console page an error happened on (users & factors, applications). */
+export type ConsoleTopic = 'users' | 'applications';
+
+/** A sentence for a refusal on the Users or Applications page (codes from the gateway or the console). */
+export function describeConsoleError(code: string, options: { topic: ConsoleTopic; retryAfterSeconds?: number | null }): string {
+  switch (code) {
+    case 'ADMIN_FORBIDDEN':
+      return 'Your role does not allow this. Nothing was changed; ask an owner or admin.';
+    case 'ADMIN_STEP_UP_REQUIRED':
+      return "Confirm it's you first: use your passkey or a code from your authenticator app, then try again.";
+    case 'ADMIN_SESSION_INVALID':
+      return 'Your session has ended. Sign in again.';
+    case 'USER_NOT_FOUND':
+      return 'This application has no user with that id. Check the id (it is case-sensitive).';
+    case 'FACTOR_NOT_FOUND':
+      return 'That factor no longer exists or was already revoked. The page shows the current factors.';
+    case 'FACTOR_NOT_ACTIVE':
+      return 'That factor is not active any more. The page shows its current state.';
+    case 'NOT_FOUND':
+      return options.topic === 'users' ? 'That application or user was not found.' : 'That application, key or delivery was not found.';
+    case 'WEBHOOK_URL_INVALID':
+    case 'INSECURE_URL':
+      return 'That webhook address is not allowed: use an https:// URL (http:// only for localhost) that is not a private address.';
+    case 'APPLICATION_NOT_FOUND':
+      return 'That application does not exist (or is one the console does not manage).';
+    case 'API_KEY_NOT_FOUND':
+      return 'That API key is not one of this application’s keys.';
+    case 'API_KEY_NOT_ACTIVE':
+      return 'That API key was already rotated or revoked. The page shows its current state.';
+    case 'WEBHOOK_NOT_CONFIGURED':
+      return 'This application has no webhook. Set a webhook URL first.';
+    case 'WEBHOOK_DELIVERY_NOT_FOUND':
+      return 'That delivery is not in the log any more.';
+    case 'RATE_LIMITED':
+    case 'ADMIN_LOCKED': {
+      const wait = options.retryAfterSeconds ?? null;
+      return wait === null ? 'Too many requests from here. Wait a minute, then try again.' : `Too many requests. Try again in ${describeWait(wait)}.`;
+    }
+    case 'BAD_REQUEST':
+      return options.topic === 'applications'
+        ? 'Something in the form is not right: check the names, the URLs (one per line, with https://) and the numbers, then try again.'
+        : 'Something in the form is not right. Check what you entered and try again.';
+    case 'GATEWAY_UNAVAILABLE':
+    case 'DATABASE_UNAVAILABLE':
+    case 'GATEWAY_OVERLOADED':
+      return 'The Holdfast gateways are not answering right now. Nothing was changed; try again in a minute.';
+    default:
+      return 'Something went wrong on our side. Nothing was changed; try again in a minute.';
+  }
+}
+
+/** Names an operator knows a factor kind by. */
+export const factorKindNames = {
+  totp: 'Authenticator app',
+  recovery_codes: 'Recovery codes',
+  webauthn: 'Passkey',
+  push: 'Push device',
+  bypass: 'Bypass code',
+} as const;

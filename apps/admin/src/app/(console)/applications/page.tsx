@@ -1,13 +1,70 @@
 import type { Metadata } from 'next';
-import { ComingSoon } from '../coming-soon';
+import '../../../components/console-records.css';
+import { redirect } from 'next/navigation';
+import { listApplications, type AdminApplicationList } from '../../../lib/admin-api-applications';
+import { formatTime } from '../../../lib/format';
+import { GatewayError } from '../../../lib/gateway';
+import { describeConsoleError, roleNames } from '../../../lib/messages';
+import { requireSession, sessionEndedPath } from '../../../lib/session';
+import { CreateApplication } from './create-application';
+import { canAdmin } from '@holdfast/validators';
 
 export const metadata: Metadata = { title: 'Applications' };
 
-export default function ApplicationsPage() {
+/** The relying applications (never the canary or the console's own system application: the gateway hides them). */
+export default async function ApplicationsPage() {
+  const session = await requireSession();
+  const role = session.admin.role;
+  if (!canAdmin(role, 'applications.read')) {
+    return (
+      <>
+        <h1>Applications</h1>
+        <section className="card" aria-labelledby="no-access-title">
+          <h2 id="no-access-title">Not part of your role</h2>
+          <p>The {roleNames[role]} role does not see applications. Find users on the Users page with the application id its team gives you.</p>
+        </section>
+      </>
+    );
+  }
+  let applications: AdminApplicationList['applications'] | null = null;
+  let problem: string | null = null;
+  try {
+    applications = (await listApplications(session.token)).applications;
+  } catch (error) {
+    if (error instanceof GatewayError && error.code === 'ADMIN_SESSION_INVALID') redirect(sessionEndedPath);
+    if (!(error instanceof GatewayError)) console.error('holdfast admin: loading applications failed:', error instanceof Error ? error.name : 'unknown error');
+    problem = describeConsoleError(error instanceof GatewayError ? error.code : 'INTERNAL', { topic: 'applications' });
+  }
   return (
-    <ComingSoon
-      title="Applications"
-      description="Create applications; create, rotate and revoke API keys; callback URLs, WebAuthn origins, policies, lockout and push limits, webhooks and their delivery log."
-    />
+    <>
+      <h1>Applications</h1>
+      {problem !== null && (
+        <p role="alert" className="error">
+          {problem}
+        </p>
+      )}
+      {applications !== null && (
+        <section className="card" aria-labelledby="apps-title">
+          <h2 id="apps-title">Relying applications</h2>
+          {applications.length === 0 ? (
+            <p>No applications yet.</p>
+          ) : (
+            <ul className="records" data-testid="application-list">
+              {applications.map((application) => (
+                <li key={application.id} className="record">
+                  <a href={`/applications/${application.id}`}>{application.name}</a>
+                  <span className="record-meta">
+                    {application.userCount} user{application.userCount === 1 ? '' : 's'} · {application.activeKeyCount} active key
+                    {application.activeKeyCount === 1 ? '' : 's'} · {application.hasWebhook ? 'webhook set' : 'no webhook'} · created{' '}
+                    {formatTime(application.createdAt)}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </section>
+      )}
+      {canAdmin(role, 'applications.write') && <CreateApplication factorKinds={session.factorKinds} />}
+    </>
   );
 }
