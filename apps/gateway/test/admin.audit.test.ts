@@ -271,7 +271,7 @@ describe('admin console audit: search, event + proof, status, verify, stream, ex
     expect(dataOf<GetOutput>(await query(a, 'admin.audit.get', auditor, { eventId: randomUUID() }))).toEqual({ event: null, proof: null });
   });
 
-  it('status and verify: checkpoint, seal lag, no alarm; a full verification, at most one per 10 s per process', async () => {
+  it('status and verify: checkpoint, seal lag, no alarm; a full verification, at most one per 60 s per process', async () => {
     const before = dataOf<StatusOutput>(await query(a, 'admin.audit.status', auditor));
     expect(before.latestCheckpoint?.treeSize).toBeGreaterThan(0);
     expect(before.latestCheckpoint?.rootHash).toMatch(/^[0-9a-f]{64}$/);
@@ -283,7 +283,7 @@ describe('admin console audit: search, event + proof, status, verify, stream, ex
     expect(verified).toMatchObject({ ok: true, firstBadLeaf: null });
     expect(verified.treeSize).toBeGreaterThan(0);
     expect(verified.message).toMatch(/^verified/);
-    // Within 10 s: the same result, not a second run.
+    // Within max(60 s, 10 × its duration): the same result, not a second run.
     expect(dataOf<Verification>(await mutate(a, 'admin.audit.verify', {}, auditor))).toEqual(verified);
     const after = dataOf<StatusOutput>(await query(a, 'admin.audit.status', auditor));
     expect(after.lastVerification).toEqual(verified);
@@ -362,7 +362,56 @@ describe('admin console audit: search, event + proof, status, verify, stream, ex
     expect(bad.status).toBe(400);
     expect(bad.contentType).toContain('application/problem+json');
     expect(bad.body).toMatchObject({ status: 400, holdfastCode: 'BAD_REQUEST' });
+
+    // Every export started leaves an admin.action row before its first line: filters, format, the
+    // tree size it is as of. No application on it: the operators' own trail (with the admin's email).
+    const traced = await env.db.pool.query<{ application_id: string | null; detail: Record<string, unknown> }>(
+      `SELECT application_id::text AS application_id, detail FROM audit_events
+        WHERE type = 'admin.action' AND detail->>'target' = 'audit:export' ORDER BY id`,
+    );
+    expect(traced.rows.map((row) => (row.detail.after as { format: string }).format)).toEqual(['ndjson', 'ocsf', 'ndjson']);
+    expect(String(traced.rows[0]?.detail.adminEmail)).toMatch(/^auditor-.*@holdfast\.example$/);
+    expect(traced.rows[0]).toMatchObject({
+      application_id: null,
+      detail: {
+        action: 'audit.read',
+        adminRole: 'auditor',
+        after: {
+          route: 'export',
+          format: 'ndjson',
+          filters: { applicationId: alice.applicationId, type: 'verify.rejected', since: startedAt },
+          treeSize: records[0]?.checkpoint.treeSize,
+        },
+      },
+    });
   });
+
+  it('[ADMIN_AUDIT_REAUTH] an open admin stream is audited when it opens and ends within ~10 s of its session being revoked', async () => {
+    const reader = await createTestAdmin(env.db, 'auditor');
+    const token = (await signInEnrollingTotp(a, reader)).session.sessionToken;
+    const stream = await openAdminStream(a, token);
+    try {
+      expect(stream.status).toBe(200);
+      await waitFor('the opening comment', () => Promise.resolve(stream.comments.some((c) => c.startsWith('holdfast admin audit stream'))), 5_000, 20);
+      const opened = await env.db.pool.query<{ application_id: string | null; detail: Record<string, unknown> }>(
+        `SELECT application_id::text AS application_id, detail FROM audit_events
+          WHERE type = 'admin.action' AND detail->>'target' = 'audit:stream' AND detail->>'adminId' = $1`,
+        [reader.id],
+      );
+      expect(opened.rows).toHaveLength(1);
+      expect(opened.rows[0]).toMatchObject({
+        application_id: null,
+        detail: { action: 'audit.read', adminEmail: reader.email, after: { route: 'stream', since: null } },
+      });
+      expect(typeof (opened.rows[0]?.detail.after as { treeSize?: unknown } | undefined)?.treeSize).toBe('number');
+      await env.db.pool.query('UPDATE admin_sessions SET revoked_at = GREATEST(now(), created_at) WHERE admin_id = $1 AND revoked_at IS NULL', [reader.id]);
+      const revokedAt = Date.now();
+      await waitFor('the stream to end', () => Promise.resolve(stream.comments.includes('admin session ended')), 15_000, 100);
+      expect(Date.now() - revokedAt).toBeLessThan(13_000);
+    } finally {
+      stream.close();
+    }
+  }, 30_000);
 
   it('roles and credentials: auditors read; helpdesk is ADMIN_FORBIDDEN; a relying-app API key is never an admin credential', async () => {
     for (const url of [a, b]) {

@@ -86,6 +86,9 @@ describe('[ADMIN_BYPASS] admin.bypass.issue after step-up; the webhook tells the
 
   it('owner and admin issue after a step-up only; the app hears bypass.issued (signed, no code); the code works once', async () => {
     const user = await enrollTotpUser({ db: env.db, gatewayUrl: a });
+    // For the hosted page's check below (set long before it: every gateway has re-read the application by then).
+    const callbackUrl = 'https://app.example.com/mfa/callback';
+    await env.db.pool.query('UPDATE applications SET callback_urls = $2 WHERE id = $1', [user.applicationId, [callbackUrl]]);
     const configured = await postTrpc(a, 'webhooks.configure', { url: receiver.url }, user.apiKey);
     const secret = (configured.json as { result: { data: { secret: string } } }).result.data.secret;
     const app = createHoldfastClient({ gateways: [a, b], apiKey: user.apiKey, deadlineMs: 30_000 });
@@ -144,6 +147,11 @@ describe('[ADMIN_BYPASS] admin.bypass.issue after step-up; the webhook tells the
     expect((await app.preauth({ userId: user.userId })).result).toBe('auth');
     const offered = await app.preauth({ userId: user.userId });
     expect(offered.result === 'auth' ? offered.factors.map((f) => f.kind).sort() : []).toEqual(['bypass', 'totp']);
+    // The hosted page has no form for a bypass code (the application checks it): not offered there.
+    const hosted = await app.createTransaction({ userId: user.userId, callbackUrl, state: 'bypass-hosted' });
+    const hostedToken = /\/verify\/([A-Za-z0-9_-]{43})$/.exec(hosted.url)?.[1] ?? '';
+    const hostedPage = await fetch(`${b}/trpc/hosted.getTransaction?input=${encodeURIComponent(JSON.stringify({ token: hostedToken }))}`);
+    expect(await hostedPage.json()).toMatchObject({ result: { data: { factors: ['totp'] } } });
 
     // A new bypass ends the earlier unused one.
     const second = dataOf<Issued>(await mutate(a, 'admin.bypass.issue', ref, token));

@@ -128,6 +128,8 @@ describe('[ADMIN_DRILLS] admin console drills: reports from drill_reports', () =
     const kills = dataOf<{ drills: DrillSummary[] }>(await query(url, 'admin.drills.list', auditor, { scenario: 'primary-kill' }));
     expect(kills.drills.map((d) => d.id)).toEqual([ids.full, ids.odd]);
     expect((await query(url, 'admin.drills.list', auditor, { cursor: 'nonsense' })).code).toBe('BAD_REQUEST');
+    // The cursor's id part must be a UUID: 36 dashes (which the old pattern let through to ::uuid, a 500) is BAD_REQUEST.
+    expect((await query(url, 'admin.drills.list', auditor, { cursor: `2026-12-01T10:00:00.000Z_${'-'.repeat(36)}` })).code).toBe('BAD_REQUEST');
   });
 
   it('gets a report with its targets, per-second timeline (sorted), events and markdown; a partial one with empty lists', async () => {

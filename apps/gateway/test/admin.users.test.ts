@@ -147,17 +147,20 @@ describe('[ADMIN_UNLOCK] admin.users.*: find, unlock after a step-up, revoke, se
     ]);
   });
 
-  it('helpdesk sends an enrollment link the enrollment API accepts, but may not revoke a factor', async () => {
+  it('helpdesk sends an enrollment link the enrollment API accepts, only after a step-up, but may not revoke a factor', async () => {
     const user = await enrollTotpUser({ db: env.db, gatewayUrl: a });
     const helpdeskAdmin = await createTestAdmin(env.db, 'helpdesk');
-    const { session } = await signInEnrollingTotp(b, helpdeskAdmin);
+    const { session, codes } = await signInEnrollingTotp(b, helpdeskAdmin);
     const token = session.sessionToken;
+    const linkInput = { applicationId: user.applicationId, userId: user.userId, ttlSeconds: 600 };
 
-    // Sending a link needs no step-up (it grants nothing by itself: the user proves a factor to change any).
+    // Sending a link needs a step-up: for a user with no bound factor its holder binds the first
+    // one (a reset of the user's MFA), and it ends the user's link in progress.
     await staleStepUp(token);
-    const link = dataOf<{ url: string; expiresAt: string }>(
-      await mutate(a, 'admin.users.sendEnrollmentLink', { applicationId: user.applicationId, userId: user.userId, ttlSeconds: 600 }, token),
-    );
+    const refused = await mutate(a, 'admin.users.sendEnrollmentLink', linkInput, token);
+    expect([refused.status, refused.code]).toEqual([403, 'ADMIN_STEP_UP_REQUIRED']);
+    dataOf(await mutate(b, 'admin.session.stepUpTotp', { code: await codes.next() }, token));
+    const link = dataOf<{ url: string; expiresAt: string }>(await mutate(a, 'admin.users.sendEnrollmentLink', linkInput, token));
     const linkToken = /\/enroll\/([^/?#]+)$/.exec(link.url)?.[1] ?? '';
     expect(linkToken).not.toBe('');
     expect(new Date(link.expiresAt).getTime()).toBeGreaterThan(Date.now() + 9 * 60_000);
@@ -185,9 +188,10 @@ describe('[ADMIN_UNLOCK] admin.users.*: find, unlock after a step-up, revoke, se
     expect(links.map((row) => row.ended_reason)).toEqual(['superseded', null]);
     const actions = await adminActions(helpdeskAdmin.id);
     expect(actions.map((row) => row.detail)).toEqual([
+      expect.objectContaining({ action: 'users.send_enrollment_link', refused: 'ADMIN_STEP_UP_REQUIRED' }),
       expect.objectContaining({
         action: 'users.send_enrollment_link',
-        target: `user:${actions[0]?.user_id ?? ''}`,
+        target: `user:${actions[1]?.user_id ?? ''}`,
         before: { liveLinkIds: [links[0]?.id] },
         after: { linkId: links[1]?.id, expiresAt: link.expiresAt, supersededLinkIds: [links[0]?.id] },
       }),
@@ -308,6 +312,42 @@ describe('[ADMIN_UNLOCK] admin.users.*: find, unlock after a step-up, revoke, se
     // Used: gone from the page.
     await env.db.pool.query('UPDATE bypass_codes SET used_at = now() WHERE factor_id = $1', [bypassId]);
     expect((await userDetail(a, session.sessionToken, user.applicationId, user.userId))?.bypass).toBeNull();
+  });
+
+  it('recent attempts: only the last 30 days, and a read that takes over 1 s leaves the list empty rather than failing the page', async () => {
+    const user = await enrollTotpUser({ db: env.db, gatewayUrl: a });
+    const { session } = await signInEnrollingTotp(b, await createTestAdmin(env.db, 'helpdesk'));
+    const token = session.sessionToken;
+    for (const [attemptId, age] of [
+      ['older-than-30-days', '31 days'],
+      ['yesterday', '1 day'],
+    ] as const) {
+      await env.db.pool.query(
+        `INSERT INTO verification_attempts (id, application_id, attempt_id, request_hash, user_id, outcome, reason, gateway_id, region, created_at)
+         SELECT $1, u.application_id, $2, $3, u.id, 'rejected', 'invalid_code', 'gw-test', 'test', now() - $4::interval
+           FROM users u WHERE u.application_id = $5 AND u.external_id = $6`,
+        [randomUUID(), attemptId, Buffer.alloc(32, 7), age, user.applicationId, user.userId],
+      );
+    }
+    const detail = await userDetail(a, token, user.applicationId, user.userId);
+    expect(detail?.recentAttempts).toEqual([{ at: expect.any(String) as string, kind: null, outcome: 'rejected', reason: 'invalid_code' }]);
+    expect(Date.now() - new Date(detail?.recentAttempts[0]?.at ?? 0).getTime()).toBeLessThan(2 * 86_400_000);
+
+    // Stand-in for a long backwards walk of the attempts table: the read waits on a lock until its
+    // statement_timeout; the page still answers, with the user's factors and no history.
+    const locker = await env.db.pool.connect();
+    try {
+      await locker.query('BEGIN');
+      await locker.query('LOCK TABLE verification_attempts IN ACCESS EXCLUSIVE MODE');
+      const startedAt = Date.now();
+      const slow = await userDetail(b, token, user.applicationId, user.userId);
+      expect(Date.now() - startedAt).toBeLessThan(10_000);
+      expect(slow?.recentAttempts).toEqual([]);
+      expect(slow?.factors.map((factor) => factor.id)).toEqual([user.factorId]);
+    } finally {
+      await locker.query('ROLLBACK');
+      locker.release();
+    }
   });
 
   it('lists in pages by id prefix', async () => {

@@ -20,4 +20,11 @@ export { adminProcedure, adminSessionProcedure, writeAdminActionAudit, type Admi
 export * from './services/admin/index';
 export { adminOverviewRouter, createAdminOverviewCaller } from './routers/admin-overview';
 export { createAdminAuditAccessCaller } from './routers/admin-audit';
-export { auditExportLineOf, openAuditExport, recheckAdminAuditAccess, type AdminAuditExport, type AdminAuditExportFormat } from './services/admin/audit';
+export {
+  auditAdminAuditRead,
+  auditExportLineOf,
+  openAuditExport,
+  recheckAdminAuditAccess,
+  type AdminAuditExport,
+  type AdminAuditExportFormat,
+} from './services/admin/audit';

@@ -36,10 +36,13 @@ export function canAdmin(role: AdminRole, action: AdminAction): boolean {
 /**
  * Actions that need a fresh second factor (within `adminSessionLimits.stepUpMs`) on top of a
  * session: the ones that mint credentials, weaken a user's protection or change who may do what.
+ * An enrollment link is one: for a user with no bound factor its holder binds the first one (a
+ * reset of the user's MFA), and it ends the user's link in progress.
  */
 const stepUpActions: ReadonlySet<AdminAction> = new Set<AdminAction>([
   'apikeys.write',
   'users.unlock',
+  'users.send_enrollment_link',
   'users.revoke_factor',
   'users.issue_bypass',
   'applications.write',

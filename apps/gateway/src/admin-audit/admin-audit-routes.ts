@@ -13,6 +13,7 @@
 // per-process limiter; open streams and running exports are capped per worker.
 import {
   adminOutageGraceMs,
+  auditAdminAuditRead,
   AuditStreamReads,
   auditExportLineOf,
   auditStreamProblemOf,
@@ -40,7 +41,10 @@ export const adminAuditExportPath = '/v1/admin/audit/export';
 export interface AdminAuditRouteSettings extends AuditStreamEndpointSettings {
   /** Exports running at once per worker (each holds a database read per page while it runs). */
   maxExports: number;
-  /** How often an open stream's session is checked again (a revoked or expired session's stream ends). */
+  /**
+   * How often an open stream's session is checked again (a revoked or expired session's stream
+   * ends within it), and how often a running export's is, between pages.
+   */
   reauthMs: number;
 }
 
@@ -52,7 +56,7 @@ export const defaultAdminAuditRouteSettings: AdminAuditRouteSettings = {
   ...defaultAuditStreamEndpointSettings,
   maxStreams: 20,
   maxExports: 2,
-  reauthMs: 60_000,
+  reauthMs: 10_000,
 };
 
 export interface AdminAuditRoutes {
@@ -123,7 +127,7 @@ export function createAdminAuditRoutes(options: {
     const bearer = bearerOf(req);
     let opened: AuditStream;
     try {
-      await createAdminAuditAccessCaller({ deps, bearer, client }, { signal }).audit.stream();
+      const admin = await createAdminAuditAccessCaller({ deps, bearer, client }, { signal }).audit.stream();
       // Every application's events: `applicationId: undefined` (a relying application's stream is scoped to its own).
       opened = await openAuditStream({
         sql: deps.db.pool,
@@ -139,6 +143,14 @@ export function createAdminAuditRoutes(options: {
             log('admin_audit_stream_read_failed', { message: error instanceof Error ? error.message : String(error) });
           }
         },
+      });
+      await auditAdminAuditRead({
+        deps,
+        admin,
+        route: 'stream',
+        afterLeafIndex: opened.afterLeafIndex,
+        since: parsed.request.since?.toISOString() ?? null,
+        treeSize: opened.treeSize,
       });
     } catch (error) {
       refuseStream(res, error);
@@ -157,12 +169,18 @@ export function createAdminAuditRoutes(options: {
     // The session is checked again while the stream is open (without counting as activity); a
     // database outage is no refusal, but no licence either past the live map's outage grace (60 s).
     let lastAuthorizedAt = Date.now();
+    // One check in flight per stream: during an outage a check may outlast the 10 s period.
+    let isChecking = false;
     const reauth = setInterval(() => {
+      if (isChecking) return;
+      isChecking = true;
       recheckAdminAuditAccess({ deps, bearer, signal }).then(
         () => {
+          isChecking = false;
           lastAuthorizedAt = Date.now();
         },
         (error: unknown) => {
+          isChecking = false;
           if (isGone()) return;
           if (!isDefinitiveRefusal(error) && Date.now() - lastAuthorizedAt <= adminOutageGraceMs) return;
           log('admin_audit_stream_ended', { reason: isDefinitiveRefusal(error) ? 'session' : 'unverifiable' });
@@ -204,10 +222,15 @@ export function createAdminAuditRoutes(options: {
       return;
     }
     const { format, ...filters } = parsed.request;
+    const bearer = bearerOf(req);
     let opened: AdminAuditExport;
     try {
-      await createAdminAuditAccessCaller({ deps, bearer: bearerOf(req), client }, { signal }).audit.export();
+      const admin = await createAdminAuditAccessCaller({ deps, bearer, client }, { signal }).audit.export();
       opened = await openAuditExport({ sql: deps.db.pool, filters });
+      // Once more right before the first row leaves (the filters were resolved meanwhile), then
+      // every reauthMs between pages below; and the export is audited before it starts.
+      await recheckAdminAuditAccess({ deps, bearer, signal });
+      await auditAdminAuditRead({ deps, admin, route: 'export', format, filters, treeSize: opened.checkpoint?.treeSize ?? 0 });
     } catch (error) {
       refuseStream(res, error);
       return;
@@ -226,8 +249,23 @@ export function createAdminAuditRoutes(options: {
       ...(opened.checkpoint === null ? {} : { 'x-holdfast-audit-tree-size': String(opened.checkpoint.treeSize) }),
     });
     const line = auditExportLineOf[format];
+    let lastAuthorizedAt = Date.now();
     try {
       for await (const page of opened.pages(signal)) {
+        // A long export: the session is checked again between pages. Revoked, expired or no longer
+        // allowed: cut (no final newline). A database outage only past the outage grace.
+        if (Date.now() - lastAuthorizedAt >= settings.reauthMs) {
+          try {
+            await recheckAdminAuditAccess({ deps, bearer, signal });
+            lastAuthorizedAt = Date.now();
+          } catch (error) {
+            if (isDefinitiveRefusal(error) || Date.now() - lastAuthorizedAt > adminOutageGraceMs) {
+              log('admin_audit_export_ended', { reason: isDefinitiveRefusal(error) ? 'session' : 'unverifiable' });
+              res.destroy();
+              return;
+            }
+          }
+        }
         for (const record of page) {
           // Read through a call: the flag changes across awaits.
           if (isAborted(signal)) return;

@@ -5,6 +5,7 @@ import {
   adminAuditSearchOutput,
   adminAuditStatusOutput,
   adminAuditVerifyOutput,
+  adminRole,
 } from '@holdfast/validators';
 import { z } from 'zod';
 import { adminProcedure } from '../admin-procedure';
@@ -32,13 +33,21 @@ export const adminAuditRouter = router({
   status: adminProcedure('audit.read')
     .output(adminAuditStatusOutput)
     .query(({ ctx, signal }) => readAuditStatus({ deps: ctx.deps, ...(signal === undefined ? {} : { signal }) })),
-  // A mutation (it is work, not a read to cache or prefetch); single-flight and at most every 10 s per process.
+  // A mutation (it is work, not a read to cache or prefetch); one per deployment at a time (advisory lock),
+  // and per process at most every max(60 s, 10 × the last run's duration).
   verify: adminProcedure('audit.read')
     .output(adminAuditVerifyOutput)
     .mutation(({ ctx }) => runAuditVerification(ctx.deps)),
 });
 
-const adminAccessOutput = z.strictObject({ adminId: z.string() });
+// Who the route was authorised for: its bulk reads are audited under that admin (auditAdminAuditRead).
+const adminAccessOutput = z.strictObject({ adminId: z.string(), email: z.string(), role: adminRole, sessionId: z.string() });
+const accessOf = (admin: { adminId: string; email: string; role: z.infer<typeof adminRole>; sessionId: string }): z.infer<typeof adminAccessOutput> => ({
+  adminId: admin.adminId,
+  email: admin.email,
+  role: admin.role,
+  sessionId: admin.sessionId,
+});
 
 /**
  * The gateway's audit HTTP routes are authorised by a caller of these procedures: the same
@@ -51,10 +60,10 @@ const adminAuditRoutesRouter = router({
   audit: router({
     stream: adminProcedure('audit.read')
       .output(adminAccessOutput)
-      .query(({ ctx }) => ({ adminId: ctx.admin.adminId })),
+      .query(({ ctx }) => accessOf(ctx.admin)),
     export: adminProcedure('audit.read')
       .output(adminAccessOutput)
-      .query(({ ctx }) => ({ adminId: ctx.admin.adminId })),
+      .query(({ ctx }) => accessOf(ctx.admin)),
   }),
 });
 

@@ -35,13 +35,11 @@ describe('admin roles (issue 13)', () => {
     expect(allowed.every((action) => action.endsWith('.read'))).toBe(true);
   });
 
-  it('every action that writes needs a step-up except sending an enrollment link; no read does', () => {
-    for (const action of adminActions) {
-      if (action.endsWith('.read')) expect(adminActionNeedsStepUp(action)).toBe(false);
-    }
+  it('every action that writes needs a step-up, sending an enrollment link too (it can reset a user with no factor); no read does', () => {
+    for (const action of adminActions) expect(adminActionNeedsStepUp(action)).toBe(!action.endsWith('.read'));
     expect(adminActionNeedsStepUp('apikeys.write')).toBe(true);
     expect(adminActionNeedsStepUp('users.issue_bypass')).toBe(true);
-    expect(adminActionNeedsStepUp('users.send_enrollment_link')).toBe(false);
+    expect(adminActionNeedsStepUp('users.send_enrollment_link')).toBe(true);
   });
 });
 

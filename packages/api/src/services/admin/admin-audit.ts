@@ -10,7 +10,7 @@ type AuditWriter = Parameters<typeof writeAuditEvent>[0];
 export type AuditJson = Prisma.InputJsonValue | null;
 
 /**
- * Every admin action is audited (issue 13): who (adminId, email, role), what (action, target), and
+ * Every admin action is audited (issue 13): who (adminIdentity), what (action, target), and
  * the state before and after. Write it with `db` = the transaction that makes the change, so the
  * trail and the change commit together (invariant 7).
  */
@@ -27,6 +27,20 @@ export async function writeAdminActionAudit(options: {
 }): Promise<void> {
   const { deps, admin } = options;
   await writeAuditEvent(options.db, adminActionEvent(deps, options, admin));
+}
+
+/**
+ * Who acted. A row scoped to an application reaches that application (its /v1/audit/stream, its
+ * export, the webhooks fed from the trail): it names the admin by id only — operators resolve the
+ * id in admin_accounts; a relying application learns no operator's email, role or session. Rows
+ * with no application stay with the operators and carry the email, role and session id.
+ */
+export function adminIdentity(
+  admin: Pick<AdminPrincipal, 'adminId' | 'email' | 'role' | 'sessionId'>,
+  applicationId: string | null,
+): Record<string, string | null> {
+  if (applicationId !== null) return { adminId: admin.adminId };
+  return { adminId: admin.adminId, adminEmail: admin.email, adminRole: admin.role, sessionId: admin.sessionId };
 }
 
 function adminActionEvent(
@@ -49,10 +63,7 @@ function adminActionEvent(
     applicationId: options.applicationId ?? null,
     userId: options.userId ?? null,
     detail: {
-      adminId: admin.adminId,
-      adminEmail: admin.email,
-      adminRole: admin.role,
-      sessionId: admin.sessionId,
+      ...adminIdentity(admin, options.applicationId ?? null),
       action: options.action,
       target: options.target,
       before: options.before ?? null,
@@ -75,5 +86,26 @@ export async function auditRefusedAdminAction(options: {
     deps,
     db: deps.db.pool,
     event: adminActionEvent(deps, { action: options.action, target: options.target, refused: options.code }, options.admin),
+  });
+}
+
+/**
+ * An admin action with nothing to commit alongside (an audit export started, an admin audit stream
+ * opened): written on its own, retried inside the request's deadline and spooled during an outage
+ * (writeStandaloneAuditEvent). Never throws. No application: the row stays with the operators.
+ */
+export async function writeStandaloneAdminAction(options: {
+  deps: ServiceDeps;
+  admin: Pick<AdminPrincipal, 'adminId' | 'email' | 'role' | 'sessionId'>;
+  action: AdminAction;
+  target: string;
+  after: AuditJson;
+}): Promise<void> {
+  const { deps } = options;
+  await writeStandaloneAuditEvent({
+    deps,
+    db: deps.db.pool,
+    event: adminActionEvent(deps, { action: options.action, target: options.target, after: options.after }, options.admin),
+    isRetried: true,
   });
 }

@@ -62,23 +62,21 @@ export async function readSealedRecords(sql: Sql, query: SealedRecordQuery): Pro
       LIMIT $6`,
     [query.afterLeafIndex, latest.treeSize, query.since ?? null, query.until ?? null, query.applicationId ?? null, limit],
   );
-  const records = rows.map(
-    (row): AuditRecord => ({
-      format: auditRecordFormat,
-      leafIndex: Number(row.leaf_index),
-      eventId: row.event_id,
-      occurredAt: row.occurred_at.toISOString(),
-      type: row.type,
-      applicationId: row.application_id,
-      userId: row.user_id,
-      factorId: row.factor_id,
-      attemptId: row.attempt_id,
-      gatewayId: row.gateway_id,
-      region: row.region,
-      detail: detailOf(row.detail),
-      checkpoint,
-    }),
-  );
+  const records = rows.map((row): AuditRecord => ({
+    format: auditRecordFormat,
+    leafIndex: Number(row.leaf_index),
+    eventId: row.event_id,
+    occurredAt: row.occurred_at.toISOString(),
+    type: row.type,
+    applicationId: row.application_id,
+    userId: row.user_id,
+    factorId: row.factor_id,
+    attemptId: row.attempt_id,
+    gatewayId: row.gateway_id,
+    region: row.region,
+    detail: detailOf(row.detail),
+    checkpoint,
+  }));
   // A page shorter than the limit scanned every leaf up to the checkpoint: resume from its end,
   // so a filtered reader does not rescan other applications' leaves.
   const last = records.at(-1);

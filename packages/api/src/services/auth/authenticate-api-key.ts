@@ -8,6 +8,8 @@ import { rememberVerifiedApiKey } from './verified-api-keys';
 interface KeyRow {
   secret_hash: Buffer;
   revoked_at: Date | null;
+  /** `revoked_at <= now()` judged by the database when the row was read (null: not revoked). */
+  is_past: boolean | null;
   id: string;
   name: string;
   fail_mode: 'secure' | 'safe';
@@ -40,7 +42,7 @@ export async function authenticateApiKey(options: {
               // Never the admin console's system application (issue 13): it has no keys (a trigger
               // refuses them), and if one appeared anyway it would authenticate nothing.
               deps.db.pool.query<KeyRow>(
-                `SELECT k.secret_hash, k.revoked_at, a.id, a.name, a.fail_mode::text AS fail_mode
+                `SELECT k.secret_hash, k.revoked_at, k.revoked_at <= now() AS is_past, a.id, a.name, a.fail_mode::text AS fail_mode
                FROM api_keys k JOIN applications a ON a.id = k.application_id WHERE k.id = $1 AND NOT a.is_system`,
                 [parsed.keyId],
               ),
@@ -53,7 +55,11 @@ export async function authenticateApiKey(options: {
   // A rotated key keeps working until its revoked_at (issue 13: rotation with overlap), then stops on
   // every gateway at that instant: the cached row carries revoked_at and is compared with the clock
   // on each request, so the end of the overlap needs neither a notification nor a database read.
-  const isRevoked = key !== undefined && key.revoked_at !== null && key.revoked_at.getTime() <= deps.clock().getTime();
+  // revoked_at is the database's clock (manage-api-keys.ts writes now() / now() + overlap), so a
+  // revocation "now" must not wait for a gateway whose clock runs behind: the database also judged
+  // the row when it was read (is_past; every write to the key re-reads it through the cache's
+  // invalidation), and past by either clock is past.
+  const isRevoked = key !== undefined && key.revoked_at !== null && (key.is_past === true || key.revoked_at.getTime() <= deps.clock().getTime());
   const isValid = parsed !== null && key !== undefined && !isRevoked && isSecretHashMatch(parsed.secret, key.secret_hash);
   if (!isValid) {
     const reason: ApiKeyRejection =

@@ -16,6 +16,10 @@ export async function getVerificationTransaction(options: { deps: ServiceDeps; t
     externalUserId: transaction.externalUserId,
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
-  const kinds = preauth.result === 'auth' ? preauth.factors.map((factor) => factor.kind).filter((kind) => isFactorKindAllowed(transaction, kind)) : [];
+  // Not a bypass code (issue 13): the hosted page has no form for one — it is the relying
+  // application's to check with verify.bypassCode — so offering it would show a kind the user
+  // cannot use here.
+  const kinds =
+    preauth.result === 'auth' ? preauth.factors.map((factor) => factor.kind).filter((kind) => kind !== 'bypass' && isFactorKindAllowed(transaction, kind)) : [];
   return { applicationName: transaction.application.name, factors: [...new Set(kinds)], expiresAt: transaction.expiresAt };
 }

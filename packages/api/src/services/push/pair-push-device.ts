@@ -154,10 +154,13 @@ async function insertDevice(options: {
   name: string;
 }): Promise<void> {
   const { sql, user, deviceId } = options;
-  // Same rule as the step-up gate's cap (core maxBoundFactorsPerUser): locked and suspended factors count.
-  const bound = await sql.query<{ count: number }>(`SELECT count(*)::int AS count FROM factors WHERE user_id = $1 AND status NOT IN ('pending', 'revoked')`, [
-    user.user_id,
-  ]);
+  // Same rule as the step-up gate's cap (core maxBoundFactorsPerUser, enrollment/authorize-factor-change.ts):
+  // locked and suspended factors count; bypass codes do not — an admin's one-time code (used or
+  // expired ones stay `active`) is no factor the user bound, and must not block pairing a device.
+  const bound = await sql.query<{ count: number }>(
+    `SELECT count(*)::int AS count FROM factors WHERE user_id = $1 AND status NOT IN ('pending', 'revoked') AND kind <> 'bypass'`,
+    [user.user_id],
+  );
   if ((bound.rows[0]?.count ?? 0) >= maxBoundFactorsPerUser) {
     throw new HoldfastError('FACTOR_LIMIT_REACHED', `you already have ${maxBoundFactorsPerUser} factors; remove one before adding another`);
   }

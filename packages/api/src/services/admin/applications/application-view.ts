@@ -35,11 +35,18 @@ interface KeyRow {
   id: string;
   created_at: Date;
   revoked_at: Date | null;
+  /** `revoked_at <= now()` by the database's clock, which wrote revoked_at (manage-api-keys.ts). */
+  is_past: boolean | null;
 }
 
-/** A key's state at `now`: `expiring` while a rotated key is still honoured (revoked_at in the future). */
+/**
+ * A key's state at `now`: `expiring` while a rotated key is still honoured (revoked_at in the
+ * future). Past by either clock is past — the same rule as authenticate-api-key.ts, so the console
+ * never shows `expiring` a key the gateways already refuse.
+ */
 export function apiKeyView(row: KeyRow, now: Date): AdminApiKey {
-  const state = row.revoked_at === null ? 'active' : row.revoked_at.getTime() > now.getTime() ? 'expiring' : 'revoked';
+  const isPast = row.is_past === true || (row.revoked_at !== null && row.revoked_at.getTime() <= now.getTime());
+  const state = row.revoked_at === null ? 'active' : isPast ? 'revoked' : 'expiring';
   return { id: row.id, createdAt: row.created_at.toISOString(), revokedAt: row.revoked_at?.toISOString() ?? null, state };
 }
 
@@ -77,9 +84,10 @@ export async function loadAdminApplication(options: {
   );
   const row = rows[0];
   if (row === undefined) return null;
-  const keys = await sql.query<KeyRow>('SELECT id, created_at, revoked_at FROM api_keys WHERE application_id = $1::uuid ORDER BY created_at DESC, id', [
-    row.id,
-  ]);
+  const keys = await sql.query<KeyRow>(
+    'SELECT id, created_at, revoked_at, revoked_at <= now() AS is_past FROM api_keys WHERE application_id = $1::uuid ORDER BY created_at DESC, id',
+    [row.id],
+  );
   const now = deps.clock();
   return {
     id: row.id,
@@ -128,7 +136,7 @@ export async function listAdminApplications(options: { deps: ServiceDeps }): Pro
   const { rows } = await deps.db.pool.query<{ id: string; name: string; created_at: Date; user_count: number; active_key_count: number; has_webhook: boolean }>(
     `SELECT a.id, a.name, a.created_at,
             (SELECT count(*)::int FROM users u WHERE u.application_id = a.id) AS user_count,
-            (SELECT count(*)::int FROM api_keys k WHERE k.application_id = a.id AND (k.revoked_at IS NULL OR k.revoked_at > $1)) AS active_key_count,
+            (SELECT count(*)::int FROM api_keys k WHERE k.application_id = a.id AND (k.revoked_at IS NULL OR (k.revoked_at > $1 AND k.revoked_at > now()))) AS active_key_count,
             EXISTS (SELECT 1 FROM application_webhooks w WHERE w.application_id = a.id) AS has_webhook
        FROM applications a WHERE ${relyingOnly} ORDER BY a.created_at, a.id`,
     [deps.clock()],

@@ -10,7 +10,10 @@ import { requireAdminApplication } from './application-view';
 // `apikey:<id>` (migration 20261128020000_cache_notify), so each gateway drops its cached row at
 // once and re-reads revoked_at; a future revoked_at is then compared with the clock on every
 // request (services/auth/authenticate-api-key.ts), so the overlap ends on time everywhere without a
-// notification. The audit trail names keys by id only — never the key.
+// notification. revoked_at is written from the DATABASE's clock (now(), now() + overlap), never
+// this gateway's: "revoked now" must not depend on how far the revoking gateway's clock runs behind
+// the others' (authenticate-api-key.ts also asks the database whether revoked_at has passed when
+// it reads the row). The audit trail names keys by id only — never the key.
 
 interface KeyChange {
   apiKey: string;
@@ -73,16 +76,16 @@ export async function rotateAdminApiKey(options: {
     const before = await requireAdminApplication({ deps, sql, applicationId: options.applicationId });
     const old = findKey(before, options.keyId);
     if (old.state !== 'active') throw new HoldfastError('API_KEY_NOT_ACTIVE', `the key is ${old.state}: only an active key can be rotated`);
-    const now = deps.clock();
-    const endsAt = new Date(now.getTime() + options.overlapSeconds * 1000);
     // `revoked_at IS NULL` again under the row lock: two admins rotating the same key at once make
-    // one new key, not two (the loser's UPDATE matches nothing).
-    const ended = await sql.query('UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND application_id = $2::uuid AND revoked_at IS NULL', [
-      old.id,
-      before.id,
-      endsAt,
-    ]);
-    if (ended.rowCount !== 1) throw new HoldfastError('API_KEY_NOT_ACTIVE', 'the key was rotated or revoked meanwhile');
+    // one new key, not two (the loser's UPDATE matches nothing). The overlap's end is the database's
+    // now() + overlap (see the top of this file).
+    const ended = await sql.query<{ revoked_at: Date }>(
+      `UPDATE api_keys SET revoked_at = now() + make_interval(secs => $3) WHERE id = $1 AND application_id = $2::uuid AND revoked_at IS NULL
+       RETURNING revoked_at`,
+      [old.id, before.id, options.overlapSeconds],
+    );
+    const endsAt = ended.rows[0]?.revoked_at;
+    if (ended.rowCount !== 1 || endsAt === undefined) throw new HoldfastError('API_KEY_NOT_ACTIVE', 'the key was rotated or revoked meanwhile');
     const created = await insertKey(deps, sql, before.id);
     const application = await requireAdminApplication({ deps, sql, applicationId: before.id });
     await writeAdminActionAudit({
@@ -114,12 +117,14 @@ export async function revokeAdminApiKey(options: {
     const before = await requireAdminApplication({ deps, sql, applicationId: options.applicationId });
     const key = findKey(before, options.keyId);
     if (key.state === 'revoked') return { application: before };
-    const now = deps.clock();
-    await sql.query('UPDATE api_keys SET revoked_at = $3 WHERE id = $1 AND application_id = $2::uuid AND (revoked_at IS NULL OR revoked_at > $3)', [
-      key.id,
-      before.id,
-      now,
-    ]);
+    // Now by the database's clock (see the top of this file); an expiring key's overlap ends early.
+    const ended = await sql.query<{ revoked_at: Date }>(
+      `UPDATE api_keys SET revoked_at = now() WHERE id = $1 AND application_id = $2::uuid AND (revoked_at IS NULL OR revoked_at > now())
+       RETURNING revoked_at`,
+      [key.id, before.id],
+    );
+    // Nothing matched: the overlap ran out between the read above and this UPDATE; it stays as it ended.
+    const revokedAt = ended.rows[0]?.revoked_at ?? (key.revokedAt === null ? null : new Date(key.revokedAt));
     const application = await requireAdminApplication({ deps, sql, applicationId: before.id });
     await writeAdminActionAudit({
       deps,
@@ -129,7 +134,7 @@ export async function revokeAdminApiKey(options: {
       target: `apikey:${key.id}`,
       applicationId: before.id,
       before: { keyId: key.id, state: key.state, revokedAt: key.revokedAt },
-      after: { operation: 'revoke', keyId: key.id, state: 'revoked', revokedAt: now.toISOString() },
+      after: { operation: 'revoke', keyId: key.id, state: 'revoked', revokedAt: revokedAt?.toISOString() ?? null },
     });
     return { application };
   });

@@ -1,5 +1,8 @@
 import { canAdmin, HoldfastError } from '@holdfast/core';
+import type { AdminAuditSearchFilters } from '@holdfast/validators';
 import type { ServiceDeps } from '../../../deps';
+import type { AdminPrincipal } from '../admin-principal';
+import { writeStandaloneAdminAction } from '../admin-audit';
 import { authenticateAdminSession } from '../authenticate-admin-session';
 
 /**
@@ -18,4 +21,26 @@ export async function recheckAdminAuditAccess(options: { deps: ServiceDeps; bear
     ...(options.signal === undefined ? {} : { signal: options.signal }),
   });
   if (!canAdmin(admin.role, 'audit.read')) throw new HoldfastError('ADMIN_FORBIDDEN', `the ${admin.role} role may not do audit.read`);
+}
+
+/** The admin an audit route was authorised for (createAdminAuditAccessCaller's answer). */
+export type AdminAuditReader = Pick<AdminPrincipal, 'adminId' | 'email' | 'role' | 'sessionId'>;
+
+/**
+ * Reading the whole trail in bulk leaves a trace (issue 13): an export when it starts (its filters,
+ * format and the tree size it is as of), an admin stream when it opens (where it resumes and the
+ * tree size then). `admin.action`, action audit.read, standalone (nothing commits with it) and
+ * spooled during an outage. Never throws.
+ */
+export async function auditAdminAuditRead(
+  options: { deps: ServiceDeps; admin: AdminAuditReader } & (
+    | { route: 'export'; format: string; filters: AdminAuditSearchFilters; treeSize: number }
+    | { route: 'stream'; afterLeafIndex: number; since: string | null; treeSize: number }
+  ),
+): Promise<void> {
+  const after =
+    options.route === 'export'
+      ? { route: 'export', format: options.format, filters: { ...options.filters }, treeSize: options.treeSize }
+      : { route: 'stream', afterLeafIndex: options.afterLeafIndex, since: options.since, treeSize: options.treeSize };
+  await writeStandaloneAdminAction({ deps: options.deps, admin: options.admin, action: 'audit.read', target: `audit:${options.route}`, after });
 }

@@ -13,7 +13,7 @@ type Sql = Pick<SqlClient, 'query'>;
  * over a year of rows) could still scan far: it is cut off here instead of holding a request
  * connection, and the admin is told to narrow it.
  */
-const searchStatementTimeoutMs = 5_000;
+export const searchStatementTimeoutMs = 5_000;
 
 interface EventRow {
   id: string;
@@ -66,25 +66,38 @@ function isStatementTimeout(error: unknown): boolean {
 }
 
 /**
+ * The search's own statement timeout (57014) is the admin's filter, not the database failing
+ * over: mapped to BAD_REQUEST inside the retried work, so withDatabaseRetry (which counts 57014 as
+ * transient — a failover can cancel statements) passes it straight through instead of retrying
+ * the same slow search until the deadline and answering DATABASE_UNAVAILABLE.
+ */
+export function searchErrorOf(error: unknown): unknown {
+  return isStatementTimeout(error) ? new HoldfastError('BAD_REQUEST', 'the search took too long: narrow it (application, type or a time range)') : error;
+}
+
+/**
  * admin.audit.search: audit rows matching the filters, newest first (by row id, the order rows
  * were written), `limit` per page; `nextCursor` continues after the last row. Sealed or not: the
  * console shows an event at once, its leaf index once the sealer has ordered it.
  */
 export async function searchAuditEvents(options: {
-  deps: ServiceDeps;
+  deps: Pick<ServiceDeps, 'db' | 'requestDeadlineMs' | 'onRetried'>;
   filters: AdminAuditSearchFilters;
   limit: number;
   cursor: string | null;
   signal?: AbortSignal;
+  /** Tests only: a shorter cut-off than searchStatementTimeoutMs. */
+  statementTimeoutMs?: number;
 }): Promise<z.infer<typeof adminAuditSearchOutput>> {
   const { deps, limit } = options;
   const before = cursorOf(options.cursor);
-  try {
-    return await withDatabaseRetry(
-      deps,
-      () =>
-        withTransaction(deps.db.pool, async (client) => {
-          await client.query(`SET LOCAL statement_timeout = ${String(searchStatementTimeoutMs)}`);
+  const timeoutMs = Math.max(1, Math.trunc(options.statementTimeoutMs ?? searchStatementTimeoutMs));
+  return withDatabaseRetry(
+    deps,
+    () =>
+      withTransaction(deps.db.pool, async (client) => {
+        await client.query(`SET LOCAL statement_timeout = ${String(timeoutMs)}`);
+        try {
           const filter = await auditFilterSql(client, options.filters, 3);
           if (filter.isEmpty) return { events: [], nextCursor: null };
           // One row more than the page: whether a next page exists, without a count.
@@ -96,12 +109,50 @@ export async function searchAuditEvents(options: {
           );
           const page = rows.slice(0, limit).map(eventOf);
           return { events: page, nextCursor: rows.length > limit ? (page.at(-1)?.id ?? null) : null };
-        }),
-      options.signal,
-    );
-  } catch (error) {
-    if (isStatementTimeout(error)) throw new HoldfastError('BAD_REQUEST', 'the search took too long: narrow it (application, type or a time range)');
-    throw error;
+        } catch (error) {
+          throw searchErrorOf(error);
+        }
+      }),
+    options.signal,
+  );
+}
+
+/** How long an admin.audit.get waits for the process's proof build before it is told to retry. */
+export const proofWaitMs = 2_000;
+
+/**
+ * One proof build at a time per process (each reads every leaf hash, in chunks: O(n) reads and
+ * hashes on a worker that also serves logins). Others wait up to `proofWaitMs` for it to finish,
+ * then get GATEWAY_OVERLOADED (503, Retry-After): busy, retry.
+ */
+const proofSlot: { running: Promise<unknown> | null } = { running: null };
+
+export async function withProofSlot<T>(work: () => Promise<T>, waitMs = proofWaitMs): Promise<T> {
+  const deadline = Date.now() + waitMs;
+  // Re-checked after every wait: several waiters wake together and only the first takes the slot.
+  while (proofSlot.running !== null) {
+    const remaining = deadline - Date.now();
+    if (remaining <= 0) {
+      throw new HoldfastError('GATEWAY_OVERLOADED', 'another inclusion proof is being built on this gateway: retry in a moment', { retryAfterMs: 1_000 });
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      proofSlot.running.then(
+        () => undefined,
+        () => undefined,
+      ),
+      new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, remaining);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+  const running = work();
+  proofSlot.running = running;
+  try {
+    return await running;
+  } finally {
+    proofSlot.running = null;
   }
 }
 
@@ -127,7 +178,9 @@ export async function getAuditEvent(options: { deps: ServiceDeps; eventId: strin
   const event = eventOf(row);
   if (event.leafIndex === null) return { event, proof: null };
   try {
-    const built = await buildAuditInclusionProof({ sql, reference: row.event_id });
+    const built = await withProofSlot(() =>
+      buildAuditInclusionProof({ sql, reference: row.event_id, ...(options.signal === undefined ? {} : { signal: options.signal }) }),
+    );
     const key = parseVerifierKey(built.verifierKey);
     const opened = key === null ? null : openSignedNote({ note: built.checkpoint, keyName: key.keyName, publicKey: key.publicKey });
     if (opened === null) return { event, proof: null };

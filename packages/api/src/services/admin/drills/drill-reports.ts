@@ -89,10 +89,17 @@ function detailOf(row: DrillRow): DrillDetail {
 
 const drillColumns = 'd.id::text AS id, d.scenario, d.started_at, d.finished_at, d.is_passed, d.summary, d.markdown';
 
+/** A check of the summary as the list shows it: an array's length, anything else as stored (countOf reads it). */
+function checkCount(name: 'lostAcknowledged' | 'replaysAccepted'): string {
+  const path = `d.summary->'checks'->'${name}'`;
+  return `CASE WHEN jsonb_typeof(${path}) = 'array' THEN to_jsonb(jsonb_array_length(${path})) ELSE ${path} END`;
+}
+
 /** `<started_at ISO>_<id>`: newest first by start, ties by id. */
 function parseCursor(cursor: string | null): { startedAt: Date; id: string } | null {
   if (cursor === null) return null;
-  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f-]{36})$/.exec(cursor);
+  // The id part is a UUID in its canonical form (a string of 36 dashes would reach ::uuid and fail there).
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)_([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/i.exec(cursor);
   const startedAt = match?.[1];
   const id = match?.[2];
   if (startedAt === undefined || id === undefined || Number.isNaN(Date.parse(startedAt))) {
@@ -111,12 +118,22 @@ export async function listDrillReports(options: {
 }): Promise<z.infer<typeof adminDrillListOutput>> {
   const { deps, limit } = options;
   const after = parseCursor(options.cursor);
-  // The summary column is read whole (the markdown is not): a report is a few hundred kB at most.
+  // Only the parts of the summary the list shows, cut out in SQL: a report's timeline and events
+  // are hundreds of kB, a page is up to 100 reports. The checks' id lists become their sizes there
+  // (a bare number, as older reports stored them, passes through); summaryOf reads the rest.
   const { rows } = await withDatabaseRetry(
     deps,
     () =>
       deps.db.pool.query<DrillRow>(
-        `SELECT d.id::text AS id, d.scenario, d.started_at, d.finished_at, d.is_passed, d.summary, '' AS markdown
+        `SELECT d.id::text AS id, d.scenario, d.started_at, d.finished_at, d.is_passed,
+                jsonb_build_object(
+                  'fresh', jsonb_build_object('successRate', d.summary->'fresh'->'successRate'),
+                  'writeOutageMs', d.summary->'writeOutageMs',
+                  'latencyMs', jsonb_build_object('p99', d.summary->'latencyMs'->'p99'),
+                  'checks', jsonb_build_object(
+                    'lostAcknowledged', ${checkCount('lostAcknowledged')},
+                    'replaysAccepted', ${checkCount('replaysAccepted')})) AS summary,
+                '' AS markdown
            FROM drill_reports d
           WHERE ($1::text IS NULL OR d.scenario = $1)
             AND ($2::timestamptz IS NULL OR (d.started_at, d.id) < ($2::timestamptz, $3::uuid))

@@ -185,6 +185,73 @@ describe('createOverviewCollector', () => {
     }
   });
 
+  it('the DCS’s word for a timed-out node also ends with the grace: a partitioned old leader the DCS still lists as leader is then unreachable', async () => {
+    let isSlow = false;
+    const slow = http.createServer((req, res) => {
+      if (isSlow) return; // partitioned: the connection opens, nothing answers
+      res.writeHead(200);
+      res.end(req.url === '/patroni' ? fixture('patroni-node-leader.json') : '');
+    });
+    servers.push(slow);
+    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
+    const slowUrl = `http://127.0.0.1:${String((slow.address() as AddressInfo).port)}`;
+    // pg2 answers, and its /cluster (the DCS) still lists pg1 as the leader (its key's TTL has not run out).
+    const pg2 = await serve({
+      'GET /patroni': { body: fixture('patroni-node-replica.json') },
+      'GET /cluster': { body: fixture('patroni-cluster-healthy.json') },
+    });
+    let clock = 1_000_000;
+    const topology: OverviewTopology = {
+      version: 1,
+      topology: 'cluster',
+      regions: [
+        {
+          name: 'r1',
+          patroni: [
+            { name: 'pg1', url: slowUrl },
+            { name: 'pg2', url: pg2 },
+          ],
+          etcd: [],
+          haproxy: [],
+          gateways: [],
+        },
+      ],
+    };
+    const collector = createOverviewCollector({
+      self: { gatewayId: 'gw', region: 'r1' },
+      topology: () => topology,
+      settings: { timeoutMs: 150, pollIntervalMs: 50, slowSourceGraceMs: 3000 },
+      now: () => clock,
+    });
+    type Overview = Awaited<ReturnType<typeof collector.snapshot>>;
+    const nextWhere = (isIt: (overview: Overview) => boolean): Promise<Overview> =>
+      new Promise((resolve) => {
+        const stop = collector.subscribe((overview) => {
+          if (!isIt(overview)) return;
+          stop();
+          resolve(overview);
+        });
+      });
+    const timedOut = (overview: Overview): boolean => overview.sources.some((s) => s.name === 'pg1' && s.error === 'timeout');
+    const pg1 = (overview: Overview) => overview.regions[0]?.postgres.find((node) => node.name === 'pg1');
+    try {
+      expect(pg1(await collector.snapshot())).toMatchObject({ role: 'leader', state: 'running' });
+      isSlow = true;
+      clock += 2000;
+      // Within the grace of its last own answer: the DCS's word.
+      const withinGrace = await nextWhere(timedOut);
+      expect(pg1(withinGrace)).toEqual({ name: 'pg1', role: 'leader', state: 'running', timeline: 1, lagBytes: 0 });
+      clock += 3500;
+      // Past it: unreachable, though the DCS still says leader.
+      const afterGrace = await nextWhere((overview) => timedOut(overview) && pg1(overview)?.state === 'unreachable');
+      expect(pg1(afterGrace)).toEqual({ name: 'pg1', role: 'unknown', state: 'unreachable', timeline: null, lagBytes: null });
+      expect(afterGrace.regions[0]?.postgres.find((node) => node.name === 'pg2')).toMatchObject({ role: 'sync_standby' });
+      slow.closeAllConnections();
+    } finally {
+      collector.close();
+    }
+  });
+
   it('polls only while wanted: subscribers get each poll; it stops when nobody asked for idleStopMs', async () => {
     const gateway = await serve({ 'GET /readyz': { body: fixture('gateway-readyz.json') }, 'GET /metrics': { body: fixture('gateway-metrics.txt') } });
     const collector = createOverviewCollector({

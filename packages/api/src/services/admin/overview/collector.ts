@@ -117,7 +117,7 @@ export function createOverviewCollector(options: {
   const now = options.now ?? Date.now;
   const listeners = new Set<(overview: ClusterOverview) => void>();
   const windows = new Map<string, MetricsWindow>();
-  /** Each Patroni node's last status built from an answer (its own or the DCS's), and when. */
+  /** Each Patroni node's last status built from its OWN answer, and when (the grace below counts from it). */
   const lastKnownNodes = new Map<string, { status: PostgresNodeStatus; at: number }>();
   let latest: ClusterOverview | null = null;
   let inFlight: Promise<ClusterOverview> | null = null;
@@ -171,13 +171,15 @@ export function createOverviewCollector(options: {
         return status;
       }
       // Slow is not dead: a node that timed out (Patroni's REST server is slow exactly while it
-      // fails over) is shown as the DCS lists it, or else as it last answered, for a short grace.
-      // A refused connection is shown unreachable at once — the DCS may still list a killed
-      // leader until its TTL ends, and the map must not.
+      // fails over) is shown as the DCS lists it, or else as it last answered — but only within
+      // slowSourceGraceMs of its last own answer, the DCS's word included: a partitioned old
+      // leader stays listed as leader until its DCS key's TTL ends, and the map must not show it
+      // leading that long. A refused connection is shown unreachable at once, for the same reason.
       if (!own.ok && own.error === 'timeout') {
         const last = lastKnownNodes.get(node.name);
-        if (member !== undefined) return memberStatus(node.name, member);
-        if (last !== undefined && polledAt - last.at <= settings.slowSourceGraceMs) return last.status;
+        if (last !== undefined && polledAt - last.at <= settings.slowSourceGraceMs) {
+          return member === undefined ? last.status : memberStatus(node.name, member);
+        }
       }
       return { name: node.name, role: 'unknown', state: 'unreachable', timeline: null, lagBytes: null };
     });

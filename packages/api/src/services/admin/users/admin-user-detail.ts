@@ -1,9 +1,16 @@
 import { authenticatorNameFor } from '@holdfast/core';
-import type { SqlClient } from '@holdfast/db';
+import { withTransaction, type Database, type SqlClient } from '@holdfast/db';
 import { factorKind, factorStatus, type AdminFactor, type AdminUserDetail, type FactorKind } from '@holdfast/validators';
 
 /** A pool or a transaction's client: the reads here run in either. */
 export type AdminUsersDb = Pick<SqlClient, 'query'>;
+
+/** The recent-attempts read's time limit (see recentAttempts; its window, 30 days, is in the SQL). */
+const recentAttemptsStatementTimeoutMs = 1000;
+
+function isStatementTimeout(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === '57014';
+}
 
 /** An application the console may show: never the health canary's nor the admin console's own. */
 export interface VisibleApplication {
@@ -61,6 +68,44 @@ async function activeBypass(db: AdminUsersDb, userId: string, now: Date): Promis
   return row === undefined ? null : { issuedAt: row.created_at.toISOString(), expiresAt: row.expires_at.toISOString() };
 }
 
+interface AttemptRow {
+  created_at: Date;
+  kind: string | null;
+  outcome: 'accepted' | 'rejected';
+  reason: string | null;
+}
+
+/**
+ * The user's last 10 verifications of the last 30 days. verification_attempts has no user index
+ * (every index costs the verification hot path, issue 9), so the planner walks created_at
+ * backwards until it has 10 of this user's rows: for a user with fewer than 10, that was the
+ * whole table, on every admin.users.get and every users mutation's answer. So the walk is bounded
+ * twice: by time (30 days, the database's clock) and by a 1 s statement_timeout set LOCAL in a
+ * transaction of its own (it must not leak to the pooled connection's next user). On that timeout
+ * the list is empty rather than the page failing: the user's locks and factors — what the helpdesk
+ * acts on — matter more than the history, which the audit search still shows.
+ */
+async function recentAttempts(pool: Database['pool'], options: { userId: string; applicationId: string }): Promise<AttemptRow[]> {
+  try {
+    return await withTransaction(pool, async (client) => {
+      await client.query(`SET LOCAL statement_timeout = ${String(recentAttemptsStatementTimeoutMs)}`);
+      const { rows } = await client.query<AttemptRow>(
+        `SELECT va.created_at, f.kind::text AS kind, va.outcome::text AS outcome, va.reason
+           FROM verification_attempts va LEFT JOIN factors f ON f.id = va.factor_id
+          WHERE va.user_id = $1 AND va.application_id = $2
+            AND va.created_at > now() - interval '30 days'
+          ORDER BY va.created_at DESC, va.id DESC LIMIT 10`,
+        [options.userId, options.applicationId],
+      );
+      return rows;
+    });
+  } catch (error) {
+    // A timed-out walk (57014, query_canceled) leaves an empty list; anything else is a real failure.
+    if (isStatementTimeout(error)) return [];
+    throw error;
+  }
+}
+
 /**
  * The console's view of one user (admin.users.get and the answer of every users mutation): the
  * account's lock and push suspension, the factors with their locks and devices, an unused bypass
@@ -69,9 +114,10 @@ async function activeBypass(db: AdminUsersDb, userId: string, now: Date): Promis
  * or has no such user. Never a secret: no TOTP seed, credential key, subscription or code.
  */
 export async function loadAdminUserDetail(
-  db: AdminUsersDb,
+  pool: Database['pool'],
   options: { applicationId: string; externalUserId: string; now: Date },
 ): Promise<AdminUserDetail | null> {
+  const db: AdminUsersDb = pool;
   const application = await visibleApplication(db, options.applicationId);
   if (application === null) return null;
   const users = await db.query<{
@@ -130,15 +176,7 @@ export async function loadAdminUserDetail(
     });
   }
 
-  // verification_attempts has no user index (every index costs the hot path, issue 9): scoped by
-  // application too, newest first, the planner walks created_at backwards.
-  const attempts = await db.query<{ created_at: Date; kind: string | null; outcome: 'accepted' | 'rejected'; reason: string | null }>(
-    `SELECT va.created_at, f.kind::text AS kind, va.outcome::text AS outcome, va.reason
-       FROM verification_attempts va LEFT JOIN factors f ON f.id = va.factor_id
-      WHERE va.user_id = $1 AND va.application_id = $2
-      ORDER BY va.created_at DESC, va.id DESC LIMIT 10`,
-    [user.id, application.id],
-  );
+  const attempts = await recentAttempts(pool, { userId: user.id, applicationId: application.id });
 
   return {
     applicationId: application.id,
@@ -150,7 +188,7 @@ export async function loadAdminUserDetail(
     pushSuspendedUntil: lockInForce(user.push_suspended_until, now),
     factors: adminFactors,
     bypass: await activeBypass(db, user.id, now),
-    recentAttempts: attempts.rows.map((row) => ({
+    recentAttempts: attempts.map((row) => ({
       at: row.created_at.toISOString(),
       kind: knownKind(row.kind),
       outcome: row.outcome,

@@ -89,7 +89,7 @@ export async function issueBypass(options: {
       applicationId: application.id,
       userId: user.id,
       factorId,
-      detail: { kind: bypassFactor.kind, adminId: admin.adminId, adminEmail: admin.email, expiresAt: expiresAt.toISOString(), endedFactorIds: endedIds },
+      detail: { kind: bypassFactor.kind, adminId: admin.adminId, expiresAt: expiresAt.toISOString(), endedFactorIds: endedIds },
     });
     await writeAdminActionAudit({
       deps,
