@@ -1,16 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import {
   adminWithTotp,
-  captureConsolePage,
+  captureAdminPage,
   gatewayMutation,
   gatewayQuery,
   relyingClient,
   restStatus,
-  signInWithPasskey,
+  signInNewAdmin,
   staleStepUp,
   userWithTotp,
   wrongCodes,
-} from '../src/admin-console';
+} from '../src/admin';
 import { expectAccessible } from '../src/axe';
 import { freshTotpCode } from '../src/portal';
 import { readState } from '../src/state';
@@ -43,12 +43,12 @@ test('[ADMIN_UNLOCK] a user locked through the relying-app API is unlocked from 
     reason: 'locked',
   });
 
-  await signInWithPasskey(page, { name: 'Una Unlocker', role: 'admin' });
+  await signInNewAdmin(page, { name: 'Una Unlocker', role: 'admin', factor: 'passkey' });
   await openUser(page, user.userId);
   const factor = page.getByTestId('factor');
   await expect(factor).toContainText('Locked until');
   await expect(page.getByRole('list', { name: 'Recent attempts, newest first' }).getByRole('listitem').first()).toContainText('Rejected');
-  await captureConsolePage(page, testInfo, 'users');
+  await captureAdminPage(page, testInfo, 'users');
   await expectAccessible(page, testInfo, 'admin users (locked user)');
 
   await page.getByRole('button', { name: 'Unlock account and factors' }).click();
@@ -63,7 +63,7 @@ test('[ADMIN_UNLOCK] a user locked through the relying-app API is unlocked from 
 
 test('[ADMIN_BYPASS] a bypass code issued in the page verifies once through the API', async ({ page }, testInfo) => {
   const user = await userWithTotp('bypass');
-  await signInWithPasskey(page, { name: 'Bea Bypass', role: 'admin' });
+  await signInNewAdmin(page, { name: 'Bea Bypass', role: 'admin', factor: 'passkey' });
   await openUser(page, user.userId);
   await expect(page.getByTestId('bypass-state')).toHaveText('None live');
 
@@ -107,7 +107,7 @@ test('[ADMIN_BYPASS] a bypass code issued in the page verifies once through the 
 
 test('[ADMIN_STEP_UP] a sensitive action asks for a fresh factor, then succeeds', async ({ page }, testInfo) => {
   const user = await userWithTotp('stepup');
-  const admin = await signInWithPasskey(page, { name: 'Sam Stepup', role: 'owner' });
+  const admin = await signInNewAdmin(page, { name: 'Sam Stepup', role: 'owner', factor: 'passkey' });
   await openUser(page, user.userId);
   // The session's factor is older than 5 minutes now: the gateway wants a fresh one.
   await staleStepUp(admin);
@@ -151,8 +151,17 @@ test('[ADMIN_ROLES] helpdesk sees no revoke, bypass or key controls and is refus
   await expect(helpdeskPage.getByRole('button', { name: /^Revoke/ })).toHaveCount(0);
   await expect(helpdeskPage.getByRole('button', { name: 'Issue bypass code' })).toHaveCount(0);
   await expectAccessible(helpdeskPage, testInfo, 'admin users (helpdesk)');
-  // An enrollment link is theirs to make: shown once, with a copy button.
+  // An enrollment link is theirs to make, after a fresh factor (users.send_enrollment_link is a
+  // step-up action: a link lets whoever holds it enroll a factor for this user); shown once, with a copy button.
+  await staleStepUp(helpdesk.account);
   await helpdeskPage.getByRole('button', { name: 'Make an enrollment link' }).click();
+  const stepUp = helpdeskPage.getByRole('dialog', { name: "Confirm it's you" });
+  await expect(stepUp).toContainText('send an enrollment link');
+  await expect(helpdeskPage.getByTestId('enrollment-url')).toHaveCount(0);
+  await stepUp.getByLabel('6-digit code from your authenticator app').fill(await helpdesk.nextCode());
+  await stepUp.getByRole('button', { name: 'Confirm with code' }).click();
+  await expect(stepUp).toBeHidden();
+  // Sent again after the step-up, without a second click.
   await expect(helpdeskPage.getByTestId('enrollment-url')).toHaveText(/^http/);
   await expect(helpdeskPage.getByRole('button', { name: 'Copy' })).toBeVisible();
   await helpdeskPage.goto(`${readState().adminUrl}/applications`);

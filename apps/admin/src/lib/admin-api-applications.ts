@@ -20,7 +20,7 @@ import {
   adminWebhookSetOutput,
 } from '@holdfast/validators';
 import { z } from 'zod';
-import { ask } from './admin-api';
+import { adminMutation, adminQuery } from './admin-api';
 
 export type AdminApplicationList = z.output<typeof adminApplicationListOutput>;
 export type AdminApplicationGet = z.output<typeof adminApplicationGetOutput>;
@@ -32,92 +32,47 @@ export type AdminWebhookDeliveries = z.output<typeof adminWebhookDeliveriesOutpu
 export type AdminWebhookDelivery = AdminWebhookDeliveries['deliveries'][number];
 
 export function listApplications(bearer: string): Promise<AdminApplicationList> {
-  return ask(adminApplicationListOutput, {
-    bearer,
-    isIdempotent: true,
-    call: (client, signal) => client.query('admin.applications.list', undefined, { signal }),
-  });
+  return adminQuery('admin.applications.list', { bearer, output: adminApplicationListOutput });
 }
 
 export function getApplication(bearer: string, input: z.input<typeof adminApplicationRef>): Promise<AdminApplicationGet> {
-  const request = adminApplicationRef.parse(input);
-  return ask(adminApplicationGetOutput, { bearer, isIdempotent: true, call: (client, signal) => client.query('admin.applications.get', request, { signal }) });
+  return adminQuery('admin.applications.get', { bearer, input: adminApplicationRef.parse(input), output: adminApplicationGetOutput });
 }
 
 /** The first API key comes with the application: shown once. */
 export function createApplication(bearer: string, input: z.input<typeof adminApplicationCreateInput>): Promise<AdminApplicationCreated> {
-  const request = adminApplicationCreateInput.parse(input);
-  return ask(adminApplicationCreateOutput, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.applications.create', request, { signal }),
-  });
+  return adminMutation('admin.applications.create', { bearer, input: adminApplicationCreateInput.parse(input), output: adminApplicationCreateOutput });
 }
 
 export function updateApplication(bearer: string, input: z.input<typeof adminApplicationUpdateInput>): Promise<AdminApplicationChanged> {
-  const request = adminApplicationUpdateInput.parse(input);
-  return ask(adminApplicationOutput, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.applications.update', request, { signal }),
-  });
+  return adminMutation('admin.applications.update', { bearer, input: adminApplicationUpdateInput.parse(input), output: adminApplicationOutput });
 }
 
 export function createApiKey(bearer: string, input: z.input<typeof adminApplicationRef>): Promise<AdminApiKeyCreated> {
-  const request = adminApplicationRef.parse(input);
-  return ask(adminApiKeyCreatedOutput, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.applications.createApiKey', request, { signal }),
-  });
+  return adminMutation('admin.applications.createApiKey', { bearer, input: adminApplicationRef.parse(input), output: adminApiKeyCreatedOutput });
 }
 
 /** A new key at once; the old one keeps working for `overlapSeconds` (state `expiring`), then is refused. */
 export function rotateApiKey(bearer: string, input: z.input<typeof adminApiKeyRotateInput>): Promise<AdminApiKeyCreated> {
-  const request = adminApiKeyRotateInput.parse(input);
-  return ask(adminApiKeyCreatedOutput, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.applications.rotateApiKey', request, { signal }),
-  });
+  return adminMutation('admin.applications.rotateApiKey', { bearer, input: adminApiKeyRotateInput.parse(input), output: adminApiKeyCreatedOutput });
 }
 
 export function revokeApiKey(bearer: string, input: z.input<typeof adminApiKeyRevokeInput>): Promise<AdminApplicationChanged> {
-  const request = adminApiKeyRevokeInput.parse(input);
-  return ask(adminApplicationOutput, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.applications.revokeApiKey', request, { signal }),
-  });
+  return adminMutation('admin.applications.revokeApiKey', { bearer, input: adminApiKeyRevokeInput.parse(input), output: adminApplicationOutput });
 }
 
 /** Set (or remove, `url: null`) the webhook; `secret` is in the answer only when just created or rotated. */
 export function setWebhook(bearer: string, input: z.input<typeof adminWebhookSetInput>): Promise<AdminWebhookSet> {
-  const request = adminWebhookSetInput.parse(input);
-  return ask(adminWebhookSetOutput, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.applications.setWebhook', request, { signal }),
-  });
+  return adminMutation('admin.applications.setWebhook', { bearer, input: adminWebhookSetInput.parse(input), output: adminWebhookSetOutput });
 }
 
 export function webhookDeliveries(bearer: string, input: z.input<typeof adminWebhookDeliveriesInput>): Promise<AdminWebhookDeliveries> {
-  const request = adminWebhookDeliveriesInput.parse(input);
-  return ask(adminWebhookDeliveriesOutput, {
-    bearer,
-    isIdempotent: true,
-    call: (client, signal) => client.query('admin.applications.webhookDeliveries', request, { signal }),
-  });
+  return adminQuery('admin.applications.webhookDeliveries', { bearer, input: adminWebhookDeliveriesInput.parse(input), output: adminWebhookDeliveriesOutput });
 }
 
 // The contract names no output for a redelivery; the console re-reads the log afterwards, so any answer will do.
 const redelivered = z.unknown();
 
 export async function redeliverWebhook(bearer: string, input: z.input<typeof adminWebhookRedeliverInput>): Promise<void> {
-  const request = adminWebhookRedeliverInput.parse(input);
-  await ask(redelivered, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.applications.redeliverWebhook', request, { signal }),
-  });
+  await adminMutation('admin.applications.redeliverWebhook', { bearer, input: adminWebhookRedeliverInput.parse(input), output: redelivered });
 }

@@ -4,7 +4,6 @@
 // stream and the export are plain HTTP GETs on the gateways (not tRPC); their paths live here too,
 // and the console's route handlers (app/(console)/audit/{stream,export}) proxy them with the bearer.
 import {
-  adminApplicationListOutput,
   adminAuditGetInput,
   adminAuditGetOutput,
   adminAuditSearchInput,
@@ -13,7 +12,8 @@ import {
   adminAuditVerifyOutput,
 } from '@holdfast/validators';
 import type { z } from 'zod';
-import { ask } from './admin-api';
+import { adminMutation, adminQuery } from './admin-api';
+import { listApplications } from './admin-api-applications';
 
 export type AuditSearchInput = z.input<typeof adminAuditSearchInput>;
 export type AuditSearchOutput = z.output<typeof adminAuditSearchOutput>;
@@ -24,18 +24,16 @@ export type AuditVerification = z.output<typeof adminAuditVerifyOutput>;
 /** One page of the search (newest first, as the gateway pages it). */
 export function searchAudit(bearer: string, input: AuditSearchInput): Promise<AuditSearchOutput> {
   // Parsed here as well: a bad filter is the console's mistake, said before a gateway is asked.
-  const request = adminAuditSearchInput.parse(input);
-  return ask(adminAuditSearchOutput, { bearer, isIdempotent: true, call: (client, signal) => client.query('admin.audit.search', request, { signal }) });
+  return adminQuery('admin.audit.search', { bearer, input: adminAuditSearchInput.parse(input), output: adminAuditSearchOutput });
 }
 
 /** One event with its inclusion proof when sealed; `event: null` when there is no such event. */
 export function getAuditEvent(bearer: string, input: { eventId: string }): Promise<AuditGetOutput> {
-  const request = adminAuditGetInput.parse(input);
-  return ask(adminAuditGetOutput, { bearer, isIdempotent: true, call: (client, signal) => client.query('admin.audit.get', request, { signal }) });
+  return adminQuery('admin.audit.get', { bearer, input: adminAuditGetInput.parse(input), output: adminAuditGetOutput });
 }
 
 export function auditStatus(bearer: string): Promise<AuditStatus> {
-  return ask(adminAuditStatusOutput, { bearer, isIdempotent: true, call: (client, signal) => client.query('admin.audit.status', undefined, { signal }) });
+  return adminQuery('admin.audit.status', { bearer, output: adminAuditStatusOutput });
 }
 
 /**
@@ -43,7 +41,7 @@ export function auditStatus(bearer: string): Promise<AuditStatus> {
  * another gateway after a timeout: it is long and heavy, one run at a time is enough.
  */
 export function verifyAuditTrail(bearer: string): Promise<AuditVerification> {
-  return ask(adminAuditVerifyOutput, { bearer, isIdempotent: false, call: (client, signal) => client.mutation('admin.audit.verify', undefined, { signal }) });
+  return adminMutation('admin.audit.verify', { bearer, output: adminAuditVerifyOutput });
 }
 
 /**
@@ -52,11 +50,7 @@ export function verifyAuditTrail(bearer: string): Promise<AuditVerification> {
  */
 export async function applicationChoices(bearer: string): Promise<{ id: string; name: string }[]> {
   try {
-    const { applications } = await ask(adminApplicationListOutput, {
-      bearer,
-      isIdempotent: true,
-      call: (client, signal) => client.query('admin.applications.list', undefined, { signal }),
-    });
+    const { applications } = await listApplications(bearer);
     return applications.map((application) => ({ id: application.id, name: application.name })).sort((a, b) => a.name.localeCompare(b.name));
   } catch {
     return [];

@@ -2,7 +2,7 @@
 // (action drills.read) over `drill_reports`, parsed with the committed contract in @holdfast/validators.
 import { adminDrillGetInput, adminDrillGetOutput, adminDrillListInput, adminDrillListOutput } from '@holdfast/validators';
 import type { z } from 'zod';
-import { ask } from './admin-api';
+import { adminQuery } from './admin-api';
 
 export type DrillListInput = z.input<typeof adminDrillListInput>;
 export type DrillList = z.output<typeof adminDrillListOutput>;
@@ -11,17 +11,11 @@ export type DrillDetail = NonNullable<z.output<typeof adminDrillGetOutput>['dril
 
 /** The drill history, newest first, one page at a time. */
 export function listDrills(bearer: string, input: DrillListInput = {}): Promise<DrillList> {
-  const request = adminDrillListInput.parse(input);
-  return ask(adminDrillListOutput, { bearer, isIdempotent: true, call: (client, signal) => client.query('admin.drills.list', request, { signal }) });
+  return adminQuery('admin.drills.list', { bearer, input: adminDrillListInput.parse(input), output: adminDrillListOutput });
 }
 
 /** One report with its targets, events and per-second timeline; null when there is no such drill. */
 export async function getDrill(bearer: string, input: { id: string }): Promise<DrillDetail | null> {
-  const request = adminDrillGetInput.parse(input);
-  const { drill } = await ask(adminDrillGetOutput, {
-    bearer,
-    isIdempotent: true,
-    call: (client, signal) => client.query('admin.drills.get', request, { signal }),
-  });
+  const { drill } = await adminQuery('admin.drills.get', { bearer, input: adminDrillGetInput.parse(input), output: adminDrillGetOutput });
   return drill;
 }

@@ -18,7 +18,7 @@ import {
   adminUserRef,
 } from '@holdfast/validators';
 import type { z } from 'zod';
-import { ask } from './admin-api';
+import { adminMutation, adminQuery } from './admin-api';
 
 export type AdminUserList = z.output<typeof adminUserListOutput>;
 export type AdminUserGet = z.output<typeof adminUserGetOutput>;
@@ -27,41 +27,27 @@ export type AdminEnrollmentLink = z.output<typeof adminEnrollmentLinkOutput>;
 export type AdminBypassIssued = z.output<typeof adminIssueBypassOutput>;
 
 export function listUsers(bearer: string, input: z.input<typeof adminUserListInput>): Promise<AdminUserList> {
-  const request = adminUserListInput.parse(input);
-  return ask(adminUserListOutput, { bearer, isIdempotent: true, call: (client, signal) => client.query('admin.users.list', request, { signal }) });
+  return adminQuery('admin.users.list', { bearer, input: adminUserListInput.parse(input), output: adminUserListOutput });
 }
 
 export function getUser(bearer: string, input: z.input<typeof adminUserRef>): Promise<AdminUserGet> {
-  const request = adminUserRef.parse(input);
-  return ask(adminUserGetOutput, { bearer, isIdempotent: true, call: (client, signal) => client.query('admin.users.get', request, { signal }) });
+  return adminQuery('admin.users.get', { bearer, input: adminUserRef.parse(input), output: adminUserGetOutput });
 }
 
 export function unlockUser(bearer: string, input: z.input<typeof adminUnlockInput>): Promise<AdminUnlocked> {
-  const request = adminUnlockInput.parse(input);
-  return ask(adminUnlockOutput, { bearer, isIdempotent: false, call: (client, signal) => client.mutation('admin.users.unlock', request, { signal }) });
+  return adminMutation('admin.users.unlock', { bearer, input: adminUnlockInput.parse(input), output: adminUnlockOutput });
 }
 
 export function revokeFactor(bearer: string, input: z.input<typeof adminRevokeFactorInput>): Promise<z.output<typeof adminRevokeFactorOutput>> {
-  const request = adminRevokeFactorInput.parse(input);
-  return ask(adminRevokeFactorOutput, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.users.revokeFactor', request, { signal }),
-  });
+  return adminMutation('admin.users.revokeFactor', { bearer, input: adminRevokeFactorInput.parse(input), output: adminRevokeFactorOutput });
 }
 
 /** The URL is shown once to the admin (only its hash is stored); it never goes to a log. */
 export function sendEnrollmentLink(bearer: string, input: z.input<typeof adminEnrollmentLinkInput>): Promise<AdminEnrollmentLink> {
-  const request = adminEnrollmentLinkInput.parse(input);
-  return ask(adminEnrollmentLinkOutput, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.users.sendEnrollmentLink', request, { signal }),
-  });
+  return adminMutation('admin.users.sendEnrollmentLink', { bearer, input: adminEnrollmentLinkInput.parse(input), output: adminEnrollmentLinkOutput });
 }
 
 /** The code is shown once (only a hash is stored); issuing one ends any earlier unused one. */
 export function issueBypass(bearer: string, input: z.input<typeof adminIssueBypassInput>): Promise<AdminBypassIssued> {
-  const request = adminIssueBypassInput.parse(input);
-  return ask(adminIssueBypassOutput, { bearer, isIdempotent: false, call: (client, signal) => client.mutation('admin.bypass.issue', request, { signal }) });
+  return adminMutation('admin.bypass.issue', { bearer, input: adminIssueBypassInput.parse(input), output: adminIssueBypassOutput });
 }

@@ -12,7 +12,7 @@ import type { AppRouter } from '@holdfast/api';
 import { adminFactorKind, adminRole, clusterOverview, type ClusterOverview } from '@holdfast/validators';
 import type { inferRouterInputs } from '@trpc/server';
 import { z } from 'zod';
-import { callGateway, type GatewayClient } from './gateway';
+import { callGateway } from './gateway';
 
 const isoTime = z.union([z.string(), z.date()]).transform((value) => (typeof value === 'string' ? value : value.toISOString()));
 
@@ -48,13 +48,44 @@ export type AdminSessionInfo = z.infer<typeof sessionInfo>;
  */
 type AdminInputs = inferRouterInputs<AppRouter>['admin'];
 
-type Call = (client: GatewayClient, signal: AbortSignal) => Promise<unknown>;
+/** An `admin.*` procedure's path on the gateways' tRPC router. */
+type AdminProcedure = `admin.${string}`;
 
-export async function ask<S extends z.ZodType>(
-  schema: S,
-  options: { bearer: string | null; isIdempotent: boolean; call: Call; signal?: AbortSignal },
-): Promise<z.output<S>> {
-  return schema.parse(await callGateway(options));
+interface AdminCall<S extends z.ZodType> {
+  /** The admin session's token; null before there is one (sign-in: the pending token is in the input). */
+  bearer: string | null;
+  /** Already checked by the caller (the validators' input schema): it goes on the wire as it is. */
+  input?: unknown;
+  /** The answer's schema — the same one the gateway's `.output()` uses. */
+  output: S;
+  signal?: AbortSignal;
+}
+
+/** A read: any gateway may answer it, so a failure moves on to the next one. */
+export async function adminQuery<S extends z.ZodType>(procedure: AdminProcedure, options: AdminCall<S>): Promise<z.output<S>> {
+  return options.output.parse(
+    await callGateway({
+      bearer: options.bearer,
+      isIdempotent: true,
+      call: (client, signal) => client.query(procedure, options.input, { signal }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    }),
+  );
+}
+
+/**
+ * A change (or a sign-in step): sent once unless `isIdempotent` — a code, an unlock or a bypass is
+ * counted where it arrived, so it is not retried on another gateway after a timeout.
+ */
+export async function adminMutation<S extends z.ZodType>(procedure: AdminProcedure, options: AdminCall<S> & { isIdempotent?: boolean }): Promise<z.output<S>> {
+  return options.output.parse(
+    await callGateway({
+      bearer: options.bearer,
+      isIdempotent: options.isIdempotent ?? false,
+      call: (client, signal) => client.mutation(procedure, options.input, { signal }),
+      ...(options.signal === undefined ? {} : { signal: options.signal }),
+    }),
+  );
 }
 
 /** A browser's WebAuthn response as plain JSON (the DOM's extension-results type has no index signature). */
@@ -68,85 +99,65 @@ function plain<T extends { clientExtensionResults: object }>(
 // — Sign-in (no bearer: the pending token travels in the input) —
 
 export function signIn(input: AdminInputs['auth']['signIn']): Promise<SignInStarted> {
-  return ask(signInStarted, { bearer: null, isIdempotent: false, call: (client, signal) => client.mutation('admin.auth.signIn', input, { signal }) });
+  return adminMutation('admin.auth.signIn', { bearer: null, input, output: signInStarted });
 }
 
 export function verifyTotp(input: AdminInputs['auth']['verifyTotp']): Promise<AdminSignedIn> {
-  return ask(adminSignedIn, { bearer: null, isIdempotent: false, call: (client, signal) => client.mutation('admin.auth.verifyTotp', input, { signal }) });
+  return adminMutation('admin.auth.verifyTotp', { bearer: null, input, output: adminSignedIn });
 }
 
 export function webauthnBegin(input: AdminInputs['auth']['webauthnBegin']): Promise<{ options: PublicKeyCredentialRequestOptionsJSON }> {
-  return ask(requestOptions, { bearer: null, isIdempotent: false, call: (client, signal) => client.mutation('admin.auth.webauthnBegin', input, { signal }) });
+  return adminMutation('admin.auth.webauthnBegin', { bearer: null, input, output: requestOptions });
 }
 
 export function webauthnFinish(input: { pendingToken: string; response: AuthenticationResponseJSON }): Promise<AdminSignedIn> {
   const request: AdminInputs['auth']['webauthnFinish'] = { pendingToken: input.pendingToken, response: plain(input.response) };
-  return ask(adminSignedIn, { bearer: null, isIdempotent: false, call: (client, signal) => client.mutation('admin.auth.webauthnFinish', request, { signal }) });
+  return adminMutation('admin.auth.webauthnFinish', { bearer: null, input: request, output: adminSignedIn });
 }
 
 export function enrollTotpBegin(input: AdminInputs['auth']['enrollTotpBegin']): Promise<{ otpauthUri: string; secretBase32: string }> {
-  return ask(totpEnrollment, { bearer: null, isIdempotent: false, call: (client, signal) => client.mutation('admin.auth.enrollTotpBegin', input, { signal }) });
+  return adminMutation('admin.auth.enrollTotpBegin', { bearer: null, input, output: totpEnrollment });
 }
 
 export function enrollTotpConfirm(input: AdminInputs['auth']['enrollTotpConfirm']): Promise<AdminSignedIn> {
-  return ask(adminSignedIn, {
-    bearer: null,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.auth.enrollTotpConfirm', input, { signal }),
-  });
+  return adminMutation('admin.auth.enrollTotpConfirm', { bearer: null, input, output: adminSignedIn });
 }
 
 export function enrollWebauthnBegin(input: AdminInputs['auth']['enrollWebauthnBegin']): Promise<{ options: PublicKeyCredentialCreationOptionsJSON }> {
-  return ask(creationOptions, {
-    bearer: null,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.auth.enrollWebauthnBegin', input, { signal }),
-  });
+  return adminMutation('admin.auth.enrollWebauthnBegin', { bearer: null, input, output: creationOptions });
 }
 
 export function enrollWebauthnFinish(input: { pendingToken: string; response: RegistrationResponseJSON }): Promise<AdminSignedIn> {
   const request: AdminInputs['auth']['enrollWebauthnFinish'] = { pendingToken: input.pendingToken, response: plain(input.response) };
-  return ask(adminSignedIn, {
-    bearer: null,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.auth.enrollWebauthnFinish', request, { signal }),
-  });
+  return adminMutation('admin.auth.enrollWebauthnFinish', { bearer: null, input: request, output: adminSignedIn });
 }
 
 // — A signed-in session (bearer `hfa_…`) —
 
 export function sessionMe(bearer: string): Promise<AdminSessionInfo> {
-  return ask(sessionInfo, { bearer, isIdempotent: true, call: (client, signal) => client.query('admin.session.me', undefined, { signal }) });
+  return adminQuery('admin.session.me', { bearer, output: sessionInfo });
 }
 
 export async function signOut(bearer: string): Promise<void> {
-  await callGateway({ bearer, isIdempotent: true, call: (client, signal) => client.mutation('admin.session.signOut', undefined, { signal }) });
+  // Ending a session twice is harmless: it may be tried on the next gateway.
+  await adminMutation('admin.session.signOut', { bearer, output: z.unknown(), isIdempotent: true });
 }
 
 export function stepUpTotp(bearer: string, input: AdminInputs['session']['stepUpTotp']): Promise<{ stepUpUntil: string }> {
-  return ask(stepUp, { bearer, isIdempotent: false, call: (client, signal) => client.mutation('admin.session.stepUpTotp', input, { signal }) });
+  return adminMutation('admin.session.stepUpTotp', { bearer, input, output: stepUp });
 }
 
 export function stepUpWebauthnBegin(bearer: string): Promise<{ options: PublicKeyCredentialRequestOptionsJSON }> {
-  return ask(requestOptions, {
-    bearer,
-    isIdempotent: false,
-    call: (client, signal) => client.mutation('admin.session.stepUpWebauthnBegin', undefined, { signal }),
-  });
+  return adminMutation('admin.session.stepUpWebauthnBegin', { bearer, output: requestOptions });
 }
 
 export function stepUpWebauthnFinish(bearer: string, input: { response: AuthenticationResponseJSON }): Promise<{ stepUpUntil: string }> {
   const request: AdminInputs['session']['stepUpWebauthnFinish'] = { response: plain(input.response) };
-  return ask(stepUp, { bearer, isIdempotent: false, call: (client, signal) => client.mutation('admin.session.stepUpWebauthnFinish', request, { signal }) });
+  return adminMutation('admin.session.stepUpWebauthnFinish', { bearer, input: request, output: stepUp });
 }
 
 export function overviewSnapshot(bearer: string, signal?: AbortSignal): Promise<ClusterOverview> {
-  return ask(clusterOverview, {
-    bearer,
-    isIdempotent: true,
-    call: (client, callSignal) => client.query('admin.overview.snapshot', undefined, { signal: callSignal }),
-    ...(signal === undefined ? {} : { signal }),
-  });
+  return adminQuery('admin.overview.snapshot', { bearer, output: clusterOverview, ...(signal === undefined ? {} : { signal }) });
 }
 
 /** The live map's SSE path on every gateway (not tRPC: a plain GET with the admin bearer). */

@@ -1,6 +1,7 @@
-// How the console's server actions (users/actions.ts, applications/actions.ts) call the gateways:
-// the admin token from the sealed cookie, and every failure turned into a typed code plus words
-// from messages.ts. Not a 'use server' module: nothing here is callable from the browser.
+// How every console server action of a signed-in admin calls the gateways (the step-up dialog's,
+// users/, applications/ and audit/ actions.ts): the admin token from the sealed cookie, and every
+// failure turned into a typed code plus words from messages.ts. Not a 'use server' module: nothing
+// here is callable from the browser.
 import { z } from 'zod';
 import type { ActionResult } from '../app/sign-in/types';
 import { GatewayError } from './gateway';

@@ -90,3 +90,11 @@ export function passThrough(body: ReadableStream<Uint8Array>, prefix = ''): Read
     },
   });
 }
+
+/** What an SSE answer of the console carries (no caching, no proxy buffering). */
+export const eventStreamHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no' };
+
+/** A gateway's event stream passed through to the browser, which reconnects `reconnectMs` after it ends. */
+export function eventStreamResponse(body: ReadableStream<Uint8Array>, reconnectMs: number): Response {
+  return new Response(passThrough(body, `retry: ${String(reconnectMs)}\n\n`), { headers: eventStreamHeaders });
+}

@@ -90,11 +90,19 @@ export function describeSignInReason(reason: string | undefined): string | null 
 
 export const roleNames = { owner: 'Owner', admin: 'Admin', helpdesk: 'Helpdesk', auditor: 'Auditor' } as const;
 
-/** Which console page an error happened on (users & factors, applications). */
-export type ConsoleTopic = 'users' | 'applications';
+/**
+ * Where in the console an error happened: the Users or Applications page, the Audit page's "Verify
+ * now", or the step-up dialog.
+ */
+export type ConsoleTopic = 'users' | 'applications' | 'audit' | 'step-up';
 
-/** A sentence for a refusal on the Users or Applications page (codes from the gateway or the console). */
+/** A sentence for a refusal of a console action (codes from the gateway or the console). */
 export function describeConsoleError(code: string, options: { topic: ConsoleTopic; retryAfterSeconds?: number | null }): string {
+  // The step-up dialog asks for a second factor again, and "Verify now" changes nothing: they speak
+  // the sign-in's words (a code not accepted, a passkey that failed), not "nothing was changed".
+  if (options.topic === 'step-up' || options.topic === 'audit') {
+    return describeAdminError(code, { stage: 'step-up', retryAfterSeconds: options.retryAfterSeconds ?? null });
+  }
   switch (code) {
     case 'ADMIN_FORBIDDEN':
       return 'Your role does not allow this. Nothing was changed; ask an owner or admin.';
@@ -129,15 +137,12 @@ export function describeConsoleError(code: string, options: { topic: ConsoleTopi
       return wait === null ? 'Too many requests from here. Wait a minute, then try again.' : `Too many requests. Try again in ${describeWait(wait)}.`;
     }
     case 'BAD_REQUEST':
-      return options.topic === 'applications'
-        ? 'Something in the form is not right: check the names, the URLs (one per line, with https://) and the numbers, then try again.'
-        : 'Something in the form is not right. Check what you entered and try again.';
-    case 'GATEWAY_UNAVAILABLE':
-    case 'DATABASE_UNAVAILABLE':
-    case 'GATEWAY_OVERLOADED':
-      return 'The Holdfast gateways are not answering right now. Nothing was changed; try again in a minute.';
+      if (options.topic === 'applications')
+        return 'Something in the form is not right: check the names, the URLs (one per line, with https://) and the numbers, then try again.';
+      return describeAdminError(code, { stage: 'step-up' });
     default:
-      return 'Something went wrong on our side. Nothing was changed; try again in a minute.';
+      // Gateways unreachable, a form refused, anything unforeseen: the same words as everywhere in the console.
+      return describeAdminError(code, { stage: 'step-up' });
   }
 }
 

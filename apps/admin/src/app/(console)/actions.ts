@@ -6,25 +6,10 @@ import { typedTotpCode } from '@holdfast/validators';
 import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import * as adminApi from '../../lib/admin-api';
-import { GatewayError } from '../../lib/gateway';
+import { runConsoleAction } from '../../lib/console-action';
 import { describeAdminError } from '../../lib/messages';
 import { clearAdminCookie, readAdminCookie } from '../../lib/session';
 import type { ActionResult } from '../sign-in/types';
-
-async function withSession<T>(run: (bearer: string) => Promise<T>): Promise<ActionResult<T>> {
-  const content = await readAdminCookie();
-  if (content?.stage !== 'session')
-    return { ok: false, code: 'ADMIN_SESSION_INVALID', message: describeAdminError('ADMIN_SESSION_INVALID', { stage: 'step-up' }) };
-  try {
-    return { ok: true, value: await run(content.token) };
-  } catch (error) {
-    if (error instanceof GatewayError) {
-      return { ok: false, code: error.code, message: describeAdminError(error.code, { stage: 'step-up', retryAfterSeconds: error.retryAfterSeconds }) };
-    }
-    console.error('holdfast admin: action failed', error);
-    return { ok: false, code: 'INTERNAL', message: describeAdminError('INTERNAL', { stage: 'step-up' }) };
-  }
-}
 
 /**
  * Sign out: the gateway ends the session (whatever it answers, the cookie goes), then the sign-in
@@ -45,11 +30,11 @@ export async function signOut(): Promise<void> {
 export async function stepUpWithTotp(input: { code: string }): Promise<ActionResult<{ stepUpUntil: string }>> {
   const parsed = z.strictObject({ code: typedTotpCode }).safeParse(input);
   if (!parsed.success) return { ok: false, code: 'BAD_REQUEST', message: 'Enter the 6-digit code your authenticator app shows.' };
-  return withSession((bearer) => adminApi.stepUpTotp(bearer, parsed.data));
+  return runConsoleAction('step-up', (bearer) => adminApi.stepUpTotp(bearer, parsed.data));
 }
 
 export async function beginStepUpPasskey(): Promise<ActionResult<{ options: PublicKeyCredentialRequestOptionsJSON }>> {
-  return withSession((bearer) => adminApi.stepUpWebauthnBegin(bearer));
+  return runConsoleAction('step-up', (bearer) => adminApi.stepUpWebauthnBegin(bearer));
 }
 
 const authenticationResponse = z.custom<AuthenticationResponseJSON>((value) => typeof value === 'object' && value !== null);
@@ -57,5 +42,5 @@ const authenticationResponse = z.custom<AuthenticationResponseJSON>((value) => t
 export async function finishStepUpPasskey(input: { response: AuthenticationResponseJSON }): Promise<ActionResult<{ stepUpUntil: string }>> {
   const parsed = z.strictObject({ response: authenticationResponse }).safeParse(input);
   if (!parsed.success) return { ok: false, code: 'BAD_REQUEST', message: describeAdminError('BAD_REQUEST', { stage: 'step-up' }) };
-  return withSession((bearer) => adminApi.stepUpWebauthnFinish(bearer, parsed.data));
+  return runConsoleAction('step-up', (bearer) => adminApi.stepUpWebauthnFinish(bearer, parsed.data));
 }

@@ -1,9 +1,7 @@
-import type { ClusterOverview } from '@holdfast/validators';
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { overviewSnapshot } from '../../lib/admin-api';
-import { GatewayError } from '../../lib/gateway';
-import { sessionEndedPath, requireSession } from '../../lib/session';
+import { readForPage } from '../../lib/page-read';
+import { requireSession } from '../../lib/session';
 import { LiveOverview } from './live-overview';
 
 export const metadata: Metadata = { title: 'Overview' };
@@ -15,19 +13,11 @@ export const metadata: Metadata = { title: 'Overview' };
  */
 export default async function OverviewPage() {
   const session = await requireSession();
-  let initial: ClusterOverview | null = null;
-  let problem: string | null = null;
-  try {
-    initial = await overviewSnapshot(session.token);
-  } catch (error) {
-    if (error instanceof GatewayError && error.code === 'ADMIN_SESSION_INVALID') redirect(sessionEndedPath);
-    problem = error instanceof GatewayError ? error.code : 'INTERNAL';
-    if (!(error instanceof GatewayError)) console.error('holdfast admin: loading the overview failed', error);
-  }
+  const read = await readForPage('loading the overview', () => overviewSnapshot(session.token));
   return (
     <>
       <h1>Overview</h1>
-      <LiveOverview initial={initial} initialProblem={problem} renderedAt={Date.now()} />
+      <LiveOverview initial={read.value} initialProblem={read.problem} renderedAt={Date.now()} />
     </>
   );
 }

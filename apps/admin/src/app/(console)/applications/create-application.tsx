@@ -4,6 +4,7 @@ import type { AdminFactorKind } from '@holdfast/validators';
 import { useRouter } from 'next/navigation';
 import { useRef, useState, type SubmitEvent } from 'react';
 import { FormMessages } from '../../../components/messages';
+import { RadioChoice } from '../../../components/radio-choice';
 import { useSensitiveAction } from '../../../components/sensitive-action';
 import { useIsHydrated } from '../../../components/use-is-hydrated';
 import { ShownOnce } from '../../../components/shown-once';
@@ -66,33 +67,16 @@ export function CreateApplication({ factorKinds }: { factorKinds: readonly Admin
               aria-describedby={error === null ? undefined : 'create-error'}
             />
           </div>
-          <fieldset>
-            <legend>When the database is unreachable</legend>
-            <div className="radio-row">
-              <label>
-                <input
-                  type="radio"
-                  name="new-fail-mode"
-                  checked={failMode === 'secure'}
-                  onChange={() => {
-                    setFailMode('secure');
-                  }}
-                />{' '}
-                Refuse sign-ins (secure)
-              </label>
-              <label>
-                <input
-                  type="radio"
-                  name="new-fail-mode"
-                  checked={failMode === 'safe'}
-                  onChange={() => {
-                    setFailMode('safe');
-                  }}
-                />{' '}
-                Let them through (safe)
-              </label>
-            </div>
-          </fieldset>
+          <RadioChoice
+            legend="When the database is unreachable"
+            name="new-fail-mode"
+            value={failMode}
+            options={[
+              { value: 'secure', label: 'Refuse sign-ins (secure)' },
+              { value: 'safe', label: 'Let them through (safe)' },
+            ]}
+            onChange={setFailMode}
+          />
           <button type="submit" className="primary" disabled={isBusy}>
             {isBusy ? 'Creating…' : 'Create application'}
           </button>

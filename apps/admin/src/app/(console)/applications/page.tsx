@@ -1,11 +1,11 @@
 import type { Metadata } from 'next';
 import '../../../components/console-records.css';
-import { redirect } from 'next/navigation';
 import { listApplications, type AdminApplicationList } from '../../../lib/admin-api-applications';
+import { NotInRole } from '../../../components/not-in-role';
 import { formatTime } from '../../../lib/format';
-import { GatewayError } from '../../../lib/gateway';
 import { describeConsoleError, roleNames } from '../../../lib/messages';
-import { requireSession, sessionEndedPath } from '../../../lib/session';
+import { readForPage } from '../../../lib/page-read';
+import { requireSession } from '../../../lib/session';
 import { CreateApplication } from './create-application';
 import { canAdmin } from '@holdfast/validators';
 
@@ -17,24 +17,14 @@ export default async function ApplicationsPage() {
   const role = session.admin.role;
   if (!canAdmin(role, 'applications.read')) {
     return (
-      <>
-        <h1>Applications</h1>
-        <section className="card" aria-labelledby="no-access-title">
-          <h2 id="no-access-title">Not part of your role</h2>
-          <p>The {roleNames[role]} role does not see applications. Find users on the Users page with the application id its team gives you.</p>
-        </section>
-      </>
+      <NotInRole section="Applications">
+        The {roleNames[role]} role does not see applications. Find users on the Users page with the application id its team gives you.
+      </NotInRole>
     );
   }
-  let applications: AdminApplicationList['applications'] | null = null;
-  let problem: string | null = null;
-  try {
-    applications = (await listApplications(session.token)).applications;
-  } catch (error) {
-    if (error instanceof GatewayError && error.code === 'ADMIN_SESSION_INVALID') redirect(sessionEndedPath);
-    if (!(error instanceof GatewayError)) console.error('holdfast admin: loading applications failed:', error instanceof Error ? error.name : 'unknown error');
-    problem = describeConsoleError(error instanceof GatewayError ? error.code : 'INTERNAL', { topic: 'applications' });
-  }
+  const read = await readForPage('loading applications', () => listApplications(session.token));
+  const applications: AdminApplicationList['applications'] | null = read.value?.applications ?? null;
+  const problem = read.problem === null ? null : describeConsoleError(read.problem, { topic: 'applications', retryAfterSeconds: read.retryAfterSeconds });
   return (
     <>
       <h1>Applications</h1>

@@ -1,11 +1,10 @@
 import './audit.css';
 import { adminAuditSearchFilters } from '@holdfast/validators';
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { applicationChoices, auditStatus, searchAudit, type AuditSearchOutput, type AuditStatus } from '../../../lib/admin-api-audit';
-import { GatewayError } from '../../../lib/gateway';
 import { formatTime } from '../../../lib/format';
-import { requireSession, sessionEndedPath } from '../../../lib/session';
+import { readForPage, type PageRead } from '../../../lib/page-read';
+import { requireSession } from '../../../lib/session';
 import { AuditEventsTable } from './audit-events-table';
 import { LiveAudit } from './live-audit';
 import { describeReadProblem } from './problems';
@@ -15,20 +14,6 @@ import { VerifyTrail } from './verify-trail';
 export const metadata: Metadata = { title: 'Audit' };
 
 const pageSize = 25;
-
-/** A refusal worth a sentence, or a redirect when the session is over. */
-function problemOf(error: unknown): string {
-  if (error instanceof GatewayError && error.code === 'ADMIN_SESSION_INVALID') redirect(sessionEndedPath);
-  if (!(error instanceof GatewayError)) console.error('holdfast admin: an audit read failed', error);
-  return error instanceof GatewayError ? error.code : 'INTERNAL';
-}
-
-function settle<T>(promise: Promise<T>): Promise<{ value: T; problem: null } | { value: null; problem: string }> {
-  return promise.then(
-    (value) => ({ value, problem: null }),
-    (error: unknown) => ({ value: null, problem: problemOf(error) }),
-  );
-}
 
 function TrailStatus({ status }: { status: AuditStatus }) {
   const checkpoint = status.latestCheckpoint;
@@ -191,10 +176,12 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const canSearch = parsedFilters.success && Object.keys(fieldErrors).length === 0;
 
   const [status, search, applications] = await Promise.all([
-    settle(auditStatus(session.token)),
+    readForPage('reading the audit status', () => auditStatus(session.token)),
     canSearch
-      ? settle(searchAudit(session.token, { ...parsedFilters.data, limit: pageSize, cursor: cursor !== null && cursor !== '' ? cursor : null }))
-      : Promise.resolve({ value: null, problem: null } as { value: AuditSearchOutput | null; problem: string | null }),
+      ? readForPage('searching the audit trail', () =>
+          searchAudit(session.token, { ...parsedFilters.data, limit: pageSize, cursor: cursor !== null && cursor !== '' ? cursor : null }),
+        )
+      : Promise.resolve<PageRead<AuditSearchOutput> | { value: null; problem: null }>({ value: null, problem: null }),
     applicationChoices(session.token),
   ]);
   const applicationNames = Object.fromEntries(applications.map((application) => [application.id, application.name]));

@@ -1,11 +1,10 @@
 import '../audit/audit.css';
 import './drills.css';
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
-import { listDrills, type DrillList } from '../../../lib/admin-api-drills';
-import { GatewayError } from '../../../lib/gateway';
+import { listDrills } from '../../../lib/admin-api-drills';
 import { formatTime } from '../../../lib/format';
-import { requireSession, sessionEndedPath } from '../../../lib/session';
+import { readForPage } from '../../../lib/page-read';
+import { requireSession } from '../../../lib/session';
 import { describeReadProblem } from '../audit/problems';
 import { formatLossAndReplays, formatOutage, formatP99, formatSuccessRate } from './drill-format';
 
@@ -18,15 +17,7 @@ export default async function DrillsPage({ searchParams }: { searchParams: Promi
   const session = await requireSession();
   const { cursor: rawCursor } = await searchParams;
   const cursor = typeof rawCursor === 'string' && rawCursor !== '' && rawCursor.length <= 64 ? rawCursor : null;
-  let list: DrillList | null = null;
-  let problem: string | null = null;
-  try {
-    list = await listDrills(session.token, { limit: pageSize, cursor });
-  } catch (error) {
-    if (error instanceof GatewayError && error.code === 'ADMIN_SESSION_INVALID') redirect(sessionEndedPath);
-    if (!(error instanceof GatewayError)) console.error('holdfast admin: listing drills failed', error);
-    problem = error instanceof GatewayError ? error.code : 'INTERNAL';
-  }
+  const { value: list, problem } = await readForPage('listing drills', () => listDrills(session.token, { limit: pageSize, cursor }));
   return (
     <>
       <h1>Drills</h1>

@@ -1,14 +1,14 @@
 import type { Metadata } from 'next';
 import '../../../components/console-records.css';
-import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { AdminUserDetail } from '@holdfast/validators';
 import { listApplications, type AdminApplicationList } from '../../../lib/admin-api-applications';
 import { getUser, listUsers, type AdminUserList } from '../../../lib/admin-api-users';
+import { NotInRole } from '../../../components/not-in-role';
 import { formatTime } from '../../../lib/format';
-import { GatewayError } from '../../../lib/gateway';
+import { readForPage, type PageRead } from '../../../lib/page-read';
 import { describeConsoleError, roleNames } from '../../../lib/messages';
-import { requireSession, sessionEndedPath } from '../../../lib/session';
+import { requireSession } from '../../../lib/session';
 import { UserDetail } from './user-detail';
 import { canAdmin } from '@holdfast/validators';
 
@@ -20,15 +20,9 @@ function single(value: string | string[] | undefined): string {
   return typeof value === 'string' ? value.trim() : '';
 }
 
-/** A read's refusal in words (an ended session leaves the page for sign-in). */
-function problemOf(error: unknown): string {
-  if (error instanceof GatewayError) {
-    if (error.code === 'ADMIN_SESSION_INVALID') redirect(sessionEndedPath);
-    return describeConsoleError(error.code, { topic: 'users', retryAfterSeconds: error.retryAfterSeconds });
-  }
-  if (error instanceof z.ZodError) return describeConsoleError('BAD_REQUEST', { topic: 'users' });
-  console.error('holdfast admin: loading users failed:', error instanceof Error ? error.name : 'unknown error');
-  return describeConsoleError('INTERNAL', { topic: 'users' });
+/** A read's refusal in words. */
+function problemOf(read: PageRead<unknown>): string | null {
+  return read.problem === null ? null : describeConsoleError(read.problem, { topic: 'users', retryAfterSeconds: read.retryAfterSeconds });
 }
 
 function usersHref(params: { app: string; q: string; user?: string; after?: string }): string {
@@ -50,16 +44,10 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   const role = session.admin.role;
   if (!canAdmin(role, 'users.read')) {
     return (
-      <>
-        <h1>Users</h1>
-        <section className="card" aria-labelledby="no-access-title">
-          <h2 id="no-access-title">Not part of your role</h2>
-          <p>
-            The {roleNames[role]} role does not look up users or their factors. Ask an owner, admin or helpdesk operator; the audit log shows what was done to a
-            user.
-          </p>
-        </section>
-      </>
+      <NotInRole section="Users">
+        The {roleNames[role]} role does not look up users or their factors. Ask an owner, admin or helpdesk operator; the audit log shows what was done to a
+        user.
+      </NotInRole>
     );
   }
 
@@ -73,11 +61,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   let applications: AdminApplicationList['applications'] | null = null;
   let problem: string | null = null;
   if (canAdmin(role, 'applications.read')) {
-    try {
-      applications = (await listApplications(session.token)).applications;
-    } catch (error) {
-      problem = problemOf(error);
-    }
+    const read = await readForPage('loading users', () => listApplications(session.token));
+    applications = read.value?.applications ?? null;
+    problem = problemOf(read);
   }
   const appId = single(params.app) || (applications?.[0]?.id ?? '');
   const isAppIdValid = z.uuid().safeParse(appId).success;
@@ -86,14 +72,14 @@ export default async function UsersPage({ searchParams }: { searchParams: Search
   let detail: AdminUserDetail | null = null;
   let isUserMissing = false;
   if (isAppIdValid) {
-    try {
-      users = await listUsers(session.token, { applicationId: appId, query, cursor: cursor === '' ? null : cursor });
-      if (userId !== '') {
-        detail = (await getUser(session.token, { applicationId: appId, userId })).user;
-        isUserMissing = detail === null;
-      }
-    } catch (error) {
-      problem = problemOf(error);
+    const found = await readForPage('loading users', () => listUsers(session.token, { applicationId: appId, query, cursor: cursor === '' ? null : cursor }));
+    users = found.value;
+    problem = problemOf(found) ?? problem;
+    if (found.value !== null && userId !== '') {
+      const opened = await readForPage('loading a user', () => getUser(session.token, { applicationId: appId, userId }));
+      detail = opened.value?.user ?? null;
+      isUserMissing = opened.value !== null && detail === null;
+      problem = problemOf(opened) ?? problem;
     }
   } else if (appId !== '') {
     problem = 'That application id is not in the right form: it looks like 0190a5c4-6b1e-7c3d-9f00-1234567890ab.';

@@ -3,13 +3,10 @@
 import type { AdminFactor, AdminFactorKind, AdminRole, AdminUserDetail } from '@holdfast/validators';
 import { useRef, useState } from 'react';
 import { ConfirmDialog } from '../../../components/confirm-dialog';
-import { FormMessages } from '../../../components/messages';
-import { useSensitiveAction } from '../../../components/sensitive-action';
-import { useIsHydrated } from '../../../components/use-is-hydrated';
+import { usePageActions } from '../../../components/page-actions';
 import { ShownOnce } from '../../../components/shown-once';
 import { formatTime } from '../../../lib/format';
 import { factorKindNames } from '../../../lib/messages';
-import type { ActionResult } from '../../sign-in/types';
 import { issueBypass, revokeFactor, sendEnrollmentLink, unlockUser } from './actions';
 import { canAdmin } from '@holdfast/validators';
 
@@ -37,18 +34,11 @@ function factorName(factor: AdminFactor): string {
  */
 export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserDetail; role: AdminRole; factorKinds: readonly AdminFactorKind[] }) {
   const [user, setUser] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
-  const isHydrated = useIsHydrated();
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [secret, setSecret] = useState<Secret>(null);
   const [bypassMinutes, setBypassMinutes] = useState<number>(60);
-  const messages = useRef<HTMLDivElement>(null);
   const heading = useRef<HTMLHeadingElement>(null);
-  const sensitive = useSensitiveAction(factorKinds);
-  // Set when an answer put a shown-once secret on the page: its heading takes focus, not the outcome line.
-  const isSecretShown = useRef(false);
+  const { act, markSecretShown, isDisabled, outcome, dialog } = usePageActions(factorKinds, 'user-action-error');
 
   const mayUnlock = canAdmin(role, 'users.unlock');
   const mayRevoke = canAdmin(role, 'users.revoke_factor');
@@ -57,22 +47,6 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
   const ref = { applicationId: user.applicationId, userId: user.userId };
   const isAccountLocked = user.lockedUntil !== null;
   const lockedFactors = user.factors.filter((factor) => factor.lockedUntil !== null);
-
-  /** Runs an action; afterwards focus goes to the outcome (the button pressed may be gone now). */
-  async function act<T>(reason: string, action: () => Promise<ActionResult<T>>, done: (value: T) => string): Promise<void> {
-    setIsBusy(true);
-    setError(null);
-    setStatus('');
-    try {
-      const result = await sensitive.run(reason, action);
-      if (result.ok) setStatus(done(result.value));
-      else setError(result.message);
-    } finally {
-      setIsBusy(false);
-      if (!isSecretShown.current) messages.current?.focus();
-      isSecretShown.current = false;
-    }
-  }
 
   function unlock(factor: AdminFactor | null) {
     void act(
@@ -107,7 +81,7 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
       () => issueBypass({ ...ref, ttlMinutes: bypassMinutes }),
       (value) => {
         setUser(value.user);
-        isSecretShown.current = true;
+        markSecretShown();
         setSecret({ kind: 'bypass', value: value.code, expiresAt: value.expiresAt });
         return 'Bypass code issued.';
       },
@@ -120,7 +94,7 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
       'send an enrollment link',
       () => sendEnrollmentLink(ref),
       (value) => {
-        isSecretShown.current = true;
+        markSecretShown();
         setSecret({ kind: 'link', value: value.url, expiresAt: value.expiresAt });
         return 'Enrollment link made.';
       },
@@ -159,13 +133,13 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
               onClick={() => {
                 unlock(null);
               }}
-              disabled={isBusy || !isHydrated}
+              disabled={isDisabled}
             >
               Unlock account and factors
             </button>
           )}
           {maySendLink && (
-            <button type="button" onClick={enrollmentLink} disabled={isBusy || !isHydrated}>
+            <button type="button" onClick={enrollmentLink} disabled={isDisabled}>
               Make an enrollment link
             </button>
           )}
@@ -178,7 +152,7 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
                 onChange={(event) => {
                   setBypassMinutes(Number(event.target.value));
                 }}
-                disabled={isBusy || !isHydrated}
+                disabled={isDisabled}
               >
                 {bypassLifetimes.map((lifetime) => (
                   <option key={lifetime.minutes} value={lifetime.minutes}>
@@ -192,7 +166,7 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
                 onClick={() => {
                   setConfirming({ kind: 'bypass' });
                 }}
-                disabled={isBusy || !isHydrated}
+                disabled={isDisabled}
               >
                 Issue bypass code
               </button>
@@ -201,9 +175,7 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
         </div>
       )}
 
-      <div ref={messages} tabIndex={-1} className="outcome">
-        <FormMessages errorId="user-action-error" error={error} status={status} />
-      </div>
+      {outcome}
       {secret !== null && (
         <ShownOnce
           title={secret.kind === 'bypass' ? 'Bypass code' : 'Enrollment link'}
@@ -246,7 +218,7 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
                       onClick={() => {
                         unlock(factor);
                       }}
-                      disabled={isBusy || !isHydrated}
+                      disabled={isDisabled}
                     >
                       Unlock <span className="visually-hidden">{factorName(factor)}</span>
                     </button>
@@ -258,7 +230,7 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
                       onClick={() => {
                         setConfirming({ kind: 'revoke', factor });
                       }}
-                      disabled={isBusy || !isHydrated}
+                      disabled={isDisabled}
                     >
                       Revoke <span className="visually-hidden">{factorName(factor)}</span>
                     </button>
@@ -318,7 +290,7 @@ export function UserDetail({ initial, role, factorKinds }: { initial: AdminUserD
           code, and the application&apos;s webhook tells the user. Only issue one after checking who is asking.
         </p>
       </ConfirmDialog>
-      {sensitive.dialog}
+      {dialog}
     </section>
   );
 }

@@ -1,21 +1,17 @@
 'use client';
 
 import type { AdminApiKey, AdminApplication, AdminFactorKind, AdminRole } from '@holdfast/validators';
-import { useRef, useState, type SubmitEvent } from 'react';
+import { useState, type SubmitEvent } from 'react';
 import { ConfirmDialog } from '../../../../components/confirm-dialog';
-import { FormMessages } from '../../../../components/messages';
-import { useSensitiveAction } from '../../../../components/sensitive-action';
-import { useIsHydrated } from '../../../../components/use-is-hydrated';
+import { usePageActions } from '../../../../components/page-actions';
 import { ShownOnce } from '../../../../components/shown-once';
 import type { AdminWebhookDeliveries } from '../../../../lib/admin-api-applications';
 import { formatTime } from '../../../../lib/format';
-import type { ActionResult } from '../../../sign-in/types';
 import { createApiKey, loadWebhookDeliveries, redeliverWebhook, revokeApiKey, rotateApiKey, setWebhook } from '../actions';
 import { DeliveryLog } from './delivery-log';
 import { SettingsForm, SettingsView } from './settings-form';
 import { canAdmin } from '@holdfast/validators';
 
-type Run = <T>(reason: string, action: () => Promise<ActionResult<T>>) => Promise<ActionResult<T>>;
 type Secret = { title: string; value: string; testId: string; note: string } | null;
 type Confirming =
   { kind: 'revoke-key'; key: AdminApiKey } | { kind: 'rotate-key'; key: AdminApiKey } | { kind: 'remove-webhook' } | { kind: 'rotate-secret' } | null;
@@ -55,41 +51,15 @@ export function ApplicationDetail({
   factorKinds: readonly AdminFactorKind[];
 }) {
   const [application, setApplication] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const [status, setStatus] = useState('');
-  const [isBusy, setIsBusy] = useState(false);
-  const isHydrated = useIsHydrated();
   const [secret, setSecret] = useState<Secret>(null);
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [overlapAmount, setOverlapAmount] = useState('24');
   const [overlapUnit, setOverlapUnit] = useState<number>(3600);
   const [webhookUrl, setWebhookUrl] = useState(initial.webhook?.url ?? '');
-  const outcome = useRef<HTMLDivElement>(null);
-  const sensitive = useSensitiveAction(factorKinds);
-  // Set when an answer put a shown-once secret on the page: its heading takes focus, not the outcome line.
-  const isSecretShown = useRef(false);
+  const { act, say, markSecretShown, focusOutcome, run, isHydrated, isDisabled, outcome, dialog } = usePageActions(factorKinds, 'application-error');
   const mayWrite = canAdmin(role, 'applications.write');
   const mayKeys = canAdmin(role, 'apikeys.write');
   const ref = { applicationId: application.id };
-
-  /** Runs an action; afterwards focus goes to the outcome (the pressed button may be gone). */
-  async function act<T>(reason: string, action: () => Promise<ActionResult<T>>, done: (value: T) => string): Promise<boolean> {
-    setIsBusy(true);
-    setError(null);
-    setStatus('');
-    try {
-      const result = await sensitive.run(reason, action);
-      if (result.ok) setStatus(done(result.value));
-      else setError(result.message);
-      return result.ok;
-    } finally {
-      setIsBusy(false);
-      if (!isSecretShown.current) outcome.current?.focus();
-      isSecretShown.current = false;
-    }
-  }
-
-  const run: Run = (reason, action) => sensitive.run(reason, action);
 
   function newKey() {
     setSecret(null);
@@ -98,7 +68,7 @@ export function ApplicationDetail({
       () => createApiKey(ref),
       (value) => {
         setApplication(value.application);
-        isSecretShown.current = true;
+        markSecretShown();
         setSecret({ title: `New API key ${value.key.id}`, value: value.apiKey, testId: 'new-api-key', note: 'Give it to the application; it works at once.' });
         return `API key ${value.key.id} created.`;
       },
@@ -109,8 +79,7 @@ export function ApplicationDetail({
     setConfirming(null);
     const overlapSeconds = Math.round(Number(overlapAmount) * overlapUnit);
     if (!Number.isFinite(overlapSeconds) || overlapSeconds < 0 || overlapSeconds > maxOverlapSeconds) {
-      setError('The overlap must be between 0 seconds and 7 days.');
-      outcome.current?.focus();
+      say({ error: 'The overlap must be between 0 seconds and 7 days.' });
       return;
     }
     setSecret(null);
@@ -119,7 +88,7 @@ export function ApplicationDetail({
       () => rotateApiKey({ ...ref, keyId: key.id, overlapSeconds }),
       (value) => {
         setApplication(value.application);
-        isSecretShown.current = true;
+        markSecretShown();
         setSecret({
           title: `New API key ${value.key.id}`,
           value: value.apiKey,
@@ -153,7 +122,7 @@ export function ApplicationDetail({
         setApplication(value.application);
         setWebhookUrl(value.application.webhook?.url ?? '');
         if (value.secret !== null) {
-          isSecretShown.current = true;
+          markSecretShown();
           setSecret({
             title: 'Webhook signing secret',
             value: value.secret,
@@ -171,8 +140,7 @@ export function ApplicationDetail({
     event.preventDefault();
     const url = webhookUrl.trim();
     if (url === '') {
-      setError('Enter the webhook address (https://…), or use “Remove webhook”.');
-      outcome.current?.focus();
+      say({ error: 'Enter the webhook address (https://…), or use “Remove webhook”.' });
       return;
     }
     saveWebhook({ url, rotateSecret: false });
@@ -184,9 +152,7 @@ export function ApplicationDetail({
       <p className="muted">
         Application id <code data-testid="application-id">{application.id}</code> · created {formatTime(application.createdAt)}
       </p>
-      <div ref={outcome} tabIndex={-1} className="outcome">
-        <FormMessages errorId="application-error" error={error} status={status} />
-      </div>
+      {outcome}
       {secret !== null && (
         <ShownOnce
           title={secret.title}
@@ -195,7 +161,7 @@ export function ApplicationDetail({
           note={secret.note}
           onDone={() => {
             setSecret(null);
-            outcome.current?.focus();
+            focusOutcome();
           }}
         />
       )}
@@ -205,17 +171,13 @@ export function ApplicationDetail({
         {mayWrite ? (
           <SettingsForm
             application={application}
-            isBusy={isBusy || !isHydrated}
+            isBusy={isDisabled}
             onSaved={(saved, message) => {
               setApplication(saved);
-              setError(null);
-              setStatus(message);
-              outcome.current?.focus();
+              say({ status: message });
             }}
             onFailed={(message) => {
-              setStatus('');
-              setError(message);
-              outcome.current?.focus();
+              say({ error: message });
             }}
             run={run}
           />
@@ -240,7 +202,7 @@ export function ApplicationDetail({
         <h2 id="keys-title">API keys</h2>
         {mayKeys && (
           <div className="actions">
-            <button type="button" className="primary" onClick={newKey} disabled={isBusy || !isHydrated}>
+            <button type="button" className="primary" onClick={newKey} disabled={isDisabled}>
               Create API key
             </button>
           </div>
@@ -266,7 +228,7 @@ export function ApplicationDetail({
                         onClick={() => {
                           setConfirming({ kind: 'rotate-key', key });
                         }}
-                        disabled={isBusy || !isHydrated}
+                        disabled={isDisabled}
                       >
                         Rotate <span className="visually-hidden">key {key.id}</span>
                       </button>
@@ -277,7 +239,7 @@ export function ApplicationDetail({
                       onClick={() => {
                         setConfirming({ kind: 'revoke-key', key });
                       }}
-                      disabled={isBusy || !isHydrated}
+                      disabled={isDisabled}
                     >
                       Revoke <span className="visually-hidden">key {key.id}</span>
                     </button>
@@ -315,7 +277,7 @@ export function ApplicationDetail({
                     spellCheck={false}
                   />
                 </div>
-                <button type="submit" className="primary" disabled={isBusy || !isHydrated}>
+                <button type="submit" className="primary" disabled={isDisabled}>
                   {application.webhook === null ? 'Set webhook' : 'Save address'}
                 </button>
               </fieldset>
@@ -327,7 +289,7 @@ export function ApplicationDetail({
                   onClick={() => {
                     setConfirming({ kind: 'rotate-secret' });
                   }}
-                  disabled={isBusy || !isHydrated}
+                  disabled={isDisabled}
                 >
                   Rotate secret
                 </button>
@@ -337,7 +299,7 @@ export function ApplicationDetail({
                   onClick={() => {
                     setConfirming({ kind: 'remove-webhook' });
                   }}
-                  disabled={isBusy || !isHydrated}
+                  disabled={isDisabled}
                 >
                   Remove webhook
                 </button>
@@ -441,7 +403,7 @@ export function ApplicationDetail({
       >
         <p>The application stops being told about enrollments, revocations, locks and bypass codes.</p>
       </ConfirmDialog>
-      {sensitive.dialog}
+      {dialog}
     </>
   );
 }

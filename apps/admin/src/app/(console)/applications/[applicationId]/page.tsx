@@ -1,12 +1,11 @@
 import type { Metadata } from 'next';
 import '../../../../components/console-records.css';
-import { redirect } from 'next/navigation';
 import { z } from 'zod';
 import type { AdminApplication } from '@holdfast/validators';
 import { getApplication, webhookDeliveries, type AdminWebhookDeliveries } from '../../../../lib/admin-api-applications';
-import { GatewayError } from '../../../../lib/gateway';
 import { describeConsoleError } from '../../../../lib/messages';
-import { requireSession, sessionEndedPath } from '../../../../lib/session';
+import { readForPage } from '../../../../lib/page-read';
+import { requireSession } from '../../../../lib/session';
 import { ApplicationDetail } from './application-detail';
 import { canAdmin } from '@holdfast/validators';
 
@@ -25,15 +24,15 @@ export default async function ApplicationPage({ params }: { params: Promise<{ ap
   } else if (!z.uuid().safeParse(applicationId).success) {
     problem = describeConsoleError('NOT_FOUND', { topic: 'applications' });
   } else {
-    try {
-      application = (await getApplication(session.token, { applicationId })).application;
-      if (application === null) problem = describeConsoleError('NOT_FOUND', { topic: 'applications' });
-      else deliveries = await webhookDeliveries(session.token, { applicationId });
-    } catch (error) {
-      if (error instanceof GatewayError && error.code === 'ADMIN_SESSION_INVALID') redirect(sessionEndedPath);
-      if (!(error instanceof GatewayError))
-        console.error('holdfast admin: loading an application failed:', error instanceof Error ? error.name : 'unknown error');
-      problem = describeConsoleError(error instanceof GatewayError ? error.code : 'INTERNAL', { topic: 'applications' });
+    const read = await readForPage('loading an application', async () => {
+      const found = (await getApplication(session.token, { applicationId })).application;
+      return { found, deliveries: found === null ? null : await webhookDeliveries(session.token, { applicationId }) };
+    });
+    if (read.problem !== null) problem = describeConsoleError(read.problem, { topic: 'applications', retryAfterSeconds: read.retryAfterSeconds });
+    else if (read.value.found === null) problem = describeConsoleError('NOT_FOUND', { topic: 'applications' });
+    else {
+      application = read.value.found;
+      deliveries = read.value.deliveries;
     }
   }
   return (

@@ -3,6 +3,7 @@
 import { adminApplicationUpdateInput, type AdminApplication } from '@holdfast/validators';
 import { useRef, useState, type SubmitEvent } from 'react';
 import type { z } from 'zod';
+import { RadioChoice } from '../../../../components/radio-choice';
 import type { ActionResult } from '../../../sign-in/types';
 import { updateApplication } from '../actions';
 
@@ -136,33 +137,16 @@ export function SettingsForm({
             {...invalidProps('name')}
           />
         </div>
-        <fieldset>
-          <legend>When the database is unreachable</legend>
-          <div className="radio-row">
-            <label>
-              <input
-                type="radio"
-                name="fail-mode"
-                checked={failMode === 'secure'}
-                onChange={() => {
-                  setFailMode('secure');
-                }}
-              />{' '}
-              Refuse (secure)
-            </label>
-            <label>
-              <input
-                type="radio"
-                name="fail-mode"
-                checked={failMode === 'safe'}
-                onChange={() => {
-                  setFailMode('safe');
-                }}
-              />{' '}
-              Let through (safe)
-            </label>
-          </div>
-        </fieldset>
+        <RadioChoice
+          legend="When the database is unreachable"
+          name="fail-mode"
+          value={failMode}
+          options={[
+            { value: 'secure', label: 'Refuse (secure)' },
+            { value: 'safe', label: 'Let through (safe)' },
+          ]}
+          onChange={setFailMode}
+        />
         <div className="field">
           <label htmlFor="app-rp-id">
             Passkey RP ID <span className="hint">(a host name, e.g. example.com)</span>
@@ -191,33 +175,16 @@ export function SettingsForm({
             {...invalidProps('rpName')}
           />
         </div>
-        <fieldset>
-          <legend>User verification for passkeys</legend>
-          <div className="radio-row">
-            <label>
-              <input
-                type="radio"
-                name="user-verification"
-                checked={userVerification === 'required'}
-                onChange={() => {
-                  setUserVerification('required');
-                }}
-              />{' '}
-              Required
-            </label>
-            <label>
-              <input
-                type="radio"
-                name="user-verification"
-                checked={userVerification === 'preferred'}
-                onChange={() => {
-                  setUserVerification('preferred');
-                }}
-              />{' '}
-              Preferred
-            </label>
-          </div>
-        </fieldset>
+        <RadioChoice
+          legend="User verification for passkeys"
+          name="user-verification"
+          value={userVerification}
+          options={[
+            { value: 'required', label: 'Required' },
+            { value: 'preferred', label: 'Preferred' },
+          ]}
+          onChange={setUserVerification}
+        />
         <div className="field wide">
           <label htmlFor="app-origins">
             Allowed origins <span className="hint">(one per line, e.g. https://app.example.com; 1–20)</span>

@@ -11,7 +11,7 @@
 // on, and "no gateway answered" as `unavailable` followed by the end of the stream — after which
 // the browser retries on its own.
 import { auditStreamPath } from '../../../../lib/admin-api-audit';
-import { gatewayGet, passThrough } from '../../../../lib/gateway-get';
+import { eventStreamHeaders, eventStreamResponse, gatewayGet } from '../../../../lib/gateway-get';
 import { readAdminCookie } from '../../../../lib/session';
 
 export const dynamic = 'force-dynamic';
@@ -22,11 +22,9 @@ const reconnectMs = 2000;
 /** A leaf index as the gateway takes it (-1: from the first leaf). */
 const leafIndexPattern = /^(?:-1|0|[1-9]\d{0,15})$/;
 
-const streamHeaders = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store, no-transform', 'x-accel-buffering': 'no' };
-
 /** One named event, then the end of the stream. */
 function say(event: 'session-ended' | 'forbidden' | 'unavailable', code: string): Response {
-  return new Response(`retry: ${String(reconnectMs)}\n\nevent: ${event}\ndata: ${JSON.stringify({ code })}\n\n`, { headers: streamHeaders });
+  return new Response(`retry: ${String(reconnectMs)}\n\nevent: ${event}\ndata: ${JSON.stringify({ code })}\n\n`, { headers: eventStreamHeaders });
 }
 
 export async function GET(request: Request): Promise<Response> {
@@ -45,7 +43,7 @@ export async function GET(request: Request): Promise<Response> {
   });
   switch (result.kind) {
     case 'ok':
-      return new Response(passThrough(result.body, `retry: ${String(reconnectMs)}\n\n`), { headers: streamHeaders });
+      return eventStreamResponse(result.body, reconnectMs);
     case 'refused':
       if (result.status === 401) return say('session-ended', result.code);
       if (result.status === 403) return say('forbidden', result.code);

@@ -3,11 +3,10 @@ import '../drills.css';
 import '@holdfast/ui/drill-chart.css';
 import { DrillChart } from '@holdfast/ui';
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { getDrill, type DrillDetail } from '../../../../lib/admin-api-drills';
-import { GatewayError } from '../../../../lib/gateway';
 import { formatTime } from '../../../../lib/format';
-import { requireSession, sessionEndedPath } from '../../../../lib/session';
+import { readForPage, type PageRead } from '../../../../lib/page-read';
+import { requireSession } from '../../../../lib/session';
 import { describeReadProblem } from '../../audit/problems';
 import { formatLossAndReplays, formatOutage, formatP99, formatSuccessRate } from '../drill-format';
 
@@ -19,17 +18,9 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export default async function DrillPage({ params }: { params: Promise<{ drillId: string }> }) {
   const session = await requireSession();
   const { drillId } = await params;
-  let drill: DrillDetail | null = null;
-  let problem: string | null = null;
-  if (uuidPattern.test(drillId)) {
-    try {
-      drill = await getDrill(session.token, { id: drillId.toLowerCase() });
-    } catch (error) {
-      if (error instanceof GatewayError && error.code === 'ADMIN_SESSION_INVALID') redirect(sessionEndedPath);
-      if (!(error instanceof GatewayError)) console.error('holdfast admin: reading a drill failed', error);
-      problem = error instanceof GatewayError ? error.code : 'INTERNAL';
-    }
-  }
+  const { value: drill, problem }: PageRead<DrillDetail | null> = uuidPattern.test(drillId)
+    ? await readForPage('reading a drill', () => getDrill(session.token, { id: drillId.toLowerCase() }))
+    : { value: null, problem: null };
   const missed = drill?.targets.filter((target) => !target.isMet) ?? [];
   return (
     <>

@@ -1,10 +1,9 @@
 import '../../audit.css';
 import type { Metadata } from 'next';
-import { redirect } from 'next/navigation';
 import { getAuditEvent, type AuditGetOutput } from '../../../../../lib/admin-api-audit';
-import { GatewayError } from '../../../../../lib/gateway';
 import { formatTime } from '../../../../../lib/format';
-import { requireSession, sessionEndedPath } from '../../../../../lib/session';
+import { readForPage, type PageRead } from '../../../../../lib/page-read';
+import { requireSession } from '../../../../../lib/session';
 import { describeReadProblem } from '../../problems';
 
 export const metadata: Metadata = { title: 'Audit event' };
@@ -18,17 +17,9 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 export default async function AuditEventPage({ params }: { params: Promise<{ eventId: string }> }) {
   const session = await requireSession();
   const { eventId } = await params;
-  let answer: AuditGetOutput | null = null;
-  let problem: string | null = null;
-  if (uuidPattern.test(eventId)) {
-    try {
-      answer = await getAuditEvent(session.token, { eventId: eventId.toLowerCase() });
-    } catch (error) {
-      if (error instanceof GatewayError && error.code === 'ADMIN_SESSION_INVALID') redirect(sessionEndedPath);
-      if (!(error instanceof GatewayError)) console.error('holdfast admin: reading an audit event failed', error);
-      problem = error instanceof GatewayError ? error.code : 'INTERNAL';
-    }
-  }
+  const { value: answer, problem }: PageRead<AuditGetOutput> | { value: null; problem: null } = uuidPattern.test(eventId)
+    ? await readForPage('reading an audit event', () => getAuditEvent(session.token, { eventId: eventId.toLowerCase() }))
+    : { value: null, problem: null };
   const event = answer?.event ?? null;
   const proof = answer?.proof ?? null;
   return (
