@@ -227,6 +227,7 @@ describe('[ADMIN_API_KEY_ROTATE] applications and API keys from the admin consol
       [{ allowedOrigins: ['https://shop.example/login'] }, 'BAD_REQUEST'],
       [{ allowedOrigins: ['https://evil.example'] }, 'BAD_REQUEST'],
       [{ push: { ttlSeconds: 601 } }, 'BAD_REQUEST'],
+      [{ lockout: { factorThreshold: 101 } }, 'BAD_REQUEST'],
     ];
     for (const [fields, code] of refusals) {
       const refused = await mutate(b, 'admin.applications.update', { applicationId: application.id, ...fields }, owner.sessionToken);
@@ -234,6 +235,73 @@ describe('[ADMIN_API_KEY_ROTATE] applications and API keys from the admin consol
     }
     expect(await getApplication(a, application.id)).toEqual(readBack);
     expect(await adminActions(application.id)).toHaveLength(2);
+  });
+
+  it('lockout set in the console is what verifications of that application are counted with, on every gateway; an impossible policy is refused', async () => {
+    const created = dataOf<{ application: ApplicationView & { lockout: Record<string, number> }; apiKey: string }>(
+      await mutate(a, 'admin.applications.create', { name: 'Strict shop' }, owner.sessionToken),
+    );
+    const appId = created.application.id;
+    const deployment = created.application.lockout;
+    expect(deployment.factorThreshold).toBe(10);
+    const client = createHoldfastClient({ gateways: [a], apiKey: created.apiKey, deadlineMs: 30_000, tryTimeoutMs: 20_000 });
+    const link = await client.createEnrollmentLink({ userId: 'strict-user' });
+    const enrollment = createEnrollmentClient({ gateways: [b], deadlineMs: 20_000 });
+    await enrollment.redeem(link.token);
+    const begun = await enrollment.beginTotp({ label: 'phone' });
+    await enrollment.confirmTotp({ factorId: begun.factorId, code: await generateTotpCode({ secret: begun.secret, params: defaultParams, at: new Date() }) });
+
+    // Both gateways have the application cached (its key was used on each) before the change.
+    expect(await onBoth(created.apiKey)).toEqual([200, 200]);
+    const updated = dataOf<{ application: { lockout: Record<string, number>; lockoutOverrides: Record<string, number | null> } }>(
+      await mutate(a, 'admin.applications.update', { applicationId: appId, lockout: { factorThreshold: 3, factorLockSeconds: 600 } }, owner.sessionToken),
+    );
+    expect(updated.application.lockoutOverrides).toEqual({ factorThreshold: 3, factorLockSeconds: 600, factorHardLimit: null, accountThreshold: null });
+    expect(updated.application.lockout).toMatchObject({ factorThreshold: 3, factorLockSeconds: 600, factorHardLimit: deployment.factorHardLimit });
+
+    // Three wrong codes lock the factor; the third — the one that decides the lock — goes to the gateway
+    // that cached the application before the change (its cache was told through NOTIFY).
+    const wrong = (await generateTotpCode({ secret: begun.secret, params: defaultParams, at: new Date() })) === '000000' ? '111111' : '000000';
+    for (const [i, url] of [a, a, b].entries()) {
+      const answer = await mutate(url, 'verify.totp', { userId: 'strict-user', code: wrong, attemptId: `strict-wrong-${String(i)}` }, created.apiKey);
+      expect(dataOf<{ outcome: string }>(answer).outcome).toBe('rejected');
+    }
+    const right = await generateTotpCode({ secret: begun.secret, params: defaultParams, at: new Date() });
+    const locked = dataOf<{ outcome: string; reason: string }>(
+      await mutate(b, 'verify.totp', { userId: 'strict-user', code: right, attemptId: 'strict-right' }, created.apiKey),
+    );
+    expect(locked).toMatchObject({ outcome: 'rejected', reason: 'locked' });
+    const { rows } = await env.db.pool.query<{ failed_count: number; seconds: number }>(
+      'SELECT failed_count, extract(epoch FROM locked_until - now())::int AS seconds FROM factors WHERE id = $1',
+      [begun.factorId],
+    );
+    expect(rows[0]?.failed_count).toBe(3);
+    expect(rows[0]?.seconds).toBeGreaterThan(500);
+    expect(rows[0]?.seconds).toBeLessThanOrEqual(600);
+
+    // A threshold above the hard limit is refused whole; null goes back to the deployment's value.
+    const refused = await mutate(
+      b,
+      'admin.applications.update',
+      { applicationId: appId, lockout: { factorThreshold: 50, factorHardLimit: 20 } },
+      owner.sessionToken,
+    );
+    expect([refused.status, refused.code]).toEqual([400, 'BAD_REQUEST']);
+    const cleared = dataOf<{ application: { lockout: Record<string, number> } }>(
+      await mutate(b, 'admin.applications.update', { applicationId: appId, lockout: { factorThreshold: null, factorLockSeconds: null } }, owner.sessionToken),
+    );
+    expect(cleared.application.lockout).toEqual(deployment);
+    const trail = (await adminActions(appId)).filter((action) => JSON.stringify(action.after).includes('lockout.'));
+    expect(trail.map((action) => [action.before, action.after])).toEqual([
+      [
+        { 'lockout.factorThreshold': null, 'lockout.factorLockSeconds': null },
+        { 'lockout.factorThreshold': 3, 'lockout.factorLockSeconds': 600 },
+      ],
+      [
+        { 'lockout.factorThreshold': 3, 'lockout.factorLockSeconds': 600 },
+        { 'lockout.factorThreshold': null, 'lockout.factorLockSeconds': null },
+      ],
+    ]);
   });
 
   it('setWebhook shows the secret once and get never does; deliveries are listed and can be redelivered', async () => {

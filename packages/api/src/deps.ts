@@ -1,3 +1,4 @@
+import type { LockoutOverrides } from './services/verify/lockout-policy';
 import type { Clock, Keyring, LockoutPolicy, RandomSource } from '@holdfast/core';
 import type { Database, DatabaseRetryReport, SpooledAuditEvent } from '@holdfast/db';
 import type { MetadataCache } from './cache/metadata-cache';
@@ -71,6 +72,11 @@ export interface ApplicationPrincipal {
   id: string;
   name: string;
   failMode: 'secure' | 'safe';
+  /**
+   * The application's lockout overrides, when the caller read them with the application (the API
+   * key's cached row does): then the verification needs no lookup of its own.
+   */
+  lockout?: LockoutOverrides;
 }
 
 /** An end user holding a redeemed enrollment link. */

@@ -18,6 +18,7 @@ import type { ApplicationPrincipal, ServiceDeps } from './deps';
 import { verifyRecoveryCode } from './services/verify/verify-recovery-code';
 import { verifyTotp } from './services/verify/verify-totp';
 import { createTestServiceDeps } from './test-support/service-deps';
+import { noLockoutOverrides } from './services/verify/lockout-policy';
 
 /**
  * Issue 9: the verification hot path costs two database round trips — one read, one write
@@ -53,7 +54,8 @@ describe('[HOT_PATH_ROUND_TRIPS] a verification is one read and one write statem
     db = createDatabase({ url: database.url, poolMax: 4 });
     deps = createTestServiceDeps(db, { clock: () => now, requestDeadlineMs: 1_500 });
     const created = await createApplication({ prisma: db.prisma, name: 'round trips' });
-    application = { id: created.applicationId, name: 'round trips', failMode: 'secure' };
+    // As the API key's lookup hands it over: with the application's lockout overrides (none).
+    application = { id: created.applicationId, name: 'round trips', failMode: 'secure', lockout: noLockoutOverrides };
     const user = await db.prisma.user.create({ data: { applicationId: created.applicationId, externalId: 'erin' } });
     secret = createTotpSecret({ random: deps.random, algorithm: params.algorithm });
     const factor = await db.prisma.factor.create({ data: { userId: user.id, kind: 'totp', label: 'Phone', status: 'active' } });

@@ -146,6 +146,23 @@ export const adminPushPolicy = z.strictObject({
   fraudSuspensionSeconds: z.number().int().min(1).max(86_400),
 });
 
+export const adminLockoutPolicy = z.strictObject({
+  /** Every this-many consecutive failures lock a factor for factorLockSeconds. */
+  factorThreshold: z.number().int(),
+  factorLockSeconds: z.number().int(),
+  /** At this many consecutive failures a factor stays locked until an unlock. */
+  factorHardLimit: z.number().int(),
+  /** Consecutive failures across all of a user's factors that lock the account (NIST SP 800-63B: ≤ 100). */
+  accountThreshold: z.number().int(),
+});
+const overrideOf = (min: number, max: number) => z.number().int().min(min).max(max).nullable();
+export const adminLockoutOverrides = z.strictObject({
+  factorThreshold: overrideOf(1, 100),
+  factorLockSeconds: overrideOf(1, 86_400),
+  factorHardLimit: overrideOf(1, 100),
+  accountThreshold: overrideOf(1, 100),
+});
+
 export const adminApplication = z.strictObject({
   id: applicationId,
   name: z.string(),
@@ -157,16 +174,10 @@ export const adminApplication = z.strictObject({
   userVerification: z.enum(['required', 'preferred']),
   callbackUrls: z.array(z.string()),
   push: adminPushPolicy,
-  /**
-   * Lockout is set per deployment (the gateways' HOLDFAST_LOCKOUT_* settings), not per application:
-   * shown read-only, as the gateway that answered applies it.
-   */
-  lockout: z.strictObject({
-    factorThreshold: z.number().int(),
-    factorLockSeconds: z.number().int(),
-    factorHardLimit: z.number().int(),
-    accountThreshold: z.number().int(),
-  }),
+  /** The lockout verifications of this application are counted with: its overrides on the deployment's HOLDFAST_LOCKOUT_* values. */
+  lockout: adminLockoutPolicy,
+  /** What the application sets itself; null = the deployment's value. */
+  lockoutOverrides: adminLockoutOverrides,
   apiKeys: z.array(adminApiKey),
   webhook: z.strictObject({ url: z.string(), secretCreatedAt: isoTime }).nullable(),
 });
@@ -193,6 +204,8 @@ export const adminApplicationUpdateInput = z.strictObject({
   userVerification: z.enum(['required', 'preferred']).optional(),
   callbackUrls: z.array(httpsOrLocalUrl).max(20).optional(),
   push: adminPushPolicy.partial().optional(),
+  /** null clears an override (back to the deployment's value); the merged policy must hold 1 ≤ threshold ≤ hard limit ≤ 100. */
+  lockout: adminLockoutOverrides.partial().optional(),
 });
 export const adminApplicationOutput = z.strictObject({ application: adminApplication });
 

@@ -125,6 +125,8 @@ export {
   adminFactor,
   adminIssueBypassInput,
   adminIssueBypassOutput,
+  adminLockoutOverrides,
+  adminLockoutPolicy,
   adminPushPolicy,
   adminRevokeFactorInput,
   adminRevokeFactorOutput,

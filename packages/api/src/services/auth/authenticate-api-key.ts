@@ -3,6 +3,7 @@ import { isSecretHashMatch, parseApiKey, withDatabaseRetry } from '@holdfast/db'
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { cached } from '../../cache/cached';
 import { createUncoalescedAuthFailureRecorder, type ApiKeyRejection, type AuthFailureRecorder } from '../audit/auth-failure-counter';
+import { lockoutOverridesOf } from '../verify/lockout-policy';
 import { rememberVerifiedApiKey } from './verified-api-keys';
 
 interface KeyRow {
@@ -13,6 +14,10 @@ interface KeyRow {
   id: string;
   name: string;
   fail_mode: 'secure' | 'safe';
+  lockout_threshold: number | null;
+  lockout_seconds: number | null;
+  lockout_hard_limit: number | null;
+  account_lockout_threshold: number | null;
 }
 
 /**
@@ -42,7 +47,7 @@ export async function authenticateApiKey(options: {
               // Never the admin console's system application (issue 13): it has no keys (a trigger
               // refuses them), and if one appeared anyway it would authenticate nothing.
               deps.db.pool.query<KeyRow>(
-                `SELECT k.secret_hash, k.revoked_at, k.revoked_at <= now() AS is_past, a.id, a.name, a.fail_mode::text AS fail_mode
+                `SELECT k.secret_hash, k.revoked_at, k.revoked_at <= now() AS is_past, a.id, a.name, a.fail_mode::text AS fail_mode, a.lockout_threshold, a.lockout_seconds, a.lockout_hard_limit, a.account_lockout_threshold
                FROM api_keys k JOIN applications a ON a.id = k.application_id WHERE k.id = $1 AND NOT a.is_system`,
                 [parsed.keyId],
               ),
@@ -69,5 +74,5 @@ export async function authenticateApiKey(options: {
     throw new HoldfastError('UNAUTHENTICATED', 'a valid API key is required (Authorization: Bearer hf_…)');
   }
   rememberVerifiedApiKey(parsed.keyId, key.id, key.secret_hash);
-  return { id: key.id, name: key.name, failMode: key.fail_mode };
+  return { id: key.id, name: key.name, failMode: key.fail_mode, lockout: lockoutOverridesOf(key) };
 }

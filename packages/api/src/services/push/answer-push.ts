@@ -14,6 +14,7 @@ import { awaitReplicationBarrier, withDatabaseRetry, withTransaction, writeAudit
 import { createHash } from 'node:crypto';
 import type { ServiceDeps } from '../../deps';
 import { readPushDevice, refusePushRequest, touchPushDevice, verifyPushDeviceRequest, type PushDeviceRow, type PushRefusalReason } from './push-device-auth';
+import { lockoutPolicyFor } from '../verify/lockout-policy';
 
 export interface PushAnswerResult {
   status: PushTransactionStatus;
@@ -286,8 +287,10 @@ async function countWrongNumber(options: {
     options.deviceId,
   ]);
   const failedCount = counted.rows[0]?.failed_count;
+  // The application's lockout policy (console-set overrides on the deployment's): a cache lookup.
+  const policy = await lockoutPolicyFor(deps, { id: options.audit.applicationId });
   if (failedCount !== undefined) {
-    const lock = lockAfterFailure({ failedCount, policy: deps.lockoutPolicy, now });
+    const lock = lockAfterFailure({ failedCount, policy, now });
     if (lock.lockedUntil !== null) {
       await sql.query('UPDATE factors SET locked_until = $2 WHERE id = $1', [options.deviceId, lock.lockedUntil]);
       await writeAuditEvent(sql, {
@@ -303,7 +306,7 @@ async function countWrongNumber(options: {
     [options.audit.userId],
   );
   const accountRow = account.rows[0];
-  const accountHardLimit = deps.lockoutPolicy.accountHardLimit ?? defaultAccountHardLimit;
+  const accountHardLimit = policy.accountHardLimit ?? defaultAccountHardLimit;
   if (accountRow !== undefined && accountRow.failed_count >= accountHardLimit && accountRow.locked_until === null) {
     await sql.query('UPDATE users SET locked_until = $2 WHERE id = $1', [options.audit.userId, permanentLockUntil]);
     await writeAuditEvent(sql, {

@@ -1,4 +1,4 @@
-import { decideVerification, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome } from '@holdfast/core';
+import { decideVerification, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome, type LockoutPolicy } from '@holdfast/core';
 import { auditInsertFrom, runAtomicStatement } from '@holdfast/db';
 import { createHash } from 'node:crypto';
 import type { FactorRejectReason, FactorStatus } from '@holdfast/validators';
@@ -143,6 +143,8 @@ function buildSnapshotQuery(fast: FastVerification): string {
 
 export interface FastRequest {
   deps: ServiceDeps;
+  /** The application's lockout policy (lockout-policy.ts). */
+  policy: LockoutPolicy;
   applicationId: string;
   attemptId: string;
   externalUserId: string;
@@ -228,7 +230,7 @@ export async function tryFastVerification(request: FastRequest): Promise<Verific
     check = evaluated.outcome.isMatch ? { isMatch: true, isFirstUse: true } : evaluated.outcome;
     consume = evaluated.consume;
   }
-  const decision = decideVerification({ factor, account, check, policy: deps.lockoutPolicy, now });
+  const decision = decideVerification({ factor, account, check, policy: request.policy, now });
   // Lock events carry webhooks (an outbox row): the locked path writes them.
   if (decision.factorLock !== null || decision.accountLock !== null) return null;
 

@@ -1,9 +1,10 @@
-import { decideVerification, factorModuleFor, HoldfastError, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome } from '@holdfast/core';
+import { decideVerification, factorModuleFor, HoldfastError, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome, type LockoutPolicy } from '@holdfast/core';
 import { withDatabaseRetry, withTransaction, writeAuditEvent, type SqlClient } from '@holdfast/db';
 import type { FactorRejectReason, FactorStatus, VerificationOutcome } from '@holdfast/validators';
 import type { ApplicationPrincipal, ServiceDeps } from '../../deps';
 import { compareAttemptRequest, hashAttemptRequest } from './attempt-request-hash';
 import { tryFastVerification, type FastVerification } from './fast-verification';
+import { lockoutPolicyFor } from './lockout-policy';
 import { factorSecretsOf, type FactorSecretColumns, type LockedFactor } from './locked-factor';
 import { attemptReplayWindowMs, toVerificationResult, type VerificationResult, type VerifiedFactorKind } from './verification-result';
 
@@ -53,7 +54,7 @@ async function findAttempt(sql: Pick<SqlClient, 'query'>, applicationId: string,
 
 export interface VerificationRequest {
   deps: ServiceDeps;
-  application: Pick<ApplicationPrincipal, 'id'>;
+  application: Pick<ApplicationPrincipal, 'id' | 'lockout'>;
   attemptId: string;
   externalUserId: string;
   factorId: string | null;
@@ -97,12 +98,15 @@ export async function runVerification(options: VerificationRequest): Promise<Ver
   // Retrying after a lost or doubtful commit is safe: if it did commit, the attempt row is there
   // and the retry returns that outcome instead of evaluating the code again.
   const { fast } = options;
+  // The application's lockout policy (console-set overrides on the deployment's): a cache lookup.
+  const policy = await lockoutPolicyFor(options.deps, options.application, options.signal);
   return withDatabaseRetry(
     options.deps,
     async () => {
       if (fast !== undefined) {
         const result = await tryFastVerification({
           deps: options.deps,
+          policy,
           applicationId: options.application.id,
           attemptId: options.attemptId,
           externalUserId: options.externalUserId,
@@ -113,7 +117,7 @@ export async function runVerification(options: VerificationRequest): Promise<Ver
         });
         if (result !== null) return result;
       }
-      return runVerificationOnce(options, false);
+      return runVerificationOnce(options, policy, false);
     },
     options.signal,
   );
@@ -176,7 +180,7 @@ async function replayRecorded(options: {
   return toResult(recorded, true);
 }
 
-async function runVerificationOnce(options: VerificationRequest, isSecondTry: boolean): Promise<VerificationResult> {
+async function runVerificationOnce(options: VerificationRequest, policy: LockoutPolicy, isSecondTry: boolean): Promise<VerificationResult> {
   const { deps, application, attemptId } = options;
   try {
     return await withTransaction(deps.db.pool, async (sql) => {
@@ -199,7 +203,7 @@ async function runVerificationOnce(options: VerificationRequest, isSecondTry: bo
         const result = await options.check({ sql, factor, now });
         check = result.isMatch ? { isMatch: true, isFirstUse: await result.consume() } : result;
       }
-      const decision = decideVerification({ factor, account, check, policy: deps.lockoutPolicy, now });
+      const decision = decideVerification({ factor, account, check, policy, now });
 
       if (decision.reason === null) {
         await sql.query('UPDATE factors SET failed_count = 0, last_used_at = $2 WHERE id = $1', [factor.id, now]);
@@ -282,7 +286,7 @@ async function runVerificationOnce(options: VerificationRequest, isSecondTry: bo
     // serialize us): run once more, which finds the row under the locks and judges it.
     if (error instanceof AttemptAlreadyRecorded) {
       if (isSecondTry) throw new HoldfastError('INTERNAL', 'attempt record vanished', { cause: error });
-      return runVerificationOnce(options, true);
+      return runVerificationOnce(options, policy, true);
     }
     // The user or factor is gone (revoked, deleted): a recorded accepted outcome is never handed
     // out for it; a different request under the same id is still called a reuse.

@@ -9,6 +9,7 @@ import { loadWebauthnPolicy, secureOrigins, toTransports, type WebauthnPolicy } 
 import { tryFastVerification, type ConsumeClause, type SqlParam } from './fast-verification';
 import { runVerification } from './run-verification';
 import type { VerificationResult } from './verification-result';
+import { lockoutPolicyFor } from './lockout-policy';
 
 /**
  * Finishes a WebAuthn login through the one verification write path (attempt id, factor row
@@ -20,7 +21,7 @@ import type { VerificationResult } from './verification-result';
  */
 export async function verifyWebauthn(options: {
   deps: ServiceDeps;
-  application: Pick<ApplicationPrincipal, 'id'>;
+  application: Pick<ApplicationPrincipal, 'id' | 'lockout'>;
   attemptId: string;
   externalUserId: string;
   challengeId: string;
@@ -38,11 +39,13 @@ export async function verifyWebauthn(options: {
 
   // The two-round-trip path first; it hands over (null) for a replayed attempt id, a clone, a
   // changed backup eligibility, a lock or a conflict, and the locked path below decides.
+  const lockoutPolicy = await lockoutPolicyFor(deps, application, options.signal);
   const fastResult = await withDatabaseRetry(
     deps,
     () =>
       tryFastVerification({
         deps,
+        policy: lockoutPolicy,
         applicationId: application.id,
         attemptId: options.attemptId,
         externalUserId: options.externalUserId,

@@ -2,6 +2,7 @@ import { defaultAccountHardLimit, HoldfastError } from '@holdfast/core';
 import type { SqlClient } from '@holdfast/db';
 import type { AdminApiKey, AdminApplication } from '@holdfast/validators';
 import type { ApplicationPrincipal, ServiceDeps } from '../../../deps';
+import { lockoutOverridesOf, mergeLockoutPolicy } from '../../verify/lockout-policy';
 
 type Sql = Pick<SqlClient, 'query'>;
 
@@ -27,6 +28,10 @@ interface ApplicationRow {
   push_max_per_window: number;
   push_window_seconds: number;
   push_fraud_suspension_seconds: number;
+  lockout_threshold: number | null;
+  lockout_seconds: number | null;
+  lockout_hard_limit: number | null;
+  account_lockout_threshold: number | null;
   webhook_url: string | null;
   webhook_secret_created_at: Date | null;
 }
@@ -50,14 +55,28 @@ export function apiKeyView(row: KeyRow, now: Date): AdminApiKey {
   return { id: row.id, createdAt: row.created_at.toISOString(), revokedAt: row.revoked_at?.toISOString() ?? null, state };
 }
 
-/** The gateway's lockout policy (HOLDFAST_LOCKOUT_*): deployment-wide, shown read-only. */
-function lockoutView(deps: ServiceDeps): AdminApplication['lockout'] {
-  const policy = deps.lockoutPolicy;
+/** The policy the application's verifications are counted with, and what it overrides itself. */
+function lockoutView(deps: ServiceDeps, row: ApplicationRow): Pick<AdminApplication, 'lockout' | 'lockoutOverrides'> {
+  const overrides = lockoutOverridesOf(row);
+  let policy = deps.lockoutPolicy;
+  try {
+    policy = mergeLockoutPolicy(deps.lockoutPolicy, overrides);
+  } catch {
+    // An override that no longer fits the deployment's values is not applied (lockout-policy.ts): shown as applied.
+  }
   return {
-    factorThreshold: policy.threshold,
-    factorLockSeconds: policy.lockSeconds,
-    factorHardLimit: policy.hardLimit,
-    accountThreshold: policy.accountHardLimit ?? defaultAccountHardLimit,
+    lockout: {
+      factorThreshold: policy.threshold,
+      factorLockSeconds: policy.lockSeconds,
+      factorHardLimit: policy.hardLimit,
+      accountThreshold: policy.accountHardLimit ?? defaultAccountHardLimit,
+    },
+    lockoutOverrides: {
+      factorThreshold: overrides.threshold,
+      factorLockSeconds: overrides.lockSeconds,
+      factorHardLimit: overrides.hardLimit,
+      accountThreshold: overrides.accountHardLimit,
+    },
   };
 }
 
@@ -77,6 +96,7 @@ export async function loadAdminApplication(options: {
     `SELECT a.id, a.name, a.fail_mode::text AS fail_mode, a.created_at, a.rp_id, a.rp_name, a.allowed_origins,
             a.user_verification::text AS user_verification, a.callback_urls, a.push_ttl_seconds, a.push_number_digits,
             a.push_max_per_window, a.push_window_seconds, a.push_fraud_suspension_seconds,
+            a.lockout_threshold, a.lockout_seconds, a.lockout_hard_limit, a.account_lockout_threshold,
             w.url AS webhook_url, w.secret_created_at AS webhook_secret_created_at
        FROM applications a LEFT JOIN application_webhooks w ON w.application_id = a.id
       WHERE a.id = $1::uuid AND ${relyingOnly}${options.forUpdate === true ? ' FOR UPDATE OF a' : ''}`,
@@ -106,7 +126,7 @@ export async function loadAdminApplication(options: {
       windowSeconds: row.push_window_seconds,
       fraudSuspensionSeconds: row.push_fraud_suspension_seconds,
     },
-    lockout: lockoutView(deps),
+    ...lockoutView(deps, row),
     apiKeys: keys.rows.map((key) => apiKeyView(key, now)),
     // Never the secret, not even encrypted: it is shown once, when made.
     webhook:

@@ -6,6 +6,7 @@ import type { ServiceDeps } from '../../../deps';
 import { writeAdminActionAudit, type AuditJson } from '../admin-audit';
 import type { AdminPrincipal } from '../admin-principal';
 import { loadAdminApplication, requireAdminApplication } from './application-view';
+import { mergeLockoutPolicy } from '../../verify/lockout-policy';
 
 type UpdateInput = z.output<typeof adminApplicationUpdateInput>;
 
@@ -88,7 +89,13 @@ function checkOriginsMatchRpId(rpId: string, origins: readonly string[]): void {
 /** Column and value of each field the console may change (the shape of adminApplication). */
 function changedColumns(before: AdminApplication, input: UpdateInput): { column: string; cast: string; field: string; from: AuditJson; to: AuditJson }[] {
   const changes: { column: string; cast: string; field: string; from: AuditJson; to: AuditJson }[] = [];
-  const add = (field: string, column: string, cast: string, from: string | number | string[], to: string | number | string[] | undefined): void => {
+  const add = (
+    field: string,
+    column: string,
+    cast: string,
+    from: string | number | string[] | null,
+    to: string | number | string[] | null | undefined,
+  ): void => {
     if (to === undefined || JSON.stringify(from) === JSON.stringify(to)) return;
     changes.push({ column, cast, field, from, to });
   };
@@ -117,6 +124,12 @@ function changedColumns(before: AdminApplication, input: UpdateInput): { column:
   add('push.maxPerWindow', 'push_max_per_window', 'int', before.push.maxPerWindow, push.maxPerWindow);
   add('push.windowSeconds', 'push_window_seconds', 'int', before.push.windowSeconds, push.windowSeconds);
   add('push.fraudSuspensionSeconds', 'push_fraud_suspension_seconds', 'int', before.push.fraudSuspensionSeconds, push.fraudSuspensionSeconds);
+  const lockout = input.lockout ?? {};
+  const overrides = before.lockoutOverrides;
+  add('lockout.factorThreshold', 'lockout_threshold', 'int', overrides.factorThreshold, lockout.factorThreshold);
+  add('lockout.factorLockSeconds', 'lockout_seconds', 'int', overrides.factorLockSeconds, lockout.factorLockSeconds);
+  add('lockout.factorHardLimit', 'lockout_hard_limit', 'int', overrides.factorHardLimit, lockout.factorHardLimit);
+  add('lockout.accountThreshold', 'account_lockout_threshold', 'int', overrides.accountThreshold, lockout.accountThreshold);
   return changes;
 }
 
@@ -139,6 +152,16 @@ export async function updateAdminApplication(options: {
     if (changes.some((change) => change.field === 'rpId' || change.field === 'allowedOrigins')) {
       const origins = changes.find((change) => change.field === 'allowedOrigins')?.to;
       checkOriginsMatchRpId(input.rpId ?? before.rpId, Array.isArray(origins) ? origins.filter((origin) => typeof origin === 'string') : before.allowedOrigins);
+    }
+    if (changes.some((change) => change.field.startsWith('lockout.'))) {
+      // The merged policy must hold (1 ≤ threshold ≤ hard limit ≤ 100 …): refused here, never half-applied at login.
+      const next = { ...before.lockoutOverrides, ...input.lockout };
+      mergeLockoutPolicy(deps.lockoutPolicy, {
+        threshold: next.factorThreshold ?? null,
+        lockSeconds: next.factorLockSeconds ?? null,
+        hardLimit: next.factorHardLimit ?? null,
+        accountHardLimit: next.accountThreshold ?? null,
+      });
     }
     if (changes.length === 0) return { application: before };
     await sql.query(

@@ -185,7 +185,10 @@ export function ApplicationDetail({
           <SettingsView application={application} />
         )}
         <h3>Lockout</h3>
-        <p className="hint">Set for the whole deployment (the gateways&apos; HOLDFAST_LOCKOUT_* settings), shown as the answering gateway applies it.</p>
+        <p className="hint">
+          As verifications of this application are counted: its own settings where it has them, else the deployment&apos;s (the gateways&apos;
+          HOLDFAST_LOCKOUT_* settings).
+        </p>
         <dl className="facts-grid">
           <dt>Factor lock</dt>
           <dd>

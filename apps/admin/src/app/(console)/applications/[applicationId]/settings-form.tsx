@@ -9,13 +9,22 @@ import { updateApplication } from '../actions';
 
 type Run = <T>(reason: string, action: () => Promise<ActionResult<T>>) => Promise<ActionResult<T>>;
 type Push = AdminApplication['push'];
+type Lockout = AdminApplication['lockoutOverrides'];
+
+/** Blank = the deployment's value (shown as the placeholder). */
+const lockoutFields: readonly { key: keyof Lockout; label: string; hint: string; min: number; max: number }[] = [
+  { key: 'factorThreshold', label: 'Lock a factor after', hint: 'failures in a row, 1–100', min: 1, max: 100 },
+  { key: 'factorLockSeconds', label: 'Factor lock lasts', hint: 'seconds, 1–86400', min: 1, max: 86_400 },
+  { key: 'factorHardLimit', label: 'Keep a factor locked until an unlock after', hint: 'failures in a row, 1–100', min: 1, max: 100 },
+  { key: 'accountThreshold', label: 'Lock the account after', hint: 'failures in a row across factors, 1–100', min: 1, max: 100 },
+];
 
 const pushFields: readonly { key: keyof Push; label: string; hint: string; min: number; max: number }[] = [
-  { key: 'ttlSeconds', label: 'Push request lifetime', hint: 'seconds, 15–600', min: 15, max: 600 },
+  { key: 'ttlSeconds', label: 'Push request lifetime', hint: 'seconds, 15–300', min: 15, max: 300 },
   { key: 'numberDigits', label: 'Number-matching digits', hint: '2 or 3', min: 2, max: 3 },
   { key: 'maxPerWindow', label: 'Pushes per user per window', hint: '1–20', min: 1, max: 20 },
   { key: 'windowSeconds', label: 'Window', hint: 'seconds, 60–3600', min: 60, max: 3600 },
-  { key: 'fraudSuspensionSeconds', label: 'Suspension after a fraud report', hint: 'seconds, 0–86400', min: 0, max: 86_400 },
+  { key: 'fraudSuspensionSeconds', label: 'Suspension after a fraud report', hint: 'seconds, 1–86400', min: 1, max: 86_400 },
 ];
 
 function lines(text: string): string[] {
@@ -35,6 +44,7 @@ const fieldIds: Record<string, string> = {
   allowedOrigins: 'app-origins',
   callbackUrls: 'app-callbacks',
   push: 'push-ttlSeconds',
+  lockout: 'lockout-factorThreshold',
 };
 
 /**
@@ -69,6 +79,12 @@ export function SettingsForm({
     windowSeconds: String(application.push.windowSeconds),
     fraudSuspensionSeconds: String(application.push.fraudSuspensionSeconds),
   });
+  const [lockout, setLockout] = useState<Record<keyof Lockout, string>>({
+    factorThreshold: application.lockoutOverrides.factorThreshold?.toString() ?? '',
+    factorLockSeconds: application.lockoutOverrides.factorLockSeconds?.toString() ?? '',
+    factorHardLimit: application.lockoutOverrides.factorHardLimit?.toString() ?? '',
+    accountThreshold: application.lockoutOverrides.accountThreshold?.toString() ?? '',
+  });
   const [invalid, setInvalid] = useState<string | null>(null);
   const [isSaving, setIsSaving] = useState(false);
   const form = useRef<HTMLFormElement>(null);
@@ -88,6 +104,13 @@ export function SettingsForm({
       if (push[field.key].trim() === '' || value !== application.push[field.key]) pushChanges[field.key] = push[field.key].trim() === '' ? Number.NaN : value;
     }
     if (Object.keys(pushChanges).length > 0) update.push = pushChanges;
+    const lockoutChanges: Partial<Lockout> = {};
+    for (const field of lockoutFields) {
+      const text = lockout[field.key].trim();
+      const value = text === '' ? null : Number(text);
+      if (value !== application.lockoutOverrides[field.key]) lockoutChanges[field.key] = value;
+    }
+    if (Object.keys(lockoutChanges).length > 0) update.lockout = lockoutChanges;
     return update;
   }
 
@@ -237,6 +260,32 @@ export function SettingsForm({
             ))}
           </div>
         </fieldset>
+        <fieldset className="wide">
+          <legend>Lockout</legend>
+          <p className="hint">Leave a field blank to use the deployment&apos;s value (shown inside the empty field).</p>
+          <div className="settings-form">
+            {lockoutFields.map((field) => (
+              <div className="field" key={field.key}>
+                <label htmlFor={`lockout-${field.key}`}>
+                  {field.label} <span className="hint">({field.hint})</span>
+                </label>
+                <input
+                  id={`lockout-${field.key}`}
+                  type="number"
+                  inputMode="numeric"
+                  min={field.min}
+                  max={field.max}
+                  placeholder={String(application.lockout[field.key])}
+                  value={lockout[field.key]}
+                  onChange={(event) => {
+                    setLockout({ ...lockout, [field.key]: event.target.value });
+                  }}
+                  {...invalidProps('lockout')}
+                />
+              </div>
+            ))}
+          </div>
+        </fieldset>
         <div className="wide actions">
           <button type="submit" className="primary" disabled={isBusy || isSaving}>
             {isSaving ? 'Saving…' : 'Save settings'}
@@ -261,6 +310,8 @@ function describeField(field: string | null): string {
       return 'Callback URLs (full http(s) URLs)';
     case 'push':
       return 'Push approval limits';
+    case 'lockout':
+      return 'Lockout (whole numbers; a factor is locked before it stays locked: threshold ≤ hard limit)';
     default:
       return 'Settings';
   }
