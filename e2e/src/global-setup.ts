@@ -6,6 +6,7 @@ import { createTestDatabase, findFreePort, startTestPostgres } from '@holdfast/d
 import { startPushService } from '@holdfast/process/push-service';
 import { randomBytes } from 'node:crypto';
 import { ensureAdminBuild, ensurePushBuild, ensureWebBuild, startAdmin, startGateway, startPush, startWeb, type RunningProcess } from './processes';
+import { startGatewayControl, writeTopologyFile, type ControlledGateway } from './gateway-control';
 import { startPushServiceApi } from './push-service-api';
 import { stateVariable, type E2eState } from './state';
 
@@ -42,19 +43,32 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const push = { publicUrl: pushUrl, serviceHosts: pushService.host, caFile: pushService.caFile };
     const encryptionKey = randomBytes(32).toString('base64');
     const gateways: RunningProcess[] = [];
-    for (const gatewayId of ['gw-e2e-a', 'gw-e2e-b']) {
+    // Ports first: every gateway's live map names all of them ([ADMIN_LIVE_MAP] stops one and starts it again).
+    const gatewayPlan: { id: string; port: number; url: string }[] = [];
+    for (const id of ['gw-e2e-a', 'gw-e2e-b']) {
+      const port = await findFreePort();
+      gatewayPlan.push({ id, port, url: `http://127.0.0.1:${String(port)}` });
+    }
+    const topology = await writeTopologyFile(gatewayPlan.map(({ id, url }) => ({ id, url })));
+    cleanups.push(topology.remove);
+    const controlled: ControlledGateway[] = [];
+    for (const { id: gatewayId, port } of gatewayPlan) {
       const gateway = await startGateway({
         databaseUrl: database.gatewayUrl,
-        port: await findFreePort(),
+        port,
         gatewayId,
         encryptionKey,
         publicUrl: webUrl,
         push,
         adminOrigin: adminUrl,
+        topologyFile: topology.file,
       });
       gateways.push(gateway);
+      controlled.push({ id: gatewayId, url: gateway.url, process: gateway });
       cleanups.push(gateway.stop);
     }
+    const gatewayControl = await startGatewayControl(controlled);
+    cleanups.push(gatewayControl.stop);
     const web = await startWeb({ port: webPort, gatewayUrls: gateways.map((g) => g.url) });
     cleanups.push(web.stop);
     const pushApp = await startPush({ port: pushPort, gatewayUrls: gateways.map((g) => g.url) });
@@ -78,6 +92,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       pushServiceOrigin: pushService.origin,
       pushServiceApiUrl: pushServiceApi.url,
       adminUrl,
+      gatewayControlUrl: gatewayControl.url,
     };
     // Set before the workers start, so every spec sees it.
     process.env[stateVariable] = JSON.stringify(state);

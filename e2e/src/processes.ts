@@ -12,10 +12,17 @@ const nextBin = `${repoRoot}node_modules/next/dist/bin/next`;
 export interface RunningProcess {
   name: string;
   url: string;
-  pid: number;
+  /** The current process's PID (a new one after `start()`). */
+  readonly pid: number;
   output: () => string;
   /** SIGTERM, then SIGKILL if it has not exited within 5 s. */
   stop: () => Promise<void>;
+  /**
+   * After `stop()`: the same command again, same environment and port (so the same URL), resolving
+   * once it is ready — the live map's "stop a gateway and start it again" ([ADMIN_LIVE_MAP]).
+   * `stop()` then stops the new process, so teardown leaves nothing behind.
+   */
+  start: () => Promise<void>;
 }
 
 async function startProcess(options: {
@@ -26,21 +33,29 @@ async function startProcess(options: {
   url: string;
   readyPath: string;
 }): Promise<RunningProcess> {
-  const child = await startChildProcess({
-    name: options.name,
-    args: options.args,
-    cwd: options.cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NEXT_TELEMETRY_DISABLED: '1', ...options.env },
-    ready: { url: `${options.url}${options.readyPath}` },
-    readyTimeoutMs: 60_000,
-  });
+  const launch = () =>
+    startChildProcess({
+      name: options.name,
+      args: options.args,
+      cwd: options.cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', NEXT_TELEMETRY_DISABLED: '1', ...options.env },
+      ready: { url: `${options.url}${options.readyPath}` },
+      readyTimeoutMs: 60_000,
+    });
+  let child = await launch();
   return {
     name: options.name,
     url: options.url,
-    pid: child.pid,
-    output: child.output,
+    get pid() {
+      return child.pid;
+    },
+    output: () => child.output(),
     stop: async () => {
       await child.stop();
+    },
+    start: async () => {
+      if (child.isRunning()) throw new Error(`${options.name} is still running: stop it first`);
+      child = await launch();
     },
   };
 }
@@ -55,6 +70,8 @@ export function startGateway(options: {
   push?: { publicUrl: string; serviceHosts: string; caFile: string };
   /** The admin console's origin: admin passkeys are bound to it (HOLDFAST_ADMIN_ORIGIN). */
   adminOrigin?: string;
+  /** The live failover map's sources (HOLDFAST_TOPOLOGY_FILE): without it a gateway's map shows only itself. */
+  topologyFile?: string;
 }): Promise<RunningProcess> {
   const url = `http://127.0.0.1:${options.port}`;
   return startProcess({
@@ -73,6 +90,7 @@ export function startGateway(options: {
       // The browser, the web app and two gateways share the machine: one worker each is plenty here.
       HOLDFAST_GATEWAY_WORKERS: '1',
       ...(options.adminOrigin === undefined ? {} : { HOLDFAST_ADMIN_ORIGIN: options.adminOrigin }),
+      ...(options.topologyFile === undefined ? {} : { HOLDFAST_TOPOLOGY_FILE: options.topologyFile }),
       ...(options.push === undefined
         ? {}
         : {

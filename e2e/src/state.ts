@@ -16,6 +16,8 @@ export interface E2eState {
   pushServiceApiUrl: string;
   /** The admin console, as the browser opens it (http://localhost:<port>). */
   adminUrl: string;
+  /** Stops and restarts the platform's gateways from a spec (src/gateway-control.ts). */
+  gatewayControlUrl: string;
 }
 
 export const stateVariable = 'HOLDFAST_E2E_STATE';
@@ -32,7 +34,8 @@ function isState(value: unknown): value is E2eState {
     typeof v.pushUrl === 'string' &&
     typeof v.pushServiceOrigin === 'string' &&
     typeof v.pushServiceApiUrl === 'string' &&
-    typeof v.adminUrl === 'string'
+    typeof v.adminUrl === 'string' &&
+    typeof v.gatewayControlUrl === 'string'
   );
 }
 
