@@ -223,9 +223,10 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
     async () => (await clusterMembers(config)).some((m) => m.role === 'sync_standby' && (m.state === 'streaming' || m.state === 'running')),
     90_000,
   );
-  // bootstrap.dcs applies only when the cluster is first created: keep the live timings in line
-  // with the configuration on every start (Patroni's dynamic configuration, like `patronictl edit-config`).
-  await applyPatroniTimings(config);
+  // bootstrap.dcs applies only when the cluster is first created: keep the live timings and slot
+  // settings in line with the configuration on every start (Patroni's dynamic configuration, like
+  // `patronictl edit-config`).
+  await applyPatroniDynamicConfig(config);
   await startKind('haproxy');
   const firstRegion = config.regions[0];
   if (firstRegion === undefined) throw new Error('no regions');
@@ -270,6 +271,67 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
     90_000,
   );
   log('cluster ready');
+}
+
+/** What a healthy cluster looks like before a drill run (issue 14: every run of a series starts from the same place). */
+export interface ClusterHealth {
+  leader: string | null;
+  syncStandby: string | null;
+  /** Members Patroni reports running (the leader included). */
+  running: number;
+  gatewaysReady: number;
+  gateways: number;
+}
+
+export function isHealthy(health: ClusterHealth, options: { members: number; requireAllMembers: boolean }): boolean {
+  return (
+    health.leader !== null &&
+    health.syncStandby !== null &&
+    health.gatewaysReady === health.gateways &&
+    (!options.requireAllMembers || health.running >= options.members)
+  );
+}
+
+export async function clusterHealth(config: ClusterConfig): Promise<ClusterHealth> {
+  const members = await clusterMembers(config);
+  const isUp = (m: ClusterMember): boolean => m.state === 'running' || m.state === 'streaming';
+  const gateways = components(config).filter((c) => c.kind === 'gateway');
+  const ready = await Promise.all(gateways.map((g) => httpJson(`http://127.0.0.1:${g.port}/readyz`)));
+  return {
+    leader: members.find((m) => m.role === 'leader' && isUp(m))?.name ?? null,
+    syncStandby: members.find((m) => m.role === 'sync_standby' && isUp(m))?.name ?? null,
+    running: members.filter(isUp).length,
+    gatewaysReady: ready.filter((r) => r?.status === 200).length,
+    gateways: gateways.length,
+  };
+}
+
+/**
+ * Waits until Patroni has a leader and a synchronous standby and every gateway is ready — and,
+ * for up to `allMembersMs`, until every member runs again (a killed node rewinds and rejoins a few
+ * seconds after the heal; a run that starts before it would fail over with one replica fewer).
+ * Throws when even the first part is not reached in `timeoutMs`.
+ */
+export async function waitUntilHealthy(
+  config: ClusterConfig,
+  options: { timeoutMs?: number; allMembersMs?: number } = {},
+): Promise<{ health: ClusterHealth; waitedMs: number }> {
+  const started = Date.now();
+  const timeoutMs = options.timeoutMs ?? 120_000;
+  const allMembersMs = options.allMembersMs ?? 60_000;
+  let health = await clusterHealth(config);
+  for (;;) {
+    const waited = Date.now() - started;
+    const requireAllMembers = waited < allMembersMs;
+    if (isHealthy(health, { members: config.regions.length, requireAllMembers })) return { health, waitedMs: waited };
+    if (waited >= timeoutMs) {
+      throw new Error(
+        `cluster not healthy after ${timeoutMs / 1000} s: leader ${health.leader ?? 'none'}, sync standby ${health.syncStandby ?? 'none'}, ${health.running}/${config.regions.length} members running, ${health.gatewaysReady}/${health.gateways} gateways ready`,
+      );
+    }
+    await sleep(500);
+    health = await clusterHealth(config);
+  }
 }
 
 export interface ClusterMember {
@@ -380,8 +442,21 @@ export async function restartGateway(config: ClusterConfig, component: Component
   await waitFor(`${component.name} ready`, async () => (await httpJson(`http://127.0.0.1:${component.port}/readyz`))?.status === 200, 60_000);
 }
 
-async function applyPatroniTimings(config: ClusterConfig): Promise<void> {
-  const body = JSON.stringify({ ttl: config.patroni.ttl, loop_wait: config.patroni.loopWait, retry_timeout: config.patroni.retryTimeout });
+/** The part of Patroni's dynamic configuration `npm run cluster` keeps in line with its own settings (a PATCH body for `/config`). */
+export function patroniDynamicConfig(config: ClusterConfig): Record<string, unknown> {
+  return {
+    ttl: config.patroni.ttl,
+    loop_wait: config.patroni.loopWait,
+    retry_timeout: config.patroni.retryTimeout,
+    postgresql: {
+      use_slots: config.patroni.useSlots,
+      parameters: { wal_keep_size: config.patroni.walKeepSize, wal_retrieve_retry_interval: `${config.patroni.walRetrieveRetryMs}ms` },
+    },
+  };
+}
+
+async function applyPatroniDynamicConfig(config: ClusterConfig): Promise<void> {
+  const body = JSON.stringify(patroniDynamicConfig(config));
   for (const region of config.regions) {
     try {
       const response = await fetch(`http://127.0.0.1:${region.node.restPort}/config`, { method: 'PATCH', body, signal: AbortSignal.timeout(2000) });
@@ -390,5 +465,5 @@ async function applyPatroniTimings(config: ClusterConfig): Promise<void> {
       // that node is down: ask the next
     }
   }
-  throw new Error('could not apply Patroni timings through any node');
+  throw new Error("could not apply Patroni's dynamic configuration through any node");
 }

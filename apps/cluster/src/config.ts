@@ -15,6 +15,29 @@ const envSchema = z.object({
   HOLDFAST_PATRONI_TTL: z.coerce.number().int().min(5).default(8),
   HOLDFAST_PATRONI_LOOP_WAIT: z.coerce.number().int().min(1).default(1),
   HOLDFAST_PATRONI_RETRY_TIMEOUT: z.coerce.number().int().min(1).default(3),
+  /**
+   * Replication slots per member (Patroni `use_slots`). Off by default (issue 14): Patroni 3.0.2
+   * creates a promoted node's member slots only in the HA cycle after the promotion, keeps no
+   * physical slot on replicas (permanent ones included: a replica keeps only permanent LOGICAL
+   * slots and drops other physical ones), so the surviving replica's walreceiver failed with
+   * `replication slot "pg2" does not exist` and strict synchronous mode blocked every commit until
+   * it reattached. Without slots it streams at once; WAL for a lagging or rejoining replica is kept
+   * by `wal_keep_size` instead (bounded: a replica further behind needs `patronictl reinit`).
+   */
+  HOLDFAST_PATRONI_USE_SLOTS: z.enum(['true', 'false']).default('false'),
+  HOLDFAST_PG_WAL_KEEP_SIZE: z
+    .string()
+    .regex(/^\d+(kB|MB|GB)$/)
+    .default('256MB'),
+  /** How soon a replica's startup process retries streaming after a failure (its walreceiver lost the primary, a timeline ended). */
+  HOLDFAST_PG_WAL_RETRIEVE_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
+  /**
+   * HAProxy's check interval for a server marked down: bounds how late a new primary is routed to
+   * after it answers `/primary`. Measured on primary kills (issue 14): 500 ms → routed 0.09–0.58 s
+   * after `/primary` turned 200; 250 ms → 0.09–0.21 s, for ~4 instead of ~2 checks/s per replica
+   * per HAProxy. The live primary stays at `inter 500ms` (a faster check of it only risks false downs).
+   */
+  HOLDFAST_HAPROXY_DOWN_INTERVAL_MS: z.coerce.number().int().min(100).max(10_000).default(250),
   HOLDFAST_ETCD_HEARTBEAT_MS: z.coerce.number().int().min(10).default(100),
   HOLDFAST_ETCD_ELECTION_MS: z.coerce.number().int().min(100).default(1000),
   HOLDFAST_PG_BIN_DIR: z.string().default('/usr/lib/postgresql/15/bin'),
@@ -43,7 +66,8 @@ export interface ClusterConfig {
   dir: string;
   repoRoot: string;
   regions: RegionLayout[];
-  patroni: { ttl: number; loopWait: number; retryTimeout: number };
+  patroni: { ttl: number; loopWait: number; retryTimeout: number; useSlots: boolean; walKeepSize: string; walRetrieveRetryMs: number };
+  haproxy: { downIntervalMs: number };
   etcd: { heartbeatMs: number; electionMs: number };
   pgBinDir: string;
   /** Patroni's superuser: creates the database and the roles below, nothing else (issue 8). */
@@ -81,7 +105,15 @@ export function readClusterConfig(source: Record<string, string | undefined> = c
     dir,
     repoRoot,
     regions,
-    patroni: { ttl: env.HOLDFAST_PATRONI_TTL, loopWait: env.HOLDFAST_PATRONI_LOOP_WAIT, retryTimeout: env.HOLDFAST_PATRONI_RETRY_TIMEOUT },
+    patroni: {
+      ttl: env.HOLDFAST_PATRONI_TTL,
+      loopWait: env.HOLDFAST_PATRONI_LOOP_WAIT,
+      retryTimeout: env.HOLDFAST_PATRONI_RETRY_TIMEOUT,
+      useSlots: env.HOLDFAST_PATRONI_USE_SLOTS === 'true',
+      walKeepSize: env.HOLDFAST_PG_WAL_KEEP_SIZE,
+      walRetrieveRetryMs: env.HOLDFAST_PG_WAL_RETRIEVE_RETRY_MS,
+    },
+    haproxy: { downIntervalMs: env.HOLDFAST_HAPROXY_DOWN_INTERVAL_MS },
     etcd: { heartbeatMs: env.HOLDFAST_ETCD_HEARTBEAT_MS, electionMs: env.HOLDFAST_ETCD_ELECTION_MS },
     pgBinDir: env.HOLDFAST_PG_BIN_DIR,
     superuser: { name: 'postgres', password: 'holdfast-cluster' },

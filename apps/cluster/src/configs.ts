@@ -57,8 +57,9 @@ bootstrap:
     synchronous_node_count: 1
     postgresql:
       use_pg_rewind: true
-      use_slots: true
+      use_slots: ${config.patroni.useSlots}
       parameters:
+        wal_keep_size: ${config.patroni.walKeepSize}
         wal_level: replica
         hot_standby: "on"
         wal_log_hints: "on"
@@ -66,7 +67,7 @@ bootstrap:
         max_replication_slots: 10
         max_connections: 200
         shared_buffers: 32MB
-        wal_retrieve_retry_interval: 1s
+        wal_retrieve_retry_interval: ${config.patroni.walRetrieveRetryMs}ms
   initdb:
     - encoding: UTF8
     - data-checksums
@@ -118,8 +119,9 @@ listen primary_${region.name}
   bind 127.0.0.1:${region.haproxy.port}
   option httpchk OPTIONS /primary
   http-check expect status 200
-  # Checks every 500 ms: a new primary is routed to within half a second of its promotion.
-  default-server inter 500ms fastinter 250ms downinter 500ms fall 2 rise 1 on-marked-down shutdown-sessions
+  # The primary is checked every 500 ms; a server marked down (each replica, and a new primary until
+  # its first passing check) every downinter: a new primary is routed to within that of answering /primary.
+  default-server inter 500ms fastinter 250ms downinter ${config.haproxy.downIntervalMs}ms fall 2 rise 1 on-marked-down shutdown-sessions
 ${servers}
 
 # Read-only stats (CSV at /stats;csv) for the admin console's live failover map (issue 13):

@@ -1,13 +1,23 @@
-// `npm run drill -- <scenario> [--rate 20] [--duration 45 (database-down: 75)] [--at 10] [--deadline 15] [--users 1000] [--region region-2] [--hedge-ms 3000] [--push-every 5] [--push-users 200] [--late 4]`
+// `npm run drill -- <scenario> [--runs 1] [--strict] [--rate 20] [--duration 45 (database-down: 75)] [--at 10] [--deadline 15] [--users 1000] [--region region-2] [--hedge-ms 3000] [--push-every 5] [--push-users 200] [--late 4]`
+import { mkdir, writeFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { waitUntilHealthy } from '../cluster';
 import { readClusterConfig } from '../config';
 import { auditVerifyLine } from '../drill/audit-check';
-import { runDrill } from '../drill/run-drill';
+import { drillExitCode, renderSeriesMarkdown, seriesRun, summarizeSeries, type SeriesRun } from '../drill/distribution';
+import type { DrillReportData } from '../drill/report';
+import { drillReportBase, runDrill } from '../drill/run-drill';
 import { scenarios, type Scenario } from '../drill/scenarios';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
   options: {
+    // Issue 14: a distribution, not an anecdote — the scenario N times, each on a healed, healthy cluster.
+    runs: { type: 'string', default: '1' },
+    // Exit 1 when any target is missed (CI), not only on loss, replay, audit or push correctness.
+    strict: { type: 'boolean', default: false },
     rate: { type: 'string', default: '20' },
     // Default per scenario: database-down needs room for 20 s without a database, the restart and logins after it.
     duration: { type: 'string' },
@@ -26,7 +36,7 @@ const { values, positionals } = parseArgs({
 const scenario = positionals[0];
 if (scenario === undefined || !(scenarios as readonly string[]).includes(scenario)) {
   console.error(
-    `usage: npm run drill -- <${scenarios.join('|')}> [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name] [--hedge-ms ms, 0 = off] [--push-every N, 0 = off] [--push-users N] [--late N]`,
+    `usage: npm run drill -- <${scenarios.join('|')}> [--runs N] [--strict] [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name] [--hedge-ms ms, 0 = off] [--push-every N, 0 = off] [--push-users N] [--late N]`,
   );
   process.exit(2);
 }
@@ -48,27 +58,91 @@ const whole = (value: string | undefined, name: string): number => {
   return n;
 };
 const config = readClusterConfig();
-const report = await runDrill(
-  config,
-  {
-    scenario: scenario as Scenario,
-    ratePerSecond: number(values.rate, 'rate'),
-    durationMs: number(values.duration ?? (scenario === 'database-down' ? '75' : '45'), 'duration') * 1000,
-    disruptAtMs: number(values.at, 'at') * 1000,
-    deadlineMs: number(values.deadline, 'deadline') * 1000,
-    users: number(values.users, 'users'),
-    targetRegion: values.region ?? null,
-    hedgeAfterMs: Number(values['hedge-ms']),
-    pushEvery: whole(values['push-every'], 'push-every'),
-    pushUsers: number(values['push-users'], 'push-users'),
-    lateLogins: whole(values.late, 'late'),
-  },
-  (line) => {
-    console.log(`[drill] ${line}`);
-  },
-);
-console.log(`
-${report.scenario}: ${report.isPassed ? 'PASSED' : 'FAILED'}
+const runs = number(values.runs, 'runs');
+if (!Number.isInteger(runs)) {
+  console.error('--runs must be a whole number');
+  process.exit(2);
+}
+const strict = values.strict;
+const seriesStartedAt = new Date().toISOString();
+const results: SeriesRun[] = [];
+const reports: string[] = [];
+/** Why a series stopped early (the cluster never became healthy again, a run threw): the runs so far are still reported. */
+let aborted: string | null = null;
+for (let run = 1; run <= runs && aborted === null; run += 1) {
+  try {
+    await oneRun(run);
+  } catch (error) {
+    if (runs === 1) throw error;
+    aborted = `run ${run} did not finish: ${error instanceof Error ? error.message : String(error)}`;
+    console.error(`[drill] ${aborted}`);
+  }
+}
+
+async function oneRun(run: number): Promise<void> {
+  // Every run starts from the same place: a leader, a synchronous standby, every gateway ready
+  // (and, for a while, every member back: the last run's victim rejoins after its rewind).
+  const { health, waitedMs } = await waitUntilHealthy(config);
+  if (runs > 1) {
+    console.log(
+      `[drill] run ${run}/${runs}: cluster healthy after ${(waitedMs / 1000).toFixed(1)} s (leader ${health.leader ?? '?'}, sync standby ${health.syncStandby ?? '?'}, ${health.running}/${config.regions.length} members, ${health.gatewaysReady}/${health.gateways} gateways ready)`,
+    );
+  }
+  const loadSamples: number[] = [];
+  const sampler = setInterval(() => loadSamples.push(loadavg()[0] ?? 0), 5_000);
+  let report: DrillReportData;
+  try {
+    report = await runDrill(
+      config,
+      {
+        scenario: scenario as Scenario,
+        ratePerSecond: number(values.rate, 'rate'),
+        durationMs: number(values.duration ?? (scenario === 'database-down' ? '75' : '45'), 'duration') * 1000,
+        disruptAtMs: number(values.at, 'at') * 1000,
+        deadlineMs: number(values.deadline, 'deadline') * 1000,
+        users: number(values.users, 'users'),
+        targetRegion: values.region ?? null,
+        hedgeAfterMs: Number(values['hedge-ms']),
+        pushEvery: whole(values['push-every'], 'push-every'),
+        pushUsers: number(values['push-users'], 'push-users'),
+        lateLogins: whole(values.late, 'late'),
+      },
+      (line) => {
+        console.log(`[drill]${runs > 1 ? ` [${run}/${runs}]` : ''} ${line}`);
+      },
+    );
+  } finally {
+    clearInterval(sampler);
+  }
+  loadSamples.push(loadavg()[0] ?? 0);
+  results.push(seriesRun(run, report, loadSamples));
+  reports.push(`${drillReportBase(config, report.startedAt, report.scenario)}.md`);
+  printRun(report, runs > 1 ? ` (run ${run}/${runs})` : '');
+}
+
+const series = summarizeSeries(scenario, results);
+const exitCode = aborted === null ? drillExitCode({ strict, runs: results, seriesTargets: series.targets }) : 1;
+if (runs > 1) {
+  const markdown = renderSeriesMarkdown(series, { strict, exitCode, reports, aborted });
+  const base = drillReportBase(config, seriesStartedAt, `${scenario}-runs${runs}`);
+  await mkdir(path.dirname(base), { recursive: true });
+  await writeFile(
+    `${base}.json`,
+    JSON.stringify(
+      { ...series, startedAt: seriesStartedAt, finishedAt: new Date().toISOString(), requestedRuns: runs, aborted, strict, exitCode, reports },
+      null,
+      2,
+    ),
+  );
+  await writeFile(`${base}.md`, markdown);
+  console.log(`\n${markdown}\nseries report: ${base}.md`);
+}
+if (strict && exitCode !== 0 && results.every((r) => r.isPassed)) console.log('strict: a target was missed (see above)');
+process.exit(exitCode);
+
+function printRun(report: DrillReportData, label: string): void {
+  console.log(`
+${report.scenario}${label}: ${report.isPassed ? 'PASSED' : 'FAILED'}
   success ${(report.fresh.successRate * 100).toFixed(2)} % (${report.fresh.accepted}/${report.fresh.sent}), latency p50 ${report.latencyMs.p50} ms p99 ${report.latencyMs.p99} ms max ${report.latencyMs.max} ms
   write outage ${(report.writeOutageMs / 1000).toFixed(2)} s; lost ${report.checks.lostAcknowledged.length}; replays accepted ${report.checks.replaysAccepted.length}/${report.checks.replaysSent}; audit missing ${report.checks.auditMissing.length}; in doubt ${report.checks.acceptedNotAcknowledged}
 ${
@@ -81,4 +155,4 @@ ${
     ? ''
     : `  database down ${(report.outage.downMs / 1000).toFixed(1)} s, write committed ${report.outage.restartToBackMs === null ? 'never' : `${(report.outage.restartToBackMs / 1000).toFixed(1)} s`} after the restart, first login ${report.outage.logins.firstAcceptedAfterBackMs === null ? 'never' : `${(report.outage.logins.firstAcceptedAfterBackMs / 1000).toFixed(1)} s`} after that; probes ${report.outage.probes.typed}/${report.outage.probes.sent} typed (${report.outage.probes.typed503} × 503) (max ${report.outage.probes.latencyMs.max} ms); spooled ${report.outage.spool.spooled}, arrived ${report.outage.spool.arrived}, twice ${report.outage.spool.twice.length}, dropped ${report.outage.spool.dropped}, spools empty ${report.outage.spool.drainedAfterBackMs === null ? 'never' : `${(report.outage.spool.drainedAfterBackMs / 1000).toFixed(1)} s`} after\n`
 }${report.targets.map((t) => `  ${t.isMet ? 'met' : 'NOT met'}: ${t.name} (${t.value})`).join('\n')}`);
-process.exit(report.isPassed ? 0 : 1);
+}

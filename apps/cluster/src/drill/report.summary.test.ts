@@ -29,6 +29,7 @@ describe('[DRILL_REPORT] what a drill report says', () => {
     expect(summary.fresh).toMatchObject({ sent: 5, accepted: 4, errors: { HoldfastUnavailableError: 1 } });
     expect(summary.fresh.successRate).toBeCloseTo(0.8);
     expect(summary.writeOutageMs).toBe(9_030); // 70 → 9 100
+    expect(summary.writeOutageWindow).toEqual({ fromMs: 70, toMs: 9_100 });
     expect(summary.latencyMs.max).toBe(15_000);
     expect(summary.failures).toEqual([{ startMs: 120, endMs: 15_120, reason: 'HoldfastUnavailableError', detail: null }]);
     expect(summary.timeline[0]).toMatchObject({ second: 0, sent: 5, accepted: 4 });

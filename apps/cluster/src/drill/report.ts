@@ -25,6 +25,8 @@ export interface DrillReportData {
   fresh: { sent: number; accepted: number; rejected: Record<string, number>; errors: Record<string, number>; successRate: number };
   latencyMs: { p50: number; p99: number; max: number };
   writeOutageMs: number;
+  /** The gap the write outage measures: the acknowledgement before it and the one that ended it (ms since the drill started). */
+  writeOutageWindow?: { fromMs: number; toMs: number } | null;
   timeline: { second: number; sent: number; accepted: number; p50: number; p99: number; max: number }[];
   failures: { startMs: number; endMs: number; reason: string | null; detail: string | null }[];
   checks: DrillChecks;
@@ -47,14 +49,24 @@ function percentile(sorted: number[], p: number): number {
 
 const countBy = (items: string[]): Record<string, number> => items.reduce<Record<string, number>>((acc, k) => ({ ...acc, [k]: (acc[k] ?? 0) + 1 }), {});
 
-export function summarize(requests: DrillRequest[]): Pick<DrillReportData, 'fresh' | 'latencyMs' | 'writeOutageMs' | 'timeline' | 'failures'> {
+export function summarize(
+  requests: DrillRequest[],
+): Pick<DrillReportData, 'fresh' | 'latencyMs' | 'writeOutageMs' | 'writeOutageWindow' | 'timeline' | 'failures'> {
   const fresh = requests.filter((r) => r.kind === 'fresh');
   const accepted = fresh.filter((r) => r.outcome === 'accepted');
   const latencies = fresh.map((r) => r.endMs - r.startMs).sort((a, b) => a - b);
   // Write outage: the longest time between two consecutive acknowledged logins.
   const acks = accepted.map((r) => r.endMs).sort((a, b) => a - b);
   let writeOutageMs = 0;
-  for (let i = 1; i < acks.length; i += 1) writeOutageMs = Math.max(writeOutageMs, (acks[i] ?? 0) - (acks[i - 1] ?? 0));
+  let writeOutageWindow: { fromMs: number; toMs: number } | null = null;
+  for (let i = 1; i < acks.length; i += 1) {
+    const from = acks[i - 1] ?? 0;
+    const to = acks[i] ?? 0;
+    if (to - from > writeOutageMs) {
+      writeOutageMs = to - from;
+      writeOutageWindow = { fromMs: Math.round(from), toMs: Math.round(to) };
+    }
+  }
   const seconds = new Map<number, DrillRequest[]>();
   for (const r of fresh) {
     const second = Math.floor(r.startMs / 1000);
@@ -83,6 +95,7 @@ export function summarize(requests: DrillRequest[]): Pick<DrillReportData, 'fres
     },
     latencyMs: { p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), max: Math.round(latencies.at(-1) ?? 0) },
     writeOutageMs: Math.round(writeOutageMs),
+    writeOutageWindow,
     timeline,
     failures: fresh
       .filter((r) => r.outcome !== 'accepted')

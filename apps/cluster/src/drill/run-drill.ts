@@ -39,6 +39,11 @@ export interface DrillOptions {
 /** The gateways' default HOLDFAST_PUSH_PUBLIC_URL; the cluster does not set it. */
 export const defaultPushOrigin = 'http://localhost:3002';
 
+/** Where a drill's report files go (`<base>.json`, `<base>.md`): `.holdfast/drills/` beside the cluster directory. */
+export function drillReportBase(config: ClusterConfig, startedAt: string, name: string): string {
+  return path.join(config.dir, '..', 'drills', `${startedAt.replace(/[:.]/g, '-')}-${name}`);
+}
+
 /** Runs one drill end to end and returns its report (also written as JSON + Markdown and stored in the database). */
 export async function runDrill(config: ClusterConfig, options: DrillOptions, log: (line: string) => void): Promise<DrillReportData> {
   // The drill seeds and checks as the migrator (it owns the schema), never as the superuser.
@@ -227,9 +232,8 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       targets,
     };
     const markdown = renderMarkdown(report);
-    const outDir = path.join(config.dir, '..', 'drills');
-    await mkdir(outDir, { recursive: true });
-    const base = path.join(outDir, `${report.startedAt.replace(/[:.]/g, '-')}-${options.scenario}`);
+    const base = drillReportBase(config, report.startedAt, options.scenario);
+    await mkdir(path.dirname(base), { recursive: true });
     await writeFile(`${base}.json`, JSON.stringify(report, null, 2));
     await writeFile(`${base}.md`, markdown);
     await db.prisma.drillReport.create({
