@@ -184,7 +184,7 @@ export function ApplicationDetail({
         ) : (
           <SettingsView application={application} />
         )}
-        <h3>Lockout</h3>
+        <h3>Lockout in force</h3>
         <p className="hint">
           As verifications of this application are counted: its own settings where it has them, else the deployment&apos;s (the gateways&apos;
           HOLDFAST_LOCKOUT_* settings).
