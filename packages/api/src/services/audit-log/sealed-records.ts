@@ -31,7 +31,8 @@ export interface SealedRecordPage {
   checkpoint: AuditRecordCheckpoint | null;
 }
 
-interface LeafRow extends SealedRow {
+/** A sealed row with its leaf index (`SELECT l.leaf_index::text AS leaf_index, ${sealedColumns}`). */
+export interface SealedLeafRow extends SealedRow {
   leaf_index: string;
 }
 
@@ -39,30 +40,9 @@ function detailOf(value: unknown): Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
 }
 
-export async function readSealedRecords(sql: Sql, query: SealedRecordQuery): Promise<SealedRecordPage> {
-  const limit = Math.min(Math.max(Math.trunc(query.limit), 1), 10_000);
-  const latest = await readLatestCheckpoint(sql);
-  if (latest === undefined) return { records: [], lastLeafIndex: query.afterLeafIndex, checkpoint: null };
-  const checkpoint: AuditRecordCheckpoint = {
-    treeSize: latest.treeSize,
-    rootHash: Buffer.from(latest.rootHash).toString('base64'),
-    note: latest.note,
-  };
-  // Leaves below the checkpoint's size only: they and the checkpoint committed together, so the
-  // record's checkpoint always covers it (a proof of inclusion exists for every record sent).
-  const { rows } = await sql.query<LeafRow>(
-    `SELECT l.leaf_index::text AS leaf_index, ${sealedColumns}
-       FROM audit_leaves l
-       JOIN audit_events e ON e.id = l.audit_event_id
-      WHERE l.leaf_index > $1::bigint AND l.leaf_index < $2::bigint
-        AND ($3::timestamptz IS NULL OR e.occurred_at >= $3::timestamptz)
-        AND ($4::timestamptz IS NULL OR e.occurred_at < $4::timestamptz)
-        AND ($5::uuid IS NULL OR e.application_id = $5::uuid)
-      ORDER BY l.leaf_index
-      LIMIT $6`,
-    [query.afterLeafIndex, latest.treeSize, query.since ?? null, query.until ?? null, query.applicationId ?? null, limit],
-  );
-  const records = rows.map((row): AuditRecord => ({
+/** The one outbound shape of a sealed row (stream, forwarder, exports), carrying the latest checkpoint. */
+export function auditRecordOf(row: SealedLeafRow, checkpoint: AuditRecordCheckpoint): AuditRecord {
+  return {
     format: auditRecordFormat,
     leafIndex: Number(row.leaf_index),
     eventId: row.event_id,
@@ -76,7 +56,33 @@ export async function readSealedRecords(sql: Sql, query: SealedRecordQuery): Pro
     region: row.region,
     detail: detailOf(row.detail),
     checkpoint,
-  }));
+  };
+}
+
+export async function readSealedRecords(sql: Sql, query: SealedRecordQuery): Promise<SealedRecordPage> {
+  const limit = Math.min(Math.max(Math.trunc(query.limit), 1), 10_000);
+  const latest = await readLatestCheckpoint(sql);
+  if (latest === undefined) return { records: [], lastLeafIndex: query.afterLeafIndex, checkpoint: null };
+  const checkpoint: AuditRecordCheckpoint = {
+    treeSize: latest.treeSize,
+    rootHash: Buffer.from(latest.rootHash).toString('base64'),
+    note: latest.note,
+  };
+  // Leaves below the checkpoint's size only: they and the checkpoint committed together, so the
+  // record's checkpoint always covers it (a proof of inclusion exists for every record sent).
+  const { rows } = await sql.query<SealedLeafRow>(
+    `SELECT l.leaf_index::text AS leaf_index, ${sealedColumns}
+       FROM audit_leaves l
+       JOIN audit_events e ON e.id = l.audit_event_id
+      WHERE l.leaf_index > $1::bigint AND l.leaf_index < $2::bigint
+        AND ($3::timestamptz IS NULL OR e.occurred_at >= $3::timestamptz)
+        AND ($4::timestamptz IS NULL OR e.occurred_at < $4::timestamptz)
+        AND ($5::uuid IS NULL OR e.application_id = $5::uuid)
+      ORDER BY l.leaf_index
+      LIMIT $6`,
+    [query.afterLeafIndex, latest.treeSize, query.since ?? null, query.until ?? null, query.applicationId ?? null, limit],
+  );
+  const records = rows.map((row) => auditRecordOf(row, checkpoint));
   // A page shorter than the limit scanned every leaf up to the checkpoint: resume from its end,
   // so a filtered reader does not rescan other applications' leaves.
   const last = records.at(-1);

@@ -1,7 +1,8 @@
-import { auditRecordFormat, auditRecordToEcs, auditRecordToNdjson, auditRecordToOcsf, type AuditRecord, type AuditRecordCheckpoint } from '@holdfast/core';
+import { auditRecordToEcs, auditRecordToNdjson, auditRecordToOcsf, type AuditRecord, type AuditRecordCheckpoint } from '@holdfast/core';
 import type { SqlClient } from '@holdfast/db';
 import type { AdminAuditSearchFilters, auditExportFormats } from '@holdfast/validators';
-import { sealedColumns, type SealedRow } from '../../audit-log/audit-rows';
+import { sealedColumns } from '../../audit-log/audit-rows';
+import { auditRecordOf, type SealedLeafRow } from '../../audit-log/sealed-records';
 import { readLatestCheckpoint } from '../../audit-log/audit-tree';
 import { auditFilterSql } from './audit-filters';
 
@@ -15,14 +16,6 @@ export const auditExportLineOf: Readonly<Record<AdminAuditExportFormat, (record:
   ocsf: (record) => JSON.stringify(auditRecordToOcsf(record)),
   ecs: (record) => JSON.stringify(auditRecordToEcs(record)),
 };
-
-interface LeafRow extends SealedRow {
-  leaf_index: string;
-}
-
-function detailOf(value: unknown): Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
-}
 
 export interface AdminAuditExport {
   /** The checkpoint the export is as of (null: nothing sealed yet, the export is empty). */
@@ -55,7 +48,7 @@ export async function openAuditExport(options: { sql: Sql; filters: AdminAuditSe
   async function* pages(signal: AbortSignal): AsyncGenerator<AuditRecord[], void, undefined> {
     let after = -1;
     while (!signal.aborted) {
-      const { rows } = await sql.query<LeafRow>(
+      const { rows } = await sql.query<SealedLeafRow>(
         `SELECT l.leaf_index::text AS leaf_index, ${sealedColumns}
            FROM audit_leaves l JOIN audit_events e ON e.id = l.audit_event_id
           WHERE l.leaf_index > $1::bigint AND l.leaf_index < $2::bigint AND ${filter.where}
@@ -63,21 +56,7 @@ export async function openAuditExport(options: { sql: Sql; filters: AdminAuditSe
           LIMIT $3`,
         [after, checkpoint.treeSize, pageSize, ...filter.values],
       );
-      const records = rows.map((row): AuditRecord => ({
-        format: auditRecordFormat,
-        leafIndex: Number(row.leaf_index),
-        eventId: row.event_id,
-        occurredAt: row.occurred_at.toISOString(),
-        type: row.type,
-        applicationId: row.application_id,
-        userId: row.user_id,
-        factorId: row.factor_id,
-        attemptId: row.attempt_id,
-        gatewayId: row.gateway_id,
-        region: row.region,
-        detail: detailOf(row.detail),
-        checkpoint,
-      }));
+      const records = rows.map((row) => auditRecordOf(row, checkpoint));
       if (records.length > 0) yield records;
       const last = records.at(-1);
       if (last === undefined || records.length < pageSize) return;

@@ -2,7 +2,8 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createOverviewCollector } from './collector';
+import type { ClusterOverview } from '@holdfast/validators';
+import { createOverviewCollector, type OverviewCollector } from './collector';
 import type { OverviewTopology } from './topology';
 
 // The collector against stand-ins for Patroni, etcd, HAProxy and a gateway that answer with bodies
@@ -36,6 +37,36 @@ async function closedUrl(): Promise<string> {
     }),
   );
   return `http://127.0.0.1:${String(port)}`;
+}
+
+/** A Patroni stand-in that answers as a leader until `setSlow()`, then accepts connections and answers nothing. */
+async function startSlowablePatroni(): Promise<{ url: string; server: http.Server; setSlow: () => void }> {
+  let isSlow = false;
+  const server = http.createServer((req, res) => {
+    if (isSlow) return;
+    res.writeHead(200);
+    res.end(req.url === '/patroni' ? fixture('patroni-node-leader.json') : '');
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${String((server.address() as AddressInfo).port)}`,
+    server,
+    setSlow: () => {
+      isSlow = true;
+    },
+  };
+}
+
+/** The first snapshot the collector polls from now on that `isIt` accepts. */
+function nextSnapshotWhere(collector: OverviewCollector, isIt: (overview: ClusterOverview) => boolean): Promise<ClusterOverview> {
+  return new Promise((resolve) => {
+    const stop = collector.subscribe((overview) => {
+      if (!isIt(overview)) return;
+      stop();
+      resolve(overview);
+    });
+  });
 }
 
 afterEach(async () => {
@@ -137,20 +168,12 @@ describe('createOverviewCollector', () => {
   });
 
   it('a Patroni node that only times out keeps its last word for the grace, then is unreachable (a refused one is unreachable at once: the first test)', async () => {
-    let isSlow = false;
-    const slow = http.createServer((req, res) => {
-      if (isSlow) return; // answers nothing: a Patroni REST server too busy to answer in time
-      res.writeHead(200);
-      res.end(req.url === '/patroni' ? fixture('patroni-node-leader.json') : '');
-    });
-    servers.push(slow);
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const slowUrl = `http://127.0.0.1:${String((slow.address() as AddressInfo).port)}`;
+    const slow = await startSlowablePatroni(); // when slow: too busy to answer in time
     let clock = 1_000_000;
     const topology: OverviewTopology = {
       version: 1,
       topology: 'cluster',
-      regions: [{ name: 'r1', patroni: [{ name: 'pg1', url: slowUrl }], etcd: [], haproxy: [], gateways: [] }],
+      regions: [{ name: 'r1', patroni: [{ name: 'pg1', url: slow.url }], etcd: [], haproxy: [], gateways: [] }],
     };
     const collector = createOverviewCollector({
       self: { gatewayId: 'gw', region: 'r1' },
@@ -158,43 +181,27 @@ describe('createOverviewCollector', () => {
       settings: { timeoutMs: 150, pollIntervalMs: 50, slowSourceGraceMs: 3000 },
       now: () => clock,
     });
-    type Overview = Awaited<ReturnType<typeof collector.snapshot>>;
-    /** The first snapshot polled from now on that `isIt` accepts (polls run every 50 ms of real time). */
-    const nextWhere = (isIt: (overview: Overview) => boolean): Promise<Overview> =>
-      new Promise((resolve) => {
-        const stop = collector.subscribe((overview) => {
-          if (!isIt(overview)) return;
-          stop();
-          resolve(overview);
-        });
-      });
+    type Overview = ClusterOverview;
+    const nextWhere = (isIt: (overview: Overview) => boolean): Promise<Overview> => nextSnapshotWhere(collector, isIt);
     const timedOut = (overview: Overview): boolean => overview.sources.some((s) => s.name === 'pg1' && s.error === 'timeout');
     try {
       const first = await collector.snapshot();
       expect(first.regions[0]?.postgres[0]).toMatchObject({ name: 'pg1', role: 'leader', state: 'running' });
-      isSlow = true;
+      slow.setSlow();
       clock += 2000;
       const withinGrace = await nextWhere(timedOut);
       expect(withinGrace.regions[0]?.postgres[0]).toMatchObject({ name: 'pg1', role: 'leader', state: 'running' });
       clock += 3500;
       const afterGrace = await nextWhere((overview) => timedOut(overview) && overview.regions[0]?.postgres[0]?.state === 'unreachable');
       expect(afterGrace.regions[0]?.postgres[0]).toEqual({ name: 'pg1', role: 'unknown', state: 'unreachable', timeline: null, lagBytes: null });
-      slow.closeAllConnections();
+      slow.server.closeAllConnections();
     } finally {
       collector.close();
     }
   });
 
   it('the DCS’s word for a timed-out node also ends with the grace: a partitioned old leader the DCS still lists as leader is then unreachable', async () => {
-    let isSlow = false;
-    const slow = http.createServer((req, res) => {
-      if (isSlow) return; // partitioned: the connection opens, nothing answers
-      res.writeHead(200);
-      res.end(req.url === '/patroni' ? fixture('patroni-node-leader.json') : '');
-    });
-    servers.push(slow);
-    await new Promise<void>((resolve) => slow.listen(0, '127.0.0.1', resolve));
-    const slowUrl = `http://127.0.0.1:${String((slow.address() as AddressInfo).port)}`;
+    const slow = await startSlowablePatroni(); // when slow: partitioned, the connection opens, nothing answers
     // pg2 answers, and its /cluster (the DCS) still lists pg1 as the leader (its key's TTL has not run out).
     const pg2 = await serve({
       'GET /patroni': { body: fixture('patroni-node-replica.json') },
@@ -208,7 +215,7 @@ describe('createOverviewCollector', () => {
         {
           name: 'r1',
           patroni: [
-            { name: 'pg1', url: slowUrl },
+            { name: 'pg1', url: slow.url },
             { name: 'pg2', url: pg2 },
           ],
           etcd: [],
@@ -223,20 +230,13 @@ describe('createOverviewCollector', () => {
       settings: { timeoutMs: 150, pollIntervalMs: 50, slowSourceGraceMs: 3000 },
       now: () => clock,
     });
-    type Overview = Awaited<ReturnType<typeof collector.snapshot>>;
-    const nextWhere = (isIt: (overview: Overview) => boolean): Promise<Overview> =>
-      new Promise((resolve) => {
-        const stop = collector.subscribe((overview) => {
-          if (!isIt(overview)) return;
-          stop();
-          resolve(overview);
-        });
-      });
+    type Overview = ClusterOverview;
+    const nextWhere = (isIt: (overview: Overview) => boolean): Promise<Overview> => nextSnapshotWhere(collector, isIt);
     const timedOut = (overview: Overview): boolean => overview.sources.some((s) => s.name === 'pg1' && s.error === 'timeout');
     const pg1 = (overview: Overview) => overview.regions[0]?.postgres.find((node) => node.name === 'pg1');
     try {
       expect(pg1(await collector.snapshot())).toMatchObject({ role: 'leader', state: 'running' });
-      isSlow = true;
+      slow.setSlow();
       clock += 2000;
       // Within the grace of its last own answer: the DCS's word.
       const withinGrace = await nextWhere(timedOut);
@@ -246,7 +246,7 @@ describe('createOverviewCollector', () => {
       const afterGrace = await nextWhere((overview) => timedOut(overview) && pg1(overview)?.state === 'unreachable');
       expect(pg1(afterGrace)).toEqual({ name: 'pg1', role: 'unknown', state: 'unreachable', timeline: null, lagBytes: null });
       expect(afterGrace.regions[0]?.postgres.find((node) => node.name === 'pg2')).toMatchObject({ role: 'sync_standby' });
-      slow.closeAllConnections();
+      slow.server.closeAllConnections();
     } finally {
       collector.close();
     }
