@@ -5,8 +5,8 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bootstrapDatabaseRoles, createDatabase, generateRolePassword, migrateDatabase, type DatabaseRolePasswords } from '@holdfast/db';
 import pg from 'pg';
-import { databaseUrlsFor, postgresUrl, type ClusterConfig, type DatabaseLogin, type RegionLayout } from './config';
-import { etcdArgs, haproxyCfg, patroniYaml } from './configs';
+import { databaseUrlsFor, postgresUrl, regionUrl, type ClusterConfig, type DatabaseLogin, type RegionLayout } from './config';
+import { etcdArgs, haproxyCfg, partitionParameters, patroniYaml } from './configs';
 import { topologyFilePath, writeTopologyFile } from './topology';
 import {
   checkRecordedProcess,
@@ -57,6 +57,13 @@ async function httpJson(url: string, timeoutMs = 1000): Promise<{ status: number
   }
 }
 
+/** etcd's health through any member that answers (the first region's may be cut off). */
+function etcdHealthUrl(config: ClusterConfig): string {
+  const region = config.regions[0];
+  if (region === undefined) throw new Error('no regions');
+  return `${regionUrl(region, region.etcd.clientPort)}/health`;
+}
+
 async function waitFor(what: string, probe: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -105,6 +112,9 @@ async function prepareDatabase(config: ClusterConfig, region: RegionLayout): Pro
   }
 }
 
+/** The cluster's gateways give up on the database after this long (a cut-off gateway answers 503 by then). */
+export const clusterGatewayDeadlineMs = 12_000;
+
 export interface Component {
   kind: ProcessKind;
   name: string;
@@ -132,7 +142,7 @@ export async function startComponent(config: ClusterConfig, component: Component
   switch (component.kind) {
     case 'etcd': {
       const dataDir = path.join(config.dir, component.name);
-      started = spawnService({ command: 'etcd', args: etcdArgs(config, region, dataDir), logFile });
+      started = spawnService({ command: 'etcd', args: etcdArgs(config, region, dataDir), logFile, namespace: region.namespace });
       break;
     }
     case 'patroni': {
@@ -147,13 +157,13 @@ export async function startComponent(config: ClusterConfig, component: Component
       // A crashed node can leave its postmaster behind (Patroni died first): stop it before Patroni starts.
       const orphan = postmasterPid(path.join(nodeDir, 'data'));
       if (orphan !== null) await killTree(orphan);
-      started = spawnService({ command: 'patroni', args: [yml], logFile, asPostgres: true, env: { HOME: nodeDir } });
+      started = spawnService({ command: 'patroni', args: [yml], logFile, asPostgres: true, env: { HOME: nodeDir }, namespace: region.namespace });
       break;
     }
     case 'haproxy': {
       const cfg = path.join(config.dir, `haproxy-${region.name}.cfg`);
       await writeFile(cfg, haproxyCfg(config, region));
-      started = spawnService({ command: 'haproxy', args: ['-f', cfg, '-db'], logFile });
+      started = spawnService({ command: 'haproxy', args: ['-f', cfg, '-db'], logFile, namespace: region.namespace });
       break;
     }
     case 'gateway': {
@@ -163,7 +173,9 @@ export async function startComponent(config: ClusterConfig, component: Component
         args: ['--enable-source-maps', 'dist/main.js'], // built by `npm run build` (npm test builds it too)
         cwd: path.join(config.repoRoot, 'apps/gateway'),
         logFile,
+        namespace: region.namespace,
         env: {
+          HOLDFAST_HOST: region.host,
           // Least privilege (issue 8): the gateway role; migrations ran as the migrator in clusterUp.
           DATABASE_URL: databaseUrlsFor(config, region.name, await clusterLogin(config, 'gateway')),
           HOLDFAST_MIGRATE: 'false',
@@ -173,7 +185,7 @@ export async function startComponent(config: ClusterConfig, component: Component
           HOLDFAST_ENCRYPTION_KEYS: keys.keys,
           HOLDFAST_ACTIVE_KEY_ID: keys.activeKeyId,
           HOLDFAST_CANARY_INTERVAL_MS: '2000',
-          HOLDFAST_REQUEST_DEADLINE_MS: '12000',
+          HOLDFAST_REQUEST_DEADLINE_MS: String(clusterGatewayDeadlineMs),
           HOLDFAST_DB_POOL_MAX: '20',
           HOLDFAST_GATEWAY_WORKERS: String(config.gatewayWorkers),
           // The last audit checkpoint this gateway verified lives with the cluster it belongs to, so a
@@ -216,7 +228,7 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
   };
 
   await startKind('etcd');
-  await waitFor('etcd quorum', async () => (await httpJson(`http://127.0.0.1:${config.regions[0]?.etcd.clientPort ?? 0}/health`))?.status === 200, 30_000);
+  await waitFor('etcd quorum', async () => (await httpJson(etcdHealthUrl(config)))?.status === 200, 30_000);
   await startKind('patroni');
   await waitFor(
     'a Patroni leader with a synchronous standby',
@@ -265,7 +277,7 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
   await waitFor(
     'every gateway ready (canary login succeeded)',
     async () => {
-      const checks = await Promise.all(all.filter((c) => c.kind === 'gateway').map((g) => httpJson(`http://127.0.0.1:${g.port}/readyz`)));
+      const checks = await Promise.all(all.filter((c) => c.kind === 'gateway').map((g) => httpJson(`${regionUrl(g.region, g.port)}/readyz`)));
       return checks.every((c) => c?.status === 200);
     },
     90_000,
@@ -296,7 +308,7 @@ export async function clusterHealth(config: ClusterConfig): Promise<ClusterHealt
   const members = await clusterMembers(config);
   const isUp = (m: ClusterMember): boolean => m.state === 'running' || m.state === 'streaming';
   const gateways = components(config).filter((c) => c.kind === 'gateway');
-  const ready = await Promise.all(gateways.map((g) => httpJson(`http://127.0.0.1:${g.port}/readyz`)));
+  const ready = await Promise.all(gateways.map((g) => httpJson(`${regionUrl(g.region, g.port)}/readyz`)));
   return {
     leader: members.find((m) => m.role === 'leader' && isUp(m))?.name ?? null,
     syncStandby: members.find((m) => m.role === 'sync_standby' && isUp(m))?.name ?? null,
@@ -339,15 +351,24 @@ export interface ClusterMember {
   role: string;
   state: string;
   lag: number | null;
+  /** The member's Postgres timeline: each promotion starts a new one (a failover count for partition drills). */
+  timeline: number | null;
 }
 
 /** Patroni's view of the members, asked of whichever node answers. */
 export async function clusterMembers(config: ClusterConfig): Promise<ClusterMember[]> {
   for (const region of config.regions) {
-    const response = await httpJson(`http://127.0.0.1:${region.node.restPort}/cluster`);
-    const members = (response?.body as { members?: { name: string; role: string; state: string; lag?: number | string }[] } | undefined)?.members;
+    const response = await httpJson(`${regionUrl(region, region.node.restPort)}/cluster`);
+    const members = (response?.body as { members?: { name: string; role: string; state: string; lag?: number | string; timeline?: number }[] } | undefined)
+      ?.members;
     if (members !== undefined) {
-      return members.map((m) => ({ name: m.name, role: m.role, state: m.state, lag: typeof m.lag === 'number' ? m.lag : null }));
+      return members.map((m) => ({
+        name: m.name,
+        role: m.role,
+        state: m.state,
+        lag: typeof m.lag === 'number' ? m.lag : null,
+        timeline: typeof m.timeline === 'number' ? m.timeline : null,
+      }));
     }
   }
   return [];
@@ -406,7 +427,7 @@ export async function clusterStatus(config: ClusterConfig): Promise<string> {
         : `${member.role} (${member.state}${member.lag === null ? '' : `, lag ${member.lag} B`})`;
     lines.push(`${region.name}: postgres ${region.node.name} :${region.node.pgPort} ${role} · etcd ${etcd} · haproxy :${region.haproxy.port} ${haproxy}`);
     for (const gateway of region.gateways) {
-      const ready = await httpJson(`http://127.0.0.1:${gateway.port}/readyz`);
+      const ready = await httpJson(`${regionUrl(region, gateway.port)}/readyz`);
       const body = ready?.body as { ready?: boolean; canary?: { latencyMs?: number; ageMs?: number; error?: string | null } | null } | undefined;
       const text =
         ready === null
@@ -414,7 +435,7 @@ export async function clusterStatus(config: ClusterConfig): Promise<string> {
           : body?.ready === true
             ? `ready, canary ${body.canary?.latencyMs ?? '?'} ms (${Math.round((body.canary?.ageMs ?? 0) / 100) / 10} s ago)`
             : `NOT ready${body?.canary?.error != null ? ` (${body.canary.error})` : ''}`;
-      lines.push(`  gateway ${gateway.id} http://127.0.0.1:${gateway.port}: ${text}`);
+      lines.push(`  gateway ${gateway.id} ${regionUrl(region, gateway.port)}: ${text}`);
     }
   }
   return lines.join('\n');
@@ -439,7 +460,7 @@ export async function restartGateway(config: ClusterConfig, component: Component
   const record = await startComponent(config, component);
   const state = await readState(config.dir);
   await writeState(config.dir, { processes: [...state.processes.filter((p) => p.name !== record.name && isOurs(p)), record] });
-  await waitFor(`${component.name} ready`, async () => (await httpJson(`http://127.0.0.1:${component.port}/readyz`))?.status === 200, 60_000);
+  await waitFor(`${component.name} ready`, async () => (await httpJson(`${regionUrl(component.region, component.port)}/readyz`))?.status === 200, 60_000);
 }
 
 /** The part of Patroni's dynamic configuration `npm run cluster` keeps in line with its own settings (a PATCH body for `/config`). */
@@ -450,7 +471,7 @@ export function patroniDynamicConfig(config: ClusterConfig): Record<string, unkn
     retry_timeout: config.patroni.retryTimeout,
     postgresql: {
       use_slots: config.patroni.useSlots,
-      parameters: { wal_keep_size: config.patroni.walKeepSize, wal_retrieve_retry_interval: `${config.patroni.walRetrieveRetryMs}ms` },
+      parameters: { wal_keep_size: config.patroni.walKeepSize, wal_retrieve_retry_interval: `${config.patroni.walRetrieveRetryMs}ms`, ...partitionParameters },
     },
   };
 }
@@ -459,7 +480,7 @@ async function applyPatroniDynamicConfig(config: ClusterConfig): Promise<void> {
   const body = JSON.stringify(patroniDynamicConfig(config));
   for (const region of config.regions) {
     try {
-      const response = await fetch(`http://127.0.0.1:${region.node.restPort}/config`, { method: 'PATCH', body, signal: AbortSignal.timeout(2000) });
+      const response = await fetch(`${regionUrl(region, region.node.restPort)}/config`, { method: 'PATCH', body, signal: AbortSignal.timeout(2000) });
       if (response.ok) return;
     } catch {
       // that node is down: ask the next

@@ -1,5 +1,8 @@
-// The simulated three-region cluster's layout. Everything listens on 127.0.0.1; ports and Patroni
-// timings come from the environment (validated here, the only place this package reads it).
+// The simulated three-region cluster's layout. By default everything listens on 127.0.0.1; with
+// `--netns` (issue 14) each region is its own network namespace with its own address, so a region
+// can be cut off while its processes keep running. Ports, timings and the network mode come from
+// the environment (validated here, the only place this package reads it).
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
@@ -9,6 +12,16 @@ const envSchema = z.object({
   /** Added to every default port, to run a second cluster beside the first. */
   HOLDFAST_CLUSTER_PORT_OFFSET: z.coerce.number().int().min(0).max(20_000).default(0),
   HOLDFAST_CLUSTER_DIR: z.string().optional(),
+  /**
+   * `loopback` (default) or `netns`. Unset, the mode the cluster was brought up in (its
+   * network.json) decides, so `drill`, `status` and `down` follow `up --netns` without the flag.
+   */
+  HOLDFAST_CLUSTER_NETWORK: z.enum(['loopback', 'netns']).optional(),
+  /**
+   * netns mode: names the namespaces (`hf<id>-r1` …) and the /24 inside the benchmarking range
+   * 198.18.0.0/15 (RFC 2544: never routed on a real network), so a second cluster can run beside.
+   */
+  HOLDFAST_CLUSTER_NETNS_ID: z.coerce.number().int().min(0).max(255).default(0),
   /** Patroni timings (see shared notes/HA.md): loop_wait + 2 × retry_timeout ≤ ttl. */
   // 8/1/3 (etcd 100/1000 ms) brought a primary kill's write outage from ~12.5 s (10/2/4) to ~10.5 s
   // under drill load on 2 cores; retry_timeout stays well above etcd's re-election time.
@@ -55,6 +68,10 @@ export interface DatabaseLogin {
 
 export interface RegionLayout {
   name: string;
+  /** Where every process of the region listens: 127.0.0.1, or the region's address inside its namespace. */
+  host: string;
+  /** netns mode: the region's network namespace (null on loopback). */
+  namespace: string | null;
   etcd: { name: string; clientPort: number; peerPort: number };
   node: { name: string; pgPort: number; restPort: number };
   /** `statsPort`: HAProxy's read-only stats page (the live map reads which server is the write primary). */
@@ -62,8 +79,22 @@ export interface RegionLayout {
   gateways: { id: string; port: number }[];
 }
 
+/**
+ * netns mode (issue 14): one namespace per region, a client namespace for the load generator and
+ * every command that talks to the cluster, and a bridge namespace joining them by veth links.
+ * Nothing is routed to the host's interfaces.
+ */
+export interface NetnsLayout {
+  bridge: string;
+  client: string;
+  clientHost: string;
+  /** The /24 every namespace's address is in (198.18.<id>.0/24). */
+  subnet: string;
+}
+
 export interface ClusterConfig {
   dir: string;
+  network: { mode: 'loopback' } | ({ mode: 'netns' } & NetnsLayout);
   repoRoot: string;
   regions: RegionLayout[];
   patroni: { ttl: number; loopWait: number; retryTimeout: number; useSlots: boolean; walKeepSize: string; walRetrieveRetryMs: number };
@@ -93,8 +124,14 @@ export function readClusterConfig(source: Record<string, string | undefined> = c
   const o = env.HOLDFAST_CLUSTER_PORT_OFFSET;
   const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
   const dir = path.resolve(repoRoot, env.HOLDFAST_CLUSTER_DIR ?? '.holdfast/cluster');
+  const mode = env.HOLDFAST_CLUSTER_NETWORK ?? recordedNetworkMode(dir);
+  const id = env.HOLDFAST_CLUSTER_NETNS_ID;
+  const netns = (suffix: string): string => `hf${String(id)}-${suffix}`;
+  const address = (host: number): string => `198.18.${String(id)}.${String(host)}`;
   const regions: RegionLayout[] = [1, 2, 3].map((n) => ({
     name: `region-${n}`,
+    host: mode === 'netns' ? address(10 + n) : '127.0.0.1',
+    namespace: mode === 'netns' ? netns(`r${String(n)}`) : null,
     etcd: { name: `etcd${n}`, clientPort: o + 2377 + 2 * n, peerPort: o + 2378 + 2 * n },
     node: { name: `pg${n}`, pgPort: o + 5440 + n, restPort: o + 8007 + n },
     haproxy: { port: o + 6440 + n, statsPort: o + 6540 + n },
@@ -103,6 +140,10 @@ export function readClusterConfig(source: Record<string, string | undefined> = c
   }));
   return {
     dir,
+    network:
+      mode === 'netns'
+        ? { mode, bridge: netns('bridge'), client: netns('client'), clientHost: address(100), subnet: `${address(0)}/24` }
+        : { mode: 'loopback' },
     repoRoot,
     regions,
     patroni: {
@@ -126,9 +167,31 @@ export function readClusterConfig(source: Record<string, string | undefined> = c
   };
 }
 
+/** The file that records the network mode `cluster up` used. */
+export function networkModeFile(dir: string): string {
+  return path.join(dir, 'network.json');
+}
+
+function recordedNetworkMode(dir: string): 'loopback' | 'netns' {
+  const file = networkModeFile(dir);
+  if (!existsSync(file)) return 'loopback';
+  const parsed = z.object({ mode: z.enum(['loopback', 'netns']) }).safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return parsed.success ? parsed.data.mode : 'loopback';
+}
+
+/** An HTTP base URL for a port of a region's host. */
+export function regionUrl(region: RegionLayout, port: number): string {
+  return `http://${region.host}:${String(port)}`;
+}
+
+/** Every gateway with its region and base URL (the SDK's gateway list, probes, the live map). */
+export function gatewayEndpoints(config: ClusterConfig): { id: string; port: number; region: RegionLayout; url: string }[] {
+  return config.regions.flatMap((region) => region.gateways.map((g) => ({ id: g.id, port: g.port, region, url: regionUrl(region, g.port) })));
+}
+
 /** The connection string through one region's HAProxy (to the primary, wherever it is), as `login` (default: the superuser). */
 export function postgresUrl(config: ClusterConfig, region: RegionLayout, database: string = config.database, login: DatabaseLogin = config.superuser): string {
-  return `postgresql://${encodeURIComponent(login.name)}:${encodeURIComponent(login.password)}@127.0.0.1:${region.haproxy.port}/${database}`;
+  return `postgresql://${encodeURIComponent(login.name)}:${encodeURIComponent(login.password)}@${region.host}:${region.haproxy.port}/${database}`;
 }
 
 /** The database endpoints for a process in `regionName`: its own region's HAProxy first, then the others. Gateways pass the gateway role's login. */

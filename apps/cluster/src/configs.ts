@@ -1,21 +1,21 @@
 // Config files for Patroni and HAProxy, generated from the layout (never edited by hand).
-import type { ClusterConfig, RegionLayout } from './config';
+import { regionUrl, type ClusterConfig, type RegionLayout } from './config';
 
 export function etcdArgs(config: ClusterConfig, region: RegionLayout, dataDir: string): string[] {
-  const initialCluster = config.regions.map((r) => `${r.etcd.name}=http://127.0.0.1:${r.etcd.peerPort}`).join(',');
+  const initialCluster = config.regions.map((r) => `${r.etcd.name}=${regionUrl(r, r.etcd.peerPort)}`).join(',');
   return [
     '--name',
     region.etcd.name,
     '--data-dir',
     dataDir,
     '--listen-client-urls',
-    `http://127.0.0.1:${region.etcd.clientPort}`,
+    regionUrl(region, region.etcd.clientPort),
     '--advertise-client-urls',
-    `http://127.0.0.1:${region.etcd.clientPort}`,
+    regionUrl(region, region.etcd.clientPort),
     '--listen-peer-urls',
-    `http://127.0.0.1:${region.etcd.peerPort}`,
+    regionUrl(region, region.etcd.peerPort),
     '--initial-advertise-peer-urls',
-    `http://127.0.0.1:${region.etcd.peerPort}`,
+    regionUrl(region, region.etcd.peerPort),
     '--initial-cluster',
     initialCluster,
     '--initial-cluster-state',
@@ -29,11 +29,31 @@ export function etcdArgs(config: ClusterConfig, region: RegionLayout, dataDir: s
   ];
 }
 
+/**
+ * How soon Postgres gives up on a peer that went silent — a cut link sends no FIN or RST (issue
+ * 14). Without these a session of a cut-off gateway lived on at the primary for the kernel's
+ * 2-hour keepalive, holding its session advisory locks (the audit sealer's lease: the partition
+ * drill found rows unsealed 30 s after the heal), and a walsender kept a cut-off synchronous
+ * standby listed for wal_sender_timeout's default 60 s. Dead peers now go in ~10 s: idle 5 s +
+ * 3 probes 2 s apart, or 10 s of unacknowledged data. A busy but live replica answers the
+ * walsender's keepalive at half the timeout, so 10 s leaves room on a loaded 2-core machine.
+ */
+export const partitionParameters = {
+  tcp_keepalives_idle: 5,
+  tcp_keepalives_interval: 2,
+  tcp_keepalives_count: 3,
+  tcp_user_timeout: 10000,
+  wal_sender_timeout: '10s',
+  wal_receiver_timeout: '10s',
+} as const;
+
 export function patroniYaml(config: ClusterConfig, region: RegionLayout, nodeDir: string): string {
   const { node } = region;
-  const hosts = config.regions.map((r) => `127.0.0.1:${r.etcd.clientPort}`).join(', ');
+  const hosts = config.regions.map((r) => `${r.host}:${r.etcd.clientPort}`).join(', ');
+  // Only the cluster's own addresses: loopback, or the netns subnet (every region and the client).
+  const network = config.network.mode === 'netns' ? config.network.subnet : '127.0.0.1/32';
   // SCRAM-SHA-256 only (issue 8): passwords never cross the wire, and md5 hashes are not accepted.
-  const hba = [`host replication ${config.replication.name} 127.0.0.1/32 scram-sha-256`, 'host all all 127.0.0.1/32 scram-sha-256']
+  const hba = [`host replication ${config.replication.name} ${network} scram-sha-256`, `host all all ${network} scram-sha-256`]
     .map((line) => `    - ${line}`)
     .join('\n');
   return `scope: holdfast
@@ -41,8 +61,8 @@ name: ${node.name}
 log:
   level: WARNING
 restapi:
-  listen: 127.0.0.1:${node.restPort}
-  connect_address: 127.0.0.1:${node.restPort}
+  listen: ${region.host}:${node.restPort}
+  connect_address: ${region.host}:${node.restPort}
 etcd3:
   hosts: [${hosts}]
 bootstrap:
@@ -68,14 +88,17 @@ bootstrap:
         max_connections: 200
         shared_buffers: 32MB
         wal_retrieve_retry_interval: ${config.patroni.walRetrieveRetryMs}ms
+${Object.entries(partitionParameters)
+  .map(([name, value]) => `        ${name}: ${value}`)
+  .join('\n')}
   initdb:
     - encoding: UTF8
     - data-checksums
   pg_hba:
 ${hba}
 postgresql:
-  listen: 127.0.0.1:${node.pgPort}
-  connect_address: 127.0.0.1:${node.pgPort}
+  listen: ${region.host}:${node.pgPort}
+  connect_address: ${region.host}:${node.pgPort}
   data_dir: ${nodeDir}/data
   bin_dir: ${config.pgBinDir}
   pgpass: ${nodeDir}/pgpass
@@ -100,7 +123,7 @@ watchdog:
 }
 
 export function haproxyCfg(config: ClusterConfig, region: RegionLayout): string {
-  const servers = config.regions.map((r) => `  server ${r.node.name} 127.0.0.1:${r.node.pgPort} check port ${r.node.restPort}`).join('\n');
+  const servers = config.regions.map((r) => `  server ${r.node.name} ${r.host}:${r.node.pgPort} check port ${r.node.restPort}`).join('\n');
   return `global
   maxconn 2000
 
@@ -116,7 +139,7 @@ defaults
 
 # Read-write: only the node whose Patroni REST says it is the primary.
 listen primary_${region.name}
-  bind 127.0.0.1:${region.haproxy.port}
+  bind ${region.host}:${region.haproxy.port}
   option httpchk OPTIONS /primary
   http-check expect status 200
   # The primary is checked every 500 ms; a server marked down (each replica, and a new primary until
@@ -128,7 +151,7 @@ ${servers}
 # which server passes the /primary check above is where writes go. Loopback only, no actions.
 listen stats_${region.name}
   mode http
-  bind 127.0.0.1:${region.haproxy.statsPort}
+  bind ${region.host}:${region.haproxy.statsPort}
   timeout client 10s
   timeout server 10s
   stats enable

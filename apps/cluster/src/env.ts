@@ -9,3 +9,13 @@ export function clusterEnvironment(): Record<string, string | undefined> {
 export function childPath(): string {
   return process.env.PATH ?? '/usr/bin:/bin';
 }
+
+/** netns mode: this process was re-run inside the client namespace (see netns.ts). */
+export function insideClientNamespace(): boolean {
+  return process.env.HOLDFAST_CLUSTER_IN_CLIENT_NETNS === '1';
+}
+
+/** The environment of the re-run command: this one's, marked as inside the client namespace. */
+export function clientNamespaceEnvironment(): NodeJS.ProcessEnv {
+  return { ...process.env, HOLDFAST_CLUSTER_IN_CLIENT_NETNS: '1', HOLDFAST_CLUSTER_NETWORK: 'netns' };
+}

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { ClusterConfig } from './config';
 import { clusterEnvironment } from './env';
 
-export const clusterDebianPackages = ['patroni', 'etcd-server', 'etcd-client', 'haproxy', 'python3-etcd', 'python3-psycopg2'] as const;
+// iproute2 (`ip`): regions as network namespaces (`npm run cluster -- --netns`, issue 14).
+export const clusterDebianPackages = ['patroni', 'etcd-server', 'etcd-client', 'haproxy', 'python3-etcd', 'python3-psycopg2', 'iproute2'] as const;
 
 function isInstalled(debianPackage: string): boolean {
   try {

@@ -153,17 +153,41 @@ export function postgresUid(): { uid: number; gid: number } {
 }
 
 /** Starts a long-running service detached from this process, output appended to its log file; its PID and start time. */
-export function spawnService(options: { command: string; args: string[]; logFile: string; cwd?: string; env?: Record<string, string>; asPostgres?: boolean }): {
+export function spawnService(options: {
+  command: string;
+  args: string[];
+  logFile: string;
+  cwd?: string;
+  env?: Record<string, string>;
+  asPostgres?: boolean;
+  /** netns mode: the region's network namespace (`ip netns exec` and `setpriv` exec, so the PID is the service's own). */
+  namespace?: string | null;
+}): {
   pid: number;
   startTime: number | null;
 } {
   const fd = openSync(options.logFile, 'a');
-  const child = spawn(options.command, options.args, {
+  const inNamespace = options.namespace !== undefined && options.namespace !== null;
+  // Entering a namespace needs root, so the switch to the postgres user comes after it (setpriv).
+  const [command, args] = inNamespace
+    ? [
+        'ip',
+        [
+          'netns',
+          'exec',
+          options.namespace ?? '',
+          ...(options.asPostgres === true ? ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups'] : []),
+          options.command,
+          ...options.args,
+        ],
+      ]
+    : [options.command, options.args];
+  const child = spawn(command, args, {
     cwd: options.cwd,
     env: { PATH: childPath(), LANG: 'C.UTF-8', ...options.env },
     detached: true,
     stdio: ['ignore', fd, fd],
-    ...(options.asPostgres === true ? postgresUid() : {}),
+    ...(options.asPostgres === true && !inNamespace ? postgresUid() : {}),
   });
   closeSync(fd);
   child.unref();

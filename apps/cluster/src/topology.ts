@@ -3,32 +3,34 @@
 // (HOLDFAST_TOPOLOGY_FILE; validated there by api's overviewTopologySchema).
 import { writeFile, rename } from 'node:fs/promises';
 import path from 'node:path';
-import type { ClusterConfig } from './config';
+import { regionUrl, type ClusterConfig } from './config';
 
 export function topologyFilePath(config: ClusterConfig): string {
   return path.join(config.dir, 'topology.json');
 }
 
 export function clusterTopology(config: ClusterConfig): unknown {
-  const local = (port: number): string => `http://127.0.0.1:${String(port)}`;
   return {
     version: 1,
     topology: 'cluster',
-    regions: config.regions.map((region) => ({
-      name: region.name,
-      patroni: [{ name: region.node.name, url: local(region.node.restPort) }],
-      etcd: [{ name: region.etcd.name, url: local(region.etcd.clientPort) }],
-      haproxy: [
-        {
-          name: `haproxy-${region.name}`,
-          host: '127.0.0.1',
-          port: region.haproxy.port,
-          listener: `primary_${region.name}`,
-          statsUrl: `${local(region.haproxy.statsPort)}/stats`,
-        },
-      ],
-      gateways: region.gateways.map((g) => ({ id: g.id, url: local(g.port) })),
-    })),
+    regions: config.regions.map((region) => {
+      const local = (port: number): string => regionUrl(region, port);
+      return {
+        name: region.name,
+        patroni: [{ name: region.node.name, url: local(region.node.restPort) }],
+        etcd: [{ name: region.etcd.name, url: local(region.etcd.clientPort) }],
+        haproxy: [
+          {
+            name: `haproxy-${region.name}`,
+            host: region.host,
+            port: region.haproxy.port,
+            listener: `primary_${region.name}`,
+            statsUrl: `${local(region.haproxy.statsPort)}/stats`,
+          },
+        ],
+        gateways: region.gateways.map((g) => ({ id: g.id, url: local(g.port) })),
+      };
+    }),
   };
 }
 

@@ -38,6 +38,8 @@ export interface DatabaseOptions {
   applicationName?: string;
   /** Server-side limit per statement; a request deadline must be able to end a blocked commit. */
   statementTimeoutMs?: number;
+  /** How long a new connection may take (default 1 s); a checker on a busy machine may wait longer than a gateway should. */
+  connectTimeoutMs?: number;
   /** Called for errors on idle connections (e.g. the server went away); they must not crash the process. */
   onPoolError?: (error: Error) => void;
   onEndpointChange?: (event: { from: number; to: number }) => void;
@@ -53,7 +55,7 @@ export function createDatabase(options: DatabaseOptions): Database {
         connectionString: urls[index],
         max: options.poolMax ?? 10,
         // Short: the endpoint is a local HAProxy; a long wait only hides a full pool or a failover.
-        connectionTimeoutMillis: 1_000,
+        connectionTimeoutMillis: options.connectTimeoutMs ?? 1_000,
         idleTimeoutMillis: 30_000,
         application_name: options.applicationName ?? 'holdfast',
         ...(options.statementTimeoutMs === undefined ? {} : { statement_timeout: options.statementTimeoutMs }),

@@ -33,8 +33,12 @@ export const commands: Readonly<Record<string, Command>> = {
     },
   },
   cluster: {
-    summary: 'the three-region HA cluster on loopback: up | down | status | install',
-    run: (args) => runClusterCommand(args[0] ?? 'up'),
+    summary: 'the three-region HA cluster (loopback, or network namespaces with up --netns): up | down | status | install',
+    run: (args) =>
+      runClusterCommand(
+        args.find((a) => !a.startsWith('--')) ?? 'up',
+        args.filter((a) => a.startsWith('--')),
+      ),
   },
   audit: {
     summary: 'the sealed audit log: verify (rows, tree, signed checkpoints) | proof <event id> | export --format ocsf|ecs|ndjson',

@@ -1,5 +1,10 @@
-// `npm run cluster` (up), `npm run cluster:down`, `npm run cluster:status`, `npm run cluster:install`.
+// `npm run cluster [-- --netns]` (up), `npm run cluster:down`, `npm run cluster:status`, `npm run cluster:install`.
 import { runClusterCommand } from '../commands';
 
-const code = await runClusterCommand(process.argv[2] ?? 'up');
+const args = process.argv.slice(2);
+const command = args.find((a) => !a.startsWith('--')) ?? 'up';
+const code = await runClusterCommand(
+  command,
+  args.filter((a) => a.startsWith('--')),
+);
 if (code !== 0) process.exit(code);

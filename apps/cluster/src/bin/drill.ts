@@ -5,10 +5,12 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { waitUntilHealthy } from '../cluster';
 import { readClusterConfig } from '../config';
+import { rerunInClientNamespace } from '../netns';
 import { auditVerifyLine } from '../drill/audit-check';
 import { drillExitCode, renderSeriesMarkdown, seriesRun, summarizeSeries, type SeriesRun } from '../drill/distribution';
 import type { DrillReportData } from '../drill/report';
 import { drillReportBase, runDrill } from '../drill/run-drill';
+import { runReplicationBarrierCheck } from '../drill/replication-barrier';
 import { scenarios, type Scenario } from '../drill/scenarios';
 
 const { values, positionals } = parseArgs({
@@ -34,6 +36,19 @@ const { values, positionals } = parseArgs({
   },
 });
 const scenario = positionals[0];
+// Issue 14: [REPLICATION_BARRIER] on the cluster — a check, not a drill under load (no --runs, no report files).
+if (scenario === 'replication-barrier') {
+  const barrierConfig = readClusterConfig();
+  const barrierRerun = rerunInClientNamespace(barrierConfig);
+  if (barrierRerun !== null) process.exit(barrierRerun);
+  const barrier = await runReplicationBarrierCheck(barrierConfig, (line) => {
+    console.log(`[replication-barrier] ${line}`);
+  });
+  console.log(
+    `\nreplication-barrier: ${barrier.isPassed ? 'PASSED' : 'FAILED'} (gateway ${barrier.gateway}, primary ${barrier.primary}, froze ${barrier.frozen.join(', ')})`,
+  );
+  process.exit(barrier.isPassed ? 0 : 1);
+}
 if (scenario === undefined || !(scenarios as readonly string[]).includes(scenario)) {
   console.error(
     `usage: npm run drill -- <${scenarios.join('|')}> [--runs N] [--strict] [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name] [--hedge-ms ms, 0 = off] [--push-every N, 0 = off] [--push-users N] [--late N]`,
@@ -57,7 +72,18 @@ const whole = (value: string | undefined, name: string): number => {
   }
   return n;
 };
+/** Seconds of load per scenario when --duration is not given: room for the disruption, its healing and logins after it. */
+const defaultDurationS: Partial<Record<Scenario, string>> = {
+  'database-down': '75',
+  'partition-primary-region': '50',
+  'partition-replica-region': '50',
+  // 60 s of flapping from 10 s on, then the rejoin.
+  'partition-flapping': '90',
+};
 const config = readClusterConfig();
+// netns mode (issue 14): the load generator is a client in its own namespace, like a relying app.
+const rerun = rerunInClientNamespace(config);
+if (rerun !== null) process.exit(rerun);
 const runs = number(values.runs, 'runs');
 if (!Number.isInteger(runs)) {
   console.error('--runs must be a whole number');
@@ -97,7 +123,7 @@ async function oneRun(run: number): Promise<void> {
       {
         scenario: scenario as Scenario,
         ratePerSecond: number(values.rate, 'rate'),
-        durationMs: number(values.duration ?? (scenario === 'database-down' ? '75' : '45'), 'duration') * 1000,
+        durationMs: number(values.duration ?? defaultDurationS[scenario as Scenario] ?? '45', 'duration') * 1000,
         disruptAtMs: number(values.at, 'at') * 1000,
         deadlineMs: number(values.deadline, 'deadline') * 1000,
         users: number(values.users, 'users'),

@@ -14,7 +14,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { clusterLogin, components, startComponents } from '../cluster';
-import { postgresUrl, type ClusterConfig, type DatabaseLogin } from '../config';
+import { postgresUrl, regionUrl, type ClusterConfig, type DatabaseLogin } from '../config';
 import { childPath } from '../env';
 import { checkRecordedProcess, isOurs, postmasterPid, readState, stopProcess } from '../processes';
 import { fetchSpoolMetrics, readSpoolDir, type SpoolMetrics } from './spool-check';
@@ -195,7 +195,7 @@ export async function runDatabaseDown(options: {
   const { config, sinceStart, note } = options;
   const holdMs = options.holdMs ?? databaseDownHoldMs;
   const gatewayComponents = components(config).filter((c) => c.kind === 'gateway');
-  const gateways = gatewayComponents.map((g) => ({ id: g.name, url: `http://127.0.0.1:${g.port}` }));
+  const gateways = gatewayComponents.map((g) => ({ id: g.name, url: regionUrl(g.region, g.port) }));
   const gatewayRecords = (await readState(config.dir)).processes.filter((p) => p.kind === 'gateway');
 
   const baseline = await Promise.all(gateways.map(async (g) => ({ gateway: g.id, metrics: await fetchSpoolMetrics(g.url) })));
@@ -211,7 +211,7 @@ export async function runDatabaseDown(options: {
   // The spools as the outage left them (nothing can replay yet), read just before the database
   // returns: the files synchronously, in one turn of the event loop — with the load's retry storm
   // queued behind every await, an await per file took seconds — and the gauges all at once.
-  const gauges = await Promise.all(gatewayComponents.map((g) => fetchSpoolMetrics(`http://127.0.0.1:${g.port}`)));
+  const gauges = await Promise.all(gatewayComponents.map((g) => fetchSpoolMetrics(regionUrl(g.region, g.port))));
   const spools: GatewaySpoolSnapshot[] = gatewayComponents.map((gateway, i) => ({
     gateway: gateway.name,
     ...readSpoolDir(path.join(config.dir, 'audit-spool', gateway.name)),
@@ -252,7 +252,7 @@ export async function watchSpoolDrain(config: ClusterConfig, sinceStart: () => n
   const gateways = components(config).filter((c) => c.kind === 'gateway');
   const deadline = performance.now() + boundMs;
   for (;;) {
-    const byGateway = await Promise.all(gateways.map(async (g) => ({ gateway: g.name, metrics: await fetchSpoolMetrics(`http://127.0.0.1:${g.port}`) })));
+    const byGateway = await Promise.all(gateways.map(async (g) => ({ gateway: g.name, metrics: await fetchSpoolMetrics(regionUrl(g.region, g.port)) })));
     if (byGateway.every((g) => g.metrics !== null && g.metrics.events === 0)) return { drainedAtMs: Math.round(sinceStart()), boundMs, byGateway };
     if (performance.now() >= deadline) return { drainedAtMs: null, boundMs, byGateway };
     await sleep(500);

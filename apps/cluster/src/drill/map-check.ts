@@ -16,7 +16,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
 import type { ClusterConfig, DatabaseLogin } from '../config';
-import { databaseUrlsFor } from '../config';
+import { databaseUrlsFor, regionUrl } from '../config';
 import { childPath } from '../env';
 
 /** Both targets: the map shows the change within this much of when it happened. */
@@ -594,7 +594,7 @@ export async function readPromotion(
   for (;;) {
     for (const region of config.regions) {
       try {
-        const response = await fetch(`http://127.0.0.1:${String(region.node.restPort)}/history`, { signal: AbortSignal.timeout(2_000) });
+        const response = await fetch(`${regionUrl(region, region.node.restPort)}/history`, { signal: AbortSignal.timeout(2_000) });
         if (!response.ok) continue;
         const promotion = promotionAfterKill(await response.json(), options);
         if (promotion !== null) return promotion;

@@ -3,6 +3,7 @@ import { auditVerifyLine, type AuditSection } from './audit-check';
 import type { DrillRequest } from './load';
 import { renderLiveMapMarkdown, type LiveMapSection } from './map-check';
 import { renderOutageMarkdown, type OutageSection } from './outage-report';
+import { renderPartitionMarkdown, type PartitionSection } from './partition';
 import { renderPushMarkdown, type PushSection } from './push-report';
 
 export interface DrillChecks {
@@ -38,6 +39,8 @@ export interface DrillReportData {
   audit: AuditSection;
   /** primary-kill / region-down: what the admin console's live failover map showed, and when (issue 13). */
   liveMap?: LiveMapSection | null;
+  /** partition-*: the cut, the leader, the rejoin, and what a client inside the cut-off region got (issue 14). */
+  partition?: PartitionSection | null;
   isPassed: boolean;
   targets: { name: string; isMet: boolean; value: string }[];
 }
@@ -133,6 +136,7 @@ export function renderMarkdown(report: DrillReportData): string {
     ...(report.outage === null ? [] : renderOutageMarkdown(report.outage)),
     ...(report.push === null ? [] : renderPushMarkdown(report.push)),
     ...(report.liveMap == null ? [] : renderLiveMapMarkdown(report.liveMap)),
+    ...(report.partition == null ? [] : renderPartitionMarkdown(report.partition)),
     '## Events',
     '',
     ...report.events.map((e) => `- ${(e.atMs / 1000).toFixed(2)} s — ${e.what}`),

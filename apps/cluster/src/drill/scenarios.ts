@@ -2,12 +2,21 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { clusterMembers, components, type Component } from '../cluster';
+import { clusterGatewayDeadlineMs, clusterMembers, components, type Component } from '../cluster';
 import type { ClusterConfig, RegionLayout } from '../config';
 import { isOurs, killTree, postmasterPid, readState, stopProcess, writeState, type ProcessRecord } from '../processes';
 import { runDatabaseDown, type OutageObservations, type SpoolDrain } from './database-down';
+import { partitionScenarios, runPartition, type PartitionSection } from './partition';
 
-export const scenarios = ['region-down', 'primary-kill', 'database-down', 'etcd-member-kill', 'gateway-rolling-restart', 'switchover'] as const;
+export const scenarios = [
+  'region-down',
+  'primary-kill',
+  'database-down',
+  ...partitionScenarios,
+  'etcd-member-kill',
+  'gateway-rolling-restart',
+  'switchover',
+] as const;
 export type Scenario = (typeof scenarios)[number];
 
 const run = promisify(execFile);
@@ -47,6 +56,17 @@ export interface ScenarioRun {
   spoolDrain?: Promise<SpoolDrain>;
   /** primary-kill / region-down: the Patroni node killed and when SIGKILL was sent (the live map check measures from it). */
   killed?: { node: string; region: string; atMs: number };
+  /** partition-*: what the cut did (issue 14). */
+  partition?: PartitionSection;
+}
+
+/** The region a scenario acts on when none is named: the sync standby's for a replica partition, else the leader's. */
+async function defaultRegion(config: ClusterConfig, scenario: Scenario): Promise<RegionLayout> {
+  if (scenario !== 'partition-replica-region') return leaderRegion(config);
+  const standby = (await clusterMembers(config)).find((m) => m.role === 'sync_standby');
+  const region = config.regions.find((r) => r.node.name === standby?.name);
+  if (region === undefined) throw new Error('no synchronous standby right now');
+  return region;
 }
 
 /**
@@ -59,15 +79,19 @@ export async function runScenario(options: {
   targetRegion: string | null;
   sinceStart: () => number;
   restartGateway: (component: Component) => Promise<void>;
-  /** The drill application's API key (database-down probes the gateways with it). */
+  /** The drill application's API key (database-down and the partition probe use it). */
   apiKey: string;
+  /** A seeded user the load never uses: a client inside a cut-off region verifies as it. */
+  strandedUserId: string;
+  /** How long a partition lasts (partition-primary-region, partition-replica-region). */
+  partitionHoldMs: number;
 }): Promise<ScenarioRun> {
   const { config } = options;
   const events: { atMs: number; what: string }[] = [];
   const note = (what: string): void => {
     events.push({ atMs: Math.round(options.sinceStart()), what });
   };
-  const region = options.targetRegion === null ? await leaderRegion(config) : config.regions.find((r) => r.name === options.targetRegion);
+  const region = options.targetRegion === null ? await defaultRegion(config, options.scenario) : config.regions.find((r) => r.name === options.targetRegion);
   if (region === undefined) throw new Error(`unknown region ${options.targetRegion ?? ''}`);
   switch (options.scenario) {
     case 'region-down': {
@@ -97,6 +121,28 @@ export async function runScenario(options: {
         events,
         outage,
         spoolDrain,
+      };
+    }
+    case 'partition-primary-region':
+    case 'partition-replica-region':
+    case 'partition-flapping': {
+      const partition = await runPartition({
+        scenario: options.scenario,
+        config,
+        region,
+        apiKey: options.apiKey,
+        strandedUserId: options.strandedUserId,
+        gatewayDeadlineMs: clusterGatewayDeadlineMs,
+        holdMs: options.partitionHoldMs,
+        flap: { downMs: 4_000, upMs: 4_000, forMs: 60_000 },
+        sinceStart: options.sinceStart,
+        note,
+      });
+      const what = options.scenario === 'partition-flapping' ? `link down/up every 4 s for 60 s` : `cut off for ${options.partitionHoldMs / 1000} s`;
+      return {
+        description: `${region.name} (${region.node.name}, ${partition.leaderBefore === region.node.name ? 'the primary' : 'a replica'}) ${what}, then healed`,
+        events,
+        partition,
       };
     }
     case 'etcd-member-kill': {
