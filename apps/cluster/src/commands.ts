@@ -7,8 +7,9 @@ import { networkModeFile, readClusterConfig } from './config';
 import { clusterEnvironment } from './env';
 import { installClusterPackages } from './install';
 import { canUseNetns, createNetworks, removeNetworks, rerunInClientNamespace } from './netns';
+import { rollingRestart } from './rolling-restart';
 
-export const clusterCommands = ['up', 'down', 'status', 'install'] as const;
+export const clusterCommands = ['up', 'down', 'status', 'install', 'rolling-restart'] as const;
 
 /**
  * Runs one cluster command; resolves with the process exit code. `--netns` (with `up`) lays the
@@ -68,6 +69,13 @@ export async function runClusterCommand(command: string, flags: readonly string[
     case 'down':
       await clusterDown(config, log);
       return 0;
+    case 'rolling-restart': {
+      // Issue 14: maintenance without downtime (replicas, switchover, old leader, gateways).
+      const result = await rollingRestart(config, log);
+      log(`rolling restart done in ${(result.tookMs / 1000).toFixed(1)} s (leader ${result.leaderBefore} → ${result.leaderAfter ?? '?'})`);
+      console.log(await clusterStatus(config));
+      return 0;
+    }
     default:
       console.log(await clusterStatus(config));
       return 0;

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { CommitNotReplicatedError, isReplicationWaitCancelled } from './ha/commit-not-replicated';
+import { tearDownAtDeadline } from './ha/deadline';
 
 /** A connection inside a transaction, for hand-written SQL on the hot path. */
 export type SqlClient = pg.PoolClient;
@@ -27,6 +28,9 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
   };
   client.on('error', onError);
   client.on('notice', onNotice);
+  const disarm = tearDownAtDeadline(client, () => {
+    isBroken = true;
+  });
   try {
     await client.query('BEGIN');
     const result = await fn(client);
@@ -45,6 +49,7 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
     }
     throw error;
   } finally {
+    disarm();
     client.off('notice', onNotice);
     // A broken client keeps the listener: it is being discarded and may still report its socket's end.
     if (!isBroken) client.off('error', onError);
@@ -76,6 +81,9 @@ export async function runAtomicStatement<Row extends pg.QueryResultRow>(
   };
   client.on('error', onError);
   client.on('notice', onNotice);
+  const disarm = tearDownAtDeadline(client, () => {
+    isBroken = true;
+  });
   try {
     const result = await client.query<Row>(name === undefined ? { text, values } : { name, text, values });
     if (commit.replicationWarning !== null) throw new CommitNotReplicatedError(commit.replicationWarning);
@@ -86,6 +94,7 @@ export async function runAtomicStatement<Row extends pg.QueryResultRow>(
     if (!isDatabaseError(error) || commit.replicationWarning !== null) isBroken = true;
     throw error;
   } finally {
+    disarm();
     client.off('notice', onNotice);
     if (!isBroken) client.off('error', onError);
     client.release(isBroken);

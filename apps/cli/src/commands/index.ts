@@ -33,7 +33,7 @@ export const commands: Readonly<Record<string, Command>> = {
     },
   },
   cluster: {
-    summary: 'the three-region HA cluster (loopback, or network namespaces with up --netns): up | down | status | install',
+    summary: 'the three-region HA cluster (loopback, or network namespaces with up --netns): up | down | status | install | rolling-restart',
     run: (args) =>
       runClusterCommand(
         args.find((a) => !a.startsWith('--')) ?? 'up',

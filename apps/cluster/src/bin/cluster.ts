@@ -2,7 +2,8 @@
 import { runClusterCommand } from '../commands';
 
 const args = process.argv.slice(2);
-const command = args.find((a) => !a.startsWith('--')) ?? 'up';
+// `npm run cluster -- rolling-restart` arrives as `up rolling-restart`: a named command wins over the script's `up`.
+const command = args.filter((a) => !a.startsWith('--')).find((a) => a !== 'up') ?? 'up';
 const code = await runClusterCommand(
   command,
   args.filter((a) => a.startsWith('--')),

@@ -12,6 +12,7 @@ import type { DrillReportData } from '../drill/report';
 import { drillReportBase, runDrill } from '../drill/run-drill';
 import { runReplicationBarrierCheck } from '../drill/replication-barrier';
 import { scenarios, type Scenario } from '../drill/scenarios';
+import { planSoak } from '../drill/soak';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -20,12 +21,15 @@ const { values, positionals } = parseArgs({
     runs: { type: 'string', default: '1' },
     // Exit 1 when any target is missed (CI), not only on loss, replay, audit or push correctness.
     strict: { type: 'boolean', default: false },
-    rate: { type: 'string', default: '20' },
+    // 20 when not given; the soak then runs at half a probed capacity instead.
+    rate: { type: 'string' },
     // Default per scenario: database-down needs room for 20 s without a database, the restart and logins after it.
     duration: { type: 'string' },
     at: { type: 'string', default: '10' },
     deadline: { type: 'string', default: '15' },
     users: { type: 'string', default: '1000' },
+    // soak: minutes of undisturbed load (issue 14).
+    minutes: { type: 'string', default: '10' },
     region: { type: 'string' },
     // The SDK's hedging (on by default here, as a relying application in several regions would run it).
     'hedge-ms': { type: 'string', default: '3000' },
@@ -51,7 +55,7 @@ if (scenario === 'replication-barrier') {
 }
 if (scenario === undefined || !(scenarios as readonly string[]).includes(scenario)) {
   console.error(
-    `usage: npm run drill -- <${scenarios.join('|')}> [--runs N] [--strict] [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--region name] [--hedge-ms ms, 0 = off] [--push-every N, 0 = off] [--push-users N] [--late N]`,
+    `usage: npm run drill -- <${scenarios.join('|')}> [--runs N] [--strict] [--rate N] [--duration s] [--at s] [--deadline s] [--users N] [--minutes N (soak)] [--region name] [--hedge-ms ms, 0 = off] [--push-every N, 0 = off] [--push-users N] [--late N]`,
   );
   process.exit(2);
 }
@@ -79,11 +83,27 @@ const defaultDurationS: Partial<Record<Scenario, string>> = {
   'partition-replica-region': '50',
   // 60 s of flapping from 10 s on, then the rejoin.
   'partition-flapping': '90',
+  // The whole procedure took 38 s idle and 40–74 s under drill load on 2 shared cores (load avg 6–13): from 10 s on, +15 s after it.
+  'rolling-restart': '100',
 };
 const config = readClusterConfig();
 // netns mode (issue 14): the load generator is a client in its own namespace, like a relying app.
 const rerun = rerunInClientNamespace(config);
 if (rerun !== null) process.exit(rerun);
+// Issue 14: the soak runs at --rate, or at half of a short closed-loop capacity probe, with enough users for its rate.
+const soakPlan =
+  scenario === 'soak'
+    ? await planSoak(config, {
+        rate: values.rate === undefined ? null : number(values.rate, 'rate'),
+        users: number(values.users, 'users'),
+        minutes: number(values.minutes, 'minutes'),
+        log: (line) => {
+          console.log(`[drill] ${line}`);
+        },
+      })
+    : null;
+if (soakPlan !== null)
+  console.log(`[drill] soak: ${soakPlan.ratePerSecond}/s (${soakPlan.rateFrom}) for ${soakPlan.durationMs / 60_000} min, ${soakPlan.users} users`);
 const runs = number(values.runs, 'runs');
 if (!Number.isInteger(runs)) {
   console.error('--runs must be a whole number');
@@ -122,11 +142,11 @@ async function oneRun(run: number): Promise<void> {
       config,
       {
         scenario: scenario as Scenario,
-        ratePerSecond: number(values.rate, 'rate'),
-        durationMs: number(values.duration ?? defaultDurationS[scenario as Scenario] ?? '45', 'duration') * 1000,
-        disruptAtMs: number(values.at, 'at') * 1000,
+        ratePerSecond: soakPlan?.ratePerSecond ?? number(values.rate ?? '20', 'rate'),
+        durationMs: soakPlan?.durationMs ?? number(values.duration ?? defaultDurationS[scenario as Scenario] ?? '45', 'duration') * 1000,
+        disruptAtMs: soakPlan?.watchFromMs ?? number(values.at, 'at') * 1000,
         deadlineMs: number(values.deadline, 'deadline') * 1000,
-        users: number(values.users, 'users'),
+        users: soakPlan?.users ?? number(values.users, 'users'),
         targetRegion: values.region ?? null,
         hedgeAfterMs: Number(values['hedge-ms']),
         pushEvery: whole(values['push-every'], 'push-every'),

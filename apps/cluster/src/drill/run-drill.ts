@@ -16,6 +16,7 @@ import { renderMarkdown, summarize, type DrillChecks, type DrillReportData } fro
 import { partitionTargets } from './partition';
 import { forgetDead, leaderRegion, runScenario, type Scenario } from './scenarios';
 import { seedDrill } from './seed';
+import { soakTargets } from './soak';
 import { compareSpooledWithTable, countAuditRowsByEventId } from './spool-check';
 
 export interface DrillOptions {
@@ -128,6 +129,8 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     });
     for (const event of scenario.events) log(`${(event.atMs / 1000).toFixed(1)} s: ${event.what}`);
     const requests = await load;
+    const soak =
+      scenario.soak === undefined ? null : await scenario.soak.finish({ requests, durationMs: options.durationMs, ratePerSecond: options.ratePerSecond });
     await lateLoad;
     log(`load finished: ${requests.length} verifications, ${pushLoad.logins().length} push logins`);
     let liveMapSection: LiveMapSection | null = null;
@@ -169,7 +172,7 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       (push === null || isPushPassed(push)) &&
       (outage === null || isOutagePassed(outage)) &&
       isAuditPassed(audit);
-    const isPlanned = options.scenario === 'gateway-rolling-restart' || options.scenario === 'switchover';
+    const isPlanned = options.scenario === 'gateway-rolling-restart' || options.scenario === 'switchover' || options.scenario === 'rolling-restart';
     // With no database for 20 s, logins during the outage cannot succeed: its own targets replace the success rates.
     const isDatabaseDown = outage !== null;
     const targets = [
@@ -184,6 +187,7 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
           ]),
       ...(outage === null ? [] : outageTargets(outage)),
       ...(scenario.partition === undefined ? [] : partitionTargets(scenario.partition)),
+      ...(soak === null ? [] : soakTargets(soak)),
       ...(options.scenario === 'primary-kill' || options.scenario === 'region-down' || options.scenario === 'partition-primary-region'
         ? [{ name: 'write outage ≤ 12 s', isMet: summary.writeOutageMs <= 12_000, value: `${(summary.writeOutageMs / 1000).toFixed(2)} s` }]
         : []),

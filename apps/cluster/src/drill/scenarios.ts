@@ -7,6 +7,8 @@ import type { ClusterConfig, RegionLayout } from '../config';
 import { isOurs, killTree, postmasterPid, readState, stopProcess, writeState, type ProcessRecord } from '../processes';
 import { runDatabaseDown, type OutageObservations, type SpoolDrain } from './database-down';
 import { partitionScenarios, runPartition, type PartitionSection } from './partition';
+import { rollingRestart } from '../rolling-restart';
+import { startSoakWatch, type SoakWatch } from './soak';
 
 export const scenarios = [
   'region-down',
@@ -16,6 +18,8 @@ export const scenarios = [
   'etcd-member-kill',
   'gateway-rolling-restart',
   'switchover',
+  'rolling-restart',
+  'soak',
 ] as const;
 export type Scenario = (typeof scenarios)[number];
 
@@ -58,6 +62,8 @@ export interface ScenarioRun {
   killed?: { node: string; region: string; atMs: number };
   /** partition-*: what the cut did (issue 14). */
   partition?: PartitionSection;
+  /** soak: the leader watch, judged by run-drill once the load has ended (issue 14). */
+  soak?: SoakWatch;
 }
 
 /** The region a scenario acts on when none is named: the sync standby's for a replica partition, else the leader's. */
@@ -134,11 +140,11 @@ export async function runScenario(options: {
         strandedUserId: options.strandedUserId,
         gatewayDeadlineMs: clusterGatewayDeadlineMs,
         holdMs: options.partitionHoldMs,
-        flap: { downMs: 4_000, upMs: 4_000, forMs: 60_000 },
+        flap: { downMs: 2_000, upMs: 3_000, forMs: 60_000 },
         sinceStart: options.sinceStart,
         note,
       });
-      const what = options.scenario === 'partition-flapping' ? `link down/up every 4 s for 60 s` : `cut off for ${options.partitionHoldMs / 1000} s`;
+      const what = options.scenario === 'partition-flapping' ? `link down 2 s, up 3 s, for 60 s` : `cut off for ${options.partitionHoldMs / 1000} s`;
       return {
         description: `${region.name} (${region.node.name}, ${partition.leaderBefore === region.node.name ? 'the primary' : 'a replica'}) ${what}, then healed`,
         events,
@@ -171,6 +177,15 @@ export async function runScenario(options: {
       note('switchover done');
       return { description: `planned switchover ${leader.name} → ${candidate.name}`, events };
     }
+    case 'rolling-restart': {
+      const result = await rollingRestart(config, note);
+      return {
+        description: `rolling restart (replicas, switchover ${result.leaderBefore} → ${result.leaderAfter ?? '?'}, old leader, gateways one by one) in ${(result.tookMs / 1000).toFixed(1)} s`,
+        events,
+      };
+    }
+    case 'soak':
+      return { description: 'soak: steady load, nothing disrupted', events, soak: await startSoakWatch(config, note) };
   }
 }
 

@@ -27,6 +27,8 @@ const transientCodes = new Set([
   '40P01',
   '57014',
   'COMMIT_NOT_REPLICATED',
+  // The request's deadline passed while the work waited (ha/with-database-retry.ts).
+  'DATABASE_DEADLINE',
 ]);
 const transientMessages =
   /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error|Query read timeout|server closed the connection|Can't reach database/i;

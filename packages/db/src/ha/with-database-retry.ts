@@ -1,5 +1,6 @@
 import { HoldfastError } from '@holdfast/core';
 import type { Database } from '../client';
+import { databaseDeadline, withDatabaseDeadline } from './deadline';
 import { isTransientDatabaseError } from './transient';
 
 /** What one request that had to ride out a database problem met: how many tries, which errors, how long. */
@@ -30,17 +31,24 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  */
 export async function withDatabaseRetry<T>(deps: DatabaseRetryOptions, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
   const started = Date.now();
-  const deadline = started + deps.requestDeadlineMs;
+  // The request's own deadline, when one is in force, bounds this step too: one request, one budget.
+  const deadline = Math.min(started + deps.requestDeadlineMs, databaseDeadline() ?? Number.POSITIVE_INFINITY);
   const errors: string[] = [];
   const report = (outcome: 'ok' | 'gave_up'): void => {
     if (errors.length > 0) deps.onRetried?.({ attempts: errors.length + 1, errors, ms: Date.now() - started, outcome });
   };
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const result = await work();
+      const result = await untilDeadline(withDatabaseDeadline(deadline, work), deadline);
       report('ok');
       return result;
     } catch (error) {
+      if (error instanceof DeadlinePassed) {
+        report('gave_up');
+        throw new HoldfastError('DATABASE_UNAVAILABLE', 'the database did not answer within the request deadline; retry with the same attempt id', {
+          cause: error,
+        });
+      }
       if (!isTransientDatabaseError(error)) throw error;
       errors.push(describeError(error));
       deps.db.reportError(error);
@@ -54,6 +62,45 @@ export async function withDatabaseRetry<T>(deps: DatabaseRetryOptions, work: () 
       }
       await sleep(delay);
     }
+  }
+}
+
+/** The deadline passed with the work still waiting; transient (the same work may succeed later, elsewhere). */
+class DeadlinePassed extends Error {
+  readonly code = 'DATABASE_DEADLINE';
+}
+
+/**
+ * One try of `work`, given at most `ms` (and no more than an enclosing deadline): for work that
+ * must not hold up an answer already decided — an audit row of a refused request, spooled instead
+ * when the database does not take it in time. Throws a transient error when the time runs out.
+ */
+export async function runWithinDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
+  const deadline = Math.min(Date.now() + ms, databaseDeadline() ?? Number.POSITIVE_INFINITY);
+  return untilDeadline(withDatabaseDeadline(deadline, work), deadline);
+}
+
+/**
+ * The work's result, or DeadlinePassed once the deadline passes — whatever the work is waiting on
+ * (a commit waiting for a standby across a partition, a read on a silent link). The work itself
+ * is ended by `tearDownAtDeadline` where it holds a pooled connection; its late outcome is ignored.
+ */
+async function untilDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const passed = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => {
+        reject(new DeadlinePassed('request deadline passed'));
+      },
+      Math.max(0, deadline - Date.now()),
+    );
+  });
+  // A late failure of abandoned work must not surface as an unhandled rejection.
+  work.catch(() => undefined);
+  try {
+    return await Promise.race([work, passed]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

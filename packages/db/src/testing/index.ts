@@ -60,3 +60,4 @@ export async function createTestDatabase(adminUrl: string): Promise<TestDatabase
 
 export { findFreePort, startTestPostgres } from './test-postgres';
 export { startSilentStandbyPostgres, type SilentStandbyPostgres } from './silent-standby';
+export { startBlackholeProxy, type BlackholeProxy } from './blackhole-proxy';

@@ -1,6 +1,9 @@
 import { timeOrderedUuid } from '@holdfast/core';
-import { isTransientDatabaseError, withDatabaseRetry, writeAuditEvent, type AuditEventInput } from '@holdfast/db';
+import { isTransientDatabaseError, runWithinDeadline, withDatabaseRetry, writeAuditEvent, type AuditEventInput } from '@holdfast/db';
 import type { ServiceDeps } from '../../deps';
+
+/** The most one un-retried write may hold up the answer it belongs to (an insert takes milliseconds; past this it is spooled). */
+const standaloneWriteBoundMs = 500;
 
 /**
  * Writes an audit event that belongs to no transaction (a refused request: its transaction, if
@@ -22,7 +25,10 @@ export async function writeStandaloneAuditEvent(options: {
   const eventId = timeOrderedUuid({ now: occurredAt, random: deps.random });
   const write = (): Promise<void> => writeAuditEvent(options.db, { ...options.event, eventId });
   try {
-    await (options.isRetried === true ? withDatabaseRetry(deps, write) : write());
+    // One try is bounded too: a commit waiting for a standby across a partition never errors, and
+    // the answer this row records must not wait for it (issue 14). Spooled if it does not land in
+    // time; should the commit land later as well, the event id makes the two one row.
+    await (options.isRetried === true ? withDatabaseRetry(deps, write) : runWithinDeadline(standaloneWriteBoundMs, write));
   } catch (error) {
     // Anything else (a bug, a refused privilege) would fail again on replay: dropped, as before.
     if (deps.auditSpool !== undefined && isTransientDatabaseError(error)) {
