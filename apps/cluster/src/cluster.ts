@@ -469,6 +469,7 @@ export function patroniDynamicConfig(config: ClusterConfig): Record<string, unkn
     ttl: config.patroni.ttl,
     loop_wait: config.patroni.loopWait,
     retry_timeout: config.patroni.retryTimeout,
+    check_timeline: true,
     postgresql: {
       use_slots: config.patroni.useSlots,
       parameters: { wal_keep_size: config.patroni.walKeepSize, wal_retrieve_retry_interval: `${config.patroni.walRetrieveRetryMs}ms`, ...partitionParameters },

@@ -33,6 +33,7 @@ describe('[CLUSTER_CONFIG] the cluster layout', () => {
       ttl: 8,
       loop_wait: 1,
       retry_timeout: 3,
+      check_timeline: true,
       postgresql: { use_slots: false, parameters: { wal_keep_size: '256MB', wal_retrieve_retry_interval: '1000ms', ...partitionParameters } },
     });
     // A silent (cut-off) peer is dropped in ~10 s, not after the kernel's 2-hour keepalive.

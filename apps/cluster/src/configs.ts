@@ -26,6 +26,10 @@ export function etcdArgs(config: ClusterConfig, region: RegionLayout, dataDir: s
     String(config.etcd.heartbeatMs),
     '--election-timeout',
     String(config.etcd.electionMs),
+    // A member cut off from the others keeps starting elections, each with a higher term; without
+    // pre-vote its return makes the majority's leader step down and etcd is unavailable while they
+    // elect again — long enough, in the partition drill, for the new Patroni leader's lease to lapse.
+    '--pre-vote',
   ];
 }
 
@@ -49,7 +53,17 @@ export const partitionParameters = {
 
 export function patroniYaml(config: ClusterConfig, region: RegionLayout, nodeDir: string): string {
   const { node } = region;
-  const hosts = config.regions.map((r) => `${r.host}:${r.etcd.clientPort}`).join(', ');
+  // Only the OTHER regions' etcd members, and no discovery of the rest (use_proxies): cut off, a
+  // region's Patroni must find the DCS unreachable, not read it from its own isolated member.
+  // etcd serves reads locally without quorum (Patroni asks for serializable reads), so the
+  // partition drill's old primary kept reading "Lock owner: pg2; I am pg2" while the majority
+  // promoted pg3 — and at the heal, Patroni 3.0.2's etcd3 update_leader, seeing its lease
+  // replaced, wrote the leader key unconditionally over pg3's: split brain, the majority's
+  // acknowledged writes discarded. Reading only from members elsewhere, a cut-off node reads nothing.
+  const hosts = config.regions
+    .filter((r) => r.name !== region.name)
+    .map((r) => `${r.host}:${r.etcd.clientPort}`)
+    .join(', ');
   // Only the cluster's own addresses: loopback, or the netns subnet (every region and the client).
   const network = config.network.mode === 'netns' ? config.network.subnet : '127.0.0.1/32';
   // SCRAM-SHA-256 only (issue 8): passwords never cross the wire, and md5 hashes are not accepted.
@@ -59,18 +73,22 @@ export function patroniYaml(config: ClusterConfig, region: RegionLayout, nodeDir
   return `scope: holdfast
 name: ${node.name}
 log:
-  level: WARNING
+  level: INFO
 restapi:
   listen: ${region.host}:${node.restPort}
   connect_address: ${region.host}:${node.restPort}
 etcd3:
   hosts: [${hosts}]
+  use_proxies: true
 bootstrap:
   dcs:
     ttl: ${config.patroni.ttl}
     loop_wait: ${config.patroni.loopWait}
     retry_timeout: ${config.patroni.retryTimeout}
     maximum_lag_on_failover: 1048576
+    # A node on an older timeline never wins the leader race, however much WAL it has: the old
+    # primary of a healed partition holds WAL nobody acknowledged, on a timeline the majority left.
+    check_timeline: true
     # Invariant 2: a commit is acknowledged only once a standby has it.
     synchronous_mode: true
     synchronous_mode_strict: true
@@ -100,6 +118,10 @@ postgresql:
   listen: ${region.host}:${node.pgPort}
   connect_address: ${region.host}:${node.pgPort}
   data_dir: ${nodeDir}/data
+  # A new or re-initialised replica (\`patronictl reinit\`) copies the primary at once: the default
+  # spread checkpoint left pg_basebackup waiting up to checkpoint_timeout (5 min) before a byte moved.
+  basebackup:
+    - checkpoint: fast
   bin_dir: ${config.pgBinDir}
   pgpass: ${nodeDir}/pgpass
   # Rewritten on every start (bootstrap.pg_hba applies only when the cluster is first created).

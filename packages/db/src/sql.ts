@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { CommitNotReplicatedError, isReplicationWaitCancelled } from './ha/commit-not-replicated';
-import { tearDownAtDeadline } from './ha/deadline';
+import { assertBeforeDatabaseDeadline, tearDownAtDeadline } from './ha/deadline';
 
 /** A connection inside a transaction, for hand-written SQL on the hot path. */
 export type SqlClient = pg.PoolClient;
@@ -12,7 +12,7 @@ export type SqlClient = pg.PoolClient;
  * failed mid-transaction is discarded rather than returned to the pool.
  */
 export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const client = await connectBeforeDeadline(pool);
   let isBroken = false;
   let isCommitting = false;
   // Set by the notice listener while COMMIT runs (an object, so the check below reads it afresh).
@@ -70,7 +70,7 @@ export async function runAtomicStatement<Row extends pg.QueryResultRow>(
   /** A prepared statement's name: the server parses and plans it once per connection, not per call. */
   name?: string,
 ): Promise<pg.QueryResult<Row>> {
-  const client = await pool.connect();
+  const client = await connectBeforeDeadline(pool);
   let isBroken = false;
   const commit: { replicationWarning: string | null } = { replicationWarning: null };
   const onNotice = (notice: { message?: string }): void => {
@@ -99,6 +99,21 @@ export async function runAtomicStatement<Row extends pg.QueryResultRow>(
     if (!isBroken) client.off('error', onError);
     client.release(isBroken);
   }
+}
+
+/**
+ * A pooled connection, unless the request's deadline passed while it waited for one: then the
+ * caller has answered 503 already and nothing may be sent (the connection goes back unused).
+ */
+async function connectBeforeDeadline(pool: pg.Pool): Promise<pg.PoolClient> {
+  const client = await pool.connect();
+  try {
+    assertBeforeDatabaseDeadline();
+  } catch (error) {
+    client.release();
+    throw error;
+  }
+  return client;
 }
 
 /** An error the server sent for the statement (it has a SQLSTATE), as opposed to a lost connection. */

@@ -241,6 +241,10 @@ export function partitionTargets(section: PartitionSection): { name: string; isM
     // write; one that arrives after the heal may come from the new primary, as it should.
     const acknowledged = section.stranded.filter((a) => a.status >= 200 && a.status < 300 && a.atMs + a.ms < section.healedAtMs);
     const slow = section.stranded.filter((a) => a.status === 0 || a.ms > section.strandedBoundMs);
+    // Answered while still cut off: each must be the typed "no database" refusal. A fast 404 or
+    // 429 would say nothing about the write path (a read the old primary served before demoting).
+    const beforeHeal = section.stranded.filter((a) => a.status !== 0 && a.atMs + a.ms < section.healedAtMs);
+    const notRefusals = beforeHeal.filter((a) => !(a.status === 503 && (a.code === 'DATABASE_UNAVAILABLE' || a.code === 'GATEWAY_OVERLOADED')));
     targets.push(
       {
         name: 'a new leader on the majority side',
@@ -253,8 +257,8 @@ export function partitionTargets(section: PartitionSection): { name: string; isM
         value: `${acknowledged.length} of ${section.stranded.length}`,
       },
       {
-        name: `cut-off gateways answered every request within ${section.strandedBoundMs / 1000} s (503, no hang)`,
-        isMet: section.stranded.length > 0 && slow.length === 0,
+        name: `cut-off gateways answered every request within ${section.strandedBoundMs / 1000} s, with 503 while cut off (no hang)`,
+        isMet: section.stranded.length > 0 && slow.length === 0 && beforeHeal.length > 0 && notRefusals.length === 0,
         value:
           section.stranded.length === 0
             ? 'no answers'

@@ -10,6 +10,20 @@ import type pg from 'pg';
  */
 const deadlines = new AsyncLocalStorage<number>();
 
+/** The deadline passed with the work still waiting; transient (the same work may succeed later, elsewhere). */
+export class DatabaseDeadlineError extends Error {
+  readonly code = 'DATABASE_DEADLINE';
+}
+
+/**
+ * Throws DatabaseDeadlineError when the deadline in force has passed: work the caller already gave
+ * up on (and answered 503 for) must not go on to send a write once a connection frees up.
+ */
+export function assertBeforeDatabaseDeadline(): void {
+  const deadline = deadlines.getStore();
+  if (deadline !== undefined && Date.now() >= deadline) throw new DatabaseDeadlineError('request deadline passed');
+}
+
 /** The deadline in force for this async context, if any. */
 export function databaseDeadline(): number | undefined {
   return deadlines.getStore();

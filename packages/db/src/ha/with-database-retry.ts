@@ -1,6 +1,6 @@
 import { HoldfastError } from '@holdfast/core';
 import type { Database } from '../client';
-import { databaseDeadline, withDatabaseDeadline } from './deadline';
+import { DatabaseDeadlineError, databaseDeadline, withDatabaseDeadline } from './deadline';
 import { isTransientDatabaseError } from './transient';
 
 /** What one request that had to ride out a database problem met: how many tries, which errors, how long. */
@@ -39,11 +39,11 @@ export async function withDatabaseRetry<T>(deps: DatabaseRetryOptions, work: () 
   };
   for (let attempt = 0; ; attempt += 1) {
     try {
-      const result = await untilDeadline(withDatabaseDeadline(deadline, work), deadline);
+      const result = await untilDeadline(work, deadline);
       report('ok');
       return result;
     } catch (error) {
-      if (error instanceof DeadlinePassed) {
+      if (error instanceof DatabaseDeadlineError) {
         report('gave_up');
         throw new HoldfastError('DATABASE_UNAVAILABLE', 'the database did not answer within the request deadline; retry with the same attempt id', {
           cause: error,
@@ -65,11 +65,6 @@ export async function withDatabaseRetry<T>(deps: DatabaseRetryOptions, work: () 
   }
 }
 
-/** The deadline passed with the work still waiting; transient (the same work may succeed later, elsewhere). */
-class DeadlinePassed extends Error {
-  readonly code = 'DATABASE_DEADLINE';
-}
-
 /**
  * One try of `work`, given at most `ms` (and no more than an enclosing deadline): for work that
  * must not hold up an answer already decided — an audit row of a refused request, spooled instead
@@ -77,20 +72,23 @@ class DeadlinePassed extends Error {
  */
 export async function runWithinDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
   const deadline = Math.min(Date.now() + ms, databaseDeadline() ?? Number.POSITIVE_INFINITY);
-  return untilDeadline(withDatabaseDeadline(deadline, work), deadline);
+  return untilDeadline(work, deadline);
 }
 
 /**
- * The work's result, or DeadlinePassed once the deadline passes — whatever the work is waiting on
+ * The work's result, or DatabaseDeadlineError once the deadline passes — whatever the work is waiting on
  * (a commit waiting for a standby across a partition, a read on a silent link). The work itself
  * is ended by `tearDownAtDeadline` where it holds a pooled connection; its late outcome is ignored.
  */
-async function untilDeadline<T>(work: Promise<T>, deadline: number): Promise<T> {
+async function untilDeadline<T>(start: () => Promise<T>, deadline: number): Promise<T> {
+  // A deadline already past (the backoff ate it): nothing is started at all.
+  if (Date.now() >= deadline) throw new DatabaseDeadlineError('request deadline passed');
+  const work = withDatabaseDeadline(deadline, start);
   let timer: NodeJS.Timeout | undefined;
   const passed = new Promise<never>((_, reject) => {
     timer = setTimeout(
       () => {
-        reject(new DeadlinePassed('request deadline passed'));
+        reject(new DatabaseDeadlineError('request deadline passed'));
       },
       Math.max(0, deadline - Date.now()),
     );
