@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { checkRecordedProcess, processStartTime, readState, writeState, type ClusterState, type ProcessRecord } from './processes';
+import { checkRecordedProcess, postmasterPid, processStartTime, readState, writeState, type ClusterState, type ProcessRecord } from './processes';
 
 const dirs: string[] = [];
 async function tempDir(): Promise<string> {
@@ -107,5 +107,25 @@ describe('[CLUSTER_STATE_ATOMIC] state.json is replaced whole or not at all', ()
     );
     for (const read of reads) if (read !== null) expect(read.processes).toHaveLength(1);
     expect(existsSync(path.join(dir, 'state.json'))).toBe(true);
+  });
+});
+
+describe('[CLUSTER_PID_TRUST] a postmaster.pid left by a crashed node', () => {
+  it('names the postmaster only while that PID runs postgres -D <this data dir>', async () => {
+    const root = await tempDir();
+    const dataDir = path.join(root, 'pg1', 'data');
+    const proc = path.join(root, 'proc');
+    await mkdir(dataDir, { recursive: true });
+    await mkdir(path.join(proc, '4242'), { recursive: true });
+    await writeFile(path.join(dataDir, 'postmaster.pid'), '4242\n/data\n');
+    await writeFile(path.join(proc, '4242', 'stat'), statLine(4242, 'postgres', 'S', 100));
+    await writeFile(path.join(proc, '4242', 'cmdline'), ['/usr/lib/postgresql/15/bin/postgres', '-D', dataDir, '--port=5441', ''].join('\0'));
+    expect(postmasterPid(dataDir, proc)).toBe(4242);
+    // The PID was reused by something else: left alone.
+    await writeFile(path.join(proc, '4242', 'cmdline'), ['/usr/bin/sleep', '100', ''].join('\0'));
+    expect(postmasterPid(dataDir, proc)).toBeNull();
+    // Another node's postmaster: left alone too.
+    await writeFile(path.join(proc, '4242', 'cmdline'), ['postgres', '-D', path.join(root, 'pg2', 'data'), ''].join('\0'));
+    expect(postmasterPid(dataDir, proc)).toBeNull();
   });
 });

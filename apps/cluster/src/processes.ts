@@ -135,12 +135,27 @@ export function collectTree(pid: number): number[] {
   return all;
 }
 
-/** The postmaster of a data directory, from its postmaster.pid. */
-export function postmasterPid(dataDir: string): number | null {
+/**
+ * The postmaster of a data directory, from its postmaster.pid — only while that PID still runs a
+ * postgres with this `-D`: a crashed node leaves its postmaster.pid behind, and its PID may since
+ * name another process, which must never be signalled.
+ */
+export function postmasterPid(dataDir: string, procDir = '/proc'): number | null {
   const file = path.join(dataDir, 'postmaster.pid');
   if (!existsSync(file)) return null;
   const pid = Number(readFileSync(file, 'utf8').split('\n')[0]);
-  return Number.isInteger(pid) && pid > 0 && isAlive(pid) ? pid : null;
+  return Number.isInteger(pid) && pid > 0 && isAlive(pid, procDir) && isPostmasterOf(pid, dataDir, procDir) ? pid : null;
+}
+
+/** Whether a process runs with `-D <dataDir>` (its command line, from /proc). */
+export function isPostmasterOf(pid: number, dataDir: string, procDir = '/proc'): boolean {
+  try {
+    const argv = readFileSync(path.join(procDir, String(pid), 'cmdline'), 'utf8').split('\0');
+    const flag = argv.indexOf('-D');
+    return flag >= 0 && path.resolve(argv[flag + 1] ?? '') === path.resolve(dataDir);
+  } catch {
+    return false;
+  }
 }
 
 export function postgresUid(): { uid: number; gid: number } {

@@ -83,24 +83,14 @@ function processGroupOf(pid: number): number | null {
   }
 }
 
-/** True when the PID still names the postmaster of this data directory (its command line says `-D <dir>`). */
-function isPostmasterOf(pid: number, dataDir: string): boolean {
-  try {
-    const argv = readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').split('\0');
-    const d = argv.indexOf('-D');
-    return d >= 0 && path.resolve(argv[d + 1] ?? '') === path.resolve(dataDir);
-  } catch {
-    return false;
-  }
-}
-
 async function freezeTargets(config: ClusterConfig, region: RegionLayout): Promise<FreezeTarget[]> {
   const state = await readState(config.dir);
   const patroni = state.processes.find((p) => p.name === region.node.name && isOurs(p));
   if (patroni === undefined) throw new Error(`${region.node.name}: no running Patroni of ours`);
   const dataDir = path.join(config.dir, region.node.name, 'data');
   const postmaster = postmasterPid(dataDir);
-  if (postmaster === null || !isPostmasterOf(postmaster, dataDir)) throw new Error(`${region.node.name}: no running postmaster for ${dataDir}`);
+  // postmasterPid checks the PID still runs postgres -D <dataDir> (never a reused PID).
+  if (postmaster === null) throw new Error(`${region.node.name}: no running postmaster for ${dataDir}`);
   return [
     { label: `${region.node.name} patroni`, pid: patroni.pid, startTime: patroni.startTime, isGroupLeader: processGroupOf(patroni.pid) === patroni.pid },
     {

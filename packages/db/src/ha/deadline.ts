@@ -6,7 +6,9 @@ import type pg from 'pg';
  * (issue 14). `statement_timeout` cannot end every wait: Postgres turns it off before a commit
  * waits for the synchronous standby, and a connection whose link went silent (a partition: no
  * FIN, no RST) never hears back at all. So the deadline is enforced here, on the client side: the
- * retry loop stops waiting at it, and a pooled connection still busy at it is torn down.
+ * retry loop stops waiting at it; a connection `withTransaction` / `runAtomicStatement` still holds
+ * at it is torn down, and neither sends anything once it has passed. (A plain `pool.query` or
+ * Prisma call is only raced: its connection stays busy until the server or HAProxy ends it.)
  */
 const deadlines = new AsyncLocalStorage<number>();
 
