@@ -74,8 +74,12 @@ function allNamespaces(config: ClusterConfig): string[] {
 export function createNetworks(config: ClusterConfig, log: (line: string) => void): void {
   const layout = netnsOf(config);
   if (allNamespaces(config).every(namespaceExists)) {
-    // Kept as it is, with today's keepalive settings (a layout made before them gets them too).
-    for (const name of allNamespaces(config).filter((n) => n !== layout.bridge)) setKeepalives(name);
+    // Kept as it is, with today's keepalive settings (a layout made before them gets them too),
+    // and every link up: an interrupted partition drill may have left a region cut off.
+    for (const name of allNamespaces(config).filter((n) => n !== layout.bridge)) {
+      setKeepalives(name);
+      ip(['-n', layout.bridge, 'link', 'set', bridgePort(name), 'up']);
+    }
     return;
   }
   // A half-made layout (an interrupted `up`) is removed first: links are made once, whole.

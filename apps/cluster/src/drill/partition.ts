@@ -203,7 +203,10 @@ export async function runPartition(options: {
   }
   if (options.scenario === 'partition-flapping') note(`${region.name} link up for good`);
   const rejoinBoundMs = 90_000;
-  const rejoin = await waitForRejoin(config, rejoinBoundMs);
+  // Measured from the heal: the stranded probe's last answer may come seconds after it.
+  const healedAt = healed.atMs ?? Math.round(options.sinceStart());
+  const waited = await waitForRejoin(config, Math.max(1_000, rejoinBoundMs - (options.sinceStart() - healedAt)));
+  const rejoin = { ...waited, afterMs: waited.afterMs === null ? null : Math.round(options.sinceStart() - healedAt) };
   const leaderAfter = leaderOf(rejoin.members);
   note(
     rejoin.afterMs === null
