@@ -118,12 +118,23 @@ export async function replayAccepted(options: {
 }): Promise<DrillRequest[]> {
   const client = createHoldfastClient({ gateways: options.gateways, apiKey: options.apiKey, deadlineMs: options.deadlineMs });
   const candidates = options.requests.filter((r) => r.kind === 'fresh' && r.outcome === 'accepted');
-  return Promise.all(
-    candidates.map((original) =>
-      sendVerification(client, { ...original, kind: 'replay', attemptId: randomUUID(), startMs: options.sinceStart() }, options.sinceStart),
-    ),
-  );
+  // A bounded number at a time: a 10-minute soak accepts tens of thousands of codes, and all of them
+  // at once opened a socket each until the drill ran out of file descriptors (EMFILE at 20,000).
+  const replays: DrillRequest[] = new Array<DrillRequest>(candidates.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < candidates.length; i = next++) {
+      const original = candidates[i];
+      if (original === undefined) continue;
+      replays[i] = await sendVerification(client, { ...original, kind: 'replay', attemptId: randomUUID(), startMs: options.sinceStart() }, options.sinceStart);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(replayConcurrency, candidates.length) }, worker));
+  return replays;
 }
+
+/** Replays in flight at once after the load (a drill's few hundred finish in a second or two). */
+const replayConcurrency = 64;
 
 /** One verification through the SDK, recorded with its outcome, or the error and what each gateway said. */
 async function sendVerification(
