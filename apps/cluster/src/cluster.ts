@@ -6,7 +6,7 @@ import path from 'node:path';
 import { bootstrapDatabaseRoles, createDatabase, generateRolePassword, migrateDatabase, type DatabaseRolePasswords } from '@holdfast/db';
 import pg from 'pg';
 import { databaseUrlsFor, postgresUrl, regionUrl, type ClusterConfig, type DatabaseLogin, type RegionLayout } from './config';
-import { etcdArgs, haproxyCfg, partitionParameters, patroniYaml } from './configs';
+import { etcdArgs, haproxyCfg, patroniDynamicConfig, patroniYaml } from './configs';
 import { topologyFilePath, writeTopologyFile } from './topology';
 import {
   checkRecordedProcess,
@@ -461,20 +461,6 @@ export async function restartGateway(config: ClusterConfig, component: Component
   const state = await readState(config.dir);
   await writeState(config.dir, { processes: [...state.processes.filter((p) => p.name !== record.name && isOurs(p)), record] });
   await waitFor(`${component.name} ready`, async () => (await httpJson(`${regionUrl(component.region, component.port)}/readyz`))?.status === 200, 60_000);
-}
-
-/** The part of Patroni's dynamic configuration `npm run cluster` keeps in line with its own settings (a PATCH body for `/config`). */
-export function patroniDynamicConfig(config: ClusterConfig): Record<string, unknown> {
-  return {
-    ttl: config.patroni.ttl,
-    loop_wait: config.patroni.loopWait,
-    retry_timeout: config.patroni.retryTimeout,
-    check_timeline: true,
-    postgresql: {
-      use_slots: config.patroni.useSlots,
-      parameters: { wal_keep_size: config.patroni.walKeepSize, wal_retrieve_retry_interval: `${config.patroni.walRetrieveRetryMs}ms`, ...partitionParameters },
-    },
-  };
 }
 
 async function applyPatroniDynamicConfig(config: ClusterConfig): Promise<void> {

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { patroniDynamicConfig } from './cluster';
 import { databaseUrlsFor, gatewayEndpoints, readClusterConfig } from './config';
-import { haproxyCfg, partitionParameters, patroniYaml } from './configs';
+import { haproxyCfg, partitionParameters, patroniDynamicConfig, patroniYaml } from './configs';
 
 /** A cluster directory that does not exist: no recorded network mode from a cluster on this machine leaks in. */
 const fresh = { HOLDFAST_CLUSTER_DIR: '/nonexistent/holdfast-config-test' };

@@ -51,6 +51,41 @@ export const partitionParameters = {
   wal_receiver_timeout: '10s',
 } as const;
 
+type Scalar = string | number | boolean;
+
+/**
+ * The part of Patroni's dynamic configuration `npm run cluster` keeps in line with its own settings:
+ * written into `bootstrap.dcs` (a new cluster starts with it) and PATCHed to `/config` on every `up`
+ * (bootstrap applies only once) — one source, so the two cannot drift.
+ */
+export function patroniDynamicConfig(config: ClusterConfig): {
+  ttl: number;
+  loop_wait: number;
+  retry_timeout: number;
+  check_timeline: boolean;
+  postgresql: { use_slots: boolean; parameters: Record<string, Scalar> };
+} {
+  return {
+    ttl: config.patroni.ttl,
+    loop_wait: config.patroni.loopWait,
+    retry_timeout: config.patroni.retryTimeout,
+    // A node on an older timeline never wins the leader race, however much WAL it has: the old
+    // primary of a healed partition holds WAL nobody acknowledged, on a timeline the majority left.
+    check_timeline: true,
+    postgresql: {
+      use_slots: config.patroni.useSlots,
+      parameters: { wal_keep_size: config.patroni.walKeepSize, wal_retrieve_retry_interval: `${config.patroni.walRetrieveRetryMs}ms`, ...partitionParameters },
+    },
+  };
+}
+
+/** `key: value` lines at an indent (the flat maps of a Patroni YAML file). */
+function yamlLines(entries: Record<string, Scalar>, indent: number): string {
+  return Object.entries(entries)
+    .map(([key, value]) => `${' '.repeat(indent)}${key}: ${String(value)}`)
+    .join('\n');
+}
+
 export function patroniYaml(config: ClusterConfig, region: RegionLayout, nodeDir: string): string {
   const { node } = region;
   // Only the OTHER regions' etcd members, and no discovery of the rest (use_proxies): cut off, a
@@ -70,6 +105,7 @@ export function patroniYaml(config: ClusterConfig, region: RegionLayout, nodeDir
   const hba = [`host replication ${config.replication.name} ${network} scram-sha-256`, `host all all ${network} scram-sha-256`]
     .map((line) => `    - ${line}`)
     .join('\n');
+  const dynamic = patroniDynamicConfig(config);
   return `scope: holdfast
 name: ${node.name}
 log:
@@ -82,33 +118,17 @@ etcd3:
   use_proxies: true
 bootstrap:
   dcs:
-    ttl: ${config.patroni.ttl}
-    loop_wait: ${config.patroni.loopWait}
-    retry_timeout: ${config.patroni.retryTimeout}
+${yamlLines({ ttl: dynamic.ttl, loop_wait: dynamic.loop_wait, retry_timeout: dynamic.retry_timeout, check_timeline: dynamic.check_timeline }, 4)}
     maximum_lag_on_failover: 1048576
-    # A node on an older timeline never wins the leader race, however much WAL it has: the old
-    # primary of a healed partition holds WAL nobody acknowledged, on a timeline the majority left.
-    check_timeline: true
     # Invariant 2: a commit is acknowledged only once a standby has it.
     synchronous_mode: true
     synchronous_mode_strict: true
     synchronous_node_count: 1
     postgresql:
       use_pg_rewind: true
-      use_slots: ${config.patroni.useSlots}
+      use_slots: ${String(dynamic.postgresql.use_slots)}
       parameters:
-        wal_keep_size: ${config.patroni.walKeepSize}
-        wal_level: replica
-        hot_standby: "on"
-        wal_log_hints: "on"
-        max_wal_senders: 10
-        max_replication_slots: 10
-        max_connections: 200
-        shared_buffers: 32MB
-        wal_retrieve_retry_interval: ${config.patroni.walRetrieveRetryMs}ms
-${Object.entries(partitionParameters)
-  .map(([name, value]) => `        ${name}: ${value}`)
-  .join('\n')}
+${yamlLines({ wal_level: 'replica', hot_standby: '"on"', wal_log_hints: '"on"', max_wal_senders: 10, max_replication_slots: 10, max_connections: 200, shared_buffers: '32MB', ...dynamic.postgresql.parameters }, 8)}
   initdb:
     - encoding: UTF8
     - data-checksums
