@@ -73,7 +73,9 @@ describe('[RETENTION] the retention job', () => {
     add(keep, 'enrollment_links', await link(ago(25 * hour), new Date(Date.now() + hour)));
     add(keep, 'enrollment_links', await link(new Date(Date.now() + 15 * 60_000), null));
 
-    const transaction = async (expiresAt: Date): Promise<string> => {
+    // The result row is awaited by jti too: a run may delete results, then (after this seed adds
+    // one) the transactions — that result goes in the next run, which the wait must include.
+    const transaction = async (expiresAt: Date, into: Record<string, string[]>): Promise<string> => {
       const id = randomUUID();
       await pool.query(
         `INSERT INTO verification_transactions (id, application_id, user_id, token_hash, callback_url, state, expires_at)
@@ -87,11 +89,12 @@ describe('[RETENTION] the retention job', () => {
         id,
         expiresAt,
       ]);
+      add(into, 'verification_results', jti);
       return id;
     };
-    const oldTransaction = await transaction(ago(25 * hour));
+    const oldTransaction = await transaction(ago(25 * hour), drop);
     add(drop, 'verification_transactions', oldTransaction);
-    add(keep, 'verification_transactions', await transaction(new Date(Date.now() + 10 * 60_000)));
+    add(keep, 'verification_transactions', await transaction(new Date(Date.now() + 10 * 60_000), keep));
 
     const counter = async (minute: Date): Promise<string> => {
       const keyId = randomBytes(8).toString('hex');
@@ -111,6 +114,7 @@ describe('[RETENTION] the retention job', () => {
     webauthn_challenges: 'id',
     enrollment_links: 'id',
     verification_transactions: 'id',
+    verification_results: 'jti',
     auth_failure_counters: 'key_id',
   };
   async function present(table: string, ids: string[]): Promise<string[]> {
