@@ -3,9 +3,11 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { bootstrapDatabaseRoles, createDatabase, generateRolePassword, migrateDatabase, type DatabaseRolePasswords } from '@holdfast/db';
 import pg from 'pg';
 import { databaseUrlsFor, postgresUrl, regionUrl, type ClusterConfig, type DatabaseLogin, type RegionLayout } from './config';
+import { etcdEndpoints } from './etcd';
 import { etcdArgs, haproxyCfg, patroniDynamicConfig, patroniYaml } from './configs';
 import { topologyFilePath, writeTopologyFile } from './topology';
 import {
@@ -122,11 +124,17 @@ export interface Component {
   port: number;
 }
 
+/** The region's etcd-leader keeper (bin/etcd-placement.ts). */
+export function placementName(region: RegionLayout): string {
+  return `etcd-placement-${region.name}`;
+}
+
 export function components(config: ClusterConfig): Component[] {
   return config.regions.flatMap((region) => [
     { kind: 'etcd' as const, name: region.etcd.name, region, port: region.etcd.clientPort },
     { kind: 'patroni' as const, name: region.node.name, region, port: region.node.pgPort },
     { kind: 'haproxy' as const, name: `haproxy-${region.name}`, region, port: region.haproxy.port },
+    { kind: 'placement' as const, name: placementName(region), region, port: 0 },
     ...region.gateways.map((g) => ({ kind: 'gateway' as const, name: g.id, region, port: g.port })),
   ]);
 }
@@ -164,6 +172,25 @@ export async function startComponent(config: ClusterConfig, component: Component
       const cfg = path.join(config.dir, `haproxy-${region.name}.cfg`);
       await writeFile(cfg, haproxyCfg(config, region));
       started = spawnService({ command: 'haproxy', args: ['-f', cfg, '-db'], logFile, namespace: region.namespace });
+      break;
+    }
+    case 'placement': {
+      // One node process (tsx as a loader, not its CLI, which would put a second process between).
+      const tsx = pathToFileURL(path.join(config.repoRoot, 'node_modules/tsx/dist/esm/index.mjs')).href;
+      started = spawnService({
+        command: process.execPath,
+        args: [
+          '--import',
+          tsx,
+          path.join(config.repoRoot, 'apps/cluster/src/bin/etcd-placement.ts'),
+          region.name,
+          regionUrl(region, region.node.restPort),
+          ...etcdEndpoints(config).map((e) => `${e.name}=${e.url}`),
+        ],
+        cwd: path.join(config.repoRoot, 'apps/cluster'),
+        logFile,
+        namespace: region.namespace,
+      });
       break;
     }
     case 'gateway': {
@@ -240,6 +267,7 @@ export async function clusterUp(config: ClusterConfig, log: (line: string) => vo
   // `patronictl edit-config`).
   await applyPatroniDynamicConfig(config);
   await startKind('haproxy');
+  await startKind('placement');
   const firstRegion = config.regions[0];
   if (firstRegion === undefined) throw new Error('no regions');
   // A freshly started HAProxy counts every server up until its checks say otherwise (~1–2 s), so it
@@ -397,6 +425,7 @@ export async function clusterDown(config: ClusterConfig, log: (line: string) => 
     );
   };
   await stop(byKind('gateway'), 5_000);
+  await stop(byKind('placement'), 2_000);
   for (const node of byKind('patroni').sort((a, b) => roleRank(a.name) - roleRank(b.name))) {
     await stop([node], 20_000, true);
     const orphan = postmasterPid(path.join(config.dir, node.name, 'data'));
@@ -419,13 +448,16 @@ export async function clusterStatus(config: ClusterConfig): Promise<string> {
     const member = members.find((m) => m.name === region.node.name);
     const etcd = alive(region.etcd.name) ? 'up' : 'DOWN';
     const haproxy = alive(`haproxy-${region.name}`) ? 'up' : 'DOWN';
+    const placement = alive(placementName(region)) ? 'up' : 'DOWN';
     const role =
       member === undefined
         ? alive(region.node.name)
           ? 'starting'
           : 'DOWN'
         : `${member.role} (${member.state}${member.lag === null ? '' : `, lag ${member.lag} B`})`;
-    lines.push(`${region.name}: postgres ${region.node.name} :${region.node.pgPort} ${role} · etcd ${etcd} · haproxy :${region.haproxy.port} ${haproxy}`);
+    lines.push(
+      `${region.name}: postgres ${region.node.name} :${region.node.pgPort} ${role} · etcd ${etcd} · haproxy :${region.haproxy.port} ${haproxy} · etcd-placement ${placement}`,
+    );
     for (const gateway of region.gateways) {
       const ready = await httpJson(`${regionUrl(region, gateway.port)}/readyz`);
       const body = ready?.body as { ready?: boolean; canary?: { latencyMs?: number; ageMs?: number; error?: string | null } | null } | undefined;

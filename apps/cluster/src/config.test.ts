@@ -29,9 +29,9 @@ describe('[CLUSTER_CONFIG] the cluster layout', () => {
     expect(yaml).toContain('use_slots: false');
     expect(yaml).toContain('wal_keep_size: 256MB');
     expect(patroniDynamicConfig(config)).toEqual({
-      ttl: 8,
+      ttl: 5,
       loop_wait: 1,
-      retry_timeout: 3,
+      retry_timeout: 2,
       check_timeline: true,
       postgresql: { use_slots: false, parameters: { wal_keep_size: '256MB', wal_retrieve_retry_interval: '1000ms', ...partitionParameters } },
     });

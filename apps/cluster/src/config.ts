@@ -23,11 +23,14 @@ const envSchema = z.object({
    */
   HOLDFAST_CLUSTER_NETNS_ID: z.coerce.number().int().min(0).max(255).default(0),
   /** Patroni timings (see shared notes/HA.md): loop_wait + 2 × retry_timeout ≤ ttl. */
-  // 8/1/3 (etcd 100/1000 ms) brought a primary kill's write outage from ~12.5 s (10/2/4) to ~10.5 s
-  // under drill load on 2 cores; retry_timeout stays well above etcd's re-election time.
-  HOLDFAST_PATRONI_TTL: z.coerce.number().int().min(5).default(8),
+  // 5/1/2 with etcd at 50/500 ms (issue 14): a dead primary's lease lapses 4–5 s after its last
+  // renewal, so a region-down's write outage is ~5–7 s (8/1/3 at 100/1000 gave 8–12 s). retry_timeout
+  // 2 s stays above etcd's re-election time at 50/500 (~0.5–1 s), so losing etcd's leader does not
+  // demote the primary; and etcd's leader is kept out of the primary's region (etcd.ts), so one
+  // region's death never costs an etcd election before the lease can lapse.
+  HOLDFAST_PATRONI_TTL: z.coerce.number().int().min(5).default(5),
   HOLDFAST_PATRONI_LOOP_WAIT: z.coerce.number().int().min(1).default(1),
-  HOLDFAST_PATRONI_RETRY_TIMEOUT: z.coerce.number().int().min(1).default(3),
+  HOLDFAST_PATRONI_RETRY_TIMEOUT: z.coerce.number().int().min(1).default(2),
   /**
    * Replication slots per member (Patroni `use_slots`). Off by default (issue 14): Patroni 3.0.2
    * creates a promoted node's member slots only in the HA cycle after the promotion, keeps no
@@ -51,8 +54,8 @@ const envSchema = z.object({
    * per HAProxy. The live primary stays at `inter 500ms` (a faster check of it only risks false downs).
    */
   HOLDFAST_HAPROXY_DOWN_INTERVAL_MS: z.coerce.number().int().min(100).max(10_000).default(250),
-  HOLDFAST_ETCD_HEARTBEAT_MS: z.coerce.number().int().min(10).default(100),
-  HOLDFAST_ETCD_ELECTION_MS: z.coerce.number().int().min(100).default(1000),
+  HOLDFAST_ETCD_HEARTBEAT_MS: z.coerce.number().int().min(10).default(50),
+  HOLDFAST_ETCD_ELECTION_MS: z.coerce.number().int().min(100).default(500),
   HOLDFAST_PG_BIN_DIR: z.string().default('/usr/lib/postgresql/15/bin'),
   /**
    * Worker processes per gateway. Four gateways and three Postgres nodes already outnumber a

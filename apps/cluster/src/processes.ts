@@ -6,7 +6,8 @@ import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { childPath } from './env';
 
-export type ProcessKind = 'etcd' | 'patroni' | 'haproxy' | 'gateway';
+/** `placement`: the region's etcd-leader keeper (bin/etcd-placement.ts). */
+export type ProcessKind = 'etcd' | 'patroni' | 'haproxy' | 'placement' | 'gateway';
 
 export interface ProcessRecord {
   name: string;

@@ -2,11 +2,12 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { clusterGatewayDeadlineMs, clusterMembers, components, type Component } from '../cluster';
+import { clusterGatewayDeadlineMs, clusterMembers, components, placementName, type Component } from '../cluster';
 import type { ClusterConfig, RegionLayout } from '../config';
 import { isOurs, killTree, postmasterPid, readState, stopProcess, writeState, type ProcessRecord } from '../processes';
 import { runDatabaseDown, type OutageObservations, type SpoolDrain } from './database-down';
 import { partitionScenarios, runPartition, type PartitionSection } from './partition';
+import { etcdLeaderRegion } from '../etcd';
 import { rollingRestart } from '../rolling-restart';
 import { startSoakWatch, type SoakWatch } from './soak';
 
@@ -101,16 +102,21 @@ export async function runScenario(options: {
   if (region === undefined) throw new Error(`unknown region ${options.targetRegion ?? ''}`);
   switch (options.scenario) {
     case 'region-down': {
+      // Said in the report: a region holding etcd's leader too waits for an etcd election first,
+      // which renews every lease (see etcd.ts) — the slow tail of region-down.
+      const etcdLeader = (await etcdLeaderRegion(config))?.name ?? 'unknown';
       const killed = { node: region.node.name, region: region.name, atMs: Math.round(options.sinceStart()) };
-      note(`SIGKILL ${region.name}: ${region.node.name}, ${region.etcd.name}, haproxy, ${region.gateways.map((g) => g.id).join(', ')}`);
+      note(`SIGKILL ${region.name}: ${region.node.name}, ${region.etcd.name}, haproxy, etcd-placement, ${region.gateways.map((g) => g.id).join(', ')}`);
       await Promise.all([
         killNode(config, region),
         killByName(config, region.etcd.name),
         killByName(config, `haproxy-${region.name}`),
+        killByName(config, placementName(region)),
         ...region.gateways.map((g) => killByName(config, g.id)),
       ]);
       note('region killed');
-      return { description: `whole region ${region.name} (the primary's) killed with SIGKILL`, events, killed };
+      const withEtcd = etcdLeader === region.name ? 'etcd leader too' : `etcd leader in ${etcdLeader}`;
+      return { description: `whole region ${region.name} (the primary's; ${withEtcd}) killed with SIGKILL`, events, killed };
     }
     case 'primary-kill': {
       const killed = { node: region.node.name, region: region.name, atMs: Math.round(options.sinceStart()) };
