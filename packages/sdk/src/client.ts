@@ -175,6 +175,10 @@ export function createHoldfastClient(options: HoldfastClientOptions) {
         deadlineMs,
         // The gateway may wait up to ~1.5 s on slow push services before answering.
         tryTimeoutMs: Math.max(tryTimeoutMs, pushBeginTryTimeoutMs),
+        // Idempotent by attempt id, so it may hedge like a verification: a begin sent as a region
+        // was cut off waited out its try on a gateway that was only waiting for the new primary,
+        // then its whole second try on the cut-off one (the partition drill's one failed push login).
+        ...hedge,
         policy: 'retry-anywhere',
         call: (c, signal) => c.verify.pushBegin.mutate(request, { signal }),
       });

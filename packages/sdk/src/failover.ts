@@ -1,3 +1,4 @@
+import { deadlineSignal } from '@holdfast/validators';
 import { TRPCClientError } from '@trpc/client';
 import { HoldfastApiError, HoldfastUnavailableError } from './errors';
 
@@ -187,8 +188,10 @@ export class GatewayRotation<TClient> {
         const remaining = deadline - Date.now();
         if (gateway === undefined || remaining <= 0 || isStopped()) break;
         if (isAnyOpen && (this.coolingUntil[index] ?? 0) > Date.now()) continue;
-        // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs.
-        const signal = AbortSignal.any([AbortSignal.timeout(Math.min(remaining, options.tryTimeoutMs)), stop]);
+        // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs
+        // (deadlineSignal, not AbortSignal.any + AbortSignal.timeout: that one never fired once a
+        // garbage collection had run — tries to a cut-off gateway hung past the call's deadline).
+        const { signal, clear } = deadlineSignal(Math.min(remaining, options.tryTimeoutMs), stop);
         try {
           const result = await options.call(gateway.client, signal);
           this.preferred = index;
@@ -207,6 +210,8 @@ export class GatewayRotation<TClient> {
           if (classified.kind === 'retryable' && options.policy === 'retry-if-unsent') {
             throw new HoldfastUnavailableError('the gateway failed after it may have received the request; not retried', toList(failures));
           }
+        } finally {
+          clear();
         }
       }
     }

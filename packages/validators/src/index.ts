@@ -151,3 +151,5 @@ export {
 } from './admin-console';
 
 export { adminActionNeedsStepUp, canAdmin } from './admin-permissions';
+
+export { deadlineSignal } from './abort';

@@ -60,6 +60,8 @@ export interface PushLoadOptions {
   /** The gateways' HOLDFAST_PUSH_PUBLIC_URL: the origin in every signature's audience. */
   pushOrigin: string;
   deadlineMs: number;
+  /** SDK hedging for begins, as the TOTP load's (0 = off). */
+  hedgeAfterMs: number;
   sinceStart: () => number;
   /** The person reading the number and typing it (uniform, bounded). */
   answerDelayMs?: { min: number; max: number };
@@ -92,7 +94,7 @@ function describe(error: unknown): string {
 }
 
 /** Per gateway: an SDK client that asks that gateway first, then its region, then the others (probing off, so the order holds). */
-function clientsByHome(gateways: DrillGateway[], apiKey: string, deadlineMs: number): { home: DrillGateway; client: HoldfastClient }[] {
+function clientsByHome(gateways: DrillGateway[], apiKey: string, deadlineMs: number, hedgeAfterMs: number): { home: DrillGateway; client: HoldfastClient }[] {
   return gateways.map((home) => {
     const ordered = [home, ...gateways.filter((g) => g !== home && g.region === home.region), ...gateways.filter((g) => g.region !== home.region)];
     return {
@@ -103,7 +105,10 @@ function clientsByHome(gateways: DrillGateway[], apiKey: string, deadlineMs: num
         deadlineMs,
         // As the TOTP load: a gateway waiting out a failover gets half the deadline; a dead one is left at once.
         tryTimeoutMs: Math.ceil(deadlineMs / 2),
-        probeIntervalMs: 0,
+        // As the TOTP load too: /readyz probes (a cut-off gateway goes to the back of the order, and
+        // the SDK learns each gateway's region) and hedging to another region. The home gateway stays
+        // first while it answers as fast as the others (the SDK prefers the last one that answered).
+        ...(hedgeAfterMs > 0 ? { hedgeAfterMs } : {}),
       }),
     };
   });
@@ -118,8 +123,8 @@ export function createPushLoad(options: PushLoadOptions): PushLoad {
   const regionOf = new Map(gateways.map((g) => [g.url, g.region]));
   // The SDK's pushStatus adds waitMs to its deadline and per-try timeout itself.
   const clients = {
-    main: clientsByHome(gateways, options.seed.main.apiKey, options.deadlineMs),
-    late: clientsByHome(gateways, options.seed.late.apiKey, options.deadlineMs),
+    main: clientsByHome(gateways, options.seed.main.apiKey, options.deadlineMs, options.hedgeAfterMs),
+    late: clientsByHome(gateways, options.seed.late.apiKey, options.deadlineMs, options.hedgeAfterMs),
   };
   const logins: PushLogin[] = [];
   const answers = new Map<string, { body: DeviceAnswerBody; user: DrillPushUser; application: DrillPushApplication; number: string }>();

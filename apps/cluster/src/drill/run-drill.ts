@@ -96,6 +96,7 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
       seed: pushSeed,
       pushOrigin: options.pushOrigin ?? defaultPushOrigin,
       deadlineMs: options.deadlineMs,
+      hedgeAfterMs: options.hedgeAfterMs,
       sinceStart,
     });
     log(

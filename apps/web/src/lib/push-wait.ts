@@ -1,7 +1,7 @@
 // "Approve on your phone" on the hosted page: what the browser's wait loop gets from the page's own
 // server (POST /verify/push-status), which long-polls the gateway's `hosted.pushStatus`. Shared by
 // the route and the client, so neither can drift from the other.
-import { transactionToken, verifyRejectReason, type HostedOutcome, type PushTransactionStatusWord } from '@holdfast/validators';
+import { deadlineSignal, transactionToken, verifyRejectReason, type HostedOutcome, type PushTransactionStatusWord } from '@holdfast/validators';
 import { z } from 'zod';
 import { describeError, describePushEnd } from './messages';
 
@@ -80,18 +80,22 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 async function askOnce(endpoint: string, body: unknown, signal: AbortSignal): Promise<PushWaitAnswer | null> {
+  // deadlineSignal: AbortSignal.any + AbortSignal.timeout stops firing once a GC has run (see there).
+  const deadline = deadlineSignal(pushStatusWaitMs * 2, signal);
   try {
     const response = await fetch(endpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body),
-      signal: AbortSignal.any([signal, AbortSignal.timeout(pushStatusWaitMs * 2)]),
+      signal: deadline.signal,
       cache: 'no-store',
     });
     const parsed = pushWaitAnswer.safeParse(await response.json());
     return parsed.success ? parsed.data : null;
   } catch {
     return null;
+  } finally {
+    deadline.clear();
   }
 }
 

@@ -2,6 +2,8 @@
 // failover loop and one typed refusal. tRPC stays in the apps (the layer rules keep @trpc/* out of
 // packages/ui): each app makes its own client and says which errors are a gateway's answer.
 
+import { deadlineSignal } from '@holdfast/validators';
+
 /** A gateway answered and refused, or no gateway could be reached (`GATEWAY_UNAVAILABLE`). */
 export class GatewayError extends Error {
   override readonly name = 'GatewayError';
@@ -68,8 +70,13 @@ export async function callWithFailover<Client, T>(options: CallWithFailoverOptio
   const failures: string[] = [];
   for (const url of options.urls) {
     try {
-      const timeout = AbortSignal.timeout(options.tryTimeoutMs);
-      return await options.call(options.createClient(url), options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]));
+      // deadlineSignal: AbortSignal.any + AbortSignal.timeout stops firing once a GC has run (see there).
+      const { signal, clear } = deadlineSignal(options.tryTimeoutMs, options.signal);
+      try {
+        return await options.call(options.createClient(url), signal);
+      } finally {
+        clear();
+      }
     } catch (error) {
       if (options.signal?.aborted === true) throw error;
       const refusal = options.toRefusal(error);

@@ -1,3 +1,4 @@
+import { deadlineSignal } from '@holdfast/validators';
 import { signWebhook } from './sign-webhook';
 
 export interface WebhookAttemptResult {
@@ -37,11 +38,13 @@ export async function sendWebhook(options: {
 }): Promise<WebhookAttemptResult> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
+  // deadlineSignal: AbortSignal.any + AbortSignal.timeout stops firing once a GC has run (see there).
+  const deadline = deadlineSignal(options.timeoutMs, options.signal);
   try {
     const response = await fetch(options.url, {
       method: 'POST',
       redirect: 'manual',
-      signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]),
+      signal: deadline.signal,
       headers: {
         'content-type': 'application/json',
         'user-agent': 'Holdfast-Webhooks/1',
@@ -56,5 +59,7 @@ export async function sendWebhook(options: {
     return { statusCode: response.status, error: isDelivered ? null : `HTTP ${String(response.status)}`, durationMs: elapsed(), isDelivered };
   } catch (error) {
     return { statusCode: null, error: describeFailure(error).slice(0, 200), durationMs: elapsed(), isDelivered: false };
+  } finally {
+    deadline.clear();
   }
 }
