@@ -93,7 +93,7 @@ function describe(error: unknown): string {
   return error instanceof Error ? error.name : 'unknown';
 }
 
-/** Per gateway: an SDK client that asks that gateway first, then its region, then the others (probing off, so the order holds). */
+/** Per gateway: an SDK client that asks that gateway first, then its region, then the others (the SDK reorders only by readiness and latency). */
 function clientsByHome(gateways: DrillGateway[], apiKey: string, deadlineMs: number, hedgeAfterMs: number): { home: DrillGateway; client: HoldfastClient }[] {
   return gateways.map((home) => {
     const ordered = [home, ...gateways.filter((g) => g !== home && g.region === home.region), ...gateways.filter((g) => g.region !== home.region)];
