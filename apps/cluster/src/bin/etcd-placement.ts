@@ -6,7 +6,7 @@
 // (failover is slower then, never less safe: placement is an optimisation, not a safety mechanism).
 //
 // etcd-placement.ts <own region> <own Patroni REST URL> <region=etcd client URL>...
-import { etcdLeader, moveEtcdLeaderAway, type EtcdEndpoint } from '../etcd';
+import { moveEtcdLeaderAway, type EtcdEndpoint } from '../etcd';
 
 const [own, patroniUrl, ...pairs] = process.argv.slice(2);
 if (own === undefined || patroniUrl === undefined || pairs.length < 2) {
@@ -44,11 +44,9 @@ log(`keeping etcd's leader out of ${own} while its Patroni is the primary (membe
 while (!run.stopping) {
   try {
     if (await isPrimaryHere()) {
-      const leader = await etcdLeader(endpoints);
-      if (leader === own) {
-        const moved = await moveEtcdLeaderAway(endpoints, own);
-        if (moved !== null) log(`the primary and etcd's leader were both in ${own}: etcd leadership moved to ${moved}`);
-      }
+      // One round of member statuses decides and moves (null: etcd's leader is elsewhere already).
+      const moved = await moveEtcdLeaderAway(endpoints, own);
+      if (moved !== null) log(`the primary and etcd's leader were both in ${own}: etcd leadership moved to ${moved}`);
     }
   } catch (error) {
     log(`placement check failed: ${error instanceof Error ? error.message : String(error)}`);

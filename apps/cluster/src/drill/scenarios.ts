@@ -4,10 +4,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { clusterGatewayDeadlineMs, clusterMembers, components, placementName, type Component } from '../cluster';
 import type { ClusterConfig, RegionLayout } from '../config';
+import { etcdLeaderRegion } from '../etcd';
 import { isOurs, killTree, postmasterPid, readState, stopProcess, writeState, type ProcessRecord } from '../processes';
 import { runDatabaseDown, type OutageObservations, type SpoolDrain } from './database-down';
 import { partitionScenarios, runPartition, type PartitionSection } from './partition';
-import { etcdLeaderRegion } from '../etcd';
 import { rollingRestart } from '../rolling-restart';
 import { startSoakWatch, type SoakWatch } from './soak';
 
