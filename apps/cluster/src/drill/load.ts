@@ -39,9 +39,22 @@ export interface LoadOptions {
 }
 
 /**
+ * How often a recovery code is sent: every tenth request, or more rarely when the seeded codes would
+ * run out before the load ends. The mix must stay the same from the first second to the last: a
+ * recovery code costs one scrypt (~70 ms of CPU here), some 30 TOTP checks, so 200 codes spent at
+ * one in ten during a soak's first 13 s made that start an overload of its own (minute-1 p99 in
+ * seconds) and the rest of the soak a different, TOTP-only load.
+ */
+export function recoveryEvery(options: { ratePerSecond: number; durationMs: number; codes: number }): number {
+  if (options.codes <= 0) return Number.POSITIVE_INFINITY;
+  const requests = (options.ratePerSecond * options.durationMs) / 1000;
+  return Math.max(10, Math.ceil(requests / options.codes));
+}
+
+/**
  * Sends `ratePerSecond` verifications for `durationMs`, each with a fresh valid TOTP code (one per
- * user per 30 s step) or, every tenth, an unused recovery code; re-submits some accepted codes at
- * once as replays. Resolves when every request has its answer.
+ * user per 30 s step) or, at an even share (`recoveryEvery`), an unused recovery code; re-submits
+ * some accepted codes at once as replays. Resolves when every request has its answer.
  */
 export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
   const client = createHoldfastClient({
@@ -72,6 +85,12 @@ export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
   const intervalMs = 1000 / options.ratePerSecond;
   const started = options.sinceStart();
   let recoveryCursor = 0;
+  const withRecovery = options.users.filter((u) => u.recoveryCodes.length > 0);
+  const everyNth = recoveryEvery({
+    ratePerSecond: options.ratePerSecond,
+    durationMs: options.durationMs,
+    codes: withRecovery.reduce((sum, u) => sum + u.recoveryCodes.length, 0),
+  });
   while (options.sinceStart() - started < options.durationMs) {
     const due = started + sent * intervalMs;
     const wait = due - options.sinceStart();
@@ -82,8 +101,7 @@ export async function runLoad(options: LoadOptions): Promise<DrillRequest[]> {
       inFlight.push(options.push.runLogin());
       continue;
     }
-    const withRecovery = options.users.filter((u) => u.recoveryCodes.length > 0);
-    if (sent % 10 === 0 && withRecovery.length > 0) {
+    if (sent % everyNth === 0 && withRecovery.length > 0) {
       const user = withRecovery[recoveryCursor % withRecovery.length];
       recoveryCursor += 1;
       const code = user?.recoveryCodes.shift();

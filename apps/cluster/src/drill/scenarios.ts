@@ -27,10 +27,15 @@ export type Scenario = (typeof scenarios)[number];
 const run = promisify(execFile);
 
 export async function leaderRegion(config: ClusterConfig): Promise<RegionLayout> {
-  const leader = (await clusterMembers(config)).find((m) => m.role === 'leader');
-  const region = config.regions.find((r) => r.node.name === leader?.name);
-  if (region === undefined) throw new Error('no Patroni leader right now');
-  return region;
+  // A few tries: the drill asks at the load's start, when its own event loop is busiest and one
+  // 1-s REST call can time out (a soak once died here with the leader in plain sight).
+  for (let attempt = 1; ; attempt += 1) {
+    const leader = (await clusterMembers(config)).find((m) => m.role === 'leader');
+    const region = config.regions.find((r) => r.node.name === leader?.name);
+    if (region !== undefined) return region;
+    if (attempt >= 5) throw new Error('no Patroni leader right now');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
 }
 
 /** The recorded process by name, if it is alive and still the one we started (never signal a reused PID). */
