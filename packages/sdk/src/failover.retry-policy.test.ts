@@ -85,12 +85,19 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
   });
 
   /** A gateway-like peer: /readyz answers `ready`; /trpc answers after `delayMs`, recording attempt ids. */
-  async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string }) {
+  async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string; refuseFirst?: number }) {
     const attempts: string[] = [];
+    let refusals = options.refuseFirst ?? 0;
     const server = http.createServer((req, res) => {
       if (req.url === '/readyz') {
         res.writeHead(options.ready ? 200 : 503, { 'content-type': 'application/json' });
         res.end(JSON.stringify({ ready: options.ready, region: options.region }));
+        return;
+      }
+      if (refusals > 0) {
+        refusals -= 1;
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify(errorBody(503, 'GATEWAY_OVERLOADED')));
         return;
       }
       let body = '';
@@ -171,6 +178,27 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     expect(slow.attempts).toEqual(['hedged-attempt']);
     expect(other.attempts).toEqual(['hedged-attempt']);
     expect(sameRegion.attempts).toHaveLength(0);
+  });
+
+  it('sends no hedge while a gateway is shedding load: the slow answer is waited for, not doubled', async () => {
+    const busy = await peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: 'busy', refuseFirst: 1 });
+    const slow = await peer({ ready: true, region: 'r1', delayMs: 600, gatewayId: 'slow' });
+    const other = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'other-region' });
+    const client = createHoldfastClient({
+      gateways: [busy.url, slow.url, other.url],
+      apiKey,
+      probeIntervalMs: 0,
+      hedgeAfterMs: 200,
+      tryTimeoutMs: 5_000,
+    });
+    await client.refreshHealth();
+    // busy refuses (503 GATEWAY_OVERLOADED, rests 1 s), slow takes it; 200 ms later the hedge is due.
+    const result = await client.verifyTotp({ userId: 'u', code: '123456', attemptId: 'shed-attempt' });
+    client.close();
+    expect(result.gatewayId).toBe('slow');
+    expect(busy.attempts).toHaveLength(0);
+    expect(slow.attempts).toEqual(['shed-attempt']);
+    expect(other.attempts).toHaveLength(0);
   });
 });
 

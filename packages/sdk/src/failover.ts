@@ -127,6 +127,12 @@ export class GatewayRotation<TClient> {
     );
   }
 
+  /** Whether any gateway is resting after it refused a request before any work (overloaded or rate limited). */
+  private isShedding(): boolean {
+    const now = Date.now();
+    return this.coolingUntil.some((until) => until > now);
+  }
+
   /** Gateway indices, best first. */
   order(): number[] {
     // Latency in 20 ms bands: small differences are noise; the configured order (nearest first) breaks ties.
@@ -157,6 +163,10 @@ export class GatewayRotation<TClient> {
     const hedge = (async (): Promise<T> => {
       await Promise.race([sleep(hedgeDelay), first.catch(() => undefined)]);
       if (isSettled()) throw new HoldfastUnavailableError('hedge not needed', []);
+      // A gateway is shedding load (it refused before any work and rests for its Retry-After): the
+      // slowness is a lack of capacity, not a hung path, and a hedge would only add a second request
+      // to every slow one — work that kept an overload going for tens of seconds in a soak.
+      if (this.isShedding()) throw new HoldfastUnavailableError('hedge not sent: gateways are shedding load', []);
       return this.runSequential(hedgeOrder, deadline, controller.signal, options);
     })();
     try {
