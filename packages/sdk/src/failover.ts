@@ -127,10 +127,10 @@ export class GatewayRotation<TClient> {
     );
   }
 
-  /** Whether any gateway is resting after it refused a request before any work (overloaded or rate limited). */
-  private isShedding(): boolean {
+  /** Whether more than half of the gateways rest after refusing a request before any work (overloaded or rate limited). */
+  private isMostlyShedding(): boolean {
     const now = Date.now();
-    return this.coolingUntil.some((until) => until > now);
+    return this.coolingUntil.filter((until) => until > now).length * 2 > this.coolingUntil.length;
   }
 
   /** Gateway indices, best first. */
@@ -163,10 +163,11 @@ export class GatewayRotation<TClient> {
     const hedge = (async (): Promise<T> => {
       await Promise.race([sleep(hedgeDelay), first.catch(() => undefined)]);
       if (isSettled()) throw new HoldfastUnavailableError('hedge not needed', []);
-      // A gateway is shedding load (it refused before any work and rests for its Retry-After): the
-      // slowness is a lack of capacity, not a hung path, and a hedge would only add a second request
-      // to every slow one — work that kept an overload going for tens of seconds in a soak.
-      if (this.isShedding()) throw new HoldfastUnavailableError('hedge not sent: gateways are shedding load', []);
+      // Most gateways are shedding load (each refused before any work and rests for its Retry-After):
+      // the slowness is a lack of capacity, not a hung path, and a hedge would only add a second
+      // request to every slow one — work that kept an overload going for tens of seconds in a soak.
+      // One or two resting (a cut-off region's gateways fill up and refuse) is no such sign.
+      if (this.isMostlyShedding()) throw new HoldfastUnavailableError('hedge not sent: gateways are shedding load', []);
       return this.runSequential(hedgeOrder, deadline, controller.signal, options);
     })();
     try {
