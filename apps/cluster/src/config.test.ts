@@ -27,13 +27,13 @@ describe('[CLUSTER_CONFIG] the cluster layout', () => {
     if (region === undefined) throw new Error('no region');
     const yaml = patroniYaml(config, region, '/tmp/pg1');
     expect(yaml).toContain('use_slots: false');
-    expect(yaml).toContain('wal_keep_size: 256MB');
+    expect(yaml).toContain('wal_keep_size: 4GB');
     expect(patroniDynamicConfig(config)).toEqual({
       ttl: 5,
       loop_wait: 1,
       retry_timeout: 2,
       check_timeline: true,
-      postgresql: { use_slots: false, parameters: { wal_keep_size: '256MB', wal_retrieve_retry_interval: '1000ms', ...partitionParameters } },
+      postgresql: { use_slots: false, parameters: { wal_keep_size: '4GB', wal_retrieve_retry_interval: '1000ms', ...partitionParameters } },
     });
     // A silent (cut-off) peer is dropped in ~10 s, not after the kernel's 2-hour keepalive.
     expect(yaml).toContain('tcp_keepalives_idle: 5');

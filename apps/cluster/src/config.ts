@@ -41,10 +41,17 @@ const envSchema = z.object({
    * by `wal_keep_size` instead (bounded: a replica further behind needs `patronictl reinit`).
    */
   HOLDFAST_PATRONI_USE_SLOTS: z.enum(['true', 'false']).default('false'),
+  /**
+   * Also what pg_rewind needs: a healed old primary is rewound from the last checkpoint before the
+   * fork, read from its own pg_wal. Checkpoints come up to max_wal_size (2GB) apart and a record is
+   * written only when its checkpoint ends, so up to ~2 intervals back; with 256MB kept, a partition
+   * after a soak's 15 minutes of WAL left pg_rewind without that checkpoint (`servers diverged`,
+   * exit 1) and the old primary never rejoined.
+   */
   HOLDFAST_PG_WAL_KEEP_SIZE: z
     .string()
     .regex(/^\d+(kB|MB|GB)$/)
-    .default('256MB'),
+    .default('4GB'),
   /** How soon a replica's startup process retries streaming after a failure (its walreceiver lost the primary, a timeline ended). */
   HOLDFAST_PG_WAL_RETRIEVE_RETRY_MS: z.coerce.number().int().min(50).max(60_000).default(1000),
   /**
