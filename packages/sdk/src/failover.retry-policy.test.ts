@@ -180,6 +180,18 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     expect(sameRegion.attempts).toHaveLength(0);
   });
 
+  it('waits for a ready gateway that refused rather than send to an unready one', async () => {
+    const unready = await peer({ ready: false, region: 'r1', delayMs: 3_000, gatewayId: 'unready' });
+    const busy = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'busy', refuseFirst: 1 });
+    const client = createHoldfastClient({ gateways: [unready.url, busy.url], apiKey, probeIntervalMs: 0, tryTimeoutMs: 5_000 });
+    await client.refreshHealth();
+    // busy refuses (503 GATEWAY_OVERLOADED, rests 1 s); the unready one (cut off, say) is not tried.
+    const result = await client.verifyTotp({ userId: 'u', code: '123456', attemptId: 'wait-attempt' });
+    client.close();
+    expect(result.gatewayId).toBe('busy');
+    expect(unready.attempts).toHaveLength(0);
+  });
+
   it('sends no hedge while most gateways are shedding load; one resting gateway does not stop it', async () => {
     const slowAnswer = async (busyCount: number): Promise<{ gatewayId: string; otherAttempts: number }> => {
       const busy = await Promise.all(

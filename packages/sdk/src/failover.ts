@@ -181,24 +181,33 @@ export class GatewayRotation<TClient> {
     const failures = new Map<string, string>();
     const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
     let lastRefusal: { error: unknown; reason: string } | null = null;
+    const isReady = (i: number): boolean => this.health[i]?.isReady ?? true;
+    // The gateways worth waiting for: the ready ones (every one when none is known ready).
+    const waitFor = order.some(isReady) ? order.filter(isReady) : order;
     for (let pass = 0; Date.now() < deadline && !isStopped(); pass += 1) {
       const now = Date.now();
-      const isAllCooling = order.every((i) => (this.coolingUntil[i] ?? 0) > now);
+      const isAllCooling = waitFor.every((i) => (this.coolingUntil[i] ?? 0) > now);
       if (isAllCooling && lastRefusal?.reason === 'RATE_LIMITED') {
         // Every gateway says this caller is over its limit: say so, rather than wait and hammer.
         throw toApiError(lastRefusal.error);
       }
       // Every gateway busy with a surge: wait until the first one said to come back (within the deadline).
-      const coolingWait = isAllCooling ? Math.min(...order.map((i) => this.coolingUntil[i] ?? 0)) - now : 0;
+      const coolingWait = isAllCooling ? Math.min(...waitFor.map((i) => this.coolingUntil[i] ?? 0)) - now : 0;
       const backoff = pass > 0 ? Math.min(100 * pass, 1000) : 0;
       const wait = Math.min(Math.max(backoff, coolingWait), Math.max(0, deadline - now));
       if (wait > 0) await sleep(wait);
-      const isAnyOpen = order.some((i) => (this.coolingUntil[i] ?? 0) <= Date.now());
+      const isAnyOpen = waitFor.some((i) => (this.coolingUntil[i] ?? 0) <= Date.now());
+      let hasReadyFailed = false;
       for (const index of order) {
         const gateway = this.gateways[index];
         const remaining = deadline - Date.now();
         if (gateway === undefined || remaining <= 0 || isStopped()) break;
         if (isAnyOpen && (this.coolingUntil[index] ?? 0) > Date.now()) continue;
+        // Ready gateways that only refused (busy for ≤ Retry-After) are waited for in the next pass:
+        // an unready one is cut off or down and would cost a whole try. In a partition the
+        // majority side's gateways, full of requests waiting for the new primary, refused while
+        // the cut-off ones looked open, and calls spent two tries there until the deadline.
+        if (!isReady(index) && waitFor !== order && !hasReadyFailed) continue;
         // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs
         // (deadlineSignal, not AbortSignal.any + AbortSignal.timeout: that one never fired once a
         // garbage collection had run — tries to a cut-off gateway hung past the call's deadline).
@@ -216,6 +225,7 @@ export class GatewayRotation<TClient> {
             lastRefusal = { error, reason: classified.reason };
             continue;
           }
+          if (isReady(index)) hasReadyFailed = true;
           const health = this.health[index];
           if (health != null && classified.kind === 'unsent') health.isReady = false; // until the next probe says otherwise
           if (classified.kind === 'retryable' && options.policy === 'retry-if-unsent') {
