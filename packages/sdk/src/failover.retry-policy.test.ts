@@ -85,13 +85,17 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
   });
 
   /** A gateway-like peer: /readyz answers `ready`; /trpc answers after `delayMs`, recording attempt ids. */
-  async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string; refuseFirst?: number }) {
+  // `readyDelayMs` puts a peer in a later 20-ms latency band, so the SDK's order does not hang on
+  // probe noise (on a loaded machine a 0-ms peer's probe can take 20 ms and swap places).
+  async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string; refuseFirst?: number; readyDelayMs?: number }) {
     const attempts: string[] = [];
     let refusals = options.refuseFirst ?? 0;
     const server = http.createServer((req, res) => {
       if (req.url === '/readyz') {
-        res.writeHead(options.ready ? 200 : 503, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ ready: options.ready, region: options.region }));
+        setTimeout(() => {
+          res.writeHead(options.ready ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ready: options.ready, region: options.region }));
+        }, options.readyDelayMs ?? 0);
         return;
       }
       if (refusals > 0) {
@@ -159,7 +163,7 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
 
   it('hedges a slow request to another region with the same attempt id; the first answer wins', async () => {
     const slow = await peer({ ready: true, region: 'r1', delayMs: 2_000, gatewayId: 'slow' });
-    const sameRegion = await peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: 'same-region' });
+    const sameRegion = await peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: 'same-region', readyDelayMs: 60 });
     const other = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'other-region' });
     const client = createHoldfastClient({
       gateways: [slow.url, sameRegion.url, other.url],
@@ -197,8 +201,8 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
       const busy = await Promise.all(
         Array.from({ length: busyCount }, (_, i) => peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: `busy-${String(i)}`, refuseFirst: 1 })),
       );
-      const slow = await peer({ ready: true, region: 'r1', delayMs: 600, gatewayId: 'slow' });
-      const other = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'other-region' });
+      const slow = await peer({ ready: true, region: 'r1', delayMs: 600, gatewayId: 'slow', readyDelayMs: 60 });
+      const other = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'other-region', readyDelayMs: 120 });
       const client = createHoldfastClient({
         gateways: [...busy.map((b) => b.url), slow.url, other.url],
         apiKey,
