@@ -181,11 +181,12 @@ export class GatewayRotation<TClient> {
     const failures = new Map<string, string>();
     const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
     let lastRefusal: { error: unknown; reason: string } | null = null;
+    // Read afresh: a probe may find a gateway unready while this call waits on it.
     const isReady = (i: number): boolean => this.health[i]?.isReady ?? true;
-    // The gateways worth waiting for: the ready ones (every one when none is known ready).
-    const waitFor = order.some(isReady) ? order.filter(isReady) : order;
     for (let pass = 0; Date.now() < deadline && !isStopped(); pass += 1) {
       const now = Date.now();
+      // The gateways worth waiting for: the ready ones (every one when none is known ready).
+      const waitFor = order.some(isReady) ? order.filter(isReady) : order;
       const isAllCooling = waitFor.every((i) => (this.coolingUntil[i] ?? 0) > now);
       if (isAllCooling && lastRefusal?.reason === 'RATE_LIMITED') {
         // Every gateway says this caller is over its limit: say so, rather than wait and hammer.
@@ -207,7 +208,7 @@ export class GatewayRotation<TClient> {
         // an unready one is cut off or down and would cost a whole try. In a partition the
         // majority side's gateways, full of requests waiting for the new primary, refused while
         // the cut-off ones looked open, and calls spent two tries there until the deadline.
-        if (!isReady(index) && waitFor !== order && !hasReadyFailed) continue;
+        if (!isReady(index) && order.some(isReady) && !hasReadyFailed) continue;
         // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs
         // (deadlineSignal, not AbortSignal.any + AbortSignal.timeout: that one never fired once a
         // garbage collection had run — tries to a cut-off gateway hung past the call's deadline).
