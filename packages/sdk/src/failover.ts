@@ -127,12 +127,6 @@ export class GatewayRotation<TClient> {
     );
   }
 
-  /** Whether more than half of the gateways rest after refusing a request before any work (overloaded or rate limited). */
-  private isMostlyShedding(): boolean {
-    const now = Date.now();
-    return this.coolingUntil.filter((until) => until > now).length * 2 > this.coolingUntil.length;
-  }
-
   /** Gateway indices, best first. */
   order(): number[] {
     // Latency in 20 ms bands: small differences are noise; the configured order (nearest first) breaks ties.
@@ -163,11 +157,6 @@ export class GatewayRotation<TClient> {
     const hedge = (async (): Promise<T> => {
       await Promise.race([sleep(hedgeDelay), first.catch(() => undefined)]);
       if (isSettled()) throw new HoldfastUnavailableError('hedge not needed', []);
-      // Most gateways are shedding load (each refused before any work and rests for its Retry-After):
-      // the slowness is a lack of capacity, not a hung path, and a hedge would only add a second
-      // request to every slow one — work that kept an overload going for tens of seconds in a soak.
-      // One or two resting (a cut-off region's gateways fill up and refuse) is no such sign.
-      if (this.isMostlyShedding()) throw new HoldfastUnavailableError('hedge not sent: gateways are shedding load', []);
       return this.runSequential(hedgeOrder, deadline, controller.signal, options);
     })();
     try {
@@ -181,34 +170,24 @@ export class GatewayRotation<TClient> {
     const failures = new Map<string, string>();
     const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
     let lastRefusal: { error: unknown; reason: string } | null = null;
-    // Read afresh: a probe may find a gateway unready while this call waits on it.
-    const isReady = (i: number): boolean => this.health[i]?.isReady ?? true;
     for (let pass = 0; Date.now() < deadline && !isStopped(); pass += 1) {
       const now = Date.now();
-      // The gateways worth waiting for: the ready ones (every one when none is known ready).
-      const waitFor = order.some(isReady) ? order.filter(isReady) : order;
-      const isAllCooling = waitFor.every((i) => (this.coolingUntil[i] ?? 0) > now);
+      const isAllCooling = order.every((i) => (this.coolingUntil[i] ?? 0) > now);
       if (isAllCooling && lastRefusal?.reason === 'RATE_LIMITED') {
         // Every gateway says this caller is over its limit: say so, rather than wait and hammer.
         throw toApiError(lastRefusal.error);
       }
       // Every gateway busy with a surge: wait until the first one said to come back (within the deadline).
-      const coolingWait = isAllCooling ? Math.min(...waitFor.map((i) => this.coolingUntil[i] ?? 0)) - now : 0;
+      const coolingWait = isAllCooling ? Math.min(...order.map((i) => this.coolingUntil[i] ?? 0)) - now : 0;
       const backoff = pass > 0 ? Math.min(100 * pass, 1000) : 0;
       const wait = Math.min(Math.max(backoff, coolingWait), Math.max(0, deadline - now));
       if (wait > 0) await sleep(wait);
-      const isAnyOpen = waitFor.some((i) => (this.coolingUntil[i] ?? 0) <= Date.now());
-      let hasReadyFailed = false;
+      const isAnyOpen = order.some((i) => (this.coolingUntil[i] ?? 0) <= Date.now());
       for (const index of order) {
         const gateway = this.gateways[index];
         const remaining = deadline - Date.now();
         if (gateway === undefined || remaining <= 0 || isStopped()) break;
         if (isAnyOpen && (this.coolingUntil[index] ?? 0) > Date.now()) continue;
-        // Ready gateways that only refused (busy for ≤ Retry-After) are waited for in the next pass:
-        // an unready one is cut off or down and would cost a whole try. In a partition the
-        // majority side's gateways, full of requests waiting for the new primary, refused while
-        // the cut-off ones looked open, and calls spent two tries there until the deadline.
-        if (!isReady(index) && order.some(isReady) && !hasReadyFailed) continue;
         // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs
         // (deadlineSignal, not AbortSignal.any + AbortSignal.timeout: that one never fired once a
         // garbage collection had run — tries to a cut-off gateway hung past the call's deadline).
@@ -226,7 +205,6 @@ export class GatewayRotation<TClient> {
             lastRefusal = { error, reason: classified.reason };
             continue;
           }
-          if (isReady(index)) hasReadyFailed = true;
           const health = this.health[index];
           if (health != null && classified.kind === 'unsent') health.isReady = false; // until the next probe says otherwise
           if (classified.kind === 'retryable' && options.policy === 'retry-if-unsent') {
