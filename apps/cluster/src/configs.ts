@@ -128,8 +128,9 @@ ${yamlLines({ ttl: dynamic.ttl, loop_wait: dynamic.loop_wait, retry_timeout: dyn
       use_pg_rewind: true
       use_slots: ${String(dynamic.postgresql.use_slots)}
       # A steady load's latency (the soak, issue 14): 32MB of shared buffers held none of the hot
-      # indexes once the attempt and audit tables grew, and every checkpoint's start sent a burst of
-      # full-page images through synchronous replication (minute p99s of 0.4–1.4 s every 5 min).
+      # indexes once the attempt and audit tables grew, and a checkpoint's start sends a burst of
+      # full-page images through synchronous replication (a soak's 0.4–1.4 s minute p99s came with
+      # checkpoint starts).
       # 256MB per node, compressed full-page images, and checkpoints every 15 min instead.
       parameters:
 ${yamlLines(
