@@ -86,15 +86,22 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
 
   /** A gateway-like peer: /readyz answers `ready`; /trpc answers after `delayMs`, recording attempt ids. */
   // `readyDelayMs` puts a peer in a later 20-ms latency band, so the SDK's order does not hang on
-  // probe noise (on a loaded machine a 0-ms peer's probe can take 20 ms and swap places).
-  async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string; readyDelayMs?: number }) {
+  // probe noise (beside a CI run a 0-ms peer's probe took over 60 ms and swapped places).
+  async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string; readyDelayMs?: number; refuseFirst?: number }) {
     const attempts: string[] = [];
+    let refusals = options.refuseFirst ?? 0;
     const server = http.createServer((req, res) => {
       if (req.url === '/readyz') {
         setTimeout(() => {
           res.writeHead(options.ready ? 200 : 503, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ ready: options.ready, region: options.region }));
         }, options.readyDelayMs ?? 0);
+        return;
+      }
+      if (refusals > 0) {
+        refusals -= 1;
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(JSON.stringify(errorBody(503, 'GATEWAY_OVERLOADED')));
         return;
       }
       let body = '';
@@ -156,8 +163,8 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
 
   it('hedges a slow request to another region with the same attempt id; the first answer wins', async () => {
     const slow = await peer({ ready: true, region: 'r1', delayMs: 2_000, gatewayId: 'slow' });
-    const sameRegion = await peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: 'same-region', readyDelayMs: 60 });
-    const other = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'other-region' });
+    const sameRegion = await peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: 'same-region', readyDelayMs: 150 });
+    const other = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'other-region', readyDelayMs: 300 });
     const client = createHoldfastClient({
       gateways: [slow.url, sameRegion.url, other.url],
       apiKey,
@@ -174,6 +181,30 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     expect(elapsed).toBeLessThan(1_500);
     expect(slow.attempts).toEqual(['hedged-attempt']);
     expect(other.attempts).toEqual(['hedged-attempt']);
+    expect(sameRegion.attempts).toHaveLength(0);
+  });
+
+  it('a hedge refused in one other region tries the next other region, not the slow first one', async () => {
+    const slow = await peer({ ready: true, region: 'r1', delayMs: 2_000, gatewayId: 'slow' });
+    const sameRegion = await peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: 'same-region', readyDelayMs: 300 });
+    const busy = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'busy', refuseFirst: 1, readyDelayMs: 150 });
+    const other = await peer({ ready: true, region: 'r3', delayMs: 0, gatewayId: 'third-region', readyDelayMs: 450 });
+    const client = createHoldfastClient({
+      gateways: [slow.url, sameRegion.url, busy.url, other.url],
+      apiKey,
+      probeIntervalMs: 0,
+      hedgeAfterMs: 200,
+      tryTimeoutMs: 5_000,
+    });
+    await client.refreshHealth();
+    const started = performance.now();
+    // The slow one (r1) hangs; at 200 ms the hedge goes to r2, which refuses (overloaded), then to r3.
+    const result = await client.verifyTotp({ userId: 'u', code: '123456', attemptId: 'hedge-walk' });
+    const elapsed = performance.now() - started;
+    client.close();
+    expect(result.gatewayId).toBe('third-region');
+    expect(elapsed).toBeLessThan(1_500);
+    expect(slow.attempts).toEqual(['hedge-walk']);
     expect(sameRegion.attempts).toHaveLength(0);
   });
 });
