@@ -149,12 +149,15 @@ export class GatewayRotation<TClient> {
     const first = this.runSequential(order, deadline, controller.signal, options);
     if (options.hedgeAfterMs === undefined || options.policy !== 'retry-anywhere' || order.length < 2) return first;
     // Hedge: the same request (same attempt id) to the other regions' gateways, if the first is slow.
-    // All of them before any of the first region's: a hedge exists to get out of that region, and
-    // one that fell back to it after a single refusal (a busy gateway on the majority side of a
-    // partition) spent the rest of the deadline on the cut-off gateways.
+    // Never to the first region's: a hedge exists to get out of that region, and one that fell
+    // back to it after the others refused (busy gateways on the majority side of a partition)
+    // spent the rest of the deadline on the cut-off gateways.
     const firstRegion = this.health[order[0] ?? 0]?.region ?? null;
     const isElsewhere = (i: number): boolean => i !== order[0] && (firstRegion === null || this.health[i]?.region !== firstRegion);
-    const hedgeOrder = [...order.filter(isElsewhere), ...order.filter((i) => !isElsewhere(i))];
+    // Only those: when they all refuse (busy), the hedge waits out their Retry-After; the first
+    // region is the first half's to try.
+    const elsewhere = order.filter(isElsewhere);
+    const hedgeOrder = elsewhere.length > 0 ? elsewhere : order;
     const hedgeDelay = options.hedgeAfterMs;
     const isSettled = (): boolean => controller.signal.aborted;
     const hedge = (async (): Promise<T> => {
