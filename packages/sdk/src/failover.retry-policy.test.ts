@@ -90,11 +90,12 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
   async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string; readyDelayMs?: number; refuseFirst?: number }) {
     const attempts: string[] = [];
     let refusals = options.refuseFirst ?? 0;
+    let isReady = options.ready;
     const server = http.createServer((req, res) => {
       if (req.url === '/readyz') {
         setTimeout(() => {
-          res.writeHead(options.ready ? 200 : 503, { 'content-type': 'application/json' });
-          res.end(JSON.stringify({ ready: options.ready, region: options.region }));
+          res.writeHead(isReady ? 200 : 503, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ ready: isReady, region: options.region }));
         }, options.readyDelayMs ?? 0);
         return;
       }
@@ -138,6 +139,10 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     const handle = {
       url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
       attempts,
+      /** What /readyz says from now on (a region cut off after the call began). */
+      setReady: (ready: boolean) => {
+        isReady = ready;
+      },
       close: () =>
         new Promise<void>((resolve) => {
           server.closeAllConnections();
@@ -196,6 +201,23 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     expect(slow.attempts).toEqual(['hedge-walk']);
     expect(other.attempts).toEqual(['hedge-walk']);
     expect(sameRegion.attempts).toHaveLength(0);
+  });
+
+  it('after a try times out, the next goes to a gateway ready now, not to one that stopped answering probes after the call began', async () => {
+    const slow = await peer({ ready: true, region: 'r1', delayMs: 1_000, gatewayId: 'slow' });
+    const cut = await peer({ ready: true, region: 'r2', delayMs: 5_000, gatewayId: 'cut', readyDelayMs: 150 });
+    const good = await peer({ ready: true, region: 'r3', delayMs: 0, gatewayId: 'good', readyDelayMs: 300 });
+    const client = createHoldfastClient({ gateways: [slow.url, cut.url, good.url], apiKey, probeIntervalMs: 0, tryTimeoutMs: 600, deadlineMs: 5_000 });
+    await client.refreshHealth(); // slow, cut, good: all ready, in that order
+    const call = client.verifyTotp({ userId: 'u', code: '123456', attemptId: 'rerank' });
+    // While the first try waits on `slow`, `cut`'s region is cut off and a probe sees it.
+    cut.setReady(false);
+    await client.refreshHealth();
+    const result = await call;
+    client.close();
+    expect(result.gatewayId).toBe('good');
+    expect(slow.attempts).toEqual(['rerank']);
+    expect(cut.attempts).toHaveLength(0);
   });
 });
 

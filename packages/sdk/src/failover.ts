@@ -176,6 +176,7 @@ export class GatewayRotation<TClient> {
     const failures = new Map<string, string>();
     const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
     let lastRefusal: { error: unknown; reason: string } | null = null;
+    const allowed = new Set(order);
     for (let pass = 0; Date.now() < deadline && !isStopped(); pass += 1) {
       const now = Date.now();
       const isAllCooling = order.every((i) => (this.coolingUntil[i] ?? 0) > now);
@@ -189,7 +190,16 @@ export class GatewayRotation<TClient> {
       const wait = Math.min(Math.max(backoff, coolingWait), Math.max(0, deadline - now));
       if (wait > 0) await sleep(wait);
       const isAnyOpen = order.some((i) => (this.coolingUntil[i] ?? 0) <= Date.now());
-      for (const index of order) {
+      const tried = new Set<number>();
+      for (;;) {
+        // Ranked afresh before every try, not once per call: a probe that ran while the last try
+        // waited may have found a region cut off since the call began. (A begin sent as a region was
+        // cut waited out its try on a majority-side gateway that was waiting for the new primary,
+        // then spent the rest of its deadline on the cut-off region's gateways, still first in the
+        // order of the call's start — the partition drill's one failed push login.)
+        const index = this.order().find((i) => allowed.has(i) && !tried.has(i));
+        if (index === undefined) break;
+        tried.add(index);
         const gateway = this.gateways[index];
         const remaining = deadline - Date.now();
         if (gateway === undefined || remaining <= 0 || isStopped()) break;
