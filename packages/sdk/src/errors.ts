@@ -13,6 +13,19 @@ export class HoldfastApiError extends Error {
   }
 }
 
+/** One failed try of a call, as the SDK saw it. */
+export interface HoldfastTry {
+  gateway: string;
+  /** `deadline` (the try's time ran out), an HTTP status with Holdfast's code, or a network error code. */
+  reason: string;
+  /** When the try was sent, in ms since the call began. */
+  atMs: number;
+  /** How long it took to fail, in ms. */
+  ms: number;
+  /** Sent by the hedge (the same request to another region after `hedgeAfterMs`), not the first sequence. */
+  isHedge: boolean;
+}
+
 /** No gateway produced an answer before the deadline. */
 export class HoldfastUnavailableError extends Error {
   override readonly name = 'HoldfastUnavailableError';
@@ -20,6 +33,8 @@ export class HoldfastUnavailableError extends Error {
     message: string,
     /** What each gateway tried said, last attempt per gateway. */
     readonly failures: { gateway: string; reason: string }[],
+    /** Every failed try, in the order they were sent: where the deadline went. */
+    readonly tries: HoldfastTry[] = [],
   ) {
     super(message);
   }

@@ -65,6 +65,27 @@ describe('[SDK_RETRY_POLICY] which failures move on to the next gateway', () => 
     expect(healthy.hits()).toBe(before);
   });
 
+  it('an unavailable call tells every try: the gateway, its reason, when it was sent and how long it took', async () => {
+    const client = createHoldfastClient({ gateways: [down.url, closedUrl], apiKey, probeIntervalMs: 0, deadlineMs: 400 });
+    const error = await client.preauth({ userId: 'u' }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(HoldfastUnavailableError);
+    const { tries, failures } = error as HoldfastUnavailableError;
+    expect(tries.length).toBeGreaterThanOrEqual(2);
+    expect(tries[0]).toMatchObject({ gateway: down.url, reason: '503 DATABASE_UNAVAILABLE', isHedge: false });
+    expect(tries[1]).toMatchObject({ gateway: closedUrl, reason: 'ECONNREFUSED', isHedge: false });
+    for (const [i, t] of tries.entries()) {
+      expect(t.ms).toBeGreaterThanOrEqual(0);
+      expect(t.atMs).toBeGreaterThanOrEqual(i === 0 ? 0 : (tries[i - 1]?.atMs ?? 0));
+      expect(t.atMs).toBeLessThan(400);
+    }
+    // `failures`: the last reason per gateway (a last try cut short by the deadline says `deadline`).
+    const lastReason = (url: string): string | undefined => tries.findLast((t) => t.gateway === url)?.reason;
+    expect(failures).toEqual([
+      { gateway: down.url, reason: lastReason(down.url) },
+      { gateway: closedUrl, reason: lastReason(closedUrl) },
+    ]);
+  });
+
   it('a non-idempotent call is re-sent only when the first gateway surely never got it', async () => {
     const viaClosed = createHoldfastClient({ gateways: [closedUrl, healthy.url], apiKey, probeIntervalMs: 0 });
     const before = healthy.hits();
@@ -201,6 +222,30 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     expect(slow.attempts).toEqual(['hedge-walk']);
     expect(other.attempts).toEqual(['hedge-walk']);
     expect(sameRegion.attempts).toHaveLength(0);
+  });
+
+  it('when both halves of a hedge fail, the error holds the tries of both', async () => {
+    const hung = await peer({ ready: true, region: 'r1', delayMs: 5_000, gatewayId: 'hung' });
+    const busy = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'busy', refuseFirst: 100, readyDelayMs: 150 });
+    const client = createHoldfastClient({
+      gateways: [hung.url, busy.url],
+      apiKey,
+      probeIntervalMs: 0,
+      hedgeAfterMs: 200,
+      tryTimeoutMs: 5_000,
+      deadlineMs: 1_500,
+    });
+    await client.refreshHealth();
+    const error = await client.verifyTotp({ userId: 'u', code: '123456', attemptId: 'both-fail' }).catch((e: unknown) => e);
+    client.close();
+    expect(error).toBeInstanceOf(HoldfastUnavailableError);
+    const { tries } = error as HoldfastUnavailableError;
+    // The first half waited on `hung` until the deadline; the hedge was refused by `busy` (Retry-After
+    // 1 s) at 200 ms and again at ~1.2 s (a last try just before the deadline may be cut short).
+    expect(tries.filter((t) => !t.isHedge).map((t) => [t.gateway, t.reason])).toEqual([[hung.url, 'deadline']]);
+    const hedged = tries.filter((t) => t.isHedge);
+    expect(hedged.every((t) => t.gateway === busy.url && t.atMs >= 200)).toBe(true);
+    expect(hedged.filter((t) => t.reason === 'GATEWAY_OVERLOADED').length).toBeGreaterThanOrEqual(2);
   });
 
   it('after a try times out, the next goes to a gateway ready now, not to one that stopped answering probes after the call began', async () => {

@@ -1,6 +1,6 @@
 import { deadlineSignal } from '@holdfast/validators';
 import { TRPCClientError } from '@trpc/client';
-import { HoldfastApiError, HoldfastUnavailableError } from './errors';
+import { HoldfastApiError, HoldfastUnavailableError, type HoldfastTry } from './errors';
 
 /**
  * - `retry-anywhere`: the request is idempotent (it carries an attempt id, or only reads), so it may be
@@ -69,6 +69,15 @@ interface Health {
   isReady: boolean;
   latencyMs: number;
   region: string | null;
+}
+
+/** One call's shared state: its deadline, the signal that stops the slower half, and its tries. */
+interface CallState {
+  deadline: number;
+  stop: AbortSignal;
+  started: number;
+  tries: HoldfastTry[];
+  isHedge: boolean;
 }
 
 export interface RunOptions<T, TClient> {
@@ -144,9 +153,12 @@ export class GatewayRotation<TClient> {
 
   async run<T>(options: RunOptions<T, TClient>): Promise<T> {
     const controller = new AbortController();
-    const deadline = Date.now() + options.deadlineMs;
+    const started = Date.now();
+    const deadline = started + options.deadlineMs;
+    // Both halves of a hedge write here, so the error tells every try of the call, not one half's.
+    const tries: HoldfastTry[] = [];
     const order = this.order();
-    const first = this.runSequential(order, deadline, controller.signal, options);
+    const first = this.runSequential(order, { deadline, stop: controller.signal, started, tries, isHedge: false }, options);
     if (options.hedgeAfterMs === undefined || options.policy !== 'retry-anywhere' || order.length < 2) return first;
     // Hedge: the same request (same attempt id) to the other regions' gateways, if the first is slow.
     // Never to the first region's: a hedge exists to get out of that region, and one that fell
@@ -163,7 +175,7 @@ export class GatewayRotation<TClient> {
     const hedge = (async (): Promise<T> => {
       await Promise.race([sleep(hedgeDelay), first.catch(() => undefined)]);
       if (isSettled()) throw new HoldfastUnavailableError('hedge not needed', []);
-      return this.runSequential(hedgeOrder, deadline, controller.signal, options);
+      return this.runSequential(hedgeOrder, { deadline, stop: controller.signal, started, tries, isHedge: true }, options);
     })();
     try {
       return await firstAnswer([first, hedge]);
@@ -172,7 +184,8 @@ export class GatewayRotation<TClient> {
     }
   }
 
-  private async runSequential<T>(order: number[], deadline: number, stop: AbortSignal, options: RunOptions<T, TClient>): Promise<T> {
+  private async runSequential<T>(order: number[], call: CallState, options: RunOptions<T, TClient>): Promise<T> {
+    const { deadline, stop } = call;
     const failures = new Map<string, string>();
     const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
     let lastRefusal: { error: unknown; reason: string } | null = null;
@@ -208,6 +221,7 @@ export class GatewayRotation<TClient> {
         // (deadlineSignal, not AbortSignal.any + AbortSignal.timeout: that one never fired once a
         // garbage collection had run — tries to a cut-off gateway hung past the call's deadline).
         const { signal, clear } = deadlineSignal(Math.min(remaining, options.tryTimeoutMs), stop);
+        const sentAt = Date.now();
         try {
           const result = await options.call(gateway.client, signal);
           this.preferred = index;
@@ -216,6 +230,7 @@ export class GatewayRotation<TClient> {
           const classified = classify(error, signal);
           if (classified.kind === 'answer') throw toApiError(error);
           failures.set(gateway.url, classified.reason);
+          call.tries.push({ gateway: gateway.url, reason: classified.reason, atMs: sentAt - call.started, ms: Date.now() - sentAt, isHedge: call.isHedge });
           if (classified.kind === 'refused') {
             this.coolingUntil[index] = Date.now() + (classified.retryAfterMs ?? 1000);
             lastRefusal = { error, reason: classified.reason };
@@ -224,7 +239,7 @@ export class GatewayRotation<TClient> {
           const health = this.health[index];
           if (health != null && classified.kind === 'unsent') health.isReady = false; // until the next probe says otherwise
           if (classified.kind === 'retryable' && options.policy === 'retry-if-unsent') {
-            throw new HoldfastUnavailableError('the gateway failed after it may have received the request; not retried', toList(failures));
+            throw unavailableError('the gateway failed after it may have received the request; not retried', call.tries);
           }
         } finally {
           clear();
@@ -234,7 +249,7 @@ export class GatewayRotation<TClient> {
     if (lastRefusal?.reason === 'RATE_LIMITED' && failures.size > 0 && [...failures.values()].every((reason) => reason === 'RATE_LIMITED')) {
       throw toApiError(lastRefusal.error);
     }
-    throw new HoldfastUnavailableError(`no gateway answered within ${options.deadlineMs} ms`, toList(failures));
+    throw unavailableError(`no gateway answered within ${options.deadlineMs} ms`, call.tries);
   }
 }
 
@@ -249,8 +264,8 @@ async function firstAnswer<T>(promises: Promise<T>[]): Promise<T> {
           reject(error instanceof Error ? error : new Error(String(error)));
           return;
         }
-        // Keep the report that says what the gateways answered, not "hedge not needed".
-        if (unavailable === null || error.failures.length > 0) unavailable = error;
+        // Keep the report with the most tries (the later half's has both), not "hedge not needed".
+        if (unavailable === null || error.tries.length >= unavailable.tries.length) unavailable = error;
         pending -= 1;
         if (pending === 0) reject(unavailable);
       });
@@ -258,6 +273,13 @@ async function firstAnswer<T>(promises: Promise<T>[]): Promise<T> {
   });
 }
 
-function toList(failures: Map<string, string>): { gateway: string; reason: string }[] {
-  return [...failures].map(([gateway, reason]) => ({ gateway, reason }));
+/** `failures`: the last reason per gateway, in the order they were first tried; `tries`: all of them. */
+function unavailableError(message: string, tries: HoldfastTry[]): HoldfastUnavailableError {
+  const last = new Map<string, string>();
+  for (const t of tries) last.set(t.gateway, t.reason);
+  return new HoldfastUnavailableError(
+    message,
+    [...last].map(([gateway, reason]) => ({ gateway, reason })),
+    [...tries],
+  );
 }

@@ -14,7 +14,7 @@ export {
   type WebauthnRegistrationBeginResult,
   type WebauthnRegistrationResponse,
 } from './client';
-export { HoldfastApiError, HoldfastUnavailableError } from './errors';
+export { HoldfastApiError, HoldfastUnavailableError, type HoldfastTry } from './errors';
 export type { RetryPolicy } from './failover';
 // The system's words, for relying applications that switch on a kind, an outcome or a reason.
 export type { AssuranceLevel, FactorKind, HostedOutcome, VerificationOutcome, VerificationResult, VerifyRejectReason } from '@holdfast/validators';

@@ -171,8 +171,20 @@ async function sendVerification(
     entry.gatewayId = result.gatewayId;
   } catch (error) {
     entry.reason = error instanceof HoldfastApiError ? error.code : error instanceof Error ? error.name : 'unknown';
-    if (error instanceof HoldfastUnavailableError) entry.detail = error.failures.map((f) => `${f.gateway} ${f.reason}`).join('; ');
+    if (error instanceof HoldfastUnavailableError) entry.detail = describeTries(error);
   }
   entry.endMs = sinceStart();
   return entry;
+}
+
+/**
+ * Where an unavailable call's deadline went, every try in order: `+3.0 s hedge 198.18.0.12:4121
+ * GATEWAY_OVERLOADED after 0.0 s` (a failed call's report must say which gateways it waited on).
+ */
+export function describeTries(error: HoldfastUnavailableError): string {
+  if (error.tries.length === 0) return error.failures.map((f) => `${f.gateway} ${f.reason}`).join('; ');
+  const seconds = (ms: number): string => (ms / 1000).toFixed(1);
+  return error.tries
+    .map((t) => `+${seconds(t.atMs)} s ${t.isHedge ? 'hedge ' : ''}${t.gateway.replace(/^https?:\/\//, '')} ${t.reason} after ${seconds(t.ms)} s`)
+    .join('; ');
 }

@@ -4,6 +4,7 @@
 import type { PushTransactionStatus } from '@holdfast/core';
 import { createHoldfastClient, HoldfastApiError, HoldfastUnavailableError, type HoldfastClient } from '@holdfast/sdk';
 import { randomInt, randomUUID } from 'node:crypto';
+import { describeTries } from './load';
 import { sendDeviceAnswer, signDeviceAnswer, type DeviceAnswerBody, type DeviceAnswerResult } from './push-device';
 import type { DrillPushApplication, DrillPushSeed, DrillPushUser } from './push-seed';
 
@@ -89,7 +90,7 @@ const between = (range: { min: number; max: number }): number => range.min + ran
 
 function describe(error: unknown): string {
   if (error instanceof HoldfastApiError) return error.code;
-  if (error instanceof HoldfastUnavailableError) return `unavailable (${error.failures.map((f) => `${f.gateway} ${f.reason}`).join('; ')})`;
+  if (error instanceof HoldfastUnavailableError) return `unavailable (${describeTries(error)})`;
   return error instanceof Error ? error.name : 'unknown';
 }
 
