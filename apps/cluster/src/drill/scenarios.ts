@@ -196,7 +196,7 @@ export async function runScenario(options: {
       };
     }
     case 'soak':
-      return { description: 'soak: steady load, nothing disrupted', events, soak: await startSoakWatch(config, note) };
+      return { description: 'soak: steady load, nothing disrupted', events, soak: await startSoakWatch(config, note, options.sinceStart) };
   }
 }
 

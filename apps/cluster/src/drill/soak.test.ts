@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DrillRequest } from './load';
-import { judgeStability, soakMinutes, soakTargets, soakUsersFor, type SoakSection } from './soak';
+import { judgeStability, slowestSeconds, soakMinutes, soakTargets, soakUsersFor, type SoakSection } from './soak';
 
 const request = (startMs: number, latencyMs: number, outcome: DrillRequest['outcome'] = 'accepted', kind: DrillRequest['kind'] = 'fresh'): DrillRequest => ({
   kind,
@@ -59,6 +59,23 @@ describe('[SOAK] per-minute p99 and its stability', () => {
     expect(judgeStability([]).isStable).toBe(false);
   });
 
+  it('names the slowest seconds by p99 (fresh logins by the second they started), beside the sampler of that second', () => {
+    const requests = [
+      request(1_000, 10),
+      request(1_500, 12),
+      request(2_100, 480), // second 2: one slow login
+      request(2_600, 20),
+      request(3_000, 30),
+      request(3_200, 900, 'accepted', 'replay'), // replays do not count
+    ];
+    const samples = [{ second: 2, cpuBusy: 0.97, drillCpu: 0.8, loopDelayMaxMs: 410 }];
+    const slow = slowestSeconds(requests, samples, 2);
+    expect(slow).toEqual([
+      { second: 2, sent: 2, p50: 480, p99: 480, cpuBusy: 0.97, drillCpu: 0.8, loopDelayMaxMs: 410 },
+      { second: 3, sent: 1, p50: 30, p99: 30 },
+    ]);
+  });
+
   it('seeds a 30-s step of users for the rate (each TOTP code is usable once per step), with room to spare', () => {
     expect(soakUsersFor(20)).toBeGreaterThanOrEqual(20 * 30);
     expect(soakUsersFor(45)).toBeGreaterThanOrEqual(45 * 30);
@@ -77,6 +94,7 @@ describe('[SOAK] targets', () => {
     samplesWithoutLeader: 0,
     samplesUnanswered: 2,
     samples: 90,
+    slowSeconds: [],
     sent: 3600,
     failedLogins: 0,
     minutes: [{ minute: 1, sent: 1200, accepted: 1200, failed: 0, p50: 30, p99: 120 }],

@@ -8,6 +8,7 @@ import { createDatabase } from '@holdfast/db';
 import { createHoldfastClient } from '@holdfast/sdk';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { clusterLogin, clusterMembers } from '../cluster';
 import { gatewayEndpoints, postgresUrl, type ClusterConfig } from '../config';
 import type { DrillRequest } from './load';
@@ -60,6 +61,31 @@ export interface SoakSection {
   failedLogins: number;
   minutes: SoakMinute[];
   stability: SoakStability;
+  /**
+   * The slowest seconds of the load (by p99), each beside what the machine and the drill itself
+   * did in that second: a single slow second decides a minute's p99 at these rates, and this says
+   * whether the cluster was slow or the load generator (its own event loop) or the whole machine.
+   */
+  slowSeconds: SlowSecond[];
+}
+
+/** One second of the soak as the sampler saw it. */
+export interface SecondSample {
+  /** ms since the drill started, rounded down to the second. */
+  second: number;
+  /** The machine's CPU busy share in that second (all cores, /proc/stat), 0–1. */
+  cpuBusy: number;
+  /** The drill process's own CPU in that second, in cores (1 = one core all second). */
+  drillCpu: number;
+  /** The longest the drill's event loop was blocked in that second (its requests wait that long to be sent or read). */
+  loopDelayMaxMs: number;
+}
+
+export interface SlowSecond extends Partial<Omit<SecondSample, 'second'>> {
+  second: number;
+  sent: number;
+  p50: number;
+  p99: number;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -86,6 +112,73 @@ export function soakMinutes(requests: readonly DrillRequest[], durationMs: numbe
   });
 }
 
+/** The `count` seconds with the highest p99 (fresh logins by the second they started), with the sampler's view of each. */
+export function slowestSeconds(requests: readonly DrillRequest[], samples: readonly SecondSample[], count: number): SlowSecond[] {
+  const bySecond = new Map<number, number[]>();
+  for (const r of requests) {
+    if (r.kind !== 'fresh') continue;
+    const second = Math.floor(r.startMs / 1000);
+    const list = bySecond.get(second) ?? [];
+    list.push(r.endMs - r.startMs);
+    bySecond.set(second, list);
+  }
+  const sampled = new Map(samples.map((s) => [s.second, s]));
+  return [...bySecond]
+    .map(([second, latencies]) => {
+      latencies.sort((a, b) => a - b);
+      const sample = sampled.get(second);
+      const machine = sample === undefined ? {} : { cpuBusy: sample.cpuBusy, drillCpu: sample.drillCpu, loopDelayMaxMs: sample.loopDelayMaxMs };
+      return { second, sent: latencies.length, p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), ...machine };
+    })
+    .sort((a, b) => b.p99 - a.p99 || a.second - b.second)
+    .slice(0, count);
+}
+
+/** Samples the machine's CPU, the drill's CPU and its event-loop delay every second until stopped. */
+function startSecondSampler(sinceStart: () => number): { stop: () => SecondSample[] } {
+  const samples: SecondSample[] = [];
+  const loop = monitorEventLoopDelay({ resolution: 10 });
+  loop.enable();
+  const readCpu = async (): Promise<{ busy: number; total: number } | null> => {
+    try {
+      const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
+      const total = fields.reduce((a, b) => a + b, 0);
+      const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
+      return { busy: total - idle, total };
+    } catch {
+      return null; // not Linux: the CPU column stays empty
+    }
+  };
+  let lastCpu: { busy: number; total: number } | null = null;
+  let lastOwn = process.cpuUsage();
+  let lastAt = performance.now();
+  void readCpu().then((cpu) => {
+    lastCpu = cpu;
+  });
+  const timer = setInterval(() => {
+    const at = performance.now();
+    const own = process.cpuUsage();
+    const second = Math.floor(sinceStart() / 1000) - 1; // the second that just ended
+    const drillCpu = (own.user - lastOwn.user + own.system - lastOwn.system) / 1000 / Math.max(1, at - lastAt);
+    const loopDelayMaxMs = Math.round(loop.max / 1e6);
+    loop.reset();
+    lastOwn = own;
+    lastAt = at;
+    void readCpu().then((cpu) => {
+      const cpuBusy = cpu !== null && lastCpu !== null && cpu.total > lastCpu.total ? (cpu.busy - lastCpu.busy) / (cpu.total - lastCpu.total) : 0;
+      lastCpu = cpu;
+      samples.push({ second, cpuBusy: Math.round(cpuBusy * 100) / 100, drillCpu: Math.round(drillCpu * 100) / 100, loopDelayMaxMs });
+    });
+  }, 1_000);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      loop.disable();
+      return samples;
+    },
+  };
+}
+
 export function judgeStability(minutes: readonly Pick<SoakMinute, 'minute' | 'p99'>[]): SoakStability {
   const p99s = minutes.map((m) => m.p99).sort((a, b) => a - b);
   const middle = Math.floor(p99s.length / 2);
@@ -109,7 +202,7 @@ export interface SoakWatch {
  * Starts watching the leader (Patroni's view, every 2 s) from now until `finish`. The scenario
  * calls it at the drill's `--at` (the soak plan sets it to the load's first second).
  */
-export async function startSoakWatch(config: ClusterConfig, note: (what: string) => void): Promise<SoakWatch> {
+export async function startSoakWatch(config: ClusterConfig, note: (what: string) => void, sinceStart: () => number): Promise<SoakWatch> {
   const before = (await clusterMembers(config)).find((m) => m.role === 'leader');
   note(`soak: leader ${before?.name ?? 'none'} on timeline ${String(before?.timeline ?? '?')}; watching it every 2 s, nothing disrupted`);
   const leadersSeen = new Set<string>(before === undefined ? [] : [before.name]);
@@ -117,6 +210,7 @@ export async function startSoakWatch(config: ClusterConfig, note: (what: string)
   let samplesWithoutLeader = 0;
   let samplesUnanswered = 0;
   let busy = false;
+  const sampler = startSecondSampler(sinceStart);
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
@@ -138,6 +232,7 @@ export async function startSoakWatch(config: ClusterConfig, note: (what: string)
   return {
     finish: async ({ requests, durationMs, ratePerSecond }) => {
       clearInterval(timer);
+      const seconds = sampler.stop();
       const after = (await clusterMembers(config)).find((m) => m.role === 'leader');
       const minutes = soakMinutes(requests, durationMs);
       const fresh = requests.filter((r) => r.kind === 'fresh');
@@ -156,8 +251,13 @@ export async function startSoakWatch(config: ClusterConfig, note: (what: string)
         failedLogins: fresh.filter((r) => r.outcome !== 'accepted').length,
         minutes,
         stability: judgeStability(minutes),
+        slowSeconds: slowestSeconds(requests, seconds, 5),
       };
       for (const m of minutes) note(`soak minute ${m.minute}: ${m.accepted}/${m.sent} accepted, p50 ${m.p50} ms, p99 ${m.p99} ms`);
+      for (const s of section.slowSeconds)
+        note(
+          `soak slow second ${s.second}: p50 ${s.p50} ms, p99 ${s.p99} ms (${s.sent} sent); machine CPU ${s.cpuBusy === undefined ? '?' : `${Math.round(s.cpuBusy * 100)} %`}, drill CPU ${s.drillCpu ?? '?'} cores, drill event loop blocked up to ${s.loopDelayMaxMs ?? '?'} ms`,
+        );
       note(
         `soak: leader ${section.leaderBefore ?? '?'} (timeline ${String(section.timelineBefore)}) → ${section.leaderAfter ?? '?'} (timeline ${String(section.timelineAfter)}); ${samples} samples, ${samplesWithoutLeader} without a leader, ${samplesUnanswered} unanswered`,
       );
