@@ -108,12 +108,25 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
   /** A gateway-like peer: /readyz answers `ready`; /trpc answers after `delayMs`, recording attempt ids. */
   // `readyDelayMs` puts a peer in a later 20-ms latency band, so the SDK's order does not hang on
   // probe noise (beside a CI run a 0-ms peer's probe took over 60 ms and swapped places).
-  async function peer(options: { ready: boolean; region: string; delayMs: number; gatewayId: string; readyDelayMs?: number; refuseFirst?: number }) {
+  // `silent`: /readyz gets no answer (the connection is dropped), like a gateway whose region is cut off.
+  async function peer(options: {
+    ready: boolean;
+    region: string;
+    delayMs: number;
+    gatewayId: string;
+    readyDelayMs?: number;
+    refuseFirst?: number;
+    silent?: boolean;
+  }) {
     const attempts: string[] = [];
     let refusals = options.refuseFirst ?? 0;
     let isReady = options.ready;
     const server = http.createServer((req, res) => {
       if (req.url === '/readyz') {
+        if (options.silent === true) {
+          req.socket.destroy();
+          return;
+        }
         setTimeout(() => {
           res.writeHead(isReady ? 200 : 503, { 'content-type': 'application/json' });
           res.end(JSON.stringify({ ready: isReady, region: options.region }));
@@ -246,6 +259,23 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     const hedged = tries.filter((t) => t.isHedge);
     expect(hedged.every((t) => t.gateway === busy.url && t.atMs >= 200)).toBe(true);
     expect(hedged.filter((t) => t.reason === 'GATEWAY_OVERLOADED').length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('a gateway whose probe got no answer is not tried while another only rests after a refusal (even one answering 503 not ready)', async () => {
+    const busy = await peer({ ready: false, region: 'r2', delayMs: 0, gatewayId: 'busy', refuseFirst: 1 });
+    const cut = await peer({ ready: false, region: 'r1', delayMs: 5_000, gatewayId: 'cut', silent: true });
+    const client = createHoldfastClient({ gateways: [busy.url, cut.url], apiKey, probeIntervalMs: 60_000, tryTimeoutMs: 3_000, deadlineMs: 5_000 });
+    await client.refreshHealth();
+    const started = performance.now();
+    // `busy` (alive, waiting for a new primary: 503 on /readyz) refuses (Retry-After 1 s); `cut`
+    // would hang the try: wait for `busy` instead.
+    const result = await client.verifyTotp({ userId: 'u', code: '123456', attemptId: 'wait-for-busy' });
+    const elapsed = performance.now() - started;
+    client.close();
+    expect(result.gatewayId).toBe('busy');
+    expect(cut.attempts).toHaveLength(0);
+    expect(elapsed).toBeGreaterThanOrEqual(900);
+    expect(elapsed).toBeLessThan(2_500);
   });
 
   it('after a try times out, the next goes to a gateway ready now, not to one that stopped answering probes after the call began', async () => {

@@ -67,6 +67,8 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** What the last /readyz probe said about a gateway. */
 interface Health {
   isReady: boolean;
+  /** It answered the probe at all (even 503 not ready): alive and reachable, unlike one whose probe got no answer. */
+  isReachable: boolean;
   latencyMs: number;
   region: string | null;
 }
@@ -101,6 +103,8 @@ export class GatewayRotation<TClient> {
   /** Until when (epoch ms) each gateway is left alone after it refused a request before any work. */
   private readonly coolingUntil: number[];
   private probeTimer: NodeJS.Timeout | null = null;
+  /** Whether /readyz probes run: only then is a gateway that failed one left out (the next probe lets it back in). */
+  private readonly isProbing: boolean;
 
   constructor(
     private readonly gateways: readonly { url: string; client: TClient }[],
@@ -109,7 +113,8 @@ export class GatewayRotation<TClient> {
     if (gateways.length === 0) throw new Error('at least one gateway URL is required');
     this.health = gateways.map(() => null);
     this.coolingUntil = gateways.map(() => 0);
-    if (options.probeIntervalMs !== undefined && options.probeIntervalMs > 0) {
+    this.isProbing = options.probeIntervalMs !== undefined && options.probeIntervalMs > 0;
+    if (this.isProbing && options.probeIntervalMs !== undefined) {
       void this.probe();
       this.probeTimer = setInterval(() => void this.probe(), options.probeIntervalMs);
       this.probeTimer.unref(); // probing must never keep the application alive
@@ -128,9 +133,9 @@ export class GatewayRotation<TClient> {
         try {
           const response = await fetch(`${gateway.url.replace(/\/$/, '')}/readyz`, { signal: AbortSignal.timeout(2_000) });
           const body = (await response.json()) as { region?: string };
-          this.health[index] = { isReady: response.ok, latencyMs: performance.now() - started, region: body.region ?? null };
+          this.health[index] = { isReady: response.ok, isReachable: true, latencyMs: performance.now() - started, region: body.region ?? null };
         } catch {
-          this.health[index] = { isReady: false, latencyMs: Number.POSITIVE_INFINITY, region: this.health[index]?.region ?? null };
+          this.health[index] = { isReady: false, isReachable: false, latencyMs: Number.POSITIVE_INFINITY, region: this.health[index]?.region ?? null };
         }
       }),
     );
@@ -190,19 +195,28 @@ export class GatewayRotation<TClient> {
     const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
     let lastRefusal: { error: unknown; reason: string } | null = null;
     const allowed = new Set(order);
+    const isReachable = (i: number): boolean => this.health[i]?.isReachable ?? true;
+    // A gateway whose last /readyz probe got no answer at all (its region cut off, its process
+    // gone) is left out while one of this call's gateways answered its own — even one resting after
+    // a refusal, or answering 503 while it waits for a new primary: a busy gateway answers within
+    // its Retry-After, one whose packets vanish takes the whole try. (Partition-drill calls skipped
+    // the busy majority side and spent 7.5-s tries on the cut-off region until their deadline.)
+    // With no gateway answering, all are tried.
+    const isUsable = (i: number): boolean => !this.isProbing || isReachable(i) || !order.some(isReachable);
     for (let pass = 0; Date.now() < deadline && !isStopped(); pass += 1) {
       const now = Date.now();
-      const isAllCooling = order.every((i) => (this.coolingUntil[i] ?? 0) > now);
+      const usable = order.filter(isUsable);
+      const isAllCooling = usable.every((i) => (this.coolingUntil[i] ?? 0) > now);
       if (isAllCooling && lastRefusal?.reason === 'RATE_LIMITED') {
         // Every gateway says this caller is over its limit: say so, rather than wait and hammer.
         throw toApiError(lastRefusal.error);
       }
       // Every gateway busy with a surge: wait until the first one said to come back (within the deadline).
-      const coolingWait = isAllCooling ? Math.min(...order.map((i) => this.coolingUntil[i] ?? 0)) - now : 0;
+      const coolingWait = isAllCooling ? Math.min(...usable.map((i) => this.coolingUntil[i] ?? 0)) - now : 0;
       const backoff = pass > 0 ? Math.min(100 * pass, 1000) : 0;
       const wait = Math.min(Math.max(backoff, coolingWait), Math.max(0, deadline - now));
       if (wait > 0) await sleep(wait);
-      const isAnyOpen = order.some((i) => (this.coolingUntil[i] ?? 0) <= Date.now());
+      const isAnyOpen = order.some((i) => isUsable(i) && (this.coolingUntil[i] ?? 0) <= Date.now());
       const tried = new Set<number>();
       for (;;) {
         // Ranked afresh before every try, not once per call: a probe that ran while the last try
@@ -210,7 +224,7 @@ export class GatewayRotation<TClient> {
         // cut waited out its try on a majority-side gateway that was waiting for the new primary,
         // then spent the rest of its deadline on the cut-off region's gateways, still first in the
         // order of the call's start — the partition drill's one failed push login.)
-        const index = this.order().find((i) => allowed.has(i) && !tried.has(i));
+        const index = this.order().find((i) => allowed.has(i) && !tried.has(i) && isUsable(i));
         if (index === undefined) break;
         tried.add(index);
         const gateway = this.gateways[index];
@@ -237,7 +251,11 @@ export class GatewayRotation<TClient> {
             continue;
           }
           const health = this.health[index];
-          if (health != null && classified.kind === 'unsent') health.isReady = false; // until the next probe says otherwise
+          if (health != null && classified.kind === 'unsent') {
+            // Connection refused: nothing listens there, until the next probe says otherwise.
+            health.isReady = false;
+            health.isReachable = false;
+          }
           if (classified.kind === 'retryable' && options.policy === 'retry-if-unsent') {
             throw unavailableError('the gateway failed after it may have received the request; not retried', call.tries);
           }
