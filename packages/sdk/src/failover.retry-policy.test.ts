@@ -237,6 +237,19 @@ describe('[SDK_ROUTING] readiness preference and hedging', () => {
     expect(sameRegion.attempts).toHaveLength(0);
   });
 
+  it('the hedge leaves the region the first half waits on now, not the region of its first choice', async () => {
+    const busy = await peer({ ready: true, region: 'r1', delayMs: 0, gatewayId: 'busy', refuseFirst: 1 });
+    const hung = await peer({ ready: true, region: 'r2', delayMs: 5_000, gatewayId: 'hung', readyDelayMs: 150 });
+    const other = await peer({ ready: true, region: 'r3', delayMs: 0, gatewayId: 'third-region', readyDelayMs: 300 });
+    // `busy` (first choice) refuses, the first half goes on to `hung`; at 200 ms the hedge must
+    // leave r2 (where the first half waits), so it goes to r3 — `busy` rests after its refusal.
+    const { gatewayId, elapsed } = await hedgedVerify([busy, hung, other], 'hedge-from-where-stuck');
+    expect(gatewayId).toBe('third-region');
+    expect(elapsed).toBeLessThan(1_500);
+    expect(hung.attempts).toEqual(['hedge-from-where-stuck']);
+    expect(other.attempts).toEqual(['hedge-from-where-stuck']);
+  });
+
   it('when both halves of a hedge fail, the error holds the tries of both', async () => {
     const hung = await peer({ ready: true, region: 'r1', delayMs: 5_000, gatewayId: 'hung' });
     const busy = await peer({ ready: true, region: 'r2', delayMs: 0, gatewayId: 'busy', refuseFirst: 100, readyDelayMs: 150 });

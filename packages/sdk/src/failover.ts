@@ -80,6 +80,8 @@ interface CallState {
   started: number;
   tries: HoldfastTry[];
   isHedge: boolean;
+  /** The gateway this half is waiting on now (null between tries). */
+  trying: number | null;
 }
 
 export interface RunOptions<T, TClient> {
@@ -163,24 +165,25 @@ export class GatewayRotation<TClient> {
     // Both halves of a hedge write here, so the error tells every try of the call, not one half's.
     const tries: HoldfastTry[] = [];
     const order = this.order();
-    const first = this.runSequential(order, { deadline, stop: controller.signal, started, tries, isHedge: false }, options);
+    const firstCall: CallState = { deadline, stop: controller.signal, started, tries, isHedge: false, trying: null };
+    const first = this.runSequential(order, firstCall, options);
     if (options.hedgeAfterMs === undefined || options.policy !== 'retry-anywhere' || order.length < 2) return first;
-    // Hedge: the same request (same attempt id) to the other regions' gateways, if the first is slow.
-    // Never to the first region's: a hedge exists to get out of that region, and one that fell
-    // back to it after the others refused (busy gateways on the majority side of a partition)
-    // spent the rest of the deadline on the cut-off gateways.
-    const firstRegion = this.health[order[0] ?? 0]?.region ?? null;
-    const isElsewhere = (i: number): boolean => i !== order[0] && (firstRegion === null || this.health[i]?.region !== firstRegion);
-    // Only those: when they all refuse (busy), the hedge waits out their Retry-After; the first
-    // region is the first half's to try.
-    const elsewhere = order.filter(isElsewhere);
-    const hedgeOrder = elsewhere.length > 0 ? elsewhere : order;
     const hedgeDelay = options.hedgeAfterMs;
     const isSettled = (): boolean => controller.signal.aborted;
     const hedge = (async (): Promise<T> => {
       await Promise.race([sleep(hedgeDelay), first.catch(() => undefined)]);
       if (isSettled()) throw new HoldfastUnavailableError('hedge not needed', []);
-      return this.runSequential(hedgeOrder, { deadline, stop: controller.signal, started, tries, isHedge: true }, options);
+      // Hedge: the same request (same attempt id) to the other regions' gateways. "Other" than the
+      // region of the gateway the first half is waiting on now — not the call's first choice: the
+      // first half may have skipped a busy gateway into a region cut off since.
+      // Never to that region's: a hedge exists to get out of it, and one that fell back to it after
+      // the others refused (busy gateways on the majority side of a partition) spent the rest of the
+      // deadline on the cut-off gateways. When they all refuse, the hedge waits out their Retry-After.
+      const stuckOn = firstCall.trying ?? order[0] ?? 0;
+      const stuckRegion = this.health[stuckOn]?.region ?? null;
+      const elsewhere = order.filter((i) => i !== stuckOn && (stuckRegion === null || this.health[i]?.region !== stuckRegion));
+      const hedgeOrder = elsewhere.length > 0 ? elsewhere : order;
+      return this.runSequential(hedgeOrder, { deadline, stop: controller.signal, started, tries, isHedge: true, trying: null }, options);
     })();
     try {
       return await firstAnswer([first, hedge]);
@@ -236,6 +239,7 @@ export class GatewayRotation<TClient> {
         // garbage collection had run — tries to a cut-off gateway hung past the call's deadline).
         const { signal, clear } = deadlineSignal(Math.min(remaining, options.tryTimeoutMs), stop);
         const sentAt = Date.now();
+        call.trying = index;
         try {
           const result = await options.call(gateway.client, signal);
           this.preferred = index;
@@ -260,6 +264,7 @@ export class GatewayRotation<TClient> {
             throw unavailableError('the gateway failed after it may have received the request; not retried', call.tries);
           }
         } finally {
+          call.trying = null;
           clear();
         }
       }
