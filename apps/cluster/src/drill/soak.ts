@@ -71,7 +71,7 @@ export interface SoakSection {
 
 /** One second of the soak as the sampler saw it. */
 export interface SecondSample {
-  /** ms since the drill started, rounded down to the second. */
+  /** The drill's second (since its start) that holds the middle of this 1-s sampling window. */
   second: number;
   /** The machine's CPU busy share in that second (all cores, /proc/stat), 0–1. */
   cpuBusy: number;
@@ -158,7 +158,7 @@ function startSecondSampler(sinceStart: () => number): { stop: () => SecondSampl
   const timer = setInterval(() => {
     const at = performance.now();
     const own = process.cpuUsage();
-    const second = Math.floor(sinceStart() / 1000) - 1; // the second that just ended
+    const second = Math.floor((sinceStart() - 500) / 1000); // the drill second holding the middle of the window that just ended
     const drillCpu = (own.user - lastOwn.user + own.system - lastOwn.system) / 1000 / Math.max(1, at - lastAt);
     const loopDelayMaxMs = Math.round(loop.max / 1e6);
     loop.reset();
