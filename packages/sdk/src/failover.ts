@@ -73,9 +73,8 @@ interface Health {
   region: string | null;
 }
 
-/** One call's shared state: its deadline, the signal that stops the slower half, and its tries. */
+/** One half of a call: when the call began, the signal that stops the slower half, the call's tries. */
 interface CallState {
-  deadline: number;
   stop: AbortSignal;
   started: number;
   tries: HoldfastTry[];
@@ -115,10 +114,11 @@ export class GatewayRotation<TClient> {
     if (gateways.length === 0) throw new Error('at least one gateway URL is required');
     this.health = gateways.map(() => null);
     this.coolingUntil = gateways.map(() => 0);
-    this.isProbing = options.probeIntervalMs !== undefined && options.probeIntervalMs > 0;
-    if (this.isProbing && options.probeIntervalMs !== undefined) {
+    const probeIntervalMs = options.probeIntervalMs ?? 0;
+    this.isProbing = probeIntervalMs > 0;
+    if (this.isProbing) {
       void this.probe();
-      this.probeTimer = setInterval(() => void this.probe(), options.probeIntervalMs);
+      this.probeTimer = setInterval(() => void this.probe(), probeIntervalMs);
       this.probeTimer.unref(); // probing must never keep the application alive
     }
   }
@@ -161,11 +161,11 @@ export class GatewayRotation<TClient> {
   async run<T>(options: RunOptions<T, TClient>): Promise<T> {
     const controller = new AbortController();
     const started = Date.now();
-    const deadline = started + options.deadlineMs;
     // Both halves of a hedge write here, so the error tells every try of the call, not one half's.
     const tries: HoldfastTry[] = [];
+    const half = (isHedge: boolean): CallState => ({ stop: controller.signal, started, tries, isHedge, trying: null });
     const order = this.order();
-    const firstCall: CallState = { deadline, stop: controller.signal, started, tries, isHedge: false, trying: null };
+    const firstCall = half(false);
     const first = this.runSequential(order, firstCall, options);
     if (options.hedgeAfterMs === undefined || options.policy !== 'retry-anywhere' || order.length < 2) return first;
     const hedgeDelay = options.hedgeAfterMs;
@@ -183,7 +183,7 @@ export class GatewayRotation<TClient> {
       const stuckRegion = this.health[stuckOn]?.region ?? null;
       const elsewhere = order.filter((i) => i !== stuckOn && (stuckRegion === null || this.health[i]?.region !== stuckRegion));
       const hedgeOrder = elsewhere.length > 0 ? elsewhere : order;
-      return this.runSequential(hedgeOrder, { deadline, stop: controller.signal, started, tries, isHedge: true, trying: null }, options);
+      return this.runSequential(hedgeOrder, half(true), options);
     })();
     try {
       return await firstAnswer([first, hedge]);
@@ -193,8 +193,8 @@ export class GatewayRotation<TClient> {
   }
 
   private async runSequential<T>(order: number[], call: CallState, options: RunOptions<T, TClient>): Promise<T> {
-    const { deadline, stop } = call;
-    const failures = new Map<string, string>();
+    const { stop } = call;
+    const deadline = call.started + options.deadlineMs;
     const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
     let lastRefusal: { error: unknown; reason: string } | null = null;
     const allowed = new Set(order);
@@ -219,7 +219,7 @@ export class GatewayRotation<TClient> {
       const backoff = pass > 0 ? Math.min(100 * pass, 1000) : 0;
       const wait = Math.min(Math.max(backoff, coolingWait), Math.max(0, deadline - now));
       if (wait > 0) await sleep(wait);
-      const isAnyOpen = order.some((i) => isUsable(i) && (this.coolingUntil[i] ?? 0) <= Date.now());
+      const isAnyOpen = usable.some((i) => (this.coolingUntil[i] ?? 0) <= Date.now());
       const tried = new Set<number>();
       for (;;) {
         // Ranked afresh before every try, not once per call: a probe that ran while the last try
@@ -247,7 +247,6 @@ export class GatewayRotation<TClient> {
         } catch (error) {
           const classified = classify(error, signal);
           if (classified.kind === 'answer') throw toApiError(error);
-          failures.set(gateway.url, classified.reason);
           call.tries.push({ gateway: gateway.url, reason: classified.reason, atMs: sentAt - call.started, ms: Date.now() - sentAt, isHedge: call.isHedge });
           if (classified.kind === 'refused') {
             this.coolingUntil[index] = Date.now() + (classified.retryAfterMs ?? 1000);
@@ -269,7 +268,9 @@ export class GatewayRotation<TClient> {
         }
       }
     }
-    if (lastRefusal?.reason === 'RATE_LIMITED' && failures.size > 0 && [...failures.values()].every((reason) => reason === 'RATE_LIMITED')) {
+    // This half's last answer from each gateway it tried (the tries are the call's, both halves').
+    const lastReasons = lastReasonByGateway(call.tries.filter((t) => t.isHedge === call.isHedge));
+    if (lastRefusal?.reason === 'RATE_LIMITED' && lastReasons.size > 0 && [...lastReasons.values()].every((reason) => reason === 'RATE_LIMITED')) {
       throw toApiError(lastRefusal.error);
     }
     throw unavailableError(`no gateway answered within ${options.deadlineMs} ms`, call.tries);
@@ -296,13 +297,18 @@ async function firstAnswer<T>(promises: Promise<T>[]): Promise<T> {
   });
 }
 
-/** `failures`: the last reason per gateway, in the order they were first tried; `tries`: all of them. */
-function unavailableError(message: string, tries: HoldfastTry[]): HoldfastUnavailableError {
+/** The last reason per gateway, in the order the gateways were first tried. */
+function lastReasonByGateway(tries: readonly HoldfastTry[]): Map<string, string> {
   const last = new Map<string, string>();
   for (const t of tries) last.set(t.gateway, t.reason);
+  return last;
+}
+
+/** `failures`: the last reason per gateway; `tries`: all of them. */
+function unavailableError(message: string, tries: HoldfastTry[]): HoldfastUnavailableError {
   return new HoldfastUnavailableError(
     message,
-    [...last].map(([gateway, reason]) => ({ gateway, reason })),
+    [...lastReasonByGateway(tries)].map(([gateway, reason]) => ({ gateway, reason })),
     [...tries],
   );
 }

@@ -182,7 +182,6 @@ async function sendVerification(
  * GATEWAY_OVERLOADED after 0.0 s` (a failed call's report must say which gateways it waited on).
  */
 export function describeTries(error: HoldfastUnavailableError): string {
-  if (error.tries.length === 0) return error.failures.map((f) => `${f.gateway} ${f.reason}`).join('; ');
   const seconds = (ms: number): string => (ms / 1000).toFixed(1);
   return error.tries
     .map((t) => `+${seconds(t.atMs)} s ${t.isHedge ? 'hedge ' : ''}${t.gateway.replace(/^https?:\/\//, '')} ${t.reason} after ${seconds(t.ms)} s`)
