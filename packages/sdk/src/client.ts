@@ -3,6 +3,7 @@ import type { FactorKind, VerificationResult } from '@holdfast/validators';
 import { createTRPCClient, httpLink, type TRPCClient } from '@trpc/client';
 import { randomUUID } from 'node:crypto';
 import { GatewayRotation } from './failover';
+import { createTransport, type Transport } from './transport';
 import type {
   PreauthResult,
   PushBeginResult,
@@ -47,13 +48,22 @@ export interface HoldfastClientOptions {
 /** pushBegin's per-try floor: the gateway waits up to 1.5 s for the Web Push requests. */
 const pushBeginTryTimeoutMs = 2500;
 
-function createGatewayClients(gateways: readonly string[], bearer: () => string | null): { url: string; client: TRPCClient<AppRouter> }[] {
+type LinkFetch = NonNullable<Parameters<typeof httpLink>[0]['fetch']>;
+
+function createGatewayClients(
+  gateways: readonly string[],
+  bearer: () => string | null,
+  transport: Transport,
+): { url: string; client: TRPCClient<AppRouter> }[] {
+  // httpLink passes its URL as a string and its JSON body as a string (what the transport sends).
+  const fetch = ((url: string, init?: Parameters<Transport>[1]) => transport(url, init)) as unknown as LinkFetch;
   return gateways.map((url) => ({
     url,
     client: createTRPCClient<AppRouter>({
       links: [
         httpLink({
           url: `${url.replace(/\/$/, '')}/trpc`,
+          fetch,
           headers: () => {
             const token = bearer();
             return token === null ? {} : { authorization: `Bearer ${token}` };
@@ -70,9 +80,13 @@ function createGatewayClients(gateways: readonly string[], bearer: () => string 
  * outcome and can never be reported as a replay.
  */
 export function createHoldfastClient(options: HoldfastClientOptions) {
+  const transport = createTransport();
   const rotation = new GatewayRotation(
-    createGatewayClients(options.gateways, () => options.apiKey),
-    { probeIntervalMs: options.probeIntervalMs ?? 2_000 },
+    createGatewayClients(options.gateways, () => options.apiKey, transport),
+    {
+      probeIntervalMs: options.probeIntervalMs ?? 2_000,
+      transport,
+    },
   );
   const deadlineMs = options.deadlineMs ?? 5_000;
   const tryTimeoutMs = options.tryTimeoutMs ?? Math.ceil(deadlineMs / 3);
@@ -223,7 +237,11 @@ export type HoldfastClient = ReturnType<typeof createHoldfastClient>;
  */
 export function createEnrollmentClient(options: { gateways: readonly string[]; deadlineMs?: number }) {
   let session: string | null = null;
-  const rotation = new GatewayRotation(createGatewayClients(options.gateways, () => session));
+  const transport = createTransport();
+  const rotation = new GatewayRotation(
+    createGatewayClients(options.gateways, () => session, transport),
+    { transport },
+  );
   const deadlineMs = options.deadlineMs ?? 5_000;
   const tryTimeoutMs = deadlineMs;
   return {

@@ -68,10 +68,11 @@ describe('[SOAK] per-minute p99 and its stability', () => {
       request(3_000, 30),
       request(3_200, 900, 'accepted', 'replay'), // replays do not count
     ];
-    const samples = [{ second: 2, cpuBusy: 0.97, drillCpu: 0.8, loopDelayMaxMs: 410 }];
+    const busiest = [{ group: 'pg2 backend', cores: 1.1 }];
+    const samples = [{ second: 2, cpuBusy: 0.97, drillCpu: 0.8, loopDelayMaxMs: 410, topProcesses: busiest }];
     const slow = slowestSeconds(requests, samples, 2);
     expect(slow).toEqual([
-      { second: 2, sent: 2, p50: 480, p99: 480, cpuBusy: 0.97, drillCpu: 0.8, loopDelayMaxMs: 410 },
+      { second: 2, sent: 2, p50: 480, p99: 480, cpuBusy: 0.97, drillCpu: 0.8, loopDelayMaxMs: 410, topProcesses: busiest },
       { second: 3, sent: 1, p50: 30, p99: 30 },
     ]);
   });
@@ -95,6 +96,7 @@ describe('[SOAK] targets', () => {
     samplesUnanswered: 2,
     samples: 90,
     slowSeconds: [],
+    cpuByProcess: [],
     sent: 3600,
     failedLogins: 0,
     minutes: [{ minute: 1, sent: 1200, accepted: 1200, failed: 0, p50: 30, p99: 120 }],

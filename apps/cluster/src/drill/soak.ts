@@ -12,6 +12,7 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { clusterLogin, clusterMembers } from '../cluster';
 import { gatewayEndpoints, postgresUrl, type ClusterConfig } from '../config';
 import type { DrillRequest } from './load';
+import { createProcessCpuSampler, topGroups } from './process-cpu';
 import { seedDrill } from './seed';
 
 /** One minute of the soak's load (requests by the minute they started in). */
@@ -67,6 +68,8 @@ export interface SoakSection {
    * whether the cluster was slow or the load generator (its own event loop) or the whole machine.
    */
   slowSeconds: SlowSecond[];
+  /** Each process group's mean CPU over the sampled seconds, in cores, busiest first: the baseline a slow second's own list is read against. */
+  cpuByProcess: { group: string; cores: number }[];
 }
 
 /** One second of the soak as the sampler saw it. */
@@ -79,6 +82,8 @@ export interface SecondSample {
   drillCpu: number;
   /** The longest the drill's event loop was blocked in that second (its requests wait that long to be sent or read). */
   loopDelayMaxMs: number;
+  /** The process groups that used the most CPU in that second, in cores (`pg1 backend`, `patroni`, `gateway`…). */
+  topProcesses: { group: string; cores: number }[];
 }
 
 export interface SlowSecond extends Partial<Omit<SecondSample, 'second'>> {
@@ -127,16 +132,27 @@ export function slowestSeconds(requests: readonly DrillRequest[], samples: reado
     .map(([second, latencies]) => {
       latencies.sort((a, b) => a - b);
       const sample = sampled.get(second);
-      const machine = sample === undefined ? {} : { cpuBusy: sample.cpuBusy, drillCpu: sample.drillCpu, loopDelayMaxMs: sample.loopDelayMaxMs };
+      const machine =
+        sample === undefined
+          ? {}
+          : { cpuBusy: sample.cpuBusy, drillCpu: sample.drillCpu, loopDelayMaxMs: sample.loopDelayMaxMs, topProcesses: sample.topProcesses };
       return { second, sent: latencies.length, p50: Math.round(percentile(latencies, 50)), p99: Math.round(percentile(latencies, 99)), ...machine };
     })
     .sort((a, b) => b.p99 - a.p99 || a.second - b.second)
     .slice(0, count);
 }
 
-/** Samples the machine's CPU, the drill's CPU and its event-loop delay every second until stopped. */
-function startSecondSampler(sinceStart: () => number): { stop: () => SecondSample[] } {
+/** What the sampler hands back: each second, and each process group's mean CPU over all of them. */
+interface SampledSeconds {
+  seconds: SecondSample[];
+  cpuByProcess: { group: string; cores: number }[];
+}
+
+/** Samples the machine's CPU, each process group's, the drill's own and its event-loop delay every second until stopped. */
+function startSecondSampler(sinceStart: () => number): { stop: () => SampledSeconds } {
   const samples: SecondSample[] = [];
+  const totals = new Map<string, number>();
+  const processes = createProcessCpuSampler();
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const readCpu = async (): Promise<{ busy: number; total: number } | null> => {
@@ -152,7 +168,7 @@ function startSecondSampler(sinceStart: () => number): { stop: () => SecondSampl
   let lastCpu: { busy: number; total: number } | null = null;
   let lastOwn = process.cpuUsage();
   let lastAt = performance.now();
-  void readCpu().then((cpu) => {
+  void Promise.all([readCpu(), processes.sample()]).then(([cpu]) => {
     lastCpu = cpu;
   });
   const timer = setInterval(() => {
@@ -164,19 +180,31 @@ function startSecondSampler(sinceStart: () => number): { stop: () => SecondSampl
     loop.reset();
     lastOwn = own;
     lastAt = at;
-    void readCpu().then((cpu) => {
+    void Promise.all([readCpu(), processes.sample()]).then(([cpu, byGroup]) => {
       const cpuBusy = cpu !== null && lastCpu !== null && cpu.total > lastCpu.total ? (cpu.busy - lastCpu.busy) / (cpu.total - lastCpu.total) : 0;
       lastCpu = cpu;
-      samples.push({ second, cpuBusy: Math.round(cpuBusy * 100) / 100, drillCpu: Math.round(drillCpu * 100) / 100, loopDelayMaxMs });
+      for (const [group, cores] of byGroup) totals.set(group, (totals.get(group) ?? 0) + cores);
+      samples.push({
+        second,
+        cpuBusy: Math.round(cpuBusy * 100) / 100,
+        drillCpu: Math.round(drillCpu * 100) / 100,
+        loopDelayMaxMs,
+        topProcesses: topGroups(byGroup, 4),
+      });
     });
   }, 1_000);
   return {
     stop: () => {
       clearInterval(timer);
       loop.disable();
-      return samples;
+      const means = new Map([...totals].map(([group, cores]) => [group, cores / Math.max(1, samples.length)]));
+      return { seconds: samples, cpuByProcess: topGroups(means, 12) };
     },
   };
+}
+
+function describeGroups(groups: readonly { group: string; cores: number }[] | undefined): string {
+  return groups === undefined || groups.length === 0 ? '?' : groups.map((g) => `${g.group} ${g.cores.toFixed(2)}`).join(', ');
 }
 
 export function judgeStability(minutes: readonly Pick<SoakMinute, 'minute' | 'p99'>[]): SoakStability {
@@ -232,7 +260,7 @@ export async function startSoakWatch(config: ClusterConfig, note: (what: string)
   return {
     finish: async ({ requests, durationMs, ratePerSecond }) => {
       clearInterval(timer);
-      const seconds = sampler.stop();
+      const { seconds, cpuByProcess } = sampler.stop();
       const after = (await clusterMembers(config)).find((m) => m.role === 'leader');
       const minutes = soakMinutes(requests, durationMs);
       const fresh = requests.filter((r) => r.kind === 'fresh');
@@ -252,12 +280,14 @@ export async function startSoakWatch(config: ClusterConfig, note: (what: string)
         minutes,
         stability: judgeStability(minutes),
         slowSeconds: slowestSeconds(requests, seconds, 5),
+        cpuByProcess,
       };
       for (const m of minutes) note(`soak minute ${m.minute}: ${m.accepted}/${m.sent} accepted, p50 ${m.p50} ms, p99 ${m.p99} ms`);
       for (const s of section.slowSeconds)
         note(
-          `soak slow second ${s.second}: p50 ${s.p50} ms, p99 ${s.p99} ms (${s.sent} sent); machine CPU ${s.cpuBusy === undefined ? '?' : `${Math.round(s.cpuBusy * 100)} %`}, drill CPU ${s.drillCpu ?? '?'} cores, drill event loop blocked up to ${s.loopDelayMaxMs ?? '?'} ms`,
+          `soak slow second ${s.second}: p50 ${s.p50} ms, p99 ${s.p99} ms (${s.sent} sent); machine CPU ${s.cpuBusy === undefined ? '?' : `${Math.round(s.cpuBusy * 100)} %`}, drill CPU ${s.drillCpu ?? '?'} cores, drill event loop blocked up to ${s.loopDelayMaxMs ?? '?'} ms; busiest ${describeGroups(s.topProcesses)}`,
         );
+      note(`soak CPU by process, mean over ${seconds.length} s: ${describeGroups(cpuByProcess)}`);
       note(
         `soak: leader ${section.leaderBefore ?? '?'} (timeline ${String(section.timelineBefore)}) → ${section.leaderAfter ?? '?'} (timeline ${String(section.timelineAfter)}); ${samples} samples, ${samplesWithoutLeader} without a leader, ${samplesUnanswered} unanswered`,
       );

@@ -1,0 +1,52 @@
+import { spawn } from 'node:child_process';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { describe, expect, it } from 'vitest';
+import { createProcessCpuSampler, processGroup, topGroups } from './process-cpu';
+
+describe('[SOAK] CPU by process group', () => {
+  it('names Postgres children by node and kind, and the cluster processes by what they run', () => {
+    const pg1 = '/usr/lib/postgresql/15/bin/postgres -D /w/.holdfast/cluster/pg1/data --config-file=/w/.holdfast/cluster/pg1/data/postgresql.conf --port=5441';
+    expect(processGroup(pg1, 'postgres')).toBe('pg1 postmaster');
+    expect(processGroup('postgres: holdfast: holdfast_gateway holdfast 198.18.0.12(51234) idle', 'postgres', pg1)).toBe('pg1 backend holdfast_gateway');
+    expect(processGroup('postgres: holdfast: walsender replicator 198.18.0.13(40000) streaming 0/3000060', 'postgres', pg1)).toBe('pg1 walsender');
+    expect(processGroup('postgres: holdfast: walreceiver streaming 0/3000060', 'postgres', pg1)).toBe('pg1 walreceiver');
+    expect(processGroup('postgres: holdfast: startup recovering 000000010000000000000005', 'postgres', pg1)).toBe('pg1 startup');
+    expect(processGroup('postgres: holdfast: autovacuum worker holdfast', 'postgres', pg1)).toBe('pg1 autovacuum worker');
+    expect(processGroup('postgres: holdfast: checkpointer', 'postgres', '')).toBe('postgres checkpointer');
+    expect(processGroup('/usr/bin/python3 /usr/bin/patroni /w/.holdfast/cluster/pg2/patroni.yml', 'patroni')).toBe('pg2 patroni');
+    expect(processGroup('etcd --name etcd3 --data-dir /w/.holdfast/cluster/etcd3', 'etcd')).toBe('etcd3');
+    expect(processGroup('haproxy -f /w/.holdfast/cluster/haproxy-region-1.cfg -db', 'haproxy')).toBe('haproxy');
+    expect(processGroup('/usr/bin/node --enable-source-maps dist/main.js', 'node')).toBe('gateway');
+    expect(processGroup('/usr/bin/node --import file:///w/tsx.mjs /w/apps/cluster/src/bin/etcd-placement.ts region-1', 'node')).toBe('etcd placement');
+    expect(processGroup('', 'kworker/0:1')).toBe('kworker/0:1');
+  });
+
+  it('keeps the busiest groups, busiest first, and drops the idle', () => {
+    const cores = new Map([
+      ['pg1 backend', 0.812],
+      ['patroni', 0.05],
+      ['gateway', 0.9],
+      ['etcd', 0.001],
+    ]);
+    expect(topGroups(cores, 2)).toEqual([
+      { group: 'gateway', cores: 0.9 },
+      { group: 'pg1 backend', cores: 0.81 },
+    ]);
+    expect(topGroups(cores, 10).map((g) => g.group)).not.toContain('etcd');
+  });
+
+  it.runIf(process.platform === 'linux')('puts a busy process’s CPU on its group from /proc (a real spinning child)', async () => {
+    // The child spins for 1.5 s; the sampler names it `drill` (the pid it is told is its own).
+    const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 1500; while (Date.now() < end) {}'], { stdio: 'ignore' });
+    try {
+      const sampler = createProcessCpuSampler(child.pid);
+      expect((await sampler.sample()).size).toBe(0); // the first call only sets the baseline
+      await sleep(1_000);
+      const cores = await sampler.sample();
+      expect(cores.get('drill') ?? 0).toBeGreaterThan(0.5);
+      expect(cores.get('drill') ?? 0).toBeLessThan(1.3);
+    } finally {
+      child.kill();
+    }
+  });
+});
