@@ -103,6 +103,48 @@ describe('[SDK_TRANSPORT] the SDK’s requests over node:http', () => {
     expect(peer.connections() - before).toBe(1);
   });
 
+  it('closes an idle connection itself, before the server’s keep-alive timeout would', async () => {
+    // The server keeps idle connections 2 s and says so (Keep-Alive: timeout=2): the SDK must close
+    // first (~1 s), so that no request is ever written to a connection the server is closing.
+    let closedAfterMs = Number.POSITIVE_INFINITY;
+    let answeredAt = 0;
+    const s = http.createServer((_req, res) => {
+      res.end('{}', () => {
+        answeredAt = performance.now();
+      });
+    });
+    s.keepAliveTimeout = 2_000;
+    s.on('connection', (socket: Socket) => {
+      socket.on('close', () => {
+        closedAfterMs = performance.now() - answeredAt;
+      });
+    });
+    await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+    try {
+      const response = await createTransport()(`http://127.0.0.1:${(s.address() as AddressInfo).port}/`);
+      expect(response.ok).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 1_700));
+      expect(closedAfterMs).toBeLessThan(1_700);
+    } finally {
+      s.closeAllConnections();
+      await new Promise((resolve) => s.close(resolve));
+    }
+  });
+
+  it('a slow answer (a long poll) is not cut by the idle timeout', async () => {
+    const s = await server((_req, res) => {
+      setTimeout(() => res.end('{"ok":true}'), 4_500);
+    });
+    try {
+      const started = performance.now();
+      const response = await createTransport()(`${s.url}/`);
+      expect(await response.json()).toEqual({ ok: true });
+      expect(performance.now() - started).toBeGreaterThanOrEqual(4_400);
+    } finally {
+      await s.close();
+    }
+  });
+
   it('an abort ends a request that has no answer at once, garbage collection or not', async () => {
     const transport = createTransport();
     const started = performance.now();

@@ -41,7 +41,13 @@ function abortReason(signal: AbortSignal): Error {
  * which the failover loop reads from the error's cause chain.
  */
 export function createTransport(): Transport {
-  const agents = { http: new http.Agent({ keepAlive: true }), https: new https.Agent({ keepAlive: true }) };
+  // An idle connection is closed by the SDK after 4 s, or 1 s before the server's own Keep-Alive
+  // hint (the gateway's 5 s) — node applies that hint only when the agent has a timeout — so a
+  // request is never written to a connection the gateway is closing at that moment (ECONNRESET:
+  // a create-once call could not be re-sent). A request in progress is not cut by it (checked:
+  // a 2.5-s answer through a 1-s agent timeout arrives).
+  const options = { keepAlive: true, timeout: 4_000 };
+  const agents = { http: new http.Agent(options), https: new https.Agent(options) };
   return (input, init = {}) =>
     new Promise<TransportResponse>((resolve, reject) => {
       const { signal } = init;
