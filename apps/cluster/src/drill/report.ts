@@ -11,7 +11,10 @@ export interface DrillChecks {
   lostAcknowledged: string[];
   auditMissing: string[];
   replaysSent: number;
+  /** Accepted replays that single use forbids (a drill fails on any). */
   replaysAccepted: string[];
+  /** Accepted replays whose code is also the code of a later step the user had not used (`replay-check.ts`): correct, counted apart. */
+  replaysOfUnusedStep?: string[];
   /** Accepted in the database but never acknowledged to the client (in-doubt commits). */
   acceptedNotAcknowledged: number;
 }
@@ -123,7 +126,7 @@ export function renderMarkdown(report: DrillReportData): string {
     `| write outage (longest gap between acknowledged logins) | ${(report.writeOutageMs / 1000).toFixed(2)} s |`,
     `| acknowledged successes | ${report.checks.acknowledged} |`,
     `| acknowledged successes missing from the database | ${report.checks.lostAcknowledged.length} |`,
-    `| replays sent / accepted | ${report.checks.replaysSent} / ${report.checks.replaysAccepted.length} |`,
+    `| replays sent / accepted | ${report.checks.replaysSent} / ${report.checks.replaysAccepted.length}${(report.checks.replaysOfUnusedStep?.length ?? 0) > 0 ? ` (+ ${report.checks.replaysOfUnusedStep?.length ?? 0} accepted as the same code of a later, unused step)` : ''} |`,
     `| audit events missing | ${report.checks.auditMissing.length} |`,
     `| accepted in the database, never acknowledged (in doubt) | ${report.checks.acceptedNotAcknowledged} |`,
     '',

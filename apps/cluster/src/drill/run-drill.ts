@@ -6,6 +6,7 @@ import { clusterLogin, clusterUp, components, restartGateway } from '../cluster'
 import { postgresUrl, regionUrl, type ClusterConfig } from '../config';
 import { auditHighWater, isAuditPassed, runAuditVerify, waitUntilSealed, type AuditSection } from './audit-check';
 import { replayAccepted, runLoad } from './load';
+import { splitAcceptedReplays } from './replay-check';
 import { liveMapTargets, prepareLiveMapCheck, type LiveMapSection } from './map-check';
 import { isOutagePassed, outageTargets, summarizeOutage, type OutageSection } from './outage-report';
 import { readDecidedAt, readPushAudits, readPushTransactions } from './push-checks';
@@ -155,7 +156,7 @@ export async function runDrill(config: ClusterConfig, options: DrillOptions, log
     const push = await checkPush(db, pushSeed, pushLoad);
     pushLoad.close();
 
-    const checks = await checkDatabase(db, apiKey, all);
+    const checks = await checkDatabase(db, apiKey, all, { secrets: new Map(users.map((u) => [u.userId, u.secret])), startEpochMs: startedAt.getTime() });
     const summary = summarize(requests);
     let outage: OutageSection | null = null;
     if (scenario.outage !== undefined && scenario.spoolDrain !== undefined) {
@@ -314,7 +315,12 @@ async function checkPush(
 }
 
 /** The database's side of the story: every acknowledged success is there, audited; no replay was accepted. */
-async function checkDatabase(db: ReturnType<typeof createDatabase>, apiKey: string, requests: Awaited<ReturnType<typeof runLoad>>): Promise<DrillChecks> {
+async function checkDatabase(
+  db: ReturnType<typeof createDatabase>,
+  apiKey: string,
+  requests: Awaited<ReturnType<typeof runLoad>>,
+  totp: { secrets: ReadonlyMap<string, string>; startEpochMs: number },
+): Promise<DrillChecks> {
   const keyId = apiKey.split('_')[1] ?? '';
   const app = await db.pool.query<{ application_id: string }>('SELECT application_id FROM api_keys WHERE id = $1', [keyId]);
   const applicationId = app.rows[0]?.application_id;
@@ -330,12 +336,20 @@ async function checkDatabase(db: ReturnType<typeof createDatabase>, apiKey: stri
   const auditedInDb = new Set(audited.rows.map((r) => r.attempt_id));
   const acknowledged = requests.filter((r) => r.outcome === 'accepted').map((r) => r.attemptId);
   const replays = requests.filter((r) => r.kind === 'replay');
+  const acceptedReplays = await splitAcceptedReplays({
+    acceptedReplayIds: new Set(replays.filter((r) => r.outcome === 'accepted' || acceptedInDb.has(r.attemptId)).map((r) => r.attemptId)),
+    requests,
+    secrets: totp.secrets,
+    startEpochMs: totp.startEpochMs,
+    window: 1, // the gateways' HOLDFAST_TOTP_WINDOW: the cluster leaves it at its default
+  });
   return {
     acknowledged: acknowledged.length,
     lostAcknowledged: acknowledged.filter((id) => !acceptedInDb.has(id)),
     auditMissing: [...acceptedInDb].filter((id) => !auditedInDb.has(id)),
     replaysSent: replays.length,
-    replaysAccepted: replays.filter((r) => r.outcome === 'accepted' || acceptedInDb.has(r.attemptId)).map((r) => r.attemptId),
+    replaysAccepted: acceptedReplays.broken,
+    replaysOfUnusedStep: acceptedReplays.codeOfUnusedStep,
     acceptedNotAcknowledged: [...acceptedInDb].filter((id) => !acknowledged.includes(id)).length,
   };
 }

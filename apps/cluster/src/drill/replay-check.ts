@@ -1,0 +1,57 @@
+// Which accepted replays broke single use, and which were a new code that happens to repeat an old
+// one. A TOTP code has 6 digits: two steps of one secret share a code about once in a million
+// pairs, so the drill's replays (every accepted code re-sent; 173,522 in a 10-minute soak at 241/s)
+// meet a few such pairs per million. A replay of step S's code sent during step T whose own code is
+// the same is a valid, unused code for T — the gateway must accept it (a soak found one: user
+// drill-1007's code 015930 for steps 59866620 and 59866638, accepted at 59866638). Single use is
+// broken only when no such unused step explains the acceptance.
+import { generateTotpCode, timeStepAt } from '@holdfast/core';
+import type { DrillRequest } from './load';
+
+const totpParams = { algorithm: 'SHA1', digits: 6, period: 30 } as const;
+
+export interface AcceptedReplays {
+  /** Accepted replays that single use forbids: the code matched no step the user had left unused. */
+  broken: string[];
+  /** Accepted replays whose code is also that of a later, unused step inside the TOTP window when sent. */
+  codeOfUnusedStep: string[];
+}
+
+/**
+ * Splits the accepted replays (attempt ids) into the two kinds above. `window`: the steps the
+ * gateway accepts either side of the current one (HOLDFAST_TOTP_WINDOW, 1 by default). A step
+ * counts as unused only if it is later than every step this user logged in with before the replay
+ * was sent (the gateway requires the matched step to be after the last used one).
+ */
+export async function splitAcceptedReplays(options: {
+  acceptedReplayIds: ReadonlySet<string>;
+  requests: readonly DrillRequest[];
+  secrets: ReadonlyMap<string, string>;
+  startEpochMs: number;
+  window: number;
+}): Promise<AcceptedReplays> {
+  const stepAt = (ms: number): number => timeStepAt({ at: new Date(options.startEpochMs + ms), period: totpParams.period });
+  const freshByUser = new Map<string, DrillRequest[]>();
+  for (const r of options.requests) {
+    if (r.kind !== 'fresh' || r.factor !== 'totp' || r.outcome !== 'accepted') continue;
+    const list = freshByUser.get(r.userId) ?? [];
+    list.push(r);
+    freshByUser.set(r.userId, list);
+  }
+  const result: AcceptedReplays = { broken: [], codeOfUnusedStep: [] };
+  for (const replay of options.requests) {
+    if (replay.kind !== 'replay' || !options.acceptedReplayIds.has(replay.attemptId)) continue;
+    const secret = options.secrets.get(replay.userId);
+    const lastUsed = Math.max(-1, ...(freshByUser.get(replay.userId) ?? []).filter((r) => r.startMs < replay.startMs).map((r) => stepAt(r.startMs)));
+    let isExplained = false;
+    if (replay.factor === 'totp' && secret !== undefined) {
+      const ended = replay.endMs >= replay.startMs ? replay.endMs : replay.startMs;
+      for (let step = stepAt(replay.startMs) - options.window; step <= stepAt(ended) + options.window && !isExplained; step += 1) {
+        if (step <= lastUsed) continue;
+        isExplained = (await generateTotpCode({ secret, params: totpParams, at: new Date(step * 30_000 + 1) })) === replay.code;
+      }
+    }
+    (isExplained ? result.codeOfUnusedStep : result.broken).push(replay.attemptId);
+  }
+  return result;
+}
