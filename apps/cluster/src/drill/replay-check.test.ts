@@ -78,6 +78,24 @@ describe('[REPLAY_CHECK] an accepted replay is a broken single use unless its co
     expect(result).toEqual({ broken: ['replay'], codeOfUnusedStep: [] });
   });
 
+  it('a step explains one replay only: a second replay accepted with the same code broke single use', async () => {
+    const { secret, first, second } = await secretWithRepeat();
+    const code = await codeAt(secret, first);
+    const inStep = (step: number): number => (step - first) * 30_000 + 5_000;
+    const result = await splitAcceptedReplays({
+      acceptedReplayIds: new Set(['lucky', 'again']),
+      requests: [
+        request({ attemptId: 'fresh', code, startMs: inStep(first) }),
+        request({ kind: 'replay', attemptId: 'again', code, startMs: inStep(second) + 200, endMs: inStep(second) + 210 }),
+        request({ kind: 'replay', attemptId: 'lucky', code, startMs: inStep(second), endMs: inStep(second) + 10 }),
+      ],
+      secrets: new Map([['u1', secret]]),
+      startEpochMs: first * 30_000,
+      window: 1,
+    });
+    expect(result).toEqual({ broken: ['again'], codeOfUnusedStep: ['lucky'] });
+  });
+
   it('an accepted recovery-code replay, or one of an unknown user, is always broken', async () => {
     const result = await splitAcceptedReplays({
       acceptedReplayIds: new Set(['rc', 'who']),

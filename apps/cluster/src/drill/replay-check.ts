@@ -39,19 +39,29 @@ export async function splitAcceptedReplays(options: {
     freshByUser.set(r.userId, list);
   }
   const result: AcceptedReplays = { broken: [], codeOfUnusedStep: [] };
-  for (const replay of options.requests) {
-    if (replay.kind !== 'replay' || !options.acceptedReplayIds.has(replay.attemptId)) continue;
+  // A step an explained replay used is used from then on: a second replay it would explain broke single use.
+  const usedByReplay = new Map<string, number>();
+  const accepted = options.requests.filter((r) => r.kind === 'replay' && options.acceptedReplayIds.has(r.attemptId)).sort((a, b) => a.startMs - b.startMs);
+  for (const replay of accepted) {
     const secret = options.secrets.get(replay.userId);
-    const lastUsed = Math.max(-1, ...(freshByUser.get(replay.userId) ?? []).filter((r) => r.startMs < replay.startMs).map((r) => stepAt(r.startMs)));
-    let isExplained = false;
+    const lastUsed = Math.max(
+      usedByReplay.get(replay.userId) ?? -1,
+      ...(freshByUser.get(replay.userId) ?? []).filter((r) => r.startMs < replay.startMs).map((r) => stepAt(r.startMs)),
+    );
+    let explainedBy: number | null = null;
     if (replay.factor === 'totp' && secret !== undefined) {
       const ended = replay.endMs >= replay.startMs ? replay.endMs : replay.startMs;
-      for (let step = stepAt(replay.startMs) - options.window; step <= stepAt(ended) + options.window && !isExplained; step += 1) {
+      for (let step = stepAt(replay.startMs) - options.window; step <= stepAt(ended) + options.window && explainedBy === null; step += 1) {
         if (step <= lastUsed) continue;
-        isExplained = (await generateTotpCode({ secret, params: totpParams, at: new Date(step * 30_000 + 1) })) === replay.code;
+        if ((await generateTotpCode({ secret, params: totpParams, at: new Date(step * 30_000 + 1) })) === replay.code) explainedBy = step;
       }
     }
-    (isExplained ? result.codeOfUnusedStep : result.broken).push(replay.attemptId);
+    if (explainedBy === null) {
+      result.broken.push(replay.attemptId);
+    } else {
+      result.codeOfUnusedStep.push(replay.attemptId);
+      usedByReplay.set(replay.userId, explainedBy);
+    }
   }
   return result;
 }
