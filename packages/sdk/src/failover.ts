@@ -256,7 +256,9 @@ export class GatewayRotation<TClient> {
         // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs
         // (deadlineSignal, not AbortSignal.any + AbortSignal.timeout: that one never fired once a
         // garbage collection had run — tries to a cut-off gateway hung past the call's deadline).
-        const { signal, clear } = deadlineSignal(Math.min(remaining, options.tryTimeoutMs), stop);
+        // Linked to the call's stop signal only when one exists: every concurrent call listening on the
+        // shared never-stopped signal made node warn of a leak past 10 listeners.
+        const { signal, clear } = deadlineSignal(Math.min(remaining, options.tryTimeoutMs), stop === neverStopped ? undefined : stop);
         call.trying = index;
         try {
           const result = await options.call(gateway.client, signal);

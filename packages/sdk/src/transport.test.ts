@@ -96,6 +96,22 @@ describe('[SDK_TRANSPORT] the SDK’s requests over node:http', () => {
     expect(JSON.parse(request?.body ?? '{}')).toEqual({ userId: 'user-1', code: '123456', attemptId: '0190c3c4-1111-7000-8000-000000000001' });
   });
 
+  it('50 calls at once raise no listener-leak warning (no shared signal collects their listeners)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on('warning', onWarning);
+    try {
+      const client = createHoldfastClient({ gateways: [peer.url], apiKey, probeIntervalMs: 0 });
+      await Promise.all(Array.from({ length: 50 }, (_, i) => client.preauth({ userId: `u${i}` })));
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+    } finally {
+      process.off('warning', onWarning);
+    }
+    expect(warnings).not.toContain('MaxListenersExceededWarning');
+  });
+
   it('keeps the connection alive: 50 calls one after another use one TCP connection', async () => {
     const client = createHoldfastClient({ gateways: [peer.url], apiKey, probeIntervalMs: 0 });
     const before = peer.connections();
