@@ -68,10 +68,9 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /**
  * Per-call costs the SDK avoids (a CPU profile of the drills' load generator, the SDK at 212 calls/s:
  * AbortSignal construction ~6 % of its busy time — Node 20 makes every AbortSignal transferable —
- * and DOMException ~2 %): a call that cannot hedge gets no AbortController of its own but this one,
- * never aborted; a hedged call stops its slower half with one shared reason, not a fresh DOMException.
+ * and DOMException ~2 %): a call that cannot hedge has no stop signal at all (nothing can stop it
+ * but its deadline); a hedged call stops its slower half with one shared reason, not a fresh DOMException.
  */
-const neverStopped = new AbortController().signal;
 const settled = new Error('the call was answered by its other half');
 
 /** What the last /readyz probe said about a gateway. */
@@ -85,7 +84,8 @@ interface Health {
 
 /** One half of a call: when the call began, the signal that stops the slower half, the call's tries. */
 interface CallState {
-  stop: AbortSignal;
+  /** Absent when the call cannot hedge: there is no other half to stop it. */
+  stop?: AbortSignal;
   started: number;
   tries: HoldfastTry[];
   isHedge: boolean;
@@ -179,7 +179,7 @@ export class GatewayRotation<TClient> {
     const tries: HoldfastTry[] = [];
     const order = this.order();
     const isHedged = options.hedgeAfterMs !== undefined && options.policy === 'retry-anywhere' && order.length >= 2;
-    if (!isHedged) return this.runSequential(order, { stop: neverStopped, started, tries, isHedge: false, trying: null }, options);
+    if (!isHedged) return this.runSequential(order, { started, tries, isHedge: false, trying: null }, options);
     const controller = new AbortController();
     const half = (isHedge: boolean): CallState => ({ stop: controller.signal, started, tries, isHedge, trying: null });
     const firstCall = half(false);
@@ -211,7 +211,7 @@ export class GatewayRotation<TClient> {
   private async runSequential<T>(order: number[], call: CallState, options: RunOptions<T, TClient>): Promise<T> {
     const { stop } = call;
     const deadline = call.started + options.deadlineMs;
-    const isStopped = (): boolean => stop.aborted; // read afresh: the other half of a hedge may stop us
+    const isStopped = (): boolean => stop?.aborted === true; // read afresh: the other half of a hedge may stop us
     let lastRefusal: { error: unknown; reason: string } | null = null;
     const allowed = new Set(order);
     const isReachable = (i: number): boolean => this.health[i]?.isReachable ?? true;
@@ -256,9 +256,9 @@ export class GatewayRotation<TClient> {
         // One slow gateway must not spend the whole deadline: each try gets at most tryTimeoutMs
         // (deadlineSignal, not AbortSignal.any + AbortSignal.timeout: that one never fired once a
         // garbage collection had run — tries to a cut-off gateway hung past the call's deadline).
-        // Linked to the call's stop signal only when one exists: every concurrent call listening on the
-        // shared never-stopped signal made node warn of a leak past 10 listeners.
-        const { signal, clear } = deadlineSignal(Math.min(remaining, options.tryTimeoutMs), stop === neverStopped ? undefined : stop);
+        // Linked to the call's stop signal only when it has one (an earlier shared never-stopped signal
+        // collected every concurrent call's listener, and node warned of a leak past 10).
+        const { signal, clear } = deadlineSignal(Math.min(remaining, options.tryTimeoutMs), stop);
         call.trying = index;
         try {
           const result = await options.call(gateway.client, signal);

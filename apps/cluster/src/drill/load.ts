@@ -20,7 +20,8 @@ export interface DrillRequest {
   detail?: string;
 }
 
-const totpParams = { algorithm: 'SHA1' as const, digits: 6 as const, period: 30 };
+/** The drill users' TOTP parameters (seeded with SHA1, 6 digits, 30 s). */
+export const totpParams = { algorithm: 'SHA1' as const, digits: 6 as const, period: 30 };
 
 export interface LoadOptions {
   gateways: string[];

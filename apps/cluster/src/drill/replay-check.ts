@@ -6,9 +6,7 @@
 // drill-1007's code 015930 for steps 59866620 and 59866638, accepted at 59866638). Single use is
 // broken only when no such unused step explains the acceptance.
 import { generateTotpCode, timeStepAt } from '@holdfast/core';
-import type { DrillRequest } from './load';
-
-const totpParams = { algorithm: 'SHA1', digits: 6, period: 30 } as const;
+import { totpParams, type DrillRequest } from './load';
 
 export interface AcceptedReplays {
   /** Accepted replays that single use forbids: the code matched no step the user had left unused. */
