@@ -1,7 +1,7 @@
 import { AuditStreamSignals, MetadataCache, PushStatusSignals, type ServiceDeps } from '@holdfast/api';
-import { parseKeyring, validateLockoutPolicy, type LockoutPolicy } from '@holdfast/core';
+import { bufferedRandomSource, parseKeyring, validateLockoutPolicy, type LockoutPolicy } from '@holdfast/core';
 import { createDatabase } from '@holdfast/db';
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { GatewayEnv } from './env';
 
@@ -29,7 +29,7 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
     }),
     gateway: { id: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION },
     keyring: parseKeyring({ keys: env.HOLDFAST_ENCRYPTION_KEYS, activeKeyId: env.HOLDFAST_ACTIVE_KEY_ID }),
-    random: (size) => new Uint8Array(randomBytes(size)),
+    random: bufferedRandomSource((buffer) => randomFillSync(buffer)),
     clock: () => new Date(),
     lockoutPolicy,
     totpWindow: env.HOLDFAST_TOTP_WINDOW,

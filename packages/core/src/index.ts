@@ -61,7 +61,7 @@ export {
 export { isSignCountSuspicious } from './webauthn/sign-count';
 export { hasBackupEligibilityChanged } from './webauthn/backup-eligibility';
 export { authenticatorNameFor } from './webauthn/authenticator-names';
-export { readRandomBytes } from './random';
+export { bufferedRandomSource, readRandomBytes } from './random';
 export { timeOrderedUuid } from './ids/time-ordered-uuid';
 
 export type { PrivateSigningJwk, PublicSigningJwk, ResultClaims } from './hosted/result-token';

@@ -1,6 +1,7 @@
 import { constantTimeEqual } from '../crypto/constant-time-equal';
 import { HoldfastError } from '../errors';
-import { generateCodeForStep } from './generate-totp-code';
+import { promised } from '../promised';
+import { generateCodeForStepSync } from './generate-totp-code';
 import type { TotpParams } from './totp-params';
 import { decodeTotpSecret } from './totp-secret';
 import { timeStepAt } from './time-step';
@@ -20,21 +21,21 @@ const encoder = new TextEncoder();
  * @param lastStep the last accepted time step stored for the factor (-1 if none yet).
  * @param window steps accepted either side of the current one (clock drift), integer 0..10.
  */
-export async function checkTotpCode({
-  secret,
-  code,
-  params,
-  now,
-  window = 1,
-  lastStep,
-}: {
+export function checkTotpCode(input: CheckTotpInput): Promise<TotpCheck> {
+  return promised(() => checkTotpCodeSync(input));
+}
+
+interface CheckTotpInput {
   secret: string;
   code: string;
   params: TotpParams;
   now: Date;
   window?: number;
   lastStep: number;
-}): Promise<TotpCheck> {
+}
+
+/** `checkTotpCode` without the promise (nothing in it waits: HMAC is synchronous native code). */
+function checkTotpCodeSync({ secret, code, params, now, window = 1, lastStep }: CheckTotpInput): TotpCheck {
   if (!Number.isInteger(window) || window < 0 || window > maxWindow) {
     throw new HoldfastError('BAD_REQUEST', `TOTP window must be an integer from 0 to ${maxWindow}`);
   }
@@ -60,7 +61,7 @@ export async function checkTotpCode({
     if (step < 0) {
       continue;
     }
-    const expected = encoder.encode(await generateCodeForStep({ key, params, step }));
+    const expected = encoder.encode(generateCodeForStepSync({ key, params, step }));
     const isMatch = constantTimeEqual(expected, submitted);
     if (isMatch && step > lastStep) freshStep ??= step;
     if (isMatch && step <= lastStep) usedStep = step;

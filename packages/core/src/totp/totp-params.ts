@@ -1,5 +1,3 @@
-import type { HashAlgorithm } from 'otplib';
-
 export type TotpAlgorithm = 'SHA1' | 'SHA256' | 'SHA512';
 
 export interface TotpParams {
@@ -18,13 +16,3 @@ export const totpSecretBytes: Readonly<Record<TotpAlgorithm, number>> = {
   SHA256: 32,
   SHA512: 64,
 };
-
-const otplibAlgorithms: Readonly<Record<TotpAlgorithm, HashAlgorithm>> = {
-  SHA1: 'sha1',
-  SHA256: 'sha256',
-  SHA512: 'sha512',
-};
-
-export function toOtplibAlgorithm(algorithm: TotpAlgorithm): HashAlgorithm {
-  return otplibAlgorithms[algorithm];
-}

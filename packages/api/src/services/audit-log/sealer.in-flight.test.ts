@@ -111,6 +111,25 @@ describe('the audit sealer (issue 12)', () => {
     expect(rows[0]?.locked).toBe(true);
   });
 
+  it('one pass over 300 rows (the loop hands the event loop back every 128 leaves) seals them all, in order, under a root that verifies', async () => {
+    const before = (await leafRows(db)).length;
+    await db.pool.query(
+      `INSERT INTO audit_events (type, gateway_id, region, detail) SELECT 'keys.rotated', $1, $2, jsonb_build_object('n', n) FROM generate_series(1, 300) AS n`,
+      [actor.gatewayId, actor.region],
+    );
+    const client = await db.pool.connect();
+    try {
+      expect(await sealAuditPass({ client, key, batchSize: 1000 })).toMatchObject({ sealed: 300, treeSize: before + 300, hasMore: false });
+    } finally {
+      client.release();
+    }
+    const leaves = await leafRows(db);
+    expect(leaves.map((leaf) => Number(leaf.leaf_index))).toEqual(Array.from({ length: before + 300 }, (_, i) => i));
+    const report = await verifyAuditLog({ pool: db.pool, keyring });
+    expect(report.problems).toEqual([]);
+    expect(report.ok).toBe(true);
+  });
+
   it('a proof verifies offline; the history check trusts on first use, then follows consistent growth', async () => {
     const { rows } = await db.pool.query<{ id: string }>('SELECT e.id::text FROM audit_events e ORDER BY e.id DESC LIMIT 1');
     const proof = await buildAuditInclusionProof({ sql: db.pool, reference: rows[0]?.id ?? '' });
