@@ -16,6 +16,11 @@ const schema = z.object({
   BENCH_BASE_USERS: z.coerce.number().int().min(100).default(10_000),
   /** Gateway worker processes (HOLDFAST_GATEWAY_WORKERS); empty = the gateway's own default (one per core). */
   BENCH_GATEWAY_WORKERS: z.string().regex(/^\d*$/).default(''),
+  /** Extra gateway settings for an experiment, `NAME=value,NAME=value` (e.g. HOLDFAST_ADMISSION_MAX_WAIT_MS=10); applied to (d) and (e). */
+  BENCH_GATEWAY_ENV: z
+    .string()
+    .regex(/^(HOLDFAST_[A-Z0-9_]+=[^,]*)?(,HOLDFAST_[A-Z0-9_]+=[^,]*)*$/, 'NAME=value pairs of HOLDFAST_ settings, comma-separated')
+    .default(''),
   /** Extra node options for the gateway under load, e.g. --cpu-prof. */
   BENCH_GATEWAY_NODE_OPTIONS: z.string().default(''),
   /** `dist` runs the built bundle (as production does), `source` runs src/main.ts through tsx, `auto` picks dist when it exists. */
@@ -25,6 +30,8 @@ const schema = z.object({
   /** `--surge`: seconds of open-loop load, its rate as a multiple of the measured capacity, and the per-request timeout. */
   BENCH_SURGE_SECONDS: z.coerce.number().positive().default(30),
   BENCH_SURGE_FACTOR: z.coerce.number().positive().default(2),
+  /** A fixed surge rate (req/s) instead of factor × the capacity just measured: for A/B runs of admission settings at the same load. */
+  BENCH_SURGE_RATE: z.coerce.number().int().positive().optional(),
   BENCH_SURGE_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   /** `--cluster`: the port offset and directory the cluster was (or will be) started with. */
   HOLDFAST_CLUSTER_PORT_OFFSET: z.coerce.number().int().min(0).max(20_000).default(0),

@@ -3,6 +3,7 @@
 // `http.request`, one socket per concurrent request; closed loop (C requests in flight, each
 // worker sends its next when its last is answered) for capacity and latency, open loop (fixed
 // arrival rate, latency counted from the scheduled send time so queueing is not hidden) for surges.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import http from 'node:http';
 
 export interface HttpResult {
@@ -133,6 +134,14 @@ export interface OpenLoopResult {
   timeouts: number;
   /** Answers that were accepted verifications, per bucket of `bucketMs` from the start. */
   okPerBucket: number[];
+  /**
+   * How late this load generator itself was: requests handed to a socket after they were due
+   * (p50/p99 ms), and its event loop's delay (p99 ms) — latency the service did not cause, since
+   * the generator shares the machine's cores with it.
+   */
+  sendLateP50: number;
+  sendLateP99: number;
+  loopDelayP99: number;
 }
 
 /**
@@ -162,6 +171,9 @@ export async function openLoop(options: {
   let sent = 0;
   const started = performance.now();
   const inFlight: Promise<void>[] = [];
+  const sendLate: number[] = [];
+  const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+  loopDelay.enable();
   const fire = (index: number, dueAt: number): Promise<void> =>
     options.send(index).then((outcome) => {
       const now = performance.now();
@@ -199,6 +211,7 @@ export async function openLoop(options: {
       const due = Math.min(total, Math.floor((elapsed / 1000) * options.rate));
       while (sent < due) {
         const dueAt = started + (sent / options.rate) * 1000;
+        sendLate.push(performance.now() - dueAt);
         inFlight.push(fire(sent, dueAt));
         sent += 1;
       }
@@ -209,7 +222,9 @@ export async function openLoop(options: {
     }, 5);
   });
   await Promise.all(inFlight);
+  loopDelay.disable();
   for (let i = 0; i < okPerBucket.length; i += 1) okPerBucket[i] ??= 0;
+  const lateSorted = Float64Array.from(sendLate).sort();
   const admittedSorted = Float64Array.from(admittedLatencies).sort();
   const refusedSorted = Float64Array.from(refusedLatencies).sort();
   return {
@@ -226,6 +241,9 @@ export async function openLoop(options: {
     errors,
     timeouts,
     okPerBucket,
+    sendLateP50: percentile(lateSorted, 50),
+    sendLateP99: percentile(lateSorted, 99),
+    loopDelayP99: loopDelay.percentile(99) / 1e6,
   };
 }
 

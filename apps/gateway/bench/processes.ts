@@ -60,6 +60,11 @@ export async function startGateway(options: {
     // The retention job would delete the --history rows (and load the machine) mid-run.
     HOLDFAST_RETENTION_INTERVAL_MS: '0',
     ...(benchEnv.BENCH_GATEWAY_WORKERS === '' ? {} : { HOLDFAST_GATEWAY_WORKERS: benchEnv.BENCH_GATEWAY_WORKERS }),
+    ...Object.fromEntries(
+      benchEnv.BENCH_GATEWAY_ENV.split(',')
+        .filter((pair) => pair !== '')
+        .map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+    ),
     ...options.env,
   };
   const start = async (args: string[], how: string): Promise<StartedServer> => {

@@ -147,6 +147,7 @@ async function setUpEmbedded(): Promise<BenchSetup> {
         'gateway pool per worker': maxConcurrency,
         'gateway workers (HOLDFAST_GATEWAY_WORKERS)': benchEnv.BENCH_GATEWAY_WORKERS === '' ? 'default' : benchEnv.BENCH_GATEWAY_WORKERS,
         'reference pool': maxConcurrency,
+        ...(benchEnv.BENCH_GATEWAY_ENV === '' ? {} : { 'gateway settings (BENCH_GATEWAY_ENV)': benchEnv.BENCH_GATEWAY_ENV }),
         '(d) audit sealer': 'every 1000 ms (HOLDFAST_AUDIT_SEAL_INTERVAL_MS default)',
         '(e) audit sealer': 'off (HOLDFAST_AUDIT_SEAL_INTERVAL_MS=0); each of (d)/(e) paused (SIGSTOP) while the other is measured',
       },
@@ -243,7 +244,7 @@ async function compare(
 
 /** `--surge`: open-loop load at BENCH_SURGE_FACTOR × capacity, then how long until throughput is back. */
 async function surge(setup: BenchSetup, capacity: number): Promise<Record<string, unknown>> {
-  const rate = Math.round(capacity * benchEnv.BENCH_SURGE_FACTOR);
+  const rate = benchEnv.BENCH_SURGE_RATE ?? Math.round(capacity * benchEnv.BENCH_SURGE_FACTOR);
   const seconds = benchEnv.BENCH_SURGE_SECONDS;
   const bucketMs = 500;
   const pid = gatewayPid(setup);
@@ -253,7 +254,7 @@ async function surge(setup: BenchSetup, capacity: number): Promise<Record<string
   try {
     const before = treeRss(pid);
     log(
-      `surge: ${rate}/s (${benchEnv.BENCH_SURGE_FACTOR}× capacity ${capacity.toFixed(0)}/s) for ${seconds} s, open loop, at most ${rate * seconds} requests…`,
+      `surge: ${rate}/s (${(rate / capacity).toFixed(2)}× capacity ${capacity.toFixed(0)}/s) for ${seconds} s, open loop, at most ${rate * seconds} requests…`,
     );
     const rssDuring: number[] = [];
     let peakDuring: ProcessMemory = before;
@@ -297,7 +298,7 @@ async function surge(setup: BenchSetup, capacity: number): Promise<Record<string
     };
     const okRate = result.okPerBucket.map((ok) => Math.round(ok / (bucketMs / 1000)));
     console.log(`
-Surge — ${rate}/s for ${seconds} s (open loop, ${benchEnv.BENCH_SURGE_FACTOR}× the c=${maxConcurrency} capacity of ${capacity.toFixed(0)}/s), per-request timeout ${benchEnv.BENCH_SURGE_TIMEOUT_MS} ms
+Surge — ${rate}/s for ${seconds} s (open loop, ${(rate / capacity).toFixed(2)}× the c=${maxConcurrency} capacity of ${capacity.toFixed(0)}/s), per-request timeout ${benchEnv.BENCH_SURGE_TIMEOUT_MS} ms
   sent ${result.sent}; admitted ${result.admitted} (accepted ${result.admittedOk}), p50 ${result.admittedP50.toFixed(1)} ms, p99 ${result.admittedP99.toFixed(1)} ms (from the scheduled send time)
   admitted answers: ${Object.entries(result.admittedByKind)
     .map(([k, c]) => `${k} ${c}`)
@@ -308,6 +309,7 @@ Surge — ${rate}/s for ${seconds} s (open loop, ${benchEnv.BENCH_SURGE_FACTOR}�
       .join(', ') || 'none'
   }), with Retry-After ${result.refusedWithRetryAfter}, refusal p99 ${result.refusedP99.toFixed(1)} ms
   errors ${result.errors}, timeouts ${result.timeouts}; last answers ${drainedMs.toFixed(0)} ms after the surge ended
+  the load generator's own lateness (same cores): requests handed to a socket p50 ${result.sendLateP50.toFixed(1)} / p99 ${result.sendLateP99.toFixed(1)} ms after due; its event-loop delay p99 ${result.loopDelayP99.toFixed(1)} ms
   accepted/s per 500 ms during: ${okRate.join(' ')}
   accepted/s per 500 ms after (closed loop c=${maxConcurrency}): ${report.afterPerBucket.join(' ')}
   recovery to 90 % of capacity: ${recoveryMs === null ? 'NOT within 10 s' : `${(recoveryMs / 1000).toFixed(1)} s`} after the surge

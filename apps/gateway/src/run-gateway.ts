@@ -13,6 +13,7 @@ import type { FloodShieldLimits } from './rate-limit';
 import { startGatewayServer, type GatewayServer } from './server';
 import { startGatewayWebhookWorker } from './webhook-worker';
 import { workerSlot } from './workers/identity';
+import { defaultAdmissionLimits } from './transport/admission';
 
 function rateLimitsOf(env: GatewayEnv): FloodShieldLimits {
   const failures = { ratePerSecond: env.HOLDFAST_RATE_AUTH_FAILURES_PER_SECOND, burst: env.HOLDFAST_RATE_AUTH_FAILURES_BURST };
@@ -174,7 +175,7 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
     onShed: lifecycle.shed,
     // A bounded queue per worker (issue 9, surges): the excess is refused fast, before any work.
     admission: {
-      maxInFlight: env.HOLDFAST_ADMISSION_MAX_IN_FLIGHT ?? env.HOLDFAST_DB_POOL_MAX * 2,
+      maxInFlight: env.HOLDFAST_ADMISSION_MAX_IN_FLIGHT ?? defaultAdmissionLimits(env.HOLDFAST_DB_POOL_MAX).maxInFlight,
       maxQueue: env.HOLDFAST_ADMISSION_MAX_QUEUE,
       maxWaitMs: env.HOLDFAST_ADMISSION_MAX_WAIT_MS,
     },
