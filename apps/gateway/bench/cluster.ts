@@ -98,6 +98,7 @@ export async function setUpCluster(options: { maxConcurrency: number; log: (line
       gateway: { url: gatewayUrl, pid: gatewayPid, how: `the cluster's ${gatewayName} (started by npm run cluster)` },
       reference: null,
       gatewaySealOff: null,
+      postgresPid: null,
       conditions: {
         ...Object.fromEntries(settings.rows.map((r) => [`postgres ${r.name}`, r.setting])),
         'cluster started by this run': String(isStartedHere),

@@ -169,6 +169,40 @@ export function treeRss(pid: number): ProcessMemory {
   return { totalMb: perProcess.reduce((sum, p) => sum + p.mb, 0), perProcess };
 }
 
+/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux this runs on). */
+const ticksPerSecond = 100;
+
+/** CPU seconds (user + system) used so far by `pid` and its children two levels down (a gateway's workers, Postgres's backends), per process. */
+export function treeCpuSeconds(pid: number): Map<number, number> {
+  const pids = [pid];
+  for (const child of childrenOf(pid)) {
+    pids.push(child);
+    pids.push(...childrenOf(child));
+  }
+  const seconds = new Map<number, number>();
+  for (const p of pids) {
+    try {
+      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      seconds.set(p, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
+    } catch {
+      // Exited between the listing and the read.
+    }
+  }
+  return seconds;
+}
+
+/**
+ * CPU seconds a process tree used between two readings: each process's growth, and all of a
+ * process that started in between. A process that exited in between (an autovacuum worker) takes
+ * its time in the interval with it: an undercount, never a negative.
+ */
+export function cpuSecondsBetween(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, seconds] of after) total += Math.max(0, seconds - (before.get(pid) ?? 0));
+  return total;
+}
+
 /**
  * Pauses (SIGSTOP) or resumes (SIGCONT) a process and its children (a gateway and its cluster
  * workers): a paused gateway uses no CPU and runs no timers — no sealer, canary or history check —

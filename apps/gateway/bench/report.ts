@@ -48,6 +48,28 @@ export interface LevelReport {
   gatewayRss: ProcessMemory | null;
   /** (d) vs (e): whether the sealer really ran in each; null when (e) was not measured. */
   sealing: SealingReport | null;
+  /** CPU per answered request by process group (µs), median of the rounds; see `CpuPerRequest`. */
+  cpu: Partial<Record<TargetName, CpuPerRequest>>;
+}
+
+/**
+ * What one request cost in CPU, from /proc before and after each round (µs per request): the
+ * server under test (its whole process tree), Postgres (every backend), and this load generator.
+ * On a machine where all three share the cores, throughput moves with whatever else runs; CPU per
+ * request does not, so it is what says whether a change made the gateway cheaper.
+ */
+export interface CpuPerRequest {
+  server: number | null;
+  postgres: number | null;
+  generator: number;
+}
+
+export function medianCpu(rounds: CpuPerRequest[]): CpuPerRequest {
+  const of = (pick: (r: CpuPerRequest) => number | null): number | null => {
+    const values = rounds.map(pick).filter((v): v is number => v !== null);
+    return values.length === 0 ? null : median(values);
+  };
+  return { server: of((r) => r.server), postgres: of((r) => r.postgres), generator: of((r) => r.generator) ?? Number.NaN };
 }
 
 export function ratios(level: LevelReport): { gatewayToDurable: number | null; gatewayToReference: number | null } {
@@ -86,6 +108,18 @@ export function levelTable(level: LevelReport): string {
     );
   }
   if (level.sealing !== null) lines.push(...sealingLines(level.sealing));
+  const cpuLines = (Object.keys(targetLabels) as TargetName[]).flatMap((name) => {
+    const c = level.cpu[name];
+    if (c === undefined) return [];
+    const parts = [
+      c.server === null ? null : `server ${c.server.toFixed(0)}`,
+      c.postgres === null ? null : `postgres ${c.postgres.toFixed(0)}`,
+      `load generator ${c.generator.toFixed(0)}`,
+    ];
+    const total = (c.server ?? 0) + (c.postgres ?? 0) + c.generator;
+    return [`  ${targetLabels[name].slice(0, 3)} ${parts.filter((part) => part !== null).join(' + ')} = ${total.toFixed(0)}`];
+  });
+  if (cpuLines.length > 0) lines.push('CPU per request, µs (median of rounds; /proc user + system):', ...cpuLines);
   if (level.gatewayRss !== null) {
     const per = level.gatewayRss.perProcess.map((p) => p.mb.toFixed(0)).join(' + ');
     lines.push(`gateway RSS (peak sample under load): ${level.gatewayRss.totalMb.toFixed(0)} MB = ${per} MB (${level.gatewayRss.perProcess.length} processes)`);

@@ -23,6 +23,8 @@ export interface BenchSetup {
    * the run cannot start one (the cluster's gateways are what they are).
    */
   gatewaySealOff: StartedServer | null;
+  /** The Postgres server's main process (its backends are its children), for CPU per request; null for the cluster. */
+  postgresPid: number | null;
   conditions: Record<string, string | number>;
   stop: () => Promise<void>;
 }

@@ -8,7 +8,7 @@
 // (d)/(b) says how much of the database's capacity the gateway turns into verifications, (d)/(c)
 // what the gateway costs beyond the least a server must do. How to read it: ARCHITECTURE.md, "The benchmark".
 import { createHash, randomBytes } from 'node:crypto';
-import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -20,8 +20,18 @@ import { setUpCluster } from './cluster';
 import type { BenchSetup } from './setup';
 import { benchEnv } from './env';
 import { closedLoop, createHttpClient, openLoop, sampledClosedLoop, type HttpClient, type Outcome, type RoundResult } from './load';
-import { formatMemory, gatewayDir, signalTree, startGateway, startReferenceServer, treeRss, type ProcessMemory } from './processes';
-import { levelTable, machine, sealingTargetChecks, summarize, targetChecks, type LevelReport, type Summary } from './report';
+import {
+  formatMemory,
+  gatewayDir,
+  signalTree,
+  startGateway,
+  startReferenceServer,
+  cpuSecondsBetween,
+  treeCpuSeconds,
+  treeRss,
+  type ProcessMemory,
+} from './processes';
+import { levelTable, machine, medianCpu, sealingTargetChecks, summarize, targetChecks, type CpuPerRequest, type LevelReport, type Summary } from './report';
 import { createGatewaySwitch, readAuditMark, sealStatsSince, type SealCatchUp, type SealingReport } from './sealing';
 import { fillHistory, seedFloorRows, seedUsers } from './seed';
 import { floorTargets, httpTarget, openTarget, type TargetName } from './targets';
@@ -95,6 +105,8 @@ async function setUpEmbedded(): Promise<BenchSetup> {
     const users = await seedUsers({ pool, applicationId, keyring, prefix: 'u', count: benchEnv.BENCH_BASE_USERS });
     log(`seeded ${users.count} users with TOTP factors (COPY) in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
     const floorFactorIds = await seedFloorRows(pool, applicationId, maxConcurrency);
+    // postmaster.pid's first line is the server's process id (its backends are its children).
+    const postgresPid = Number((await readFile(path.join(dir, 'data', 'postmaster.pid'), 'utf8')).split('\n')[0]);
     const settings = await pool.query<{ name: string; setting: string }>(
       "SELECT name, setting FROM pg_settings WHERE name IN ('fsync', 'synchronous_commit', 'shared_buffers', 'server_version')",
     );
@@ -141,6 +153,7 @@ async function setUpEmbedded(): Promise<BenchSetup> {
       gateway,
       reference,
       gatewaySealOff,
+      postgresPid: Number.isSafeInteger(postgresPid) && postgresPid > 0 ? postgresPid : null,
       conditions: {
         ...Object.fromEntries(settings.rows.map((r) => [`postgres ${r.name}`, r.setting])),
         'gateway started as': gateway.how,
@@ -178,6 +191,38 @@ async function withRssSampling<T>(pid: number, work: () => Promise<T>): Promise<
 
 type Once = (worker: number) => Promise<Outcome>;
 
+/** The process tree serving `name` (none for the floors, which this process runs itself). */
+function serverPidOf(setup: BenchSetup, name: TargetName): number | null {
+  const server = name === 'reference' ? setup.reference : name === 'gateway' ? setup.gateway : name === 'gatewaySealOff' ? setup.gatewaySealOff : null;
+  if (server === null) return null;
+  return 'pid' in server ? server.pid : server.process.pid;
+}
+
+interface CpuReading {
+  server: Map<number, number> | null;
+  postgres: Map<number, number> | null;
+  generator: number;
+}
+
+const cpuReading = (setup: BenchSetup, serverPid: number | null): CpuReading => {
+  const own = process.cpuUsage();
+  return {
+    server: serverPid === null ? null : treeCpuSeconds(serverPid),
+    postgres: setup.postgresPid === null ? null : treeCpuSeconds(setup.postgresPid),
+    generator: (own.user + own.system) / 1e6,
+  };
+};
+
+function cpuPerRequest(before: CpuReading, after: CpuReading, requests: number): CpuPerRequest {
+  const perRequest = (seconds: number | null): number | null => (seconds === null || requests === 0 ? null : (seconds * 1e6) / requests);
+  const tree = (a: Map<number, number> | null, b: Map<number, number> | null): number | null => (a === null || b === null ? null : cpuSecondsBetween(a, b));
+  return {
+    server: perRequest(tree(before.server, after.server)),
+    postgres: perRequest(tree(before.postgres, after.postgres)),
+    generator: perRequest(after.generator - before.generator) ?? Number.NaN,
+  };
+}
+
 /** The default comparison: every level, `rounds` rounds, each round every target once in turn. */
 async function compare(
   setup: BenchSetup,
@@ -207,6 +252,7 @@ async function compare(
       }
     }
     const results = new Map<TargetName, RoundResult[]>();
+    const cpu = new Map<TargetName, CpuPerRequest[]>();
     let gatewayRss: ProcessMemory | null = null;
     const sealing: SealingReport = { on: [], off: [], catchUps: [] };
     const recordSwitch = async (name: TargetName): Promise<void> => {
@@ -219,11 +265,14 @@ async function compare(
         await recordSwitch(name);
         const isGateway = gatewaySwitch !== null && (name === 'gateway' || name === 'gatewaySealOff');
         const mark = isGateway ? await readAuditMark(setup.pool) : null;
+        const serverPid = serverPidOf(setup, name);
+        const cpuBefore = cpuReading(setup, serverPid);
         const sampled =
           name === 'gateway'
             ? await withRssSampling(gatewayPid(setup), () => closedLoop(level, roundSeconds, once))
             : { value: await closedLoop(level, roundSeconds, once), peak: null };
         const { value: result, peak } = sampled;
+        cpu.set(name, [...(cpu.get(name) ?? []), cpuPerRequest(cpuBefore, cpuReading(setup, serverPid), result.count)]);
         const stats = mark === null ? null : await sealStatsSince(setup.pool, mark);
         if (stats !== null) (name === 'gateway' ? sealing.on : sealing.off).push(stats);
         if (peak !== null && (gatewayRss === null || peak.totalMb > gatewayRss.totalMb)) gatewayRss = peak;
@@ -237,7 +286,9 @@ async function compare(
     await recordSwitch('gateway');
     const summaries: Partial<Record<TargetName, Summary>> = {};
     for (const [name, list] of results) summaries[name] = summarize(list);
-    reports.push({ concurrency: level, targets: summaries, gatewayRss, sealing: gatewaySwitch === null ? null : sealing });
+    const cpuMedians: Partial<Record<TargetName, CpuPerRequest>> = {};
+    for (const [name, list] of cpu) cpuMedians[name] = medianCpu(list);
+    reports.push({ concurrency: level, targets: summaries, gatewayRss, sealing: gatewaySwitch === null ? null : sealing, cpu: cpuMedians });
   }
   return reports;
 }
