@@ -47,11 +47,6 @@ export function generateCodeForStepSync({ key, params, step }: { key: Uint8Array
   }
 }
 
-/** `generateCodeForStepSync`, promise-shaped for callers that await. */
-export function generateCodeForStep(input: { key: Uint8Array; params: TotpParams; step: number }): Promise<string> {
-  return promised(() => generateCodeForStepSync(input));
-}
-
 /** The TOTP code (RFC 6238) a correctly configured authenticator shows at `at`. */
 export function generateTotpCode({ secret, params, at }: { secret: string; params: TotpParams; at: Date }): Promise<string> {
   return promised(() => generateCodeForStepSync({ key: decodeTotpSecret(secret), params, step: timeStepAt({ at, period: params.period }) }));

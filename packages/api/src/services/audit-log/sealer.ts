@@ -114,8 +114,8 @@ export async function sealAuditPass(options: { client: Pick<SqlClient, 'query'>;
     const leafHashes: Buffer[] = [];
     for (const [i, row] of ordered.entries()) {
       // The sealer shares its gateway's event loop with requests: hashing a second's rows in one
-      // go held it ~10 ms at a time (a tail every verification on that worker could land in), so
-      // it hands the loop back every few hundred leaves.
+      // go held it ~8 ms per thousand rows (a tail every verification on that worker could land
+      // in), so it hands the loop back every `sealYieldEvery` leaves.
       if (i > 0 && i % sealYieldEvery === 0) await yieldToEventLoop();
       const leafHash = leafHashOf(row);
       frontier = appendLeaf(frontier, leafHash);
