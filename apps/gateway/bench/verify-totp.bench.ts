@@ -293,7 +293,7 @@ async function compare(
   return reports;
 }
 
-/** `--surge`: open-loop load at BENCH_SURGE_FACTOR × capacity, then how long until throughput is back. */
+/** `--surge`: open-loop load at BENCH_SURGE_FACTOR × capacity (or a fixed BENCH_SURGE_RATE), then how long until throughput is back. */
 async function surge(setup: BenchSetup, capacity: number): Promise<Record<string, unknown>> {
   const rate = benchEnv.BENCH_SURGE_RATE ?? Math.round(capacity * benchEnv.BENCH_SURGE_FACTOR);
   const seconds = benchEnv.BENCH_SURGE_SECONDS;
