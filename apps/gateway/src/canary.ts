@@ -68,7 +68,7 @@ async function ensureCanaryFactor(deps: ServiceDeps): Promise<{ application: App
   }
   const factorId = randomUUID();
   const secret = createTotpSecret({ random: deps.random, algorithm: canaryParams.algorithm });
-  await withTransaction(pool, async (sql) => {
+  await withTransaction(pool, null, async (sql) => {
     await sql.query(
       `INSERT INTO factors (id, user_id, kind, label, status)
        SELECT $1, id, 'totp', 'canary', 'active' FROM users WHERE application_id = $2 AND external_id = $3`,

@@ -245,13 +245,13 @@ describe('[WEBHOOK_SIGNED] the relying application is told of factor changes by 
 
     // 60 more events at once, through the one audit writer.
     const events = 60;
-    await withTransaction(env.db.pool, async (sql) => {
+    await withTransaction(env.db.pool, null, async (sql) => {
       for (let i = 0; i < events; i += 1) {
         await writeAuditEvent(sql, { type: 'factor.locked', gatewayId: 'test', region: 'test', applicationId, userId: user.id, factorId: factor.factorId });
       }
     });
     // A rolled-back change tells nobody (invariant 7).
-    await withTransaction(env.db.pool, async (sql) => {
+    await withTransaction(env.db.pool, null, async (sql) => {
       await writeAuditEvent(sql, { type: 'factor.locked', gatewayId: 'test', region: 'test', applicationId, userId: user.id, factorId: factor.factorId });
       throw new Error('rolled back');
     }).catch(() => undefined);

@@ -29,7 +29,7 @@ describe('[REPLICATION_BARRIER] a primary whose synchronous standby does not ack
   it('a commit whose replication wait is cancelled throws CommitNotReplicatedError, though it committed locally', async () => {
     await server.requireStandby(true);
     const canceller = server.cancelStandbyWaits();
-    const outcome = withTransaction(pool, async (sql) => {
+    const outcome = withTransaction(pool, null, async (sql) => {
       await sql.query('INSERT INTO outcomes (id) VALUES (1)');
     });
     await expect(outcome).rejects.toBeInstanceOf(CommitNotReplicatedError);
@@ -43,7 +43,7 @@ describe('[REPLICATION_BARRIER] a primary whose synchronous standby does not ack
   it('the replication barrier waits for the standby, and fails when that wait is cancelled', async () => {
     await server.requireStandby(true);
     let isSettled = false;
-    const barrier = awaitReplicationBarrier(pool).finally(() => {
+    const barrier = awaitReplicationBarrier(pool, null).finally(() => {
       isSettled = true;
     });
     // Observed, not assumed: the barrier's COMMIT is waiting for the standby's acknowledgement.
@@ -62,7 +62,7 @@ describe('[REPLICATION_BARRIER] a primary whose synchronous standby does not ack
 
   it('returns at once when no synchronous standby is required', async () => {
     await server.requireStandby(false);
-    await expect(awaitReplicationBarrier(pool)).resolves.toBeUndefined();
+    await expect(awaitReplicationBarrier(pool, null)).resolves.toBeUndefined();
     expect(await server.standbyWaits()).toEqual([]);
   });
 });

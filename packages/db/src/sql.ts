@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { CommitNotReplicatedError, isReplicationWaitCancelled } from './ha/commit-not-replicated';
-import { assertBeforeDatabaseDeadline, tearDownAtDeadline } from './ha/deadline';
+import { assertBeforeDatabaseDeadline, tearDownAtDeadline, type DatabaseDeadline } from './ha/deadline';
 
 /** A connection inside a transaction, for hand-written SQL on the hot path. */
 export type SqlClient = pg.PoolClient;
@@ -9,10 +9,11 @@ export type SqlClient = pg.PoolClient;
  * Runs `fn` in one READ COMMITTED transaction on a pooled connection. A COMMIT that comes back
  * with the "canceling wait for synchronous replication" warning throws CommitNotReplicatedError:
  * it was not acknowledged by the standby, so it is not acknowledged to anyone (see ha/). A connection that
- * failed mid-transaction is discarded rather than returned to the pool.
+ * failed mid-transaction is discarded rather than returned to the pool. `deadline`: the request's
+ * (the try's, from withDatabaseRetry), or null for background work (ha/deadline.ts).
  */
-export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) => Promise<T>): Promise<T> {
-  const client = await connectBeforeDeadline(pool);
+export async function withTransaction<T>(pool: pg.Pool, deadline: DatabaseDeadline, fn: (client: SqlClient) => Promise<T>): Promise<T> {
+  const client = await connectBeforeDeadline(pool, deadline);
   let isBroken = false;
   let isCommitting = false;
   // Set by the notice listener while COMMIT runs (an object, so the check below reads it afresh).
@@ -28,7 +29,7 @@ export async function withTransaction<T>(pool: pg.Pool, fn: (client: SqlClient) 
   };
   client.on('error', onError);
   client.on('notice', onNotice);
-  const disarm = tearDownAtDeadline(client, () => {
+  const disarm = tearDownAtDeadline(client, deadline, () => {
     isBroken = true;
   });
   try {
@@ -67,10 +68,15 @@ export async function runAtomicStatement<Row extends pg.QueryResultRow>(
   pool: pg.Pool,
   text: string,
   values: unknown[],
-  /** A prepared statement's name: the server parses and plans it once per connection, not per call. */
-  name?: string,
+  options: {
+    /** A prepared statement's name: the server parses and plans it once per connection, not per call. */
+    name?: string;
+    /** The request's deadline (the try's, from withDatabaseRetry), or null for background work. */
+    deadline: DatabaseDeadline;
+  },
 ): Promise<pg.QueryResult<Row>> {
-  const client = await connectBeforeDeadline(pool);
+  const { name, deadline } = options;
+  const client = await connectBeforeDeadline(pool, deadline);
   let isBroken = false;
   const commit: { replicationWarning: string | null } = { replicationWarning: null };
   const onNotice = (notice: { message?: string }): void => {
@@ -81,7 +87,7 @@ export async function runAtomicStatement<Row extends pg.QueryResultRow>(
   };
   client.on('error', onError);
   client.on('notice', onNotice);
-  const disarm = tearDownAtDeadline(client, () => {
+  const disarm = tearDownAtDeadline(client, deadline, () => {
     isBroken = true;
   });
   try {
@@ -105,10 +111,10 @@ export async function runAtomicStatement<Row extends pg.QueryResultRow>(
  * A pooled connection, unless the request's deadline passed while it waited for one: then the
  * caller has answered 503 already and nothing may be sent (the connection goes back unused).
  */
-async function connectBeforeDeadline(pool: pg.Pool): Promise<pg.PoolClient> {
+async function connectBeforeDeadline(pool: pg.Pool, deadline: DatabaseDeadline): Promise<pg.PoolClient> {
   const client = await pool.connect();
   try {
-    assertBeforeDatabaseDeadline();
+    assertBeforeDatabaseDeadline(deadline);
   } catch (error) {
     client.release();
     throw error;

@@ -631,7 +631,7 @@ export async function retireDrillAdmin(options: {
       // try the next gateway
     }
   }
-  await withTransaction(options.db.pool, async (sql) => {
+  await withTransaction(options.db.pool, null, async (sql) => {
     const { rows } = await sql.query<{ user_id: string; application_id: string; role: string; disabled_at: Date }>(
       `UPDATE admin_accounts a SET disabled_at = now() FROM users u
         WHERE a.id = $1 AND u.id = a.user_id AND a.disabled_at IS NULL

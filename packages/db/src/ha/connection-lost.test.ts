@@ -16,7 +16,7 @@ describe('[DB_CONNECTION_LOST] a connection that dies inside a transaction', () 
 
   it('fails that transaction with a transient error and does not crash the process', async () => {
     await admin.connect();
-    const outcome = await withTransaction(pool, async (client) => {
+    const outcome = await withTransaction(pool, null, async (client) => {
       const { rows } = await client.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
       // The server ends this session between two statements, as a shutdown does.
       await admin.query('SELECT pg_terminate_backend($1)', [rows[0]?.pid]);

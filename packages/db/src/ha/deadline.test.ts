@@ -2,7 +2,6 @@ import { HoldfastError } from '@holdfast/core';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runAtomicStatement, withTransaction } from '../sql';
-import { withDatabaseDeadline } from './deadline';
 import { withDatabaseRetry } from './with-database-retry';
 
 const noop = { reportError: (): void => undefined };
@@ -26,8 +25,8 @@ describe('[DB_DEADLINE] the request deadline bounds a try and what it may still 
   it('answers DATABASE_UNAVAILABLE at the deadline while the only connection is busy, and the abandoned write never runs', async () => {
     const holder = await pool.connect();
     const started = Date.now();
-    const outcome = await withDatabaseRetry({ db: noop, requestDeadlineMs: 200 }, () =>
-      runAtomicStatement(pool, `INSERT INTO ${table} (id) VALUES ($1)`, ['abandoned']),
+    const outcome = await withDatabaseRetry({ db: noop, requestDeadlineMs: 200 }, (deadline) =>
+      runAtomicStatement(pool, `INSERT INTO ${table} (id) VALUES ($1)`, ['abandoned'], { deadline }),
     ).catch((error: unknown) => error);
     const tookMs = Date.now() - started;
     expect(outcome).toBeInstanceOf(HoldfastError);
@@ -46,8 +45,8 @@ describe('[DB_DEADLINE] the request deadline bounds a try and what it may still 
     await blocker.query('BEGIN');
     await blocker.query(`LOCK TABLE ${table} IN ACCESS EXCLUSIVE MODE`);
     const started = Date.now();
-    const outcome = await withDatabaseRetry({ db: noop, requestDeadlineMs: 300 }, () =>
-      withTransaction(pool, (client) => client.query(`INSERT INTO ${table} (id) VALUES ('waiting')`)),
+    const outcome = await withDatabaseRetry({ db: noop, requestDeadlineMs: 300 }, (deadline) =>
+      withTransaction(pool, deadline, (client) => client.query(`INSERT INTO ${table} (id) VALUES ('waiting')`)),
     ).catch((error: unknown) => error);
     expect((outcome as HoldfastError).code).toBe('DATABASE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(1_000);
@@ -61,9 +60,9 @@ describe('[DB_DEADLINE] the request deadline bounds a try and what it may still 
 
   it('an enclosing deadline bounds the steps inside it (the earlier one wins)', async () => {
     const started = Date.now();
-    const outcome = await withDatabaseDeadline(Date.now() + 150, () =>
-      withDatabaseRetry({ db: noop, requestDeadlineMs: 5_000 }, () => sleep(2_000).then(() => 'late')),
-    ).catch((error: unknown) => error);
+    const outcome = await withDatabaseRetry({ db: noop, requestDeadlineMs: 5_000 }, () => sleep(2_000).then(() => 'late'), undefined, Date.now() + 150).catch(
+      (error: unknown) => error,
+    );
     expect((outcome as HoldfastError).code).toBe('DATABASE_UNAVAILABLE');
     expect(Date.now() - started).toBeLessThan(1_000);
   });

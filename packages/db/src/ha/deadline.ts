@@ -1,16 +1,20 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type pg from 'pg';
 
 /**
- * The request's database deadline (epoch ms), carried through the async calls of one request
+ * A request's database deadline (epoch ms), or null for work no request waits on (background jobs)
  * (issue 14). `statement_timeout` cannot end every wait: Postgres turns it off before a commit
  * waits for the synchronous standby, and a connection whose link went silent (a partition: no
  * FIN, no RST) never hears back at all. So the deadline is enforced here, on the client side: the
  * retry loop stops waiting at it; a connection `withTransaction` / `runAtomicStatement` still holds
  * at it is torn down, and neither sends anything once it has passed. (A plain `pool.query` or
  * Prisma call is only raced: its connection stays busy until the server or HAProxy ends it.)
+ *
+ * It is passed explicitly — `withDatabaseRetry` hands each try's deadline to its work, which hands
+ * it to the statements — not carried in an AsyncLocalStorage: on Node 20 an enabled
+ * AsyncLocalStorage runs a hook at every promise and async resource the process creates, which
+ * was ~12 % of a gateway worker's CPU (issue 9's profile) for one number.
  */
-const deadlines = new AsyncLocalStorage<number>();
+export type DatabaseDeadline = number | null;
 
 /** The deadline passed with the work still waiting; transient (the same work may succeed later, elsewhere). */
 export class DatabaseDeadlineError extends Error {
@@ -18,35 +22,22 @@ export class DatabaseDeadlineError extends Error {
 }
 
 /**
- * Throws DatabaseDeadlineError when the deadline in force has passed: work the caller already gave
- * up on (and answered 503 for) must not go on to send a write once a connection frees up.
+ * Throws DatabaseDeadlineError when the deadline has passed: work the caller already gave up on
+ * (and answered 503 for) must not go on to send a write once a connection frees up.
  */
-export function assertBeforeDatabaseDeadline(): void {
-  const deadline = deadlines.getStore();
-  if (deadline !== undefined && Date.now() >= deadline) throw new DatabaseDeadlineError('request deadline passed');
-}
-
-/** The deadline in force for this async context, if any. */
-export function databaseDeadline(): number | undefined {
-  return deadlines.getStore();
-}
-
-/** Runs `fn` with a deadline no later than an enclosing one (a request's whole budget bounds every step in it). */
-export function withDatabaseDeadline<T>(deadline: number, fn: () => Promise<T>): Promise<T> {
-  const outer = deadlines.getStore();
-  return deadlines.run(outer === undefined ? deadline : Math.min(outer, deadline), fn);
+export function assertBeforeDatabaseDeadline(deadline: DatabaseDeadline): void {
+  if (deadline !== null && Date.now() >= deadline) throw new DatabaseDeadlineError('request deadline passed');
 }
 
 /**
- * While `client` is checked out: when the deadline in force passes, destroy its socket. The
+ * While `client` is checked out: when the deadline passes, destroy its socket. The
  * statement in flight then fails with "Connection terminated" (transient: the retry loop answers
  * DATABASE_UNAVAILABLE by then) and the pool discards the client. Any commit it carried is in
  * doubt and unacknowledged — the attempt id and the replication barrier settle it on a retry.
  * Returns the disarm function for the `finally`.
  */
-export function tearDownAtDeadline(client: pg.PoolClient, onTornDown: () => void): () => void {
-  const deadline = databaseDeadline();
-  if (deadline === undefined) return () => undefined;
+export function tearDownAtDeadline(client: pg.PoolClient, deadline: DatabaseDeadline, onTornDown: () => void): () => void {
+  if (deadline === null) return () => undefined;
   const timer = setTimeout(
     () => {
       onTornDown();

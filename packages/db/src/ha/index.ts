@@ -29,6 +29,6 @@ export { CommitNotReplicatedError } from './commit-not-replicated';
 export { createEndpointFailover, isEndpointUnreachable, type EndpointFailover } from './endpoint-failover';
 export { errorChain } from './error-chain';
 export { awaitReplicationBarrier } from './replication-barrier';
-export { assertBeforeDatabaseDeadline, DatabaseDeadlineError, databaseDeadline, tearDownAtDeadline, withDatabaseDeadline } from './deadline';
+export { assertBeforeDatabaseDeadline, DatabaseDeadlineError, tearDownAtDeadline, type DatabaseDeadline } from './deadline';
 export { isTransientDatabaseError } from './transient';
 export { runWithinDeadline, withDatabaseRetry, type DatabaseRetryOptions, type DatabaseRetryReport } from './with-database-retry';

@@ -1,5 +1,6 @@
 import type pg from 'pg';
 import { withTransaction } from '../sql';
+import type { DatabaseDeadline } from './deadline';
 
 /**
  * Waits until everything committed so far on this primary is on the synchronous standby: a
@@ -12,8 +13,8 @@ import { withTransaction } from '../sql';
  * Used before acknowledging an outcome that was *read* rather than written by this request (it
  * may have been committed locally by a commit whose replication wait was cancelled). Invariant 2.
  */
-export async function awaitReplicationBarrier(pool: pg.Pool): Promise<void> {
-  await withTransaction(pool, async (client) => {
+export async function awaitReplicationBarrier(pool: pg.Pool, deadline: DatabaseDeadline): Promise<void> {
+  await withTransaction(pool, deadline, async (client) => {
     await client.query("SELECT pg_logical_emit_message(true, 'holdfast.replication_barrier', '')");
   });
 }

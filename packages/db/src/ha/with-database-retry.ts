@@ -1,6 +1,6 @@
 import { HoldfastError } from '@holdfast/core';
 import type { Database } from '../client';
-import { DatabaseDeadlineError, databaseDeadline, withDatabaseDeadline } from './deadline';
+import { DatabaseDeadlineError, type DatabaseDeadline } from './deadline';
 import { isTransientDatabaseError } from './transient';
 
 /** What one request that had to ride out a database problem met: how many tries, which errors, how long. */
@@ -28,11 +28,18 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * deadline. Only for work that is safe to repeat: reads, and verifications (the attempt id makes
  * a repeated verification return the recorded outcome). Past the deadline it answers 503, which
  * clients may retry on another gateway with the same attempt id.
+ *
+ * `work` gets the deadline: it passes it to `withTransaction` / `runAtomicStatement` (which tear
+ * a connection down at it) and to any retried step inside it (`enclosing`: one request, one budget).
  */
-export async function withDatabaseRetry<T>(deps: DatabaseRetryOptions, work: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+export async function withDatabaseRetry<T>(
+  deps: DatabaseRetryOptions,
+  work: (deadline: number) => Promise<T>,
+  signal?: AbortSignal,
+  enclosing: DatabaseDeadline = null,
+): Promise<T> {
   const started = Date.now();
-  // The request's own deadline, when one is in force, bounds this step too: one request, one budget.
-  const deadline = Math.min(started + deps.requestDeadlineMs, databaseDeadline() ?? Number.POSITIVE_INFINITY);
+  const deadline = Math.min(started + deps.requestDeadlineMs, enclosing ?? Number.POSITIVE_INFINITY);
   const errors: string[] = [];
   const report = (outcome: 'ok' | 'gave_up'): void => {
     if (errors.length > 0) deps.onRetried?.({ attempts: errors.length + 1, errors, ms: Date.now() - started, outcome });
@@ -70,8 +77,8 @@ export async function withDatabaseRetry<T>(deps: DatabaseRetryOptions, work: () 
  * must not hold up an answer already decided — an audit row of a refused request, spooled instead
  * when the database does not take it in time. Throws a transient error when the time runs out.
  */
-export async function runWithinDeadline<T>(ms: number, work: () => Promise<T>): Promise<T> {
-  const deadline = Math.min(Date.now() + ms, databaseDeadline() ?? Number.POSITIVE_INFINITY);
+export async function runWithinDeadline<T>(ms: number, work: (deadline: number) => Promise<T>, enclosing: DatabaseDeadline = null): Promise<T> {
+  const deadline = Math.min(Date.now() + ms, enclosing ?? Number.POSITIVE_INFINITY);
   return untilDeadline(work, deadline);
 }
 
@@ -80,10 +87,10 @@ export async function runWithinDeadline<T>(ms: number, work: () => Promise<T>): 
  * (a commit waiting for a standby across a partition, a read on a silent link). The work itself
  * is ended by `tearDownAtDeadline` where it holds a pooled connection; its late outcome is ignored.
  */
-async function untilDeadline<T>(start: () => Promise<T>, deadline: number): Promise<T> {
+async function untilDeadline<T>(start: (deadline: number) => Promise<T>, deadline: number): Promise<T> {
   // A deadline already past (the backoff ate it): nothing is started at all.
   if (Date.now() >= deadline) throw new DatabaseDeadlineError('request deadline passed');
-  const work = withDatabaseDeadline(deadline, start);
+  const work = start(deadline);
   let timer: NodeJS.Timeout | undefined;
   const passed = new Promise<never>((_, reject) => {
     timer = setTimeout(

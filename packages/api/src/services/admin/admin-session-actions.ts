@@ -30,7 +30,7 @@ export function describeAdminSession(options: Session): {
 export async function signOutAdmin(options: Session & { bearer: string | null }): Promise<{ ok: true }> {
   const { deps, admin } = options;
   const now = deps.clock();
-  await withTransaction(deps.db.pool, async (sql) => {
+  await withTransaction(deps.db.pool, null, async (sql) => {
     const { rowCount } = await sql.query('UPDATE admin_sessions SET revoked_at = GREATEST($2, created_at) WHERE id = $1 AND revoked_at IS NULL', [
       admin.sessionId,
       now,
@@ -53,7 +53,7 @@ const stepUpRefused = (): HoldfastError => new HoldfastError('ADMIN_SIGN_IN_FAIL
 async function recordStepUp(options: Session & { factorId: string; attemptId: string; kind: 'totp' | 'webauthn' }): Promise<{ stepUpUntil: Date }> {
   const { deps, admin } = options;
   const now = deps.clock();
-  await withTransaction(deps.db.pool, async (sql) => {
+  await withTransaction(deps.db.pool, null, async (sql) => {
     // Only a live session records it (one signed out while the factor was checked stays out).
     const { rowCount } = await sql.query(
       'UPDATE admin_sessions SET step_up_at = GREATEST($2, mfa_at), challenge_id = NULL WHERE id = $1 AND revoked_at IS NULL AND mfa_at IS NOT NULL',

@@ -28,7 +28,7 @@ export async function completeAdminSignIn(options: {
   const { deps, pending } = options;
   const now = deps.clock();
   const { token, tokenHash } = issueAdminToken('session');
-  await withTransaction(deps.db.pool, async (sql) => {
+  await withTransaction(deps.db.pool, null, async (sql) => {
     const { rowCount } = await sql.query(
       `UPDATE admin_sessions SET token_hash = $2, mfa_at = $3, last_seen_at = GREATEST(last_seen_at, $3), challenge_id = NULL
         WHERE id = $1 AND mfa_at IS NULL AND revoked_at IS NULL AND created_at > $4`,

@@ -25,7 +25,7 @@ export async function createAdminAccount(options: {
   const passwordHash = await adminPasswordGate.run(() => hashAdminPassword(options.password, deps.random));
   const id = timeOrderedUuid({ now: deps.clock(), random: deps.random });
   try {
-    await withTransaction(deps.db.pool, async (sql) => {
+    await withTransaction(deps.db.pool, null, async (sql) => {
       const { rows } = await sql.query<{ id: string }>('INSERT INTO users (id, application_id, external_id) VALUES (gen_random_uuid(), $1, $2) RETURNING id', [
         system.id,
         adminExternalUserId(id),

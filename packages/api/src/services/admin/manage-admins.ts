@@ -59,7 +59,7 @@ export async function setAdminRole(options: {
   role: AdminRole;
 }): Promise<{ id: string; role: AdminRole }> {
   const { deps } = options;
-  return withTransaction(deps.db.pool, async (sql) => {
+  return withTransaction(deps.db.pool, null, async (sql) => {
     const { rows } = await sql.query<{ id: string; role: AdminRole; disabled_at: Date | null }>(
       `SELECT id, role::text AS role, disabled_at FROM admin_accounts WHERE role = 'owner' OR id = $1 ORDER BY id FOR UPDATE`,
       [options.adminId],

@@ -105,7 +105,7 @@ export async function signInAdmin(options: { deps: ServiceDeps; email: string; p
   const sessionId = timeOrderedUuid({ now, random: deps.random });
   const pendingTimes = { createdAt: now, lastSeenAt: now, mfaAt: null, stepUpAt: null, revokedAt: null };
   const expiresAt = adminSessionExpiresAt(pendingTimes);
-  const started = await withTransaction(deps.db.pool, async (sql) => {
+  const started = await withTransaction(deps.db.pool, null, async (sql) => {
     // Compare-and-set: a lock set by another gateway since our read wins over this password.
     const { rowCount } = await sql.query(
       `UPDATE admin_accounts SET failed_sign_in_count = 0

@@ -83,7 +83,7 @@ export function createAuthFailureRecorder(options: {
     if (count === 0) return;
     entry.pending = 0;
     try {
-      await withTransaction(options.db.pool, async (client) => {
+      await withTransaction(options.db.pool, null, async (client) => {
         const { rows } = await client.query<{ inserted: boolean }>(
           `INSERT INTO auth_failure_counters (key_id, minute, count, first_seen, last_seen, sample_ip, application_id, reason)
            VALUES ($1, $2, $3, $4, $5, $6, $7::uuid, $8)

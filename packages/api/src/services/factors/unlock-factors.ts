@@ -44,8 +44,8 @@ export async function unlockFactors(options: {
   const by = options.by ?? 'application';
   return withDatabaseRetry(
     deps,
-    () =>
-      withTransaction(deps.db.pool, async (sql) => {
+    (deadline) =>
+      withTransaction(deps.db.pool, deadline, async (sql) => {
         const users = await sql.query<{ id: string; failed_count: number; locked_until: Date | null }>(
           'SELECT id, failed_count, locked_until FROM users WHERE application_id = $1 AND external_id = $2 FOR UPDATE',
           [application.id, options.externalUserId],

@@ -30,7 +30,7 @@ export async function issueHostedResult(options: {
   const now = deps.clock();
   const jti = randomUUID();
   const code = generateToken();
-  await withTransaction(deps.db.pool, async (sql) => {
+  await withTransaction(deps.db.pool, null, async (sql) => {
     const completed = await sql.query(
       "UPDATE verification_transactions SET status = 'completed', completed_at = $2, result_jti = $3 WHERE id = $1 AND status = 'pending' AND expires_at > $2",
       [transaction.id, now, jti],

@@ -58,7 +58,7 @@ export async function redeemVerificationResult(options: {
   const key = await loadActiveSigningKey(deps);
   let outcome: Outcome;
   try {
-    outcome = await withTransaction(deps.db.pool, async (sql): Promise<Outcome> => {
+    outcome = await withTransaction(deps.db.pool, null, async (sql): Promise<Outcome> => {
       const now = deps.clock();
       const redeemed = await sql.query<RedeemedRow>(
         `UPDATE verification_results r SET redeemed_at = $3

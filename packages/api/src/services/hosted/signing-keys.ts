@@ -71,7 +71,7 @@ export async function rotateSigningKeys(options: { deps: ServiceDeps; policy?: S
   const policy = options.policy ?? defaultSigningKeyPolicy;
   const firstLook = planSigningKeyRotation({ keys: (await readKeys(deps.db.pool)).map(toState), now: deps.clock(), policy });
   if (firstLook.isEmpty) return;
-  await withTransaction(deps.db.pool, async (sql) => {
+  await withTransaction(deps.db.pool, null, async (sql) => {
     await sql.query('SELECT pg_advisory_xact_lock($1)', [rotationLockKey]);
     const now = deps.clock();
     // Planned again under the lock: another gateway may have just done it.

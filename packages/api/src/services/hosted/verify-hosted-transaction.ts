@@ -39,7 +39,7 @@ export async function verifyHostedTransaction(options: {
   }
   if (result.outcome === 'rejected') {
     if (charged.failedAttempts === hostedAttemptCap) {
-      await withTransaction(deps.db.pool, (sql) =>
+      await withTransaction(deps.db.pool, null, (sql) =>
         writeAuditEvent(sql, {
           type: 'hosted.attempts_exceeded',
           gatewayId: deps.gateway.id,

@@ -85,7 +85,7 @@ export async function answerPush(options: {
 
   const answered = await withDatabaseRetry(
     deps,
-    async (): Promise<{ result: PushAnswerResult; isRecorded: boolean }> => {
+    async (deadline): Promise<{ result: PushAnswerResult; isRecorded: boolean }> => {
       const device = await readPushDevice(deps.db.pool, options.deviceId);
       const transaction = device === undefined ? undefined : await readTransaction(deps.db.pool, options.transactionId, device);
       const { device: verified } = await verifyPushDeviceRequest({
@@ -135,7 +135,9 @@ export async function answerPush(options: {
       // A locked push factor approves nothing until it unlocks (deny and fraud still land).
       if (decision.status === 'approved' && isFactorLocked({ lockedUntil: verified.factor_locked_until, now })) return refuse('device_locked', verified);
 
-      const applied = await withTransaction(deps.db.pool, (sql) => applyTransition({ sql, deps, device: verified, transaction, decision, signatureSha256 }));
+      const applied = await withTransaction(deps.db.pool, deadline, (sql) =>
+        applyTransition({ sql, deps, device: verified, transaction, decision, signatureSha256 }),
+      );
       if (applied.kind === 'refused') return refuse(applied.reason, verified);
       return { result: applied.result, isRecorded: applied.kind === 'recorded' };
     },
@@ -143,7 +145,7 @@ export async function answerPush(options: {
   );
   // An outcome read from the table (not this request's own replicated commit) is answered only
   // once the standby has it too (invariant 2).
-  if (answered.isRecorded) await withDatabaseRetry(deps, () => awaitReplicationBarrier(deps.db.pool), options.signal);
+  if (answered.isRecorded) await withDatabaseRetry(deps, (deadline) => awaitReplicationBarrier(deps.db.pool, deadline), options.signal);
   return answered.result;
 }
 

@@ -78,9 +78,9 @@ export async function beginPush(options: {
   // A retry after a lost or doubtful commit finds its attempt id recorded and answers that.
   const result = await withDatabaseRetry(
     deps,
-    async () => {
+    async (deadline) => {
       try {
-        return await withTransaction(deps.db.pool, (sql) => beginInTransaction(sql, options));
+        return await withTransaction(deps.db.pool, deadline, (sql) => beginInTransaction(sql, options));
       } catch (error) {
         if (isPendingIndexViolation(error)) {
           // Another gateway's begin for this user committed between our read and insert (the user

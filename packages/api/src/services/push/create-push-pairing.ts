@@ -22,7 +22,7 @@ export async function createPushPairing(options: { deps: ServiceDeps; enrollment
   const now = deps.clock();
   const expiresAt = new Date(now.getTime() + pushPairingTtlMs);
   // Not retried: a doubtful commit leaves an unused token that expires by itself, and the portal asks again.
-  await withTransaction(deps.db.pool, async (sql) => {
+  await withTransaction(deps.db.pool, null, async (sql) => {
     const decision = await authorizeFactorChange({ db: sql, enrollment, change: 'add', now });
     await sql.query(
       `INSERT INTO push_pairing_tokens (id, token_hash, application_id, user_id, enrollment_link_id, is_first_binding, expires_at, created_at)

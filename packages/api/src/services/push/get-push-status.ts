@@ -133,7 +133,7 @@ export async function getPushStatus(options: {
     row = await read();
   }
   const status = effective(row);
-  if (status !== 'pending') await withDatabaseRetry(deps, () => awaitReplicationBarrier(deps.db.pool), signal);
+  if (status !== 'pending') await withDatabaseRetry(deps, (deadline) => awaitReplicationBarrier(deps.db.pool, deadline), signal);
   return {
     transactionId: row.id,
     status,

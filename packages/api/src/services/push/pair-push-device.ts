@@ -54,8 +54,8 @@ export async function pairPushDevice(options: {
 
   const paired = await withDatabaseRetry(
     deps,
-    () =>
-      withTransaction(deps.db.pool, async (sql): Promise<{ row: PairingRow; isReplayed: boolean }> => {
+    (deadline) =>
+      withTransaction(deps.db.pool, deadline, async (sql): Promise<{ row: PairingRow; isReplayed: boolean }> => {
         const found = await sql.query<TokenRow>('SELECT user_id, enrollment_link_id, is_first_binding FROM push_pairing_tokens WHERE token_hash = $1', [
           tokenHash,
         ]);
@@ -88,7 +88,7 @@ export async function pairPushDevice(options: {
     options.signal,
   );
   // A recorded pairing is answered only once the standby has it (invariant 2).
-  if (paired.isReplayed) await withDatabaseRetry(deps, () => awaitReplicationBarrier(deps.db.pool), options.signal);
+  if (paired.isReplayed) await withDatabaseRetry(deps, (deadline) => awaitReplicationBarrier(deps.db.pool, deadline), options.signal);
   const { row } = paired;
   return {
     deviceId,

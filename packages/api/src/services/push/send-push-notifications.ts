@@ -109,7 +109,7 @@ export async function sendPushNotifications(options: { deps: ServiceDeps; transa
       } catch (error) {
         const status = statusCodeOf(error);
         if (status !== 404 && status !== 410) return 'failed';
-        await withTransaction(deps.db.pool, async (sql) => {
+        await withTransaction(deps.db.pool, null, async (sql) => {
           const gone = await sql.query(
             `UPDATE push_devices SET subscription_enc = NULL, subscription_gone_at = now()
               WHERE factor_id = $1 AND subscription_enc = $2`,

@@ -64,8 +64,8 @@ export async function updatePushSubscription(options: {
   // Idempotent: the same update applied twice stores the same subscription.
   await withDatabaseRetry(
     deps,
-    () =>
-      withTransaction(deps.db.pool, async (sql) => {
+    (deadline) =>
+      withTransaction(deps.db.pool, deadline, async (sql) => {
         await sql.query('UPDATE push_devices SET subscription_enc = $2, subscription_gone_at = NULL, vapid_key_id = $3 WHERE factor_id = $1', [
           device.factor_id,
           subscriptionEnc,

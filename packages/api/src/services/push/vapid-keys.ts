@@ -50,8 +50,8 @@ function generateVapidKeyPair(): { publicKey: string; privateKey: string } {
 async function loadOrCreate(deps: ServiceDeps): Promise<VapidKeys> {
   const row =
     (await withDatabaseRetry(deps, () => readOldest(deps.db.pool))) ??
-    (await withDatabaseRetry(deps, () =>
-      withTransaction(deps.db.pool, async (sql) => {
+    (await withDatabaseRetry(deps, (deadline) =>
+      withTransaction(deps.db.pool, deadline, async (sql) => {
         await sql.query('SELECT pg_advisory_xact_lock($1)', [creationLockKey]);
         // Looked at again under the lock: another gateway may have just made it.
         const existing = await readOldest(sql);

@@ -142,6 +142,8 @@ function buildSnapshotQuery(fast: FastVerification): string {
 }
 
 export interface FastRequest {
+  /** The try's database deadline (withDatabaseRetry): the write's connection is torn down at it. */
+  deadline: number;
   deps: ServiceDeps;
   /** The application's lockout policy (lockout-policy.ts). */
   policy: LockoutPolicy;
@@ -301,7 +303,10 @@ export async function tryFastVerification(request: FastRequest): Promise<Verific
   let recorded: number;
   try {
     const text = `WITH ${ctes.join(',\n')}\nSELECT count(*)::int AS recorded FROM attempt`;
-    const result = await runAtomicStatement<{ recorded: number }>(deps.db.pool, text, values, preparedName('hf_write', text));
+    const result = await runAtomicStatement<{ recorded: number }>(deps.db.pool, text, values, {
+      name: preparedName('hf_write', text),
+      deadline: request.deadline,
+    });
     recorded = result.rows[0]?.recorded ?? 0;
   } catch (error) {
     // The same attempt id was recorded between the read and this statement (which rolled back

@@ -47,6 +47,6 @@ export async function getAttemptStatus(options: {
     if (!isUnchanged) throw new HoldfastError('ATTEMPT_ID_EXPIRED', 'the factor of this attempt was revoked, replaced or locked since; use a fresh attempt id');
   }
   // Only report an outcome the standby also has (see awaitReplicationBarrier).
-  await withDatabaseRetry(deps, () => awaitReplicationBarrier(deps.db.pool), options.signal);
+  await withDatabaseRetry(deps, (deadline) => awaitReplicationBarrier(deps.db.pool, deadline), options.signal);
   return toVerificationResult({ ...row, replayed: true });
 }

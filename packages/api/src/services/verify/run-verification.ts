@@ -102,9 +102,10 @@ export async function runVerification(options: VerificationRequest): Promise<Ver
   const policy = await lockoutPolicyFor(options.deps, options.application, options.signal);
   return withDatabaseRetry(
     options.deps,
-    async () => {
+    async (deadline) => {
       if (fast !== undefined) {
         const result = await tryFastVerification({
+          deadline,
           deps: options.deps,
           policy,
           applicationId: options.application.id,
@@ -117,7 +118,7 @@ export async function runVerification(options: VerificationRequest): Promise<Ver
         });
         if (result !== null) return result;
       }
-      return runVerificationOnce(options, policy, false);
+      return runVerificationOnce(options, policy, deadline, false);
     },
     options.signal,
   );
@@ -180,10 +181,10 @@ async function replayRecorded(options: {
   return toResult(recorded, true);
 }
 
-async function runVerificationOnce(options: VerificationRequest, policy: LockoutPolicy, isSecondTry: boolean): Promise<VerificationResult> {
+async function runVerificationOnce(options: VerificationRequest, policy: LockoutPolicy, deadline: number, isSecondTry: boolean): Promise<VerificationResult> {
   const { deps, application, attemptId } = options;
   try {
-    return await withTransaction(deps.db.pool, async (sql) => {
+    return await withTransaction(deps.db.pool, deadline, async (sql) => {
       const now = deps.clock();
       // User first, then factor: the one lock order (factors.unlock uses it too).
       const account = await lockAccount(sql, { applicationId: application.id, externalUserId: options.externalUserId });
@@ -286,14 +287,14 @@ async function runVerificationOnce(options: VerificationRequest, policy: Lockout
     // serialize us): run once more, which finds the row under the locks and judges it.
     if (error instanceof AttemptAlreadyRecorded) {
       if (isSecondTry) throw new HoldfastError('INTERNAL', 'attempt record vanished', { cause: error });
-      return runVerificationOnce(options, policy, true);
+      return runVerificationOnce(options, policy, deadline, true);
     }
     // The user or factor is gone (revoked, deleted): a recorded accepted outcome is never handed
     // out for it; a different request under the same id is still called a reuse.
     if (error instanceof HoldfastError && error.category === 'not_found') {
       const recorded = await findAttempt(deps.db.pool, application.id, attemptId);
       if (recorded !== null) {
-        return withTransaction(deps.db.pool, (sql) => replayRecorded({ sql, deps, request: options, recorded, current: null, now: deps.clock() }));
+        return withTransaction(deps.db.pool, deadline, (sql) => replayRecorded({ sql, deps, request: options, recorded, current: null, now: deps.clock() }));
       }
     }
     throw error;

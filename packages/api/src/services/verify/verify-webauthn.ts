@@ -42,8 +42,9 @@ export async function verifyWebauthn(options: {
   const lockoutPolicy = await lockoutPolicyFor(deps, application, options.signal);
   const fastResult = await withDatabaseRetry(
     deps,
-    () =>
+    (deadline) =>
       tryFastVerification({
+        deadline,
         deps,
         policy: lockoutPolicy,
         applicationId: application.id,

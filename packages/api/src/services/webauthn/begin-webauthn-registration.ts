@@ -24,7 +24,7 @@ export async function beginWebauthnRegistration(options: {
     select: { credentialId: true, transports: true },
   });
   const challenge = readRandomBytes({ random: deps.random, size: webauthnChallengeBytes });
-  const challengeId = await withTransaction(deps.db.pool, async (sql) => {
+  const challengeId = await withTransaction(deps.db.pool, null, async (sql) => {
     await authorizeFactorChange({ db: sql, enrollment, change: 'add', now: deps.clock() });
     const id = await issueWebauthnChallenge({ sql, applicationId: enrollment.applicationId, userId: enrollment.userId, ceremony: 'registration', challenge });
     await writeAuditEvent(sql, {

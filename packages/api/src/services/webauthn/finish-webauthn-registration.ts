@@ -55,7 +55,7 @@ export async function finishWebauthnRegistration(options: {
   const credentialId = Buffer.from(isoBase64URL.toBuffer(info.credential.id));
   const backupEligible = info.credentialDeviceType === 'multiDevice';
   try {
-    const factorId = await withTransaction(deps.db.pool, async (sql) => {
+    const factorId = await withTransaction(deps.db.pool, null, async (sql) => {
       const now = deps.clock();
       const decision = await authorizeFactorChange({ db: sql, enrollment, change: 'add', now });
       const factor = await sql.query<{ id: string }>(

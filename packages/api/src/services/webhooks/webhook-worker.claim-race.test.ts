@@ -38,7 +38,7 @@ describe('[WEBHOOK_SIGNED] many workers claiming at once', () => {
     const app = await createApplication({ prisma: db.prisma, name: 'claim race' });
     await createCaller({ deps, bearer: app.apiKey }).webhooks.configure({ url: receiverUrl });
     const events = 200;
-    await withTransaction(db.pool, async (sql) => {
+    await withTransaction(db.pool, null, async (sql) => {
       for (let i = 0; i < events; i += 1) {
         await writeAuditEvent(sql, { type: 'account.locked', gatewayId: 'test', region: 'test', applicationId: app.applicationId });
       }

@@ -101,7 +101,7 @@ export async function redeliverAdminWebhook(options: {
   deliveryId: string;
 }): Promise<{ delivery: AdminWebhookDelivery }> {
   const { deps } = options;
-  await withTransaction(deps.db.pool, async (sql) => {
+  await withTransaction(deps.db.pool, null, async (sql) => {
     const application = await requireAdminApplication({ deps, sql, applicationId: options.applicationId });
     const before = await sql.query<{ status: string; attempt_count: number }>(
       'SELECT status::text AS status, attempt_count FROM webhook_deliveries WHERE id = $1::uuid AND application_id = $2::uuid',

@@ -41,7 +41,7 @@ function findKey(application: AdminApplication, keyId: string): AdminApiKey {
 /** `admin.applications.createApiKey`: one more active key, shown once. */
 export async function createAdminApiKey(options: { deps: ServiceDeps; admin: AdminPrincipal; applicationId: string }): Promise<KeyChange> {
   const { deps } = options;
-  return withTransaction(deps.db.pool, async (sql) => {
+  return withTransaction(deps.db.pool, null, async (sql) => {
     const before = await requireAdminApplication({ deps, sql, applicationId: options.applicationId });
     const created = await insertKey(deps, sql, before.id);
     const application = await requireAdminApplication({ deps, sql, applicationId: before.id });
@@ -72,7 +72,7 @@ export async function rotateAdminApiKey(options: {
   overlapSeconds: number;
 }): Promise<KeyChange> {
   const { deps } = options;
-  return withTransaction(deps.db.pool, async (sql) => {
+  return withTransaction(deps.db.pool, null, async (sql) => {
     const before = await requireAdminApplication({ deps, sql, applicationId: options.applicationId });
     const old = findKey(before, options.keyId);
     if (old.state !== 'active') throw new HoldfastError('API_KEY_NOT_ACTIVE', `the key is ${old.state}: only an active key can be rotated`);
@@ -113,7 +113,7 @@ export async function revokeAdminApiKey(options: {
   keyId: string;
 }): Promise<{ application: AdminApplication }> {
   const { deps } = options;
-  return withTransaction(deps.db.pool, async (sql) => {
+  return withTransaction(deps.db.pool, null, async (sql) => {
     const before = await requireAdminApplication({ deps, sql, applicationId: options.applicationId });
     const key = findKey(before, options.keyId);
     if (key.state === 'revoked') return { application: before };

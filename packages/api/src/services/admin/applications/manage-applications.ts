@@ -27,7 +27,7 @@ export async function createAdminApplication(options: {
   failMode: 'secure' | 'safe';
 }): Promise<{ application: AdminApplication; apiKey: string }> {
   const { deps } = options;
-  return withTransaction(deps.db.pool, async (sql) => {
+  return withTransaction(deps.db.pool, null, async (sql) => {
     const { rows } = await sql.query<{ id: string }>(
       'INSERT INTO applications (id, name, fail_mode) VALUES (gen_random_uuid(), $1, $2::fail_mode) RETURNING id',
       [options.name, options.failMode],
@@ -145,7 +145,7 @@ export async function updateAdminApplication(options: {
   input: UpdateInput;
 }): Promise<{ application: AdminApplication }> {
   const { deps, input } = options;
-  return withTransaction(deps.db.pool, async (sql) => {
+  return withTransaction(deps.db.pool, null, async (sql) => {
     const before = await requireAdminApplication({ deps, sql, applicationId: input.applicationId });
     const changes = changedColumns(before, input);
     // Checked when either side changes (an older, hand-set mismatch does not block renaming the app).

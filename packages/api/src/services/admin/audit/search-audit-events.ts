@@ -94,8 +94,8 @@ export async function searchAuditEvents(options: {
   const timeoutMs = Math.max(1, Math.trunc(options.statementTimeoutMs ?? searchStatementTimeoutMs));
   return withDatabaseRetry(
     deps,
-    () =>
-      withTransaction(deps.db.pool, async (client) => {
+    (deadline) =>
+      withTransaction(deps.db.pool, deadline, async (client) => {
         await client.query(`SET LOCAL statement_timeout = ${String(timeoutMs)}`);
         try {
           const filter = await auditFilterSql(client, options.filters, 3);

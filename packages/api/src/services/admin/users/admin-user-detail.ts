@@ -87,7 +87,7 @@ interface AttemptRow {
  */
 async function recentAttempts(pool: Database['pool'], options: { userId: string; applicationId: string }): Promise<AttemptRow[]> {
   try {
-    return await withTransaction(pool, async (client) => {
+    return await withTransaction(pool, null, async (client) => {
       await client.query(`SET LOCAL statement_timeout = ${String(recentAttemptsStatementTimeoutMs)}`);
       const { rows } = await client.query<AttemptRow>(
         `SELECT va.created_at, f.kind::text AS kind, va.outcome::text AS outcome, va.reason

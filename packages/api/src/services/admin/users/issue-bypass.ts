@@ -43,7 +43,7 @@ export async function issueBypass(options: {
   const salt = readRandomBytes({ random: deps.random, size: bypassCodeSaltBytes });
   const hash = hashBypassCode({ code, salt });
 
-  const issued = await withTransaction(deps.db.pool, async (sql) => {
+  const issued = await withTransaction(deps.db.pool, null, async (sql) => {
     const now = deps.clock();
     const users = await sql.query<{ id: string }>('SELECT id FROM users WHERE application_id = $1 AND external_id = $2 FOR UPDATE', [
       application.id,
