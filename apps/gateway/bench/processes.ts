@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@holdfast/db/testing';
-import { startProcess, type RunningProcess } from '@holdfast/process';
+import { clockTicksPerSecond, readProcStatSync, startProcess, type RunningProcess } from '@holdfast/process';
 import { benchEnv } from './env';
 
 export const gatewayDir = fileURLToPath(new URL('..', import.meta.url));
@@ -140,14 +140,7 @@ function childrenOf(pid: number): number[] {
   return readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map(Number)
-    .filter((candidate) => {
-      try {
-        const stat = readFileSync(`/proc/${candidate}/stat`, 'utf8');
-        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
-      } catch {
-        return false;
-      }
-    });
+    .filter((candidate) => readProcStatSync(candidate)?.ppid === pid);
 }
 
 export interface ProcessMemory {
@@ -169,9 +162,6 @@ export function treeRss(pid: number): ProcessMemory {
   return { totalMb: perProcess.reduce((sum, p) => sum + p.mb, 0), perProcess };
 }
 
-/** Clock ticks per second of /proc's CPU times (USER_HZ: 100 on every Linux this runs on). */
-const ticksPerSecond = 100;
-
 /** CPU seconds (user + system) used so far by `pid` and its children two levels down (a gateway's workers, Postgres's backends), per process. */
 export function treeCpuSeconds(pid: number): Map<number, number> {
   const pids = [pid];
@@ -181,13 +171,8 @@ export function treeCpuSeconds(pid: number): Map<number, number> {
   }
   const seconds = new Map<number, number>();
   for (const p of pids) {
-    try {
-      const stat = readFileSync(`/proc/${p}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      seconds.set(p, (Number(fields[11]) + Number(fields[12])) / ticksPerSecond);
-    } catch {
-      // Exited between the listing and the read.
-    }
+    const stat = readProcStatSync(p); // null: exited between the listing and the read
+    if (stat !== null) seconds.set(p, stat.cpuTicks / clockTicksPerSecond);
   }
   return seconds;
 }

@@ -29,7 +29,7 @@ export function createServiceDeps(env: GatewayEnv, log: (event: string, fields?:
     }),
     gateway: { id: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION },
     keyring: parseKeyring({ keys: env.HOLDFAST_ENCRYPTION_KEYS, activeKeyId: env.HOLDFAST_ACTIVE_KEY_ID }),
-    random: bufferedRandomSource((buffer) => randomFillSync(buffer)),
+    random: bufferedRandomSource(randomFillSync),
     clock: () => new Date(),
     lockoutPolicy,
     totpWindow: env.HOLDFAST_TOTP_WINDOW,

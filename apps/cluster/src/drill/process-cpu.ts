@@ -2,9 +2,7 @@
 // at ~100 % CPU, this names who took it — the primary's backends, a replica's WAL apply, Patroni,
 // etcd, HAProxy, the gateways or the drill itself. Read from /proc (Linux only; elsewhere empty).
 import { readdir, readFile } from 'node:fs/promises';
-
-/** Clock ticks per second for /proc's utime/stime: USER_HZ, 100 on every Linux this runs on. */
-const TICKS_PER_SECOND = 100;
+import { clockTicksPerSecond, readProcStat, type ProcessStat } from '@holdfast/process';
 
 /**
  * The group a process's CPU is counted in, from its command line (and its parent's). Postgres
@@ -43,26 +41,6 @@ function postgresNode(cmdline: string): string | null {
   return /\s-D\s+\S*?([^/\s]+)\/data(\s|\/?$)/.exec(cmdline)?.[1] ?? 'postgres';
 }
 
-interface ProcessStat {
-  comm: string;
-  ppid: number;
-  /** CPU ticks so far, user + system, all threads. */
-  ticks: number;
-}
-
-async function readStat(pid: number): Promise<ProcessStat | null> {
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // comm sits in parentheses and may hold spaces: the fields after it start past the last ')'.
-    const close = stat.lastIndexOf(')');
-    const fields = stat.slice(close + 2).split(' ');
-    // After comm: state, ppid, … utime and stime are fields 14 and 15 of stat (11 and 12 here).
-    return { comm: stat.slice(stat.indexOf('(') + 1, close), ppid: Number(fields[1]), ticks: Number(fields[11]) + Number(fields[12]) };
-  } catch {
-    return null; // exited between readdir and read
-  }
-}
-
 async function readCmdline(pid: number): Promise<string> {
   try {
     return (await readFile(`/proc/${pid}/cmdline`, 'utf8')).replaceAll('\0', ' ').trim();
@@ -93,7 +71,7 @@ export function createProcessCpuSampler(ownPid: number = process.pid): { sample:
       const stats = new Map<number, ProcessStat>();
       await Promise.all(
         pids.map(async (pid) => {
-          const stat = await readStat(pid);
+          const stat = await readProcStat(pid);
           if (stat === null) return;
           stats.set(pid, stat);
           if (!groups.has(pid) && !cmdlines.has(pid)) cmdlines.set(pid, await readCmdline(pid));
@@ -114,15 +92,15 @@ export function createProcessCpuSampler(ownPid: number = process.pid): { sample:
           group = processGroup(cmdlines.get(pid) ?? '', stat.comm, cmdlines.get(stat.ppid) ?? '');
           groups.set(pid, group);
         }
-        now.set(pid, stat.ticks);
-        const delta = stat.ticks - (last.get(pid) ?? 0);
+        now.set(pid, stat.cpuTicks);
+        const delta = stat.cpuTicks - (last.get(pid) ?? 0);
         if (lastAt !== null && delta > 0) used.set(group, (used.get(group) ?? 0) + delta);
       }
       const seconds = lastAt === null ? 0 : (at - lastAt) / 1000;
       last = now;
       lastAt = at;
       const cores = new Map<string, number>();
-      if (seconds > 0) for (const [group, ticks] of used) cores.set(group, ticks / TICKS_PER_SECOND / seconds);
+      if (seconds > 0) for (const [group, ticks] of used) cores.set(group, ticks / clockTicksPerSecond / seconds);
       return cores;
     },
   };

@@ -51,7 +51,7 @@ export async function splitAcceptedReplays(options: {
       const ended = replay.endMs >= replay.startMs ? replay.endMs : replay.startMs;
       for (let step = stepAt(replay.startMs) - options.window; step <= stepAt(ended) + options.window && explainedBy === null; step += 1) {
         if (step <= lastUsed) continue;
-        if ((await generateTotpCode({ secret, params: totpParams, at: new Date(step * 30_000 + 1) })) === replay.code) explainedBy = step;
+        if ((await generateTotpCode({ secret, params: totpParams, at: new Date(step * totpParams.period * 1000 + 1) })) === replay.code) explainedBy = step;
       }
     }
     if (explainedBy === null) {

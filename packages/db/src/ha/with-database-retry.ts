@@ -73,13 +73,12 @@ export async function withDatabaseRetry<T>(
 }
 
 /**
- * One try of `work`, given at most `ms` (and no more than an enclosing deadline): for work that
+ * One try of `work`, given at most `ms`: for work that
  * must not hold up an answer already decided — an audit row of a refused request, spooled instead
  * when the database does not take it in time. Throws a transient error when the time runs out.
  */
-export async function runWithinDeadline<T>(ms: number, work: (deadline: number) => Promise<T>, enclosing: DatabaseDeadline = null): Promise<T> {
-  const deadline = Math.min(Date.now() + ms, enclosing ?? Number.POSITIVE_INFINITY);
-  return untilDeadline(work, deadline);
+export async function runWithinDeadline<T>(ms: number, work: (deadline: number) => Promise<T>): Promise<T> {
+  return untilDeadline(work, Date.now() + ms);
 }
 
 /**

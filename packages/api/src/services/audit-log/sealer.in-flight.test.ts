@@ -111,7 +111,7 @@ describe('the audit sealer (issue 12)', () => {
     expect(rows[0]?.locked).toBe(true);
   });
 
-  it('one pass over 300 rows (the loop hands the event loop back every 128 leaves) seals them all, in order, under a root that verifies', async () => {
+  it('one pass over 300 rows — across two of the hashing loop’s yields (every 128 leaves) — seals them all, in order, under a root that verifies', async () => {
     const before = (await leafRows(db)).length;
     await db.pool.query(
       `INSERT INTO audit_events (type, gateway_id, region, detail) SELECT 'keys.rotated', $1, $2, jsonb_build_object('n', n) FROM generate_series(1, 300) AS n`,

@@ -1,0 +1,42 @@
+// One reading of /proc/<pid>/stat (Linux), shared by the drills' CPU-by-group sampler
+// (apps/cluster/src/drill/process-cpu.ts) and the bench's CPU per request (apps/gateway/bench).
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+
+/** Clock ticks per second for /proc's utime/stime: USER_HZ, 100 on every Linux this runs on. */
+export const clockTicksPerSecond = 100;
+
+export interface ProcessStat {
+  /** The command name (in parentheses in the file; it may hold spaces and parentheses). */
+  comm: string;
+  ppid: number;
+  /** CPU ticks so far, user + system, all threads. */
+  cpuTicks: number;
+}
+
+/** Parses the text of /proc/<pid>/stat. */
+export function parseProcStat(text: string): ProcessStat {
+  // comm may hold spaces and ')': the fields after it start past the LAST ')'.
+  const close = text.lastIndexOf(')');
+  const fields = text.slice(close + 2).split(' ');
+  // After comm: state, ppid, … utime and stime are fields 14 and 15 of stat (11 and 12 here).
+  return { comm: text.slice(text.indexOf('(') + 1, close), ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+}
+
+/** The process's stat, or null when it is gone (it exited between a listing and the read) or there is no /proc. */
+export function readProcStatSync(pid: number): ProcessStat | null {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** `readProcStatSync`, without blocking the event loop (a sampler that reads every process each second). */
+export async function readProcStat(pid: number): Promise<ProcessStat | null> {
+  try {
+    return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
