@@ -1,67 +1,9 @@
-// The load generator: lean on purpose, because it shares the machine's cores with what it measures
-// (issue 9: the old `fetch` client burned a large share of them). A keep-alive `http.Agent` with
-// `http.request`, one socket per concurrent request; closed loop (C requests in flight, each
+// The load generator's loops: lean on purpose, because they share the machine's cores with what
+// they measure (issue 9: the old `fetch` client burned a large share of them; the HTTP client is
+// http-client.ts). Closed loop (C requests in flight, each
 // worker sends its next when its last is answered) for capacity and latency, open loop (fixed
 // arrival rate, latency counted from the scheduled send time so queueing is not hidden) for surges.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import http from 'node:http';
-
-export interface HttpResult {
-  status: number;
-  body: string;
-  /** The Retry-After header, when the answer had one. */
-  retryAfter: string | null;
-}
-
-export interface HttpClient {
-  post: (path: string, headers: Record<string, string>, body: string, timeoutMs?: number) => Promise<HttpResult>;
-  /** Ends the agent's sockets (so no process is held open by idle keep-alive connections). */
-  close: () => void;
-}
-
-export class RequestTimeout extends Error {
-  override readonly name = 'RequestTimeout';
-}
-
-/** A keep-alive client for one origin with at most `maxSockets` connections (excess requests wait in the agent's queue). */
-export function createHttpClient(origin: string, maxSockets: number): HttpClient {
-  const url = new URL(origin);
-  const agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'lifo' });
-  const post = (path: string, headers: Record<string, string>, body: string, timeoutMs?: number): Promise<HttpResult> =>
-    new Promise((resolve, reject) => {
-      const request = http.request(
-        { agent, host: url.hostname, port: url.port, method: 'POST', path, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } },
-        (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => {
-            if (timer !== undefined) clearTimeout(timer);
-            const retryAfter = response.headers['retry-after'];
-            resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), retryAfter: retryAfter ?? null });
-          });
-          response.on('error', reject);
-        },
-      );
-      // The whole exchange, queueing in the agent included, must finish in time (open loop).
-      const timer =
-        timeoutMs === undefined
-          ? undefined
-          : setTimeout(() => {
-              request.destroy(new RequestTimeout(`no answer within ${timeoutMs} ms`));
-            }, timeoutMs);
-      request.on('error', (error) => {
-        if (timer !== undefined) clearTimeout(timer);
-        reject(error);
-      });
-      request.end(body);
-    });
-  return {
-    post,
-    close: () => {
-      agent.destroy();
-    },
-  };
-}
 
 /** What one request came to: `ok` counts toward throughput; anything else is an error, named by `kind`. */
 export interface Outcome {

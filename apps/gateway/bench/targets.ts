@@ -4,8 +4,8 @@
 // gateway with its audit sealer off (sealing.ts), for the cost of sealing.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import type { HttpClient, OpenOutcome, Outcome } from './load';
-import { RequestTimeout } from './load';
+import { RequestTimeout, type HttpClient } from './http-client';
+import type { OpenOutcome, Outcome } from './load';
 import { casStatement, durableVerificationStatement } from './statements';
 import type { Credential } from './users';
 

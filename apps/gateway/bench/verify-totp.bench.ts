@@ -19,7 +19,8 @@ import pg from 'pg';
 import { setUpCluster } from './cluster';
 import type { BenchSetup } from './setup';
 import { benchEnv } from './env';
-import { closedLoop, createHttpClient, openLoop, sampledClosedLoop, type HttpClient, type Outcome, type RoundResult } from './load';
+import { createHttpClient, type HttpClient } from './http-client';
+import { closedLoop, openLoop, sampledClosedLoop, type Outcome, type RoundResult } from './load';
 import {
   formatMemory,
   gatewayDir,
@@ -403,7 +404,7 @@ const gatewaySwitch =
         pool: setup.pool,
         sealing: { pid: gatewayPid(setup) },
         sealOff: setup.gatewaySealOff,
-        // close() ends the agent's sockets; the agent opens new ones for the next request.
+        // close() ends the client's connections; it opens new ones for the next request.
         onResume: (which) => {
           (which === 'sealing' ? gatewayClient : sealOffClient)?.close();
         },
@@ -426,7 +427,7 @@ try {
   text += `machine: ${machineBefore.cores} cores, ${machineBefore.cpu}; load average before ${machineBefore.loadAverage.join(' ')}, after ${machineAfter.loadAverage.join(' ')}; node ${machineBefore.node}\n`;
   text += `conditions: ${Object.entries(setup.conditions)
     .map(([k, v]) => `${k} ${v}`)
-    .join('; ')}; ${setup.users.count} users; load generator: keep-alive http.Agent, closed loop\n`;
+    .join('; ')}; ${setup.users.count} users; load generator: keep-alive raw-socket HTTP/1.1 client (bench/http-client.ts), closed loop\n`;
   text += `gateway RSS at idle: ${formatMemory(idleRss)}\n\n`;
   text += levelReports.map(levelTable).join('\n\n');
   text += `\n\ntargets (issue 9):\n${targetChecks(levelReports, options.cluster)
