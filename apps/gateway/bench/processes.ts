@@ -145,8 +145,25 @@ function childrenOf(pid: number): number[] {
 
 export interface ProcessMemory {
   totalMb: number;
-  /** The process itself first, then each child (two levels: a launcher, its workers). */
-  perProcess: { pid: number; mb: number }[];
+  /**
+   * The process itself first, then each child (two levels: a launcher, its workers). `mb` is RSS
+   * (what the issue's target is stated in); `privateMb` is the part only this process holds (its
+   * heaps), the rest being pages it shares — mostly node's own binary, ~42 MB in every node
+   * process, counted again in each one's RSS. Null when /proc/<pid>/smaps_rollup is unreadable.
+   */
+  perProcess: { pid: number; mb: number; privateMb: number | null }[];
+}
+
+/** Private_Clean + Private_Dirty of /proc/<pid>/smaps_rollup, in MB. */
+function privateMb(pid: number): number | null {
+  try {
+    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
+    const total = kb('Private_Clean') + kb('Private_Dirty');
+    return Number.isFinite(total) ? total / 1024 : null;
+  } catch {
+    return null;
+  }
 }
 
 export function treeRss(pid: number): ProcessMemory {
@@ -157,7 +174,7 @@ export function treeRss(pid: number): ProcessMemory {
   }
   const perProcess = pids.flatMap((p) => {
     const mb = rssMb(p);
-    return mb === null ? [] : [{ pid: p, mb }];
+    return mb === null ? [] : [{ pid: p, mb, privateMb: privateMb(p) }];
   });
   return { totalMb: perProcess.reduce((sum, p) => sum + p.mb, 0), perProcess };
 }

@@ -2,6 +2,7 @@
 // two cores) does not move the result; the rounds themselves are kept in the JSON.
 import { cpus, loadavg } from 'node:os';
 import type { RoundResult } from './load';
+import { formatMachineCpu, type MachineCpu } from './machine-cpu';
 import type { ProcessMemory } from './processes';
 import { sealingLines, type SealingReport } from './sealing';
 import { targetLabels, type TargetName } from './targets';
@@ -62,6 +63,8 @@ export interface CpuPerRequest {
   server: number | null;
   postgres: number | null;
   generator: number;
+  /** The whole machine's CPU per request by component (machine-cpu.ts). */
+  machine: MachineCpu | null;
 }
 
 export function medianCpu(rounds: CpuPerRequest[]): CpuPerRequest {
@@ -69,7 +72,15 @@ export function medianCpu(rounds: CpuPerRequest[]): CpuPerRequest {
     const values = rounds.map(pick).filter((v): v is number => v !== null);
     return values.length === 0 ? null : median(values);
   };
-  return { server: of((r) => r.server), postgres: of((r) => r.postgres), generator: of((r) => r.generator) ?? Number.NaN };
+  // The machine's breakdown is one round's, whole (the round of median busy time): medians taken
+  // group by group would not add up to any round.
+  const machines = rounds.flatMap((r) => (r.machine === null ? [] : [r.machine])).sort((a, b) => a.busy - b.busy);
+  return {
+    server: of((r) => r.server),
+    postgres: of((r) => r.postgres),
+    generator: of((r) => r.generator) ?? Number.NaN,
+    machine: machines[Math.floor(machines.length / 2)] ?? null,
+  };
 }
 
 export function ratios(level: LevelReport): { gatewayToDurable: number | null; gatewayToReference: number | null } {
@@ -117,12 +128,16 @@ export function levelTable(level: LevelReport): string {
       `load generator ${c.generator.toFixed(0)}`,
     ];
     const total = (c.server ?? 0) + (c.postgres ?? 0) + c.generator;
-    return [`  ${targetLabels[name].slice(0, 3)} ${parts.filter((part) => part !== null).join(' + ')} = ${total.toFixed(0)}`];
+    const line = `  ${targetLabels[name].slice(0, 3)} ${parts.filter((part) => part !== null).join(' + ')} = ${total.toFixed(0)}`;
+    return c.machine === null ? [line] : [line, `      whole machine ${formatMachineCpu(c.machine)}`];
   });
   if (cpuLines.length > 0) lines.push('CPU per request, µs (median of rounds; /proc user + system):', ...cpuLines);
   if (level.gatewayRss !== null) {
     const per = level.gatewayRss.perProcess.map((p) => p.mb.toFixed(0)).join(' + ');
-    lines.push(`gateway RSS (peak sample under load): ${level.gatewayRss.totalMb.toFixed(0)} MB = ${per} MB (${level.gatewayRss.perProcess.length} processes)`);
+    const own = level.gatewayRss.perProcess.map((p) => (p.privateMb === null ? '–' : p.privateMb.toFixed(0))).join(' + ');
+    lines.push(
+      `gateway RSS (peak sample under load): ${level.gatewayRss.totalMb.toFixed(0)} MB = ${per} MB (${level.gatewayRss.perProcess.length} processes); private ${own} MB (the rest: shared pages, mostly node's binary)`,
+    );
   }
   const errorKinds = Object.entries(level.targets).flatMap(([name, s]) =>
     Object.entries(s.outcomes)

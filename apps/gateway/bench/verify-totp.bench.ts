@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseKeyring } from '@holdfast/core';
+import { clockTicksPerSecond } from '@holdfast/process';
 import { createApplication, createDatabase, migrateDatabase, parseApiKey, startEmbeddedPostgres } from '@holdfast/db';
 import { findFreePort } from '@holdfast/db/testing';
 import pg from 'pg';
@@ -20,6 +21,7 @@ import { setUpCluster } from './cluster';
 import type { BenchSetup } from './setup';
 import { benchEnv } from './env';
 import { createHttpClient, type HttpClient } from './http-client';
+import { machineCpuPerRequest, readMachineCpu, type MachineCpuReading } from './machine-cpu';
 import { closedLoop, openLoop, sampledClosedLoop, type Outcome, type RoundResult } from './load';
 import {
   formatMemory,
@@ -203,14 +205,20 @@ interface CpuReading {
   server: Map<number, number> | null;
   postgres: Map<number, number> | null;
   generator: number;
+  machine: MachineCpuReading;
 }
+
+/** Groups of the machine's processes already told apart (pid → command and group), kept across readings. */
+const knownProcesses = new Map<number, { comm: string; group: string }>();
 
 const cpuReading = (setup: BenchSetup, serverPid: number | null): CpuReading => {
   const own = process.cpuUsage();
+  const server = serverPid === null ? null : treeCpuSeconds(serverPid);
   return {
-    server: serverPid === null ? null : treeCpuSeconds(serverPid),
+    server,
     postgres: setup.postgresPid === null ? null : treeCpuSeconds(setup.postgresPid),
     generator: (own.user + own.system) / 1e6,
+    machine: readMachineCpu(new Set(server?.keys() ?? []), knownProcesses),
   };
 };
 
@@ -221,6 +229,7 @@ function cpuPerRequest(before: CpuReading, after: CpuReading, requests: number):
     server: perRequest(tree(before.server, after.server)),
     postgres: perRequest(tree(before.postgres, after.postgres)),
     generator: perRequest(after.generator - before.generator) ?? Number.NaN,
+    machine: machineCpuPerRequest(before.machine, after.machine, requests, clockTicksPerSecond),
   };
 }
 
