@@ -16,4 +16,5 @@ export * from './tokens';
 export * from './seed';
 export { rotateEncryptionKeys } from './rotate-keys';
 export { runAtomicStatement, withTransaction, type SqlClient } from './sql';
+export { queryDescribedOnce } from './described-once';
 export * from './ha';

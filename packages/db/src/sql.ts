@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { CommitNotReplicatedError, isReplicationWaitCancelled } from './ha/commit-not-replicated';
 import { assertBeforeDatabaseDeadline, tearDownAtDeadline, type DatabaseDeadline } from './ha/deadline';
+import { queryDescribedOnce } from './described-once';
 
 /** A connection inside a transaction, for hand-written SQL on the hot path. */
 export type SqlClient = pg.PoolClient;
@@ -91,7 +92,7 @@ export async function runAtomicStatement<Row extends pg.QueryResultRow>(
     isBroken = true;
   });
   try {
-    const result = await client.query<Row>(name === undefined ? { text, values } : { name, text, values });
+    const result = name === undefined ? await client.query<Row>({ text, values }) : await queryDescribedOnce<Row>(client, { name, text, values });
     if (commit.replicationWarning !== null) throw new CommitNotReplicatedError(commit.replicationWarning);
     return result;
   } catch (error) {

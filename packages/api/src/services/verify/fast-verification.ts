@@ -1,5 +1,5 @@
 import { decideVerification, refusalBeforeCheck, timeOrderedUuid, type CheckOutcome, type LockoutPolicy } from '@holdfast/core';
-import { auditInsertFrom, runAtomicStatement } from '@holdfast/db';
+import { auditInsertFrom, queryDescribedOnce, runAtomicStatement } from '@holdfast/db';
 import { createHash } from 'node:crypto';
 import type { FactorRejectReason, FactorStatus } from '@holdfast/validators';
 import type { ServiceDeps } from '../../deps';
@@ -189,7 +189,7 @@ export async function tryFastVerification(request: FastRequest): Promise<Verific
   ];
   if (fast.webauthn !== undefined) readValues.push(fast.webauthn.challengeId);
   const snapshot = snapshotQuery(fast);
-  const { rows } = await deps.db.pool.query<SnapshotRow>({ name: preparedName('hf_read', snapshot), text: snapshot, values: readValues });
+  const { rows } = await queryDescribedOnce<SnapshotRow>(deps.db.pool, { name: preparedName('hf_read', snapshot), text: snapshot, values: readValues });
   const row = rows[0];
   if (row === undefined || row.is_recorded || row.factor_id === null || row.factor_version === null || row.status === null || row.failed_count === null) {
     return null;
