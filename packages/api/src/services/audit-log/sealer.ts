@@ -80,10 +80,12 @@ function requireExtendable(latest: StoredCheckpoint, key: AuditSigningKey): void
   }
 }
 
-function compareIds(a: SealedRow, b: SealedRow): number {
-  const x = BigInt(a.id);
-  const y = BigInt(b.id);
-  return x < y ? -1 : x > y ? 1 : 0;
+/** Rows in id order; each id is read as a bigint once (a comparator parsing both sides made ~2 n log n of them). */
+function inIdOrder<Row extends SealedRow>(rows: readonly Row[]): Row[] {
+  return rows
+    .map((row) => ({ id: BigInt(row.id), row }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .map(({ row }) => row);
 }
 
 /**
@@ -108,7 +110,7 @@ export async function sealAuditPass(options: { client: Pick<SqlClient, 'query'>;
     // A full batch resumes after its last row; otherwise every row below the horizon is sealed.
     const watermark = hasMore ? { xid: last.xid, id: last.id } : { xid: last.horizon, id: '0' };
     // Leaves of one pass in id order (the order writers took ids in; any order would be sound).
-    const ordered = [...rows].sort(compareIds);
+    const ordered = inIdOrder(rows);
     let frontier = frontierOf(latest);
     const startIndex = frontier.size;
     const leafHashes: Buffer[] = [];
