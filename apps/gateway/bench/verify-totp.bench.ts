@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseKeyring } from '@holdfast/core';
-import { clockTicksPerSecond } from '@holdfast/process';
 import { createApplication, createDatabase, migrateDatabase, parseApiKey, startEmbeddedPostgres } from '@holdfast/db';
 import { findFreePort } from '@holdfast/db/testing';
 import pg from 'pg';
@@ -21,7 +20,7 @@ import { setUpCluster } from './cluster';
 import type { BenchSetup } from './setup';
 import { benchEnv } from './env';
 import { createHttpClient, type HttpClient } from './http-client';
-import { machineCpuPerRequest, readMachineCpu, type MachineCpuReading } from './machine-cpu';
+import { createMachineCpuMeter } from './machine-cpu';
 import { closedLoop, openLoop, sampledClosedLoop, type Outcome, type RoundResult } from './load';
 import {
   formatMemory,
@@ -205,31 +204,28 @@ interface CpuReading {
   server: Map<number, number> | null;
   postgres: Map<number, number> | null;
   generator: number;
-  machine: MachineCpuReading;
 }
-
-/** Groups of the machine's processes already told apart (pid → command and group), kept across readings. */
-const knownProcesses = new Map<number, { comm: string; group: string }>();
 
 const cpuReading = (setup: BenchSetup, serverPid: number | null): CpuReading => {
   const own = process.cpuUsage();
-  const server = serverPid === null ? null : treeCpuSeconds(serverPid);
   return {
-    server,
+    server: serverPid === null ? null : treeCpuSeconds(serverPid),
     postgres: setup.postgresPid === null ? null : treeCpuSeconds(setup.postgresPid),
     generator: (own.user + own.system) / 1e6,
-    machine: readMachineCpu(new Set(server?.keys() ?? []), knownProcesses),
   };
 };
 
-function cpuPerRequest(before: CpuReading, after: CpuReading, requests: number): CpuPerRequest {
+/** Every process on the machine, by group, round by round (machine-cpu.ts). */
+const machineCpu = createMachineCpuMeter();
+
+function cpuPerRequest(before: CpuReading, after: CpuReading, requests: number, machine: CpuPerRequest['machine']): CpuPerRequest {
   const perRequest = (seconds: number | null): number | null => (seconds === null || requests === 0 ? null : (seconds * 1e6) / requests);
   const tree = (a: Map<number, number> | null, b: Map<number, number> | null): number | null => (a === null || b === null ? null : cpuSecondsBetween(a, b));
   return {
     server: perRequest(tree(before.server, after.server)),
     postgres: perRequest(tree(before.postgres, after.postgres)),
     generator: perRequest(after.generator - before.generator) ?? Number.NaN,
-    machine: machineCpuPerRequest(before.machine, after.machine, requests, clockTicksPerSecond),
+    machine,
   };
 }
 
@@ -277,12 +273,14 @@ async function compare(
         const mark = isGateway ? await readAuditMark(setup.pool) : null;
         const serverPid = serverPidOf(setup, name);
         const cpuBefore = cpuReading(setup, serverPid);
+        await machineCpu.start(new Set(cpuBefore.server?.keys() ?? []));
         const sampled =
           name === 'gateway'
             ? await withRssSampling(gatewayPid(setup), () => closedLoop(level, roundSeconds, once))
             : { value: await closedLoop(level, roundSeconds, once), peak: null };
         const { value: result, peak } = sampled;
-        cpu.set(name, [...(cpu.get(name) ?? []), cpuPerRequest(cpuBefore, cpuReading(setup, serverPid), result.count)]);
+        const cpuAfter = cpuReading(setup, serverPid);
+        cpu.set(name, [...(cpu.get(name) ?? []), cpuPerRequest(cpuBefore, cpuAfter, result.count, await machineCpu.stop(result.count))]);
         const stats = mark === null ? null : await sealStatsSince(setup.pool, mark);
         if (stats !== null) (name === 'gateway' ? sealing.on : sealing.off).push(stats);
         if (peak !== null && (gatewayRss === null || peak.totalMb > gatewayRss.totalMb)) gatewayRss = peak;

