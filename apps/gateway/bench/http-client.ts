@@ -60,9 +60,11 @@ export function parseHead(buffer: Buffer): Head | null {
   const end = buffer.indexOf(headerEnd);
   if (end < 0) return null;
   const lines = buffer.toString('latin1', 0, end).split('\r\n');
-  const statusLine = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? '');
+  const statusLine = /^HTTP\/1\.([01]) (\d{3})/.exec(lines[0] ?? '');
   if (statusLine === null) throw new MalformedResponse(`bad status line ${JSON.stringify(lines[0]?.slice(0, 80))}`);
-  const head: Head = { status: Number(statusLine[1]), bodyStart: end + 4, contentLength: null, chunked: false, close: false, retryAfter: null };
+  // HTTP/1.0 closes after each answer unless it says keep-alive.
+  const isHttp10 = statusLine[1] === '0';
+  const head: Head = { status: Number(statusLine[2]), bodyStart: end + 4, contentLength: null, chunked: false, close: isHttp10, retryAfter: null };
   for (let i = 1; i < lines.length; i += 1) {
     const line = lines[i] ?? '';
     const colon = line.indexOf(':');
@@ -73,12 +75,13 @@ export function parseHead(buffer: Buffer): Head | null {
       if (!/^\d+$/.test(value)) throw new MalformedResponse(`bad content-length ${JSON.stringify(value)}`);
       head.contentLength = Number(value);
     } else if (name === 'transfer-encoding') head.chunked = value.toLowerCase().split(',').at(-1)?.trim() === 'chunked';
-    else if (name === 'connection')
-      head.close = value
+    else if (name === 'connection') {
+      const tokens = value
         .toLowerCase()
         .split(',')
-        .some((token) => token.trim() === 'close');
-    else if (name === 'retry-after') head.retryAfter = value;
+        .map((token) => token.trim());
+      head.close = tokens.includes('close') || (isHttp10 && !tokens.includes('keep-alive'));
+    } else if (name === 'retry-after') head.retryAfter = value;
   }
   // 1xx, 204 and 304 carry no body whatever their headers say (RFC 9112 §6.3).
   if (head.status < 200 || head.status === 204 || head.status === 304) {
@@ -118,6 +121,7 @@ class Connection {
   current: Pending | null = null;
   private buffer: Buffer = Buffer.alloc(0);
   private head: Head | null = null;
+  private socketError: Error | null = null;
   isOpen = true;
 
   constructor(
@@ -130,15 +134,20 @@ class Connection {
     this.socket.on('data', (chunk: Buffer) => {
       this.receive(chunk);
     });
-    this.socket.on('error', () => {
-      // 'close' follows and fails what is in flight.
+    this.socket.on('error', (error) => {
+      // 'close' follows and fails what is in flight, naming this.
+      this.socketError = error;
     });
     this.socket.on('close', () => {
       // A server may end a response by closing when it gave no length.
       if (this.current !== null && this.head !== null && this.head.contentLength === null && !this.head.chunked) {
         this.finish(this.buffer.subarray(this.head.bodyStart), true);
       }
-      this.gone(new ConnectionLost('the connection closed before the answer was whole'));
+      this.gone(
+        new ConnectionLost(
+          this.socketError === null ? 'the connection closed before the answer was whole' : `the connection failed: ${this.socketError.message}`,
+        ),
+      );
     });
   }
 

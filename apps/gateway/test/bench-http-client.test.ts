@@ -142,6 +142,18 @@ describe('bench http client', () => {
     client.close();
   });
 
+  it('names why a connection failed', async () => {
+    const { origin, server } = await serve(async (_request, response) => {
+      response.end();
+      return Promise.resolve();
+    });
+    await new Promise((resolve) => server.close(resolve)); // nothing listens there any more
+    servers.splice(servers.indexOf(server), 1);
+    const client = createHttpClient(origin, 1);
+    await expect(client.post('/', {}, 'x')).rejects.toThrow(/the connection failed: .*ECONNREFUSED/);
+    client.close();
+  });
+
   it('fails the request in flight when the server drops the connection, and the next one succeeds', async () => {
     let calls = 0;
     const { origin } = await serve(async (request, response) => {
@@ -163,6 +175,9 @@ describe('bench http client', () => {
     const head = Buffer.from('HTTP/1.1 429 Too Many\r\nRetry-After: 2\r\nContent-Length: 3\r\nConnection: keep-alive, close\r\n\r\nabc');
     expect(parseHead(head)).toEqual({ status: 429, bodyStart: head.length - 3, contentLength: 3, chunked: false, close: true, retryAfter: '2' });
     expect(parseHead(head.subarray(0, 20))).toBeNull();
+    // HTTP/1.0 closes unless it says keep-alive.
+    expect(parseHead(Buffer.from('HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n'))?.close).toBe(true);
+    expect(parseHead(Buffer.from('HTTP/1.0 200 OK\r\nConnection: Keep-Alive\r\nContent-Length: 0\r\n\r\n'))?.close).toBe(false);
     expect(() => parseHead(Buffer.from('SSH-2.0-OpenSSH\r\n\r\n'))).toThrow(/bad status line/);
     expect(() => parseHead(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n'))).toThrow(/content-length/);
     const chunked = Buffer.from('3\r\nabc\r\n2;ext=1\r\nde\r\n0\r\n\r\n');
