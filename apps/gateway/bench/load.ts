@@ -1,8 +1,8 @@
 // The load generator's loops: lean on purpose, because they share the machine's cores with what
 // they measure (issue 9: the old `fetch` client burned a large share of them; the HTTP client is
-// http-client.ts). Closed loop (C requests in flight, each
-// worker sends its next when its last is answered) for capacity and latency, open loop (fixed
-// arrival rate, latency counted from the scheduled send time so queueing is not hidden) for surges.
+// http-client.ts). Closed loop (C requests in flight, each worker sends its next when its last is
+// answered) for capacity and latency, open loop (fixed arrival rate, latency counted from the
+// scheduled send time so queueing is not hidden) for surges.
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
 /** What one request came to: `ok` counts toward throughput; anything else is an error, named by `kind`. */
