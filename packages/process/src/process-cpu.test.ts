@@ -43,7 +43,7 @@ describe('[SOAK] CPU by process group', () => {
   });
 
   it.runIf(process.platform === 'linux')('puts a busy process’s CPU on its group from /proc (a real spinning child)', async () => {
-    // The child spins for 1.5 s; the sampler names it `drill` (the pid it is told is its own).
+    // The child spins for 1.5 s; the sampler is told to name its pid `drill`.
     const child = spawn(process.execPath, ['-e', 'const end = Date.now() + 1500; while (Date.now() < end) {}'], { stdio: 'ignore' });
     try {
       const sampler = createProcessCpuSampler((pid) => (pid === child.pid ? 'drill' : undefined));
