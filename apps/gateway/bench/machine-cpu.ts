@@ -5,22 +5,13 @@
 // exited) and what the hypervisor took (steal). The per-target columns (server, Postgres,
 // generator) say what a request cost its own processes; this says what it cost the machine — on
 // two cores shared by a whole cluster, the budget a target's throughput is bounded by.
-import { readFileSync } from 'node:fs';
-import { clockTicksPerSecond, createProcessCpuSampler, parseSystemCpu, type SystemCpuTicks } from '@holdfast/process';
+import { clockTicksPerSecond, createProcessCpuSampler, readSystemCpu, type SystemCpuTicks } from '@holdfast/process';
 
 /** µs per request: the machine's busy time, steal, and each group's share. */
 export interface MachineCpu {
   busy: number;
   steal: number;
   groups: Record<string, number>;
-}
-
-function readSystemCpu(): SystemCpuTicks | null {
-  try {
-    return parseSystemCpu(readFileSync('/proc/stat', 'utf8'));
-  } catch {
-    return null; // not Linux
-  }
 }
 
 /**
@@ -40,10 +31,10 @@ export function createMachineCpuMeter(): {
       server = tree;
       await sampler.sample();
       startedAt = performance.now();
-      systemBefore = readSystemCpu();
+      systemBefore = await readSystemCpu();
     },
     stop: async (requests) => {
-      const systemAfter = readSystemCpu();
+      const systemAfter = await readSystemCpu();
       const seconds = (performance.now() - startedAt) / 1000;
       const cores = await sampler.sample();
       if (requests === 0 || seconds <= 0 || systemBefore === null || systemAfter === null) return null;

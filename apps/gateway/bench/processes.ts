@@ -108,16 +108,6 @@ export async function startReferenceServer(env: Record<string, string>): Promise
   return { url: `http://127.0.0.1:${port}`, process: child, how: 'node:http + pg (tsx)' };
 }
 
-/** Resident memory of one process in MB (VmRSS), or null when it is gone. */
-export function rssMb(pid: number): number | null {
-  try {
-    const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return match?.[1] === undefined ? null : Number(match[1]) / 1024;
-  } catch {
-    return null;
-  }
-}
-
 /** Direct children of `pid` (the gateway's cluster workers), from /proc/<pid>/task/*\/children or a scan of /proc. */
 function childrenOf(pid: number): number[] {
   try {
@@ -149,21 +139,24 @@ export interface ProcessMemory {
    * The process itself first, then each child (two levels: a launcher, its workers). `mb` is RSS
    * (what the issue's target is stated in); `privateMb` is the part only this process holds (its
    * heaps), the rest being pages it shares — mostly node's own binary, ~42 MB in every node
-   * process, counted again in each one's RSS. Null when /proc/<pid>/smaps_rollup is unreadable.
+   * process, counted again in each one's RSS. Both from /proc/<pid>/smaps_rollup.
    */
   perProcess: { pid: number; mb: number; privateMb: number | null }[];
 }
 
-/** Private_Clean + Private_Dirty of /proc/<pid>/smaps_rollup, in MB. */
-function privateMb(pid: number): number | null {
+/** One read of /proc/<pid>/smaps_rollup: Rss, and Private_Clean + Private_Dirty, in MB; null when the process is gone. */
+function memoryOf(pid: number): { mb: number; privateMb: number | null } | null {
+  let text: string;
   try {
-    const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
-    const total = kb('Private_Clean') + kb('Private_Dirty');
-    return Number.isFinite(total) ? total / 1024 : null;
+    text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
   } catch {
     return null;
   }
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN);
+  const rss = kb('Rss');
+  if (!Number.isFinite(rss)) return null;
+  const own = kb('Private_Clean') + kb('Private_Dirty');
+  return { mb: rss / 1024, privateMb: Number.isFinite(own) ? own / 1024 : null };
 }
 
 export function treeRss(pid: number): ProcessMemory {
@@ -173,8 +166,8 @@ export function treeRss(pid: number): ProcessMemory {
     pids.push(...childrenOf(child));
   }
   const perProcess = pids.flatMap((p) => {
-    const mb = rssMb(p);
-    return mb === null ? [] : [{ pid: p, mb, privateMb: privateMb(p) }];
+    const memory = memoryOf(p);
+    return memory === null ? [] : [{ pid: p, ...memory }];
   });
   return { totalMb: perProcess.reduce((sum, p) => sum + p.mb, 0), perProcess };
 }

@@ -1,3 +1,12 @@
 export { ProcessStartError, runToExit, startProcess, type ProcessExit, type Readiness, type RunningProcess, type StartProcessOptions } from './start-process';
-export { clockTicksPerSecond, parseProcStat, parseSystemCpu, readProcStat, readProcStatSync, type ProcessStat, type SystemCpuTicks } from './proc-stat';
+export {
+  clockTicksPerSecond,
+  parseProcStat,
+  parseSystemCpu,
+  readProcStat,
+  readSystemCpu,
+  readProcStatSync,
+  type ProcessStat,
+  type SystemCpuTicks,
+} from './proc-stat';
 export { createProcessCpuSampler, processGroup, topGroups } from './process-cpu';

@@ -51,6 +51,15 @@ export interface SystemCpuTicks {
   steal: number;
 }
 
+/** The machine's CPU ticks so far, or null where there is no /proc/stat (not Linux). */
+export async function readSystemCpu(): Promise<SystemCpuTicks | null> {
+  try {
+    return parseSystemCpu(await readFile('/proc/stat', 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
 /** Parses /proc/stat's text: `cpu  user nice system idle iowait irq softirq steal guest guest_nice`. */
 export function parseSystemCpu(text: string): SystemCpuTicks {
   const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (text.split('\n', 1)[0] ?? '')

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { createProcessCpuSampler, processGroup, topGroups } from './process-cpu';
-import { parseSystemCpu } from './proc-stat';
+import { parseSystemCpu, readSystemCpu } from './proc-stat';
 
 describe('[SOAK] CPU by process group', () => {
   it('names Postgres children by node and kind, and the cluster processes by what they run', () => {
@@ -61,5 +61,14 @@ describe('[SOAK] CPU by process group', () => {
 
   it("reads the machine's busy, idle and steal ticks from /proc/stat", () => {
     expect(parseSystemCpu('cpu  100 5 50 1000 20 3 7 9 40 0\ncpu0 1 2 3\n')).toEqual({ busy: 165, idle: 1020, steal: 9 });
+  });
+
+  it.runIf(process.platform === 'linux')("reads this machine's ticks, which only grow", async () => {
+    const before = await readSystemCpu();
+    const end = Date.now() + 50;
+    while (Date.now() < end); // burn a few ticks
+    const after = await readSystemCpu();
+    expect(before?.busy).toBeGreaterThan(0);
+    expect(after?.busy).toBeGreaterThan(before?.busy ?? Number.POSITIVE_INFINITY);
   });
 });

@@ -5,7 +5,7 @@
 // must not mistake a busy minute for a dead primary.
 import { generateTotpCode, parseKeyring, timeStepAt } from '@holdfast/core';
 import { createDatabase } from '@holdfast/db';
-import { createProcessCpuSampler, parseSystemCpu, topGroups } from '@holdfast/process';
+import { createProcessCpuSampler, readSystemCpu, topGroups } from '@holdfast/process';
 import { createHoldfastClient } from '@holdfast/sdk';
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
@@ -156,13 +156,9 @@ function startSecondSampler(sinceStart: () => number): { stop: () => SampledSeco
   const loop = monitorEventLoopDelay({ resolution: 10 });
   loop.enable();
   const readCpu = async (): Promise<{ busy: number; total: number } | null> => {
-    try {
-      const ticks = parseSystemCpu(await readFile('/proc/stat', 'utf8'));
-      // Steal counts as busy: the cores were not this guest's to idle on.
-      return { busy: ticks.busy + ticks.steal, total: ticks.busy + ticks.steal + ticks.idle };
-    } catch {
-      return null; // not Linux: the CPU column stays empty
-    }
+    const ticks = await readSystemCpu();
+    // Not Linux: the CPU column stays empty. Steal counts as busy: the cores were not this guest's to idle on.
+    return ticks === null ? null : { busy: ticks.busy + ticks.steal, total: ticks.busy + ticks.steal + ticks.idle };
   };
   let lastCpu: { busy: number; total: number } | null = null;
   let lastOwn = process.cpuUsage();
