@@ -83,6 +83,8 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   /** Set by the cluster primary for each worker it forks (1…N); not a setting. */
   HOLDFAST_WORKER_SLOT: z.coerce.number().int().min(1).max(64).optional(),
+  /** Set by the cluster primary for its background process (workers/background.ts); not a setting. */
+  HOLDFAST_WORKER_ROLE: z.literal('background').optional(),
   /**
    * The admin console's origin (issue 13): admin passkeys are bound to it (RP ID = its host name,
    * the one allowed origin), applied to the built-in system application at start. https, or http

@@ -1,11 +1,10 @@
-import { applyAdminOrigin, createAuthFailureRecorder, defaultRetentionPolicy, startCacheListener, startRetentionJob, type ServiceDeps } from '@holdfast/api';
+import { applyAdminOrigin, createAuthFailureRecorder, startCacheListener, type ServiceDeps } from '@holdfast/api';
 import { createDatabase, migrateDatabase } from '@holdfast/db';
 import { createGatewayOverview } from './admin-overview';
 import { startGatewayAuditForwarder } from './audit-forwarder';
-import { startGatewayAuditLog } from './audit-log/audit-log';
 import { startAuditSpool } from './audit-spool';
 import { gatewayLifecycleAudit } from './audit-lifecycle';
-import { defaultAuditStateDir, trustedCheckpointPath } from './audit-log/trusted-checkpoint-file';
+import { startBackgroundJobs } from './background-jobs';
 import { createServiceDeps } from './deps';
 import type { GatewayEnv } from './env';
 import { createLogger } from './log';
@@ -27,7 +26,13 @@ function rateLimitsOf(env: GatewayEnv): FloodShieldLimits {
   };
 }
 
-export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { close: () => Promise<void> }> {
+export async function runGateway(
+  env: GatewayEnv,
+  options: {
+    /** False for a cluster worker: the primary's background process seals and runs retention (workers/background.ts). */
+    ownsBackgroundJobs: boolean;
+  },
+): Promise<GatewayServer & { close: () => Promise<void> }> {
   const log = createLogger({ gatewayId: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION });
   const deps = createServiceDeps(env, log);
   // The canary, /readyz's probe and the failure-counter writes get a pool of their own: a flood
@@ -100,44 +105,10 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
   const flushTimer = setInterval(() => {
     void authFailures.flush();
   }, env.HOLDFAST_AUTH_FAILURE_FLUSH_MS);
-  const retention =
-    env.HOLDFAST_RETENTION_INTERVAL_MS === 0
-      ? null
-      : startRetentionJob({
-          pool: () => deps.db.pool,
-          policy: {
-            ...defaultRetentionPolicy,
-            expiredRowHours: env.HOLDFAST_RETENTION_HOURS,
-            authFailureCounterDays: env.HOLDFAST_RETENTION_AUTH_FAILURE_DAYS,
-            batchSize: env.HOLDFAST_RETENTION_BATCH,
-          },
-          intervalMs: env.HOLDFAST_RETENTION_INTERVAL_MS,
-          firstRunDelayMs: env.HOLDFAST_RETENTION_FIRST_RUN_MS,
-          clock: deps.clock,
-          onReport: (report) => {
-            const total = Object.values(report.deleted).reduce((sum, n) => sum + n, 0);
-            if (total > 0 || Object.keys(report.errors).length > 0) log('retention', { deleted: report.deleted, errors: report.errors });
-          },
-          onError: (error) => {
-            log('retention_failed', { message: error instanceof Error ? error.message : String(error) });
-          },
-        });
-  // Sealer + history check (issue 12), on a pool of their own.
-  const auditLog = startGatewayAuditLog({
-    deps,
-    settings: {
-      databaseUrls: env.DATABASE_URL.split(','),
-      sealIntervalMs: env.HOLDFAST_AUDIT_SEAL_INTERVAL_MS,
-      sealBatch: env.HOLDFAST_AUDIT_SEAL_BATCH,
-      checkIntervalMs: env.HOLDFAST_AUDIT_CHECK_INTERVAL_MS,
-      statePath: trustedCheckpointPath({
-        stateDir: env.HOLDFAST_AUDIT_STATE_DIR ?? defaultAuditStateDir({ gatewayId: env.HOLDFAST_GATEWAY_ID, databaseUrl: env.DATABASE_URL }),
-        gatewayId: env.HOLDFAST_GATEWAY_ID,
-        workerSlot: workerSlot(),
-      }),
-    },
-    log,
-  });
+  // The sealer (+ its history check) and the retention job; beside a background process (cluster
+  // workers) this worker runs only the history check: sealing passes stay off the request loop.
+  const jobs = startBackgroundJobs({ env, deps, checkpointSlot: workerSlot(), log, ownsJobs: options.ownsBackgroundJobs });
+  const { auditLog } = jobs;
   // Syslog forwarder (issue 12): one gateway at a time forwards sealed records; off when unset.
   const auditForwarder =
     env.HOLDFAST_AUDIT_SYSLOG_URL === undefined
@@ -192,9 +163,8 @@ export async function runGateway(env: GatewayEnv): Promise<GatewayServer & { clo
       overview.collector.close();
       await webhooks.stop();
       clearInterval(flushTimer);
-      await retention?.stop();
       await auditForwarder?.stop();
-      await auditLog.stop();
+      await jobs.stop();
       // Before the spool closes: with no database, the stop waits on disk for the next start's replay.
       await lifecycle.stopped();
       await auditSpool.stop();

@@ -43,6 +43,15 @@ function requestsCounted(metricsText: string, procedure: string): number {
   return total;
 }
 
+/** The gateway's log lines (every process's) that carry `event`, parsed. */
+function events(gw: GatewayProcess, event: string): Record<string, unknown>[] {
+  return gw
+    .output()
+    .split('\n')
+    .filter((line) => line.includes(`"event":"${event}"`))
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 async function until(condition: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -57,14 +66,15 @@ describe('[GATEWAY_WORKERS] one gateway, several worker processes', () => {
   let gw: GatewayProcess;
   let apiKey: string;
   beforeAll(async () => {
-    env = await startEnvironment({ gateways: 1 });
+    // gw-a never seals: the advisory lock is then free for gw-workers' background process.
+    env = await startEnvironment({ gateways: 1, env: { HOLDFAST_AUDIT_SEAL_INTERVAL_MS: '0' } });
     const [first] = env.gateways;
     if (first === undefined) throw new Error('gateway expected');
     ({ apiKey } = await enrollTotpUser({ db: env.db, gatewayUrl: first.url, userId: 'worker-user' }));
     gw = await startGateway({
       databaseUrl: env.gatewayDatabaseUrl,
       gatewayId: 'gw-workers',
-      env: { HOLDFAST_GATEWAY_WORKERS: '2', HOLDFAST_AUTH_FAILURE_FLUSH_MS: '60000' },
+      env: { HOLDFAST_GATEWAY_WORKERS: '2', HOLDFAST_AUTH_FAILURE_FLUSH_MS: '60000', HOLDFAST_AUDIT_SEAL_INTERVAL_MS: '200' },
       waitUntilReady: true,
     });
     // /readyz answers as soon as one worker listens; the primary says when every worker does.
@@ -75,6 +85,35 @@ describe('[GATEWAY_WORKERS] one gateway, several worker processes', () => {
     await gw.stop();
     await env.stop();
   });
+
+  it('seals the audit log in its background process, never on a request worker, and restarts that process', async () => {
+    const backgroundPids = (): number[] => events(gw, 'background_started').map((e) => Number(e.pid));
+    const sealedTreeSize = async (): Promise<number> =>
+      Number((await env.db.pool.query<{ size: string | null }>('SELECT max(tree_size)::text AS size FROM audit_checkpoints')).rows[0]?.size ?? 0);
+    const auditRows = async (): Promise<number> => Number((await env.db.pool.query<{ n: string }>('SELECT count(*)::text AS n FROM audit_events')).rows[0]?.n);
+
+    expect(await until(() => Promise.resolve(backgroundPids().length === 1), 20_000)).toBe(true);
+    const [first] = backgroundPids();
+    if (first === undefined) throw new Error('background pid expected');
+    // It serves no request: every answer comes from a request worker.
+    const answers = await Promise.all(Array.from({ length: 6 }, () => request(gw.url, { path: preauthPath, bearer: apiKey })));
+    expect(answers.map((a) => a.worker)).not.toContain(String(first));
+
+    // Every audit row written so far (enrollment, both workers' canaries) gets sealed, and only
+    // the background process ever took the sealer's lock.
+    const written = await auditRows();
+    expect(await until(async () => (await sealedTreeSize()) >= written, 20_000)).toBe(true);
+    expect(events(gw, 'audit_sealer_elected').map((e) => e.role)).toEqual(['background']);
+
+    // Killed, it is restarted; the new one is elected (the dead session's lock went with it) and
+    // seals what was written meanwhile.
+    process.kill(first, 'SIGKILL');
+    expect(await until(() => Promise.resolve(backgroundPids().length === 2), 20_000)).toBe(true);
+    expect(events(gw, 'worker_exited').map((e) => e.worker)).toEqual(['background']);
+    const writtenAfter = await auditRows();
+    expect(await until(async () => (await sealedTreeSize()) >= writtenAfter, 20_000)).toBe(true);
+    expect(events(gw, 'audit_sealer_elected').map((e) => e.role)).toEqual(['background', 'background']);
+  }, 90_000);
 
   it('answers from both workers, sums their metrics on /metrics, restarts a killed worker and stops cleanly', async () => {
     const requests = 20;
@@ -102,7 +141,7 @@ describe('[GATEWAY_WORKERS] one gateway, several worker processes', () => {
     process.kill(Number(victim), 'SIGKILL');
     // Once the primary has seen the worker die (a connection handed over at that instant dies with
     // it), every request is answered, first by the survivor alone, then by the replacement too.
-    expect(await until(() => Promise.resolve(gw.output().includes('"event":"worker_exited"')), 10_000)).toBe(true);
+    expect(await until(() => Promise.resolve(events(gw, 'worker_exited').some((e) => e.worker !== 'background')), 10_000)).toBe(true);
     const during: Answer[] = [];
     const replaced = await until(async () => {
       const answer = await request(gw.url, { path: preauthPath, bearer: apiKey }).catch((error: unknown) => ({ status: 0, worker: '', body: String(error) }));

@@ -1,5 +1,7 @@
 // The gateway's cluster primary: forks HOLDFAST_GATEWAY_WORKERS workers that share the listening
-// socket (node:cluster, round-robin on Linux), restarts a worker that dies (with backoff), merges
+// socket (node:cluster, round-robin on Linux) and, once they serve, one background process for the
+// jobs that serve no request (workers/background.ts: the audit sealer, retention), restarts any of
+// them that dies (with backoff), merges
 // the workers' metrics for /metrics, and on SIGTERM/SIGINT stops every worker gracefully (each
 // writes its failure counters) before it exits. It never touches the database: migrations run in
 // the workers, which race safely under the migrator's advisory lock.
@@ -20,7 +22,8 @@ const collectTimeoutMs = 2_000;
 const shutdownTimeoutMs = 20_000;
 
 interface Slot {
-  index: number;
+  /** 1…N for request workers; the background process has none (null). */
+  index: number | null;
   worker: Worker | null;
   isReady: boolean;
   startedAt: number;
@@ -35,14 +38,10 @@ function sendTo(worker: Worker, message: PrimaryMessage): void {
 export async function runPrimary(options: { env: GatewayEnv; workers: number }): Promise<void> {
   const { env } = options;
   const log = createLogger({ gatewayId: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION, role: 'primary' });
-  const slots: Slot[] = Array.from({ length: options.workers }, (_, i) => ({
-    index: i + 1,
-    worker: null,
-    isReady: false,
-    startedAt: 0,
-    crashes: 0,
-    restartTimer: null,
-  }));
+  const newSlot = (index: number | null): Slot => ({ index, worker: null, isReady: false, startedAt: 0, crashes: 0, restartTimer: null });
+  const requestSlots: Slot[] = Array.from({ length: options.workers }, (_, i) => newSlot(i + 1));
+  const background = newSlot(null);
+  const slots: Slot[] = [...requestSlots, background];
   let isStarted = false;
   let isShuttingDown = false;
   let exitCode = 0;
@@ -89,15 +88,17 @@ export async function runPrimary(options: { env: GatewayEnv; workers: number }):
     slot.isReady = false;
     slot.startedAt = Date.now();
     // The slot (not node's ever-growing worker id) names the worker's canary user.
-    const worker = cluster.fork({ HOLDFAST_WORKER_SLOT: String(slot.index) });
+    const worker = cluster.fork(slot.index === null ? { HOLDFAST_WORKER_ROLE: 'background' } : { HOLDFAST_WORKER_SLOT: String(slot.index) });
     slot.worker = worker;
     worker.on('message', (message: unknown) => {
       if (!isWorkerMessage(message)) return;
       if (message.type === 'holdfast:ready') {
         slot.isReady = true;
-        if (!isStarted && slots.every((s) => s.isReady)) {
+        if (!isStarted && requestSlots.every((s) => s.isReady)) {
           isStarted = true;
-          log('workers_ready', { workers: slots.length, url: message.url });
+          log('workers_ready', { workers: requestSlots.length, url: message.url });
+          // After the request workers: they have run the migrations the background jobs read.
+          fork(background);
           resolveStarted?.();
         }
       } else if (message.type === 'holdfast:metrics-request') {
@@ -118,14 +119,14 @@ export async function runPrimary(options: { env: GatewayEnv; workers: number }):
       if (!isStarted) {
         // A worker that cannot start (configuration, migrations, port) will not start on a retry
         // either: exit non-zero so the supervisor or the launcher sees it.
-        log('worker_failed_to_start', { worker: slot.index, pid: worker.process.pid ?? null, exitCode: code, signal });
+        log('worker_failed_to_start', { worker: slot.index ?? 'background', pid: worker.process.pid ?? null, exitCode: code, signal });
         exitCode = 1;
         shutdown();
         return;
       }
       slot.crashes = Date.now() - slot.startedAt > stableAfterMs ? 1 : slot.crashes + 1;
       const delayMs = Math.min(restartMaxMs, restartBaseMs * 2 ** (slot.crashes - 1));
-      log('worker_exited', { worker: slot.index, pid: worker.process.pid ?? null, exitCode: code, signal, restartInMs: delayMs });
+      log('worker_exited', { worker: slot.index ?? 'background', pid: worker.process.pid ?? null, exitCode: code, signal, restartInMs: delayMs });
       slot.restartTimer = setTimeout(() => {
         fork(slot);
       }, delayMs);
@@ -155,6 +156,6 @@ export async function runPrimary(options: { env: GatewayEnv; workers: number }):
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
 
-  for (const slot of slots) fork(slot);
+  for (const slot of requestSlots) fork(slot);
   await started;
 }

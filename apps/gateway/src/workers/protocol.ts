@@ -2,10 +2,10 @@
 // The primary never touches the database: it forks, restarts and stops workers, and merges the
 // workers' metrics for whichever worker was asked for /metrics.
 
-/** Worker → primary: runGateway resolved; this worker serves requests. */
+/** Worker → primary: runGateway resolved and this worker serves requests at `url`, or the background process started (null). */
 export interface WorkerReady {
   type: 'holdfast:ready';
-  url: string;
+  url: string | null;
 }
 
 /** Worker → primary: a client asked this worker for /metrics; answer with every worker's, merged. */

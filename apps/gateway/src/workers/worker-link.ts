@@ -68,8 +68,8 @@ export function requestMergedMetrics(): Promise<string> {
   });
 }
 
-/** Tells the primary this worker serves requests. */
-export function announceReady(url: string): void {
+/** Tells the primary this worker is up: serving requests at `url`, or (null) the background process. */
+export function announceReady(url: string | null): void {
   listen();
   send({ type: 'holdfast:ready', url });
 }

@@ -7,7 +7,8 @@ import { announceReady, isClusterWorker } from './worker-link';
 
 export async function runWorker(env: GatewayEnv): Promise<void> {
   if (isClusterWorker() && env.HOLDFAST_WORKER_SLOT !== undefined) setWorkerSlot(env.HOLDFAST_WORKER_SLOT);
-  const gateway = await runGateway(env);
+  // Under the primary, the background process seals and runs retention (workers/background.ts).
+  const gateway = await runGateway(env, { ownsBackgroundJobs: !isClusterWorker() });
   let isShuttingDown = false;
   const shutdown = (): void => {
     if (isShuttingDown) return;
