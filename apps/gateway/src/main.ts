@@ -14,7 +14,7 @@ if (cluster.isPrimary && workers > 1) {
   await runPrimary({ env, workers });
 } else if (cluster.isWorker && env.HOLDFAST_WORKER_ROLE === 'background') {
   const { runBackground } = await import('./workers/background');
-  await runBackground(env);
+  runBackground(env);
 } else {
   const { runWorker } = await import('./workers/worker');
   await runWorker(env);

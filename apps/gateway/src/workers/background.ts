@@ -18,7 +18,7 @@ import type { GatewayEnv } from '../env';
 import { createLogger } from '../log';
 import { announceReady, shareMetricsRegistry } from './worker-link';
 
-export async function runBackground(env: GatewayEnv): Promise<void> {
+export function runBackground(env: GatewayEnv): void {
   const log = createLogger({ gatewayId: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION, role: 'background' });
   // The retention job deletes in batches on one connection; the audit log opens its own pool.
   const deps = createServiceDeps({ ...env, HOLDFAST_DB_POOL_MAX: 1 }, log);
