@@ -149,6 +149,9 @@ export async function runGateway(
       maxInFlight: env.HOLDFAST_ADMISSION_MAX_IN_FLIGHT ?? defaultAdmissionLimits(env.HOLDFAST_DB_POOL_MAX).maxInFlight,
       maxQueue: env.HOLDFAST_ADMISSION_MAX_QUEUE,
       maxWaitMs: env.HOLDFAST_ADMISSION_MAX_WAIT_MS,
+      shedWaitMs: env.HOLDFAST_ADMISSION_SHED_WAIT_MS,
+      minInFlight: env.HOLDFAST_ADMISSION_MIN_IN_FLIGHT ?? defaultAdmissionLimits(env.HOLDFAST_DB_POOL_MAX).minInFlight,
+      targetLagMs: env.HOLDFAST_ADMISSION_TARGET_LAG_MS,
     },
     log,
   });

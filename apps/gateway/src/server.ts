@@ -4,6 +4,7 @@ import { TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
 import { getErrorShape } from '@trpc/server/unstable-core-do-not-import';
 import http from 'node:http';
+import { Gauge } from 'prom-client';
 import type { AddressInfo } from 'node:net';
 import { createAdminAuditRoutes } from './admin-audit';
 import { createAdminOverviewStreamEndpoint, isAdminOverviewStreamUrl } from './admin-overview';
@@ -15,7 +16,7 @@ import { createCanary, type CanaryResult } from './canary';
 import { ClusterGatewayMetrics } from './workers/cluster-metrics';
 import { workerHeaderValue } from './workers/identity';
 import { FloodShield, type FloodShieldLimits } from './rate-limit';
-import { AdmissionGate, defaultAdmissionLimits, LongPollSlots, longPollPath, type AdmissionLimits } from './transport/admission';
+import { AdmissionGate, defaultAdmissionLimits, InFlightLimit, LongPollSlots, longPollPath, sampleLoopLag, type AdmissionLimits } from './transport/admission';
 import { createTrpcTransport } from './transport/trpc-transport';
 import {
   createOpenApiHandler,
@@ -235,37 +236,55 @@ export async function startGatewayServer(options: {
   const refusedBody = overloadedBody();
   const overloaded = { count: 0 };
   const longPolls = new LongPollSlots();
-  const admission = new AdmissionGate<http.IncomingMessage, http.ServerResponse, RequestClient>(limits, {
-    admit: (req, res, client) => {
-      // 'close' comes once per response, answered or abandoned: the slot is given back either way.
-      res.once('close', admission.leave);
-      if (longPollPath.test(req.url ?? '')) client.leaveAdmission = () => longPolls.leave(res, admission.leave);
-      if (isAuditStreamUrl(req.url ?? '')) {
-        auditStream.handle(req, res, client, admission.leave);
-        return;
-      }
-      if (isAdminOverviewStreamUrl(req.url ?? '')) {
-        adminOverviewStream.handle(req, res, client, admission.leave);
-        return;
-      }
-      if (adminAudit.matches(req.url ?? '')) {
-        adminAudit.handle(req, res, client, admission.leave);
-        return;
-      }
-      (req.url?.startsWith(restBasePath) === true ? rest : trpc)(req, res, client);
+  // Fewer requests in the router while this worker's loop lags (the CPU, not the database, is short).
+  const inFlightLimit =
+    limits.targetLagMs > 0 ? new InFlightLimit({ max: limits.maxInFlight, min: limits.minInFlight, targetLagMs: limits.targetLagMs }) : undefined;
+  const stopLagSampler = inFlightLimit === undefined ? () => undefined : sampleLoopLag(inFlightLimit, 100);
+  const admission = new AdmissionGate<http.IncomingMessage, http.ServerResponse, RequestClient>(
+    limits,
+    {
+      admit: (req, res, client) => {
+        // 'close' comes once per response, answered or abandoned: the slot is given back either way.
+        res.once('close', admission.leave);
+        if (longPollPath.test(req.url ?? '')) client.leaveAdmission = () => longPolls.leave(res, admission.leave);
+        if (isAuditStreamUrl(req.url ?? '')) {
+          auditStream.handle(req, res, client, admission.leave);
+          return;
+        }
+        if (isAdminOverviewStreamUrl(req.url ?? '')) {
+          adminOverviewStream.handle(req, res, client, admission.leave);
+          return;
+        }
+        if (adminAudit.matches(req.url ?? '')) {
+          adminAudit.handle(req, res, client, admission.leave);
+          return;
+        }
+        (req.url?.startsWith(restBasePath) === true ? rest : trpc)(req, res, client);
+      },
+      refuse: (req, res) => {
+        overloaded.count += 1;
+        metrics.recordRefusal('overloaded');
+        if (req.url?.startsWith(restBasePath) === true) {
+          res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
+          res.end(refusedProblem);
+          return;
+        }
+        res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+        res.end(refusedBody);
+      },
+      isGone: (req, res) => res.destroyed || req.socket.destroyed,
     },
-    refuse: (req, res) => {
-      overloaded.count += 1;
-      metrics.recordRefusal('overloaded');
-      if (req.url?.startsWith(restBasePath) === true) {
-        res.writeHead(503, { 'content-type': 'application/problem+json', 'retry-after': '1' });
-        res.end(refusedProblem);
-        return;
-      }
-      res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
-      res.end(refusedBody);
+    undefined,
+    inFlightLimit,
+  );
+  new Gauge({
+    name: 'holdfast_admission_in_flight_limit',
+    help: 'Requests the admission gate lets into the router at once now (lower than configured while the event loop lags).',
+    labelNames: ['gateway', 'region'],
+    registers: [metrics.registry],
+    collect() {
+      this.set({ gateway: deps.gateway.id, region: deps.gateway.region }, admission.maxInFlight);
     },
-    isGone: (req, res) => res.destroyed || req.socket.destroyed,
   });
 
   // Which process answered (cluster workers); the pid does not change, so the text is built once.
@@ -375,7 +394,13 @@ export async function startGatewayServer(options: {
   const rateLimitLog = setInterval(() => {
     if (overloaded.count + rateLimited.count > 0) options.onShed?.({ overloaded: overloaded.count, rateLimited: rateLimited.count });
     if (overloaded.count > 0) {
-      log('overloaded', { requests: overloaded.count, maxInFlight: limits.maxInFlight, maxQueue: limits.maxQueue, maxWaitMs: limits.maxWaitMs });
+      log('overloaded', {
+        requests: overloaded.count,
+        maxInFlight: admission.maxInFlight,
+        configuredMaxInFlight: limits.maxInFlight,
+        maxQueue: limits.maxQueue,
+        maxWaitMs: limits.maxWaitMs,
+      });
       overloaded.count = 0;
     }
     if (rateLimited.count === 0) return;
@@ -403,6 +428,7 @@ export async function startGatewayServer(options: {
       canary.stop();
       clearInterval(rateLimitLog);
       admission.close();
+      stopLagSampler();
       auditStream.close();
       adminOverviewStream.close();
       adminAudit.close();
