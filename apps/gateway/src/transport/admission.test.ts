@@ -23,7 +23,15 @@ function gateWith(limits: Partial<AdmissionLimits>, inFlightLimit?: { value: num
     () => clock.now,
     inFlightLimit,
   );
-  return { gate, clock, admitted, refused, enter: (name: string) => gate.enter({ name }, null, null) };
+  return {
+    gate,
+    clock,
+    admitted,
+    refused,
+    enter: (name: string) => {
+      gate.enter({ name }, null, null);
+    },
+  };
 }
 
 describe('[ADMISSION_SHEDDING] the admission gate under sustained overload', () => {
