@@ -8,13 +8,15 @@
 // the same attempt id. What is admitted keeps a short queueing delay: the time bound, not the queue
 // length, is what holds admitted p99.
 //
-// Measured (`npm run bench -- --surge` at a fixed 2,300/s ≈ 2× capacity, 2 cores, one run each;
-// BENCH_GATEWAY_ENV sets the limits): these defaults admitted 37,096–41,070 in 30 s at p50 68–72 /
-// p99 125–187 ms; the pool's size in flight with 10 ms of waiting admitted 37,256 at p50 30 / p99
-// 87 ms (with the CPU saturated, each extra request in the router only stretches the others); 10 ms
-// alone admitted fewer (31,992–33,638). The defaults stay: in a failover every request in the
-// router waits seconds for the new primary, and half the slots would refuse twice as many of the
-// logins the drills carry through it — a change to make with the partition drills re-run.
+// When the overload lasts, two rules keep what is admitted fast (both measured with `npm run bench
+// -- --surge` at a fixed 2,300/s ≈ 2× capacity on 2 cores; BENCH_GATEWAY_ENV sets the limits):
+// - while the gate is shedding, a waiter waits `shedWaitMs` (5 ms), not `maxWaitMs` (40): a standing
+//   FIFO queue made every admitted request wait out nearly the whole bound first (admitted p99
+//   159–332 ms before; 98–112 ms with this rule alone);
+// - while the event loop lags, fewer requests run in the router (InFlightLimit, below): admitted
+//   p99 38–51 ms in four runs with both rules, with as many or more admitted.
+// Fixed lower limits did as well in a surge (4 in flight: 46 ms, 2: 30 ms) but would refuse the
+// logins that wait out a failover in their slots, which cost no CPU: the lag tells the two apart.
 
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 
