@@ -33,6 +33,11 @@ const schema = z.object({
   /** A fixed surge rate (req/s) instead of factor × the capacity just measured: for A/B runs of admission settings at the same load. */
   BENCH_SURGE_RATE: z.coerce.number().int().positive().optional(),
   BENCH_SURGE_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
+  /**
+   * `1`: the surge's client opens its connections during the surge (a connection storm on top of
+   * the load) instead of before it, as relying apps' SDK clients keep theirs alive.
+   */
+  BENCH_SURGE_COLD: z.enum(['', '0', '1']).default(''),
   /** `--cluster`: the port offset and directory the cluster was (or will be) started with. */
   HOLDFAST_CLUSTER_PORT_OFFSET: z.coerce.number().int().min(0).max(20_000).default(0),
   HOLDFAST_CLUSTER_DIR: z.string().default('.holdfast/cluster'),

@@ -76,6 +76,8 @@ export interface OpenLoopResult {
   timeouts: number;
   /** Answers that were accepted verifications, per bucket of `bucketMs` from the start. */
   okPerBucket: number[];
+  /** Admitted answers' p99 (ms) per 5 s of the surge, by when they were due: a start-up transient shows in the first. */
+  admittedP99Per5s: number[];
   /**
    * How late this load generator itself was: requests handed to a socket after they were due
    * (p50/p99 ms), and its event loop's delay (p99 ms) — latency the service did not cause, since
@@ -100,6 +102,7 @@ export async function openLoop(options: {
 }): Promise<OpenLoopResult> {
   const total = Math.floor(options.rate * options.seconds);
   const admittedLatencies: number[] = [];
+  const admittedPer5s: number[][] = [];
   const refusedLatencies: number[] = [];
   const refusedByStatus: Record<string, number> = {};
   const admittedByKind: Record<string, number> = {};
@@ -125,6 +128,7 @@ export async function openLoop(options: {
         case 'admitted':
           admitted += 1;
           admittedLatencies.push(ms);
+          (admittedPer5s[Math.floor((dueAt - started) / 5000)] ??= []).push(ms);
           admittedByKind[outcome.detail] = (admittedByKind[outcome.detail] ?? 0) + 1;
           if (outcome.ok) {
             admittedOk += 1;
@@ -183,6 +187,10 @@ export async function openLoop(options: {
     errors,
     timeouts,
     okPerBucket,
+    admittedP99Per5s: Array.from({ length: admittedPer5s.length }, (_, i) => {
+      const window = admittedPer5s[i];
+      return window === undefined ? Number.NaN : percentile(Float64Array.from(window).sort(), 99);
+    }),
     sendLateP50: percentile(lateSorted, 50),
     sendLateP99: percentile(lateSorted, 99),
     loopDelayP99: loopDelay.percentile(99) / 1e6,

@@ -57,9 +57,8 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_ADMISSION_MAX_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(40),
   /** The queue's wait bound while the worker is shedding load (transport/admission.ts). */
   HOLDFAST_ADMISSION_SHED_WAIT_MS: z.coerce.number().int().min(0).max(60_000).default(5),
-  /** Under CPU pressure (event-loop lag above HOLDFAST_ADMISSION_TARGET_LAG_MS; 0 = never) the in-flight limit falls toward this (default: half the pool, at least 2). */
+  /** The in-flight limit while the worker sheds load with a busy event loop (default: half the pool, at least 2; ≥ the max: never lowered). */
   HOLDFAST_ADMISSION_MIN_IN_FLIGHT: z.coerce.number().int().min(1).max(10_000).optional(),
-  HOLDFAST_ADMISSION_TARGET_LAG_MS: z.coerce.number().int().min(0).max(10_000).default(10),
   /** How often failure counts of ended minutes are written (they are also written at shutdown). */
   HOLDFAST_AUTH_FAILURE_FLUSH_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   // Retention job (services/maintenance/retention.ts); one gateway at a time runs it.

@@ -151,7 +151,6 @@ export async function runGateway(
       maxWaitMs: env.HOLDFAST_ADMISSION_MAX_WAIT_MS,
       shedWaitMs: env.HOLDFAST_ADMISSION_SHED_WAIT_MS,
       minInFlight: env.HOLDFAST_ADMISSION_MIN_IN_FLIGHT ?? defaultAdmissionLimits(env.HOLDFAST_DB_POOL_MAX).minInFlight,
-      targetLagMs: env.HOLDFAST_ADMISSION_TARGET_LAG_MS,
     },
     log,
   });

@@ -16,7 +16,15 @@ import { createCanary, type CanaryResult } from './canary';
 import { ClusterGatewayMetrics } from './workers/cluster-metrics';
 import { workerHeaderValue } from './workers/identity';
 import { FloodShield, type FloodShieldLimits } from './rate-limit';
-import { AdmissionGate, defaultAdmissionLimits, InFlightLimit, LongPollSlots, longPollPath, sampleLoopLag, type AdmissionLimits } from './transport/admission';
+import {
+  AdmissionGate,
+  defaultAdmissionLimits,
+  InFlightLimit,
+  LongPollSlots,
+  longPollPath,
+  tickInFlightLimit,
+  type AdmissionLimits,
+} from './transport/admission';
 import { createTrpcTransport } from './transport/trpc-transport';
 import {
   createOpenApiHandler,
@@ -236,10 +244,9 @@ export async function startGatewayServer(options: {
   const refusedBody = overloadedBody();
   const overloaded = { count: 0 };
   const longPolls = new LongPollSlots();
-  // Fewer requests in the router while this worker's loop lags (the CPU, not the database, is short).
-  const inFlightLimit =
-    limits.targetLagMs > 0 ? new InFlightLimit({ max: limits.maxInFlight, min: limits.minInFlight, targetLagMs: limits.targetLagMs }) : undefined;
-  const stopLagSampler = inFlightLimit === undefined ? () => undefined : sampleLoopLag(inFlightLimit, 100);
+  // Fewer requests in the router while this worker sheds load with a busy loop (the CPU, not the database, is short).
+  const inFlightLimit = new InFlightLimit({ max: limits.maxInFlight, min: limits.minInFlight });
+  const stopInFlightLimit = tickInFlightLimit(inFlightLimit, 100);
   const admission = new AdmissionGate<http.IncomingMessage, http.ServerResponse, RequestClient>(
     limits,
     {
@@ -279,7 +286,7 @@ export async function startGatewayServer(options: {
   );
   new Gauge({
     name: 'holdfast_admission_in_flight_limit',
-    help: 'Requests the admission gate lets into the router at once now (lower than configured while the event loop lags).',
+    help: 'Requests the admission gate lets into the router at once now (lower than configured while it sheds load with a busy event loop).',
     labelNames: ['gateway', 'region'],
     registers: [metrics.registry],
     collect() {
@@ -428,7 +435,7 @@ export async function startGatewayServer(options: {
       canary.stop();
       clearInterval(rateLimitLog);
       admission.close();
-      stopLagSampler();
+      stopInFlightLimit();
       auditStream.close();
       adminOverviewStream.close();
       adminAudit.close();

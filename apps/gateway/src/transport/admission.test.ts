@@ -1,20 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { AdmissionGate, InFlightLimit, sampleLoopLag, shedMemoryMs, type AdmissionLimits } from './admission';
+import { AdmissionGate, InFlightLimit, shedMemoryMs, tickInFlightLimit, type AdmissionLimits } from './admission';
 
 // The gate's two answers to sustained overload (issue 9, surges): a short wait while it sheds,
-// and fewer requests in the router while the event loop lags. The end-to-end burst is
+// and fewer requests in the router while it sheds with a busy event loop. The end-to-end burst is
 // test/surge.admission.test.ts; these pin the rules with a clock the test moves.
 
 interface Request {
   name: string;
 }
 
-function gateWith(limits: Partial<AdmissionLimits>, inFlightLimit?: { value: number }) {
+function gateWith(limits: Partial<AdmissionLimits>, inFlightLimit?: Pick<InFlightLimit, 'value' | 'onRefusal'>) {
   const clock = { now: 0 };
   const admitted: string[] = [];
   const refused: string[] = [];
   const gate = new AdmissionGate<Request, null, null>(
-    { maxInFlight: 1, maxQueue: 1, maxWaitMs: 40, shedWaitMs: 5, minInFlight: 1, targetLagMs: 0, ...limits },
+    { maxInFlight: 1, maxQueue: 1, maxWaitMs: 40, shedWaitMs: 5, minInFlight: 1, ...limits },
     {
       admit: (req) => admitted.push(req.name),
       refuse: (req) => refused.push(req.name),
@@ -66,7 +66,7 @@ describe('[ADMISSION_SHEDDING] the admission gate under sustained overload', () 
   });
 
   it('lets in no more than the in-flight limit allows now', () => {
-    const limit = { value: 1 };
+    const limit = { value: 1, onRefusal: () => undefined };
     const { gate, admitted, refused, enter } = gateWith({ maxInFlight: 3, maxQueue: 10 }, limit);
     enter('a');
     enter('b'); // the limit is 1: b waits although 3 are configured
@@ -80,39 +80,67 @@ describe('[ADMISSION_SHEDDING] the admission gate under sustained overload', () 
   });
 });
 
-describe('[ADMISSION_CPU_PRESSURE] the in-flight limit follows the event loop lag', () => {
-  it('falls by a quarter per lagging interval down to its floor and climbs back one per calm interval', () => {
-    const limit = new InFlightLimit({ max: 16, min: 4, targetLagMs: 10 });
+describe('[ADMISSION_CPU_PRESSURE] fewer requests in flight while the gate sheds with a busy event loop', () => {
+  it('drops to the floor on a refusal with a busy loop, never with an idle one, and climbs back one slot per calm interval', () => {
+    const limit = new InFlightLimit({ max: 16, min: 4 });
     expect(limit.value).toBe(16);
-    const values: number[] = [];
-    for (let i = 0; i < 6; i += 1) {
-      limit.observe(25);
-      values.push(limit.value);
-    }
-    expect(values).toEqual([12, 9, 6, 4, 4, 4]);
-    limit.observe(7); // between half the target and the target: hold
+    // Refusing while the loop idles: a database that does not answer. Every slot stays.
+    limit.tick(0.1);
+    limit.onRefusal();
+    expect(limit.value).toBe(16);
+    // Busy and refusing: CPU overload. At once to the floor.
+    limit.tick(0.9);
+    limit.onRefusal();
     expect(limit.value).toBe(4);
-    for (let i = 0; i < 20; i += 1) limit.observe(2);
+    // Busy without refusing (a worker at work) is no reason to stay low: one slot back per interval.
+    limit.tick(0.95); // the interval had a refusal: hold
+    expect(limit.value).toBe(4);
+    limit.tick(0.95);
+    limit.tick(0.95);
+    expect(limit.value).toBe(6);
+    for (let i = 0; i < 20; i += 1) limit.tick(0.95);
     expect(limit.value).toBe(16); // never above the configured limit
-    // A floor above the configured limit is the configured limit.
-    const small = new InFlightLimit({ max: 2, min: 4, targetLagMs: 10 });
-    small.observe(100);
-    expect(small.value).toBe(2);
+    // A floor at or above the configured limit: never lowered.
+    const off = new InFlightLimit({ max: 2, min: 4 });
+    off.tick(1);
+    off.onRefusal();
+    expect(off.value).toBe(2);
   });
 
-  it('is fed by the real event loop: a blocked loop lowers the limit', async () => {
-    const limit = new InFlightLimit({ max: 16, min: 2, targetLagMs: 10 });
-    const changes: number[] = [];
-    const stop = sampleLoopLag(limit, 100, (value) => changes.push(value));
+  it('a gate with the limit: refusals under a busy loop lower what it lets in', () => {
+    const limit = new InFlightLimit({ max: 3, min: 1 });
+    limit.tick(0.9);
+    const { gate, admitted, refused, enter } = gateWith({ maxInFlight: 3, maxQueue: 0, minInFlight: 1 }, limit);
+    enter('a');
+    enter('b');
+    enter('c');
+    enter('d'); // all 3 slots taken, no queue: refused — and the limit drops to 1
+    expect(refused).toEqual(['d']);
+    gate.leave();
+    gate.leave();
+    enter('e'); // two still running against a limit of 1: refused
+    gate.leave();
+    enter('f'); // none running: admitted
+    expect(admitted).toEqual(['a', 'b', 'c', 'f']);
+    expect(refused).toEqual(['d', 'e']);
+  });
+
+  it('is ticked with the real event loop utilization: a refusal after a busy interval lowers the limit, after an idle one it does not', async () => {
+    const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+    const limit = new InFlightLimit({ max: 16, min: 2 });
+    const stop = tickInFlightLimit(limit, 100);
     try {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      const until = performance.now() + 60;
+      await pause(250); // idle intervals
+      limit.onRefusal();
+      expect(limit.value).toBe(16);
+      await pause(150); // a tick after the refusal's interval
+      const until = performance.now() + 250;
       while (performance.now() < until) {
-        // The loop is held for 60 ms: six of the 10-ms samples come late.
+        // A busy loop: the ticks that come due meanwhile run after it, with utilization ~1.
       }
-      await new Promise((resolve) => setTimeout(resolve, 250));
-      expect(changes[0]).toBe(12);
-      expect(Math.min(...changes)).toBeLessThan(16);
+      await pause(5);
+      limit.onRefusal();
+      expect(limit.value).toBe(2);
     } finally {
       stop();
     }

@@ -13,12 +13,11 @@
 // - while the gate is shedding, a waiter waits `shedWaitMs` (5 ms), not `maxWaitMs` (40): a standing
 //   FIFO queue made every admitted request wait out nearly the whole bound first (admitted p99
 //   159–332 ms before; 98–112 ms with this rule alone);
-// - while the event loop lags, fewer requests run in the router (InFlightLimit, below): admitted
-//   p99 38–51 ms in four runs with both rules, with as many or more admitted.
+// - while it sheds with a busy event loop (CPU overload, not a database that does not answer),
+//   fewer requests run in the router (InFlightLimit, below).
 // Fixed lower limits did as well in a surge (4 in flight: 46 ms, 2: 30 ms) but would refuse the
-// logins that wait out a failover in their slots, which cost no CPU: the lag tells the two apart.
-
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+// logins that wait out a failover in their slots, which cost no CPU, and the bursts of a worker
+// that is not overloaded.
 
 export interface AdmissionLimits {
   /** Requests in the router at once (default: twice the request pool, so the pool stays busy). */
@@ -34,10 +33,8 @@ export interface AdmissionLimits {
    * answer. Bursts on a gate that is not shedding still get `maxWaitMs`.
    */
   shedWaitMs: number;
-  /** Under CPU pressure the in-flight limit falls toward this (InFlightLimit). */
+  /** While the gate sheds with its event loop busy, the in-flight limit (InFlightLimit); `maxInFlight` or more: never lowered. */
   minInFlight: number;
-  /** Event-loop lag (ms) that counts as CPU pressure; 0: the limit stays `maxInFlight`. */
-  targetLagMs: number;
 }
 
 /** How long after its last refusal the gate counts as shedding (short waits). */
@@ -49,31 +46,37 @@ export const defaultAdmissionLimits = (poolMax: number): AdmissionLimits => ({
   maxWaitMs: 40,
   shedWaitMs: 5,
   minInFlight: Math.max(2, Math.floor(poolMax / 2)),
-  targetLagMs: 10,
 });
 
+/** Event-loop utilization (the share of an interval it was not idle) at which a shedding gate is CPU-bound. */
+export const busyUtilization = 0.5;
+
 /**
- * The gate's in-flight limit under CPU pressure: lowered while this process's event loop lags,
- * raised back while it does not (additive increase, multiplicative decrease).
+ * The gate's in-flight limit under CPU pressure: down to `min` at once when the gate refuses a
+ * request while this process's event loop is busy, back up one slot per interval in which nothing
+ * was refused.
  *
- * Why the loop's lag and not the requests' latency: a request waiting on the database (a failover
- * takes seconds) costs no CPU, and every slot it holds is one more login that rides the failover
- * out — latency would shrink the limit exactly then. A lagging loop means the opposite: the CPU is
- * the bottleneck, and every extra request in the router only stretches the others (measured at 2×
- * capacity on 2 cores: 16 in flight per worker answered admitted requests at p99 98–112 ms, 4 at
- * 46 ms and 2 at 30 ms — and admitted as many or more).
+ * Both conditions, because each alone is also true when fewer slots would be wrong:
+ * - refusing while the loop is mostly idle is a database that does not answer (a failover takes
+ *   seconds): the requests in the router cost no CPU, and every slot is one more login that rides
+ *   the failover out;
+ * - a busy loop that refuses nothing is a worker at work (utilization 0.84–0.92 at the bench's c=8
+ *   closed loop, no refusals): its bursts must find every configured slot.
+ * Refusing with a busy loop is CPU overload: each extra request in the router only stretches the
+ * others (2× capacity on 2 cores: 16 in flight per worker answered admitted requests at p99
+ * 98–112 ms, 4 at 46 ms and 2 at 30 ms, and admitted as many or more; utilization 0.77–0.97).
  */
 export class InFlightLimit {
   private current: number;
+  private hasRefusedSinceTick = false;
+  private utilization = 0;
 
   constructor(
     private readonly settings: {
-      /** The configured limit: the value with no CPU pressure. */
+      /** The configured limit. */
       max: number;
-      /** Never below this (the slots a worker's share of steady traffic needs). */
+      /** The limit under CPU pressure. */
       min: number;
-      /** A loop that lagged more than this in an interval is under CPU pressure. */
-      targetLagMs: number;
     },
   ) {
     this.current = settings.max;
@@ -83,32 +86,31 @@ export class InFlightLimit {
     return this.current;
   }
 
-  /** One interval's largest event-loop lag (ms). */
-  observe(lagMs: number): void {
-    const { max, targetLagMs } = this.settings;
-    const min = Math.min(this.settings.min, max);
-    if (lagMs > targetLagMs) this.current = Math.max(min, Math.floor(this.current * 0.75));
-    else if (lagMs < targetLagMs / 2) this.current = Math.min(max, this.current + 1);
+  /** The gate refused a request. */
+  onRefusal(): void {
+    this.hasRefusedSinceTick = true;
+    if (this.utilization >= busyUtilization) this.current = Math.min(this.current, Math.min(this.settings.min, this.settings.max));
+  }
+
+  /** One interval has passed, in which the event loop was busy for `utilization` (0…1) of the time. */
+  tick(utilization: number): void {
+    this.utilization = utilization;
+    if (!this.hasRefusedSinceTick) this.current = Math.min(this.settings.max, this.current + 1);
+    this.hasRefusedSinceTick = false;
   }
 }
 
-/**
- * Feeds `limit` this process's event-loop lag (node's own histogram, sampled every 10 ms): its
- * largest delay in each `intervalMs`. Returns the stop function.
- */
-export function sampleLoopLag(limit: InFlightLimit, intervalMs: number, onChange?: (value: number) => void): () => void {
-  const histogram = monitorEventLoopDelay({ resolution: 10 });
-  histogram.enable();
+/** Ticks `limit` every `intervalMs` with this process's event-loop utilization over it. Returns the stop function. */
+export function tickInFlightLimit(limit: InFlightLimit, intervalMs: number): () => void {
+  let last = performance.eventLoopUtilization();
   const timer = setInterval(() => {
-    const before = limit.value;
-    limit.observe(histogram.max / 1e6);
-    histogram.reset();
-    if (limit.value !== before) onChange?.(limit.value);
+    const now = performance.eventLoopUtilization();
+    limit.tick(performance.eventLoopUtilization(now, last).utilization);
+    last = now;
   }, intervalMs);
   timer.unref();
   return () => {
     clearInterval(timer);
-    histogram.disable();
   };
 }
 
@@ -143,7 +145,7 @@ export class AdmissionGate<TReq, TRes, TExtra> {
     },
     private readonly now: () => number = () => performance.now(),
     /** Lowers `maxInFlight` under CPU pressure (absent: always `maxInFlight`). */
-    private readonly inFlightLimit?: { readonly value: number },
+    private readonly inFlightLimit?: Pick<InFlightLimit, 'value' | 'onRefusal'>,
   ) {}
 
   /** The limit on requests in the router now. */
@@ -184,6 +186,7 @@ export class AdmissionGate<TReq, TRes, TExtra> {
 
   private refuse(req: TReq, res: TRes, now: number): void {
     this.lastRefusalAt = now;
+    this.inFlightLimit?.onRefusal();
     this.handlers.refuse(req, res);
   }
 
