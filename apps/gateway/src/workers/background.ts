@@ -3,9 +3,9 @@
 //
 // Why a process of its own (issue 9): a sealing pass hashes and signs a second's audit rows and
 // keeps them alive across awaits. On a request worker's event loop that pass delays every request
-// queued behind it (the bench's c=8 p99 was 1–6 ms lower with sealing off), and the worker that
-// held the sealer's lock was the one over the per-worker memory target. Request workers forked
-// beside this process never seal (runGateway's `backgroundJobs: false`); a one-process gateway
+// queued behind it (the bench's c=8 p99 was 1–6 ms lower with sealing off), and in the one soak that traced
+// it, the worker holding the sealer's lock was the one over the per-worker memory target. Request workers forked
+// beside this process never seal (runGateway's `ownsBackgroundJobs: false`); a one-process gateway
 // (HOLDFAST_GATEWAY_WORKERS=1) still runs everything itself.
 //
 // It listens on nothing and holds no request pool's worth of connections: the audit log's own pool

@@ -1,9 +1,8 @@
 // The gateway's cluster primary: forks HOLDFAST_GATEWAY_WORKERS workers that share the listening
 // socket (node:cluster, round-robin on Linux) and, once they serve, one background process for the
-// jobs that serve no request (workers/background.ts: the audit sealer, retention), restarts any of
-// them that dies (with backoff), merges
-// the workers' metrics for /metrics, and on SIGTERM/SIGINT stops every worker gracefully (each
-// writes its failure counters) before it exits. It never touches the database: migrations run in
+// jobs that serve no request (workers/background.ts: the audit sealer, retention); restarts any of
+// them that dies (with backoff), merges the workers' metrics for /metrics, and on SIGTERM/SIGINT
+// stops every worker gracefully (each writes its failure counters) before it exits. It never touches the database: migrations run in
 // the workers, which race safely under the migrator's advisory lock.
 import cluster, { type Worker } from 'node:cluster';
 import { AggregatorRegistry } from 'prom-client';
