@@ -127,6 +127,7 @@ export async function runGateway(
   // The live failover map (issue 13): polls Patroni, etcd, HAProxy and gateways, never the database.
   const overview = await createGatewayOverview({ topologyFile: env.HOLDFAST_TOPOLOGY_FILE, gatewayId: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION });
   deps.overview = overview.collector;
+  const admissionDefaults = defaultAdmissionLimits(env.HOLDFAST_DB_POOL_MAX);
   const server = await startGatewayServer({
     deps,
     reservedDeps,
@@ -146,11 +147,11 @@ export async function runGateway(
     onShed: lifecycle.shed,
     // A bounded queue per worker (issue 9, surges): the excess is refused fast, before any work.
     admission: {
-      maxInFlight: env.HOLDFAST_ADMISSION_MAX_IN_FLIGHT ?? defaultAdmissionLimits(env.HOLDFAST_DB_POOL_MAX).maxInFlight,
+      maxInFlight: env.HOLDFAST_ADMISSION_MAX_IN_FLIGHT ?? admissionDefaults.maxInFlight,
       maxQueue: env.HOLDFAST_ADMISSION_MAX_QUEUE,
       maxWaitMs: env.HOLDFAST_ADMISSION_MAX_WAIT_MS,
       shedWaitMs: env.HOLDFAST_ADMISSION_SHED_WAIT_MS,
-      minInFlight: env.HOLDFAST_ADMISSION_MIN_IN_FLIGHT ?? defaultAdmissionLimits(env.HOLDFAST_DB_POOL_MAX).minInFlight,
+      minInFlight: env.HOLDFAST_ADMISSION_MIN_IN_FLIGHT ?? admissionDefaults.minInFlight,
     },
     log,
   });

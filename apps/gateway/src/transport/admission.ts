@@ -92,7 +92,7 @@ export class InFlightLimit {
   /** The gate refused a request. */
   onRefusal(): void {
     this.hasRefusedSinceTick = true;
-    if (this.utilization >= busyUtilization) this.current = Math.min(this.current, Math.min(this.settings.min, this.settings.max));
+    if (this.utilization >= busyUtilization) this.current = Math.min(this.current, this.settings.min, this.settings.max);
   }
 
   /** One interval has passed, in which the event loop was busy for `utilization` (0…1) of the time. */
@@ -177,14 +177,18 @@ export class AdmissionGate<TReq, TRes, TExtra> {
       this.refuse(req, res, now);
       return;
     }
-    const waitMs = now - this.lastRefusalAt < shedMemoryMs ? Math.min(this.limits.shedWaitMs, this.limits.maxWaitMs) : this.limits.maxWaitMs;
+    const waitMs = this.isSheddingAt(now) ? Math.min(this.limits.shedWaitMs, this.limits.maxWaitMs) : this.limits.maxWaitMs;
     this.waiting.push({ req, res, extra, deadline: now + waitMs });
     this.armTimer();
   }
 
   /** Whether the gate refused a request within the last `shedMemoryMs` (new waiters get `shedWaitMs`). */
   get isShedding(): boolean {
-    return this.now() - this.lastRefusalAt < shedMemoryMs;
+    return this.isSheddingAt(this.now());
+  }
+
+  private isSheddingAt(now: number): boolean {
+    return now - this.lastRefusalAt < shedMemoryMs;
   }
 
   private refuse(req: TReq, res: TRes, now: number): void {
