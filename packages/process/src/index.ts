@@ -1,4 +1,13 @@
-export { ProcessStartError, runToExit, startProcess, type ProcessExit, type Readiness, type RunningProcess, type StartProcessOptions } from './start-process';
+export {
+  ProcessStartError,
+  runToExit,
+  StartCancelledError,
+  startProcess,
+  type ProcessExit,
+  type Readiness,
+  type RunningProcess,
+  type StartProcessOptions,
+} from './start-process';
 export {
   clockTicksPerSecond,
   parseProcStat,

@@ -1,6 +1,6 @@
 import net from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { ProcessStartError, runToExit, startProcess } from './start-process';
+import { ProcessStartError, runToExit, StartCancelledError, startProcess } from './start-process';
 
 /** A `node -e` program, run with this Node. */
 const node = (program: string): string[] => ['-e', program];
@@ -104,4 +104,57 @@ describe('[PROCESS] start, wait until ready, stop by PID', () => {
     expect(await runToExit({ args: node('process.exit(4)'), stdio: 'ignore' })).toBe(4);
     expect(await runToExit({ command: '/nonexistent/command', args: [], stdio: 'ignore' })).toBe(1);
   });
+
+  // A launcher's Ctrl-C during start-up: the child being waited for must not outlive it.
+  it('cancels a start in progress: the child is stopped, by its PID, and nothing is spawned once cancelled', async () => {
+    const controller = new AbortController();
+    const pids: number[] = [];
+    const starting = startProcess({
+      name: 'slow starter',
+      args: node('console.log(process.pid); setInterval(() => {}, 1000);'),
+      ready: { line: /^never$/ },
+      signal: controller.signal,
+      onOutput: (chunk) => {
+        pids.push(
+          ...chunk
+            .split('\n')
+            .filter((line) => /^\d+$/.test(line))
+            .map(Number),
+        );
+      },
+    });
+    const outcome = starting.then(
+      () => null,
+      (error: unknown) => error,
+    );
+    while (pids.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    controller.abort();
+    expect(await outcome).toBeInstanceOf(StartCancelledError);
+    expect(isAlive(pids[0] ?? -1)).toBe(false);
+    await expect(startProcess({ name: 'late', args: node('setInterval(() => {}, 1000)'), signal: controller.signal })).rejects.toBeInstanceOf(
+      StartCancelledError,
+    );
+  });
+
+  it('cancels a command run to its exit (e.g. a build): ended, and rejected rather than read as a failed build', async () => {
+    const controller = new AbortController();
+    const started = Date.now();
+    const running = runToExit({ args: node('setTimeout(() => {}, 60_000)'), stdio: 'ignore', signal: controller.signal });
+    setTimeout(() => {
+      controller.abort();
+    }, 200);
+    await expect(running).rejects.toBeInstanceOf(StartCancelledError);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    await expect(runToExit({ args: node('0'), stdio: 'ignore', signal: controller.signal })).rejects.toBeInstanceOf(StartCancelledError);
+  });
 });
+
+/** Whether a process with this PID exists (signal 0 checks without signalling). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import path from 'node:path';
 
 /** How a process says it is ready: a URL that answers 2xx, or a line on its stdout. */
 export type Readiness = { url: string } | { line: RegExp };
@@ -22,6 +23,11 @@ export interface StartProcessOptions {
   onOutput?: (chunk: string, stream: 'stdout' | 'stderr') => void;
   /** Keep only the last this-many characters of output (long-running, chatty processes). Default: all. */
   maxOutputChars?: number;
+  /**
+   * Aborted while the process is starting: it is stopped and `StartCancelledError` thrown (e.g. a
+   * launcher's Ctrl-C during start-up). Already aborted: nothing is spawned. Ignored once ready.
+   */
+  signal?: AbortSignal;
 }
 
 export interface ProcessExit {
@@ -56,6 +62,19 @@ export class ProcessStartError extends Error {
   }
 }
 
+/** The start was cancelled by its `signal` (and the process, if spawned, has exited). */
+export class StartCancelledError extends Error {
+  override readonly name = 'StartCancelledError';
+  constructor(what: string) {
+    super(`${what}: cancelled`);
+  }
+}
+
+/** A function, not an inline test: TypeScript would keep the narrowing of an earlier check across awaits. */
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
+
 const defaultReadyTimeoutMs = 30_000;
 const defaultStopTimeoutMs = 5_000;
 // After SIGKILL the kernel ends the process at once; this only bounds the wait for the exit event.
@@ -69,6 +88,7 @@ const drainMs = 500;
  * one did not start are never signalled.
  */
 export async function startProcess(options: StartProcessOptions): Promise<RunningProcess> {
+  if (isAborted(options.signal)) throw new StartCancelledError(options.name);
   const child = spawn(options.command ?? process.execPath, options.args, {
     cwd: options.cwd,
     // Without an explicit environment the child inherits this process's (spawn's own default).
@@ -162,6 +182,10 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
   const deadline = Date.now() + readyTimeoutMs;
   const ready = options.ready;
   for (;;) {
+    if (isAborted(options.signal)) {
+      await stop();
+      throw new StartCancelledError(options.name);
+    }
     if (failure.spawnError !== null)
       throw new ProcessStartError(`${options.name} could not start (${failure.spawnError.message})`, collected(), child.pid ?? -1);
     if (hasExited()) {
@@ -171,7 +195,7 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
     if (ready === undefined) break;
     if (
       'url' in ready
-        ? await fetch(ready.url).then(
+        ? await fetch(ready.url, { signal: options.signal }).then(
             (r) => r.ok,
             () => false,
           )
@@ -197,25 +221,36 @@ export async function startProcess(options: StartProcessOptions): Promise<Runnin
   };
 }
 
-/** Runs a command to completion with the given stdio (e.g. a build), resolving with its exit code. */
+/**
+ * Runs a command to completion with the given stdio (e.g. a build), resolving with its exit code.
+ * Aborting `signal` ends it (SIGTERM) and rejects with `StartCancelledError` once it has exited.
+ */
 export async function runToExit(options: {
   command?: string;
   args: readonly string[];
   cwd?: string;
   env?: Record<string, string | undefined>;
   stdio?: 'inherit' | 'ignore';
+  signal?: AbortSignal;
 }): Promise<number> {
+  const what = path.basename(options.args[0] ?? options.command ?? 'command');
+  if (isAborted(options.signal)) throw new StartCancelledError(what);
   const child = spawn(options.command ?? process.execPath, options.args, {
     cwd: options.cwd,
     env: options.env,
     stdio: options.stdio ?? 'inherit',
+    signal: options.signal,
   });
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     child.once('exit', (code) => {
-      resolve(code ?? 1);
+      if (isAborted(options.signal)) reject(new StartCancelledError(what));
+      else resolve(code ?? 1);
     });
     child.once('error', () => {
-      resolve(1);
+      // Aborting emits 'error' (AbortError) before the killed child's 'exit': wait for that, unless it never ran.
+      if (isAborted(options.signal) && child.pid !== undefined) return;
+      if (isAborted(options.signal)) reject(new StartCancelledError(what));
+      else resolve(1);
     });
   });
 }

@@ -16,7 +16,7 @@ import {
   startEmbeddedPostgres,
   type DatabaseRolePasswords,
 } from '@holdfast/db';
-import { ProcessStartError, runToExit, startProcess, type RunningProcess } from '@holdfast/process';
+import { ProcessStartError, runToExit, StartCancelledError, startProcess, type RunningProcess } from '@holdfast/process';
 import { createHoldfastClient } from '@holdfast/sdk';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -42,7 +42,7 @@ const repoRoot = findRepoRoot();
  * Runs the built gateway (`apps/gateway/dist/main.js`: a primary and its workers, as deployed) as
  * a child process and waits until it answers. Built first if this checkout has no build yet.
  */
-async function startGateway(options: { env: Record<string, string>; url: string }): Promise<RunningProcess> {
+async function startGateway(options: { env: Record<string, string>; url: string; signal: AbortSignal }): Promise<RunningProcess> {
   const gatewayDir = path.join(repoRoot, 'apps/gateway');
   if (!existsSync(path.join(gatewayDir, 'dist/main.js'))) {
     console.log('building the gateway once (esbuild, a few seconds)…');
@@ -51,6 +51,7 @@ async function startGateway(options: { env: Record<string, string>; url: string 
         args: [path.join(repoRoot, 'tooling/build.mjs'), '--runnable', 'src/main.ts', 'src/index.ts'],
         cwd: gatewayDir,
         env: options.env,
+        signal: options.signal,
       })) !== 0
     )
       throw new Error('the gateway did not build (see above)');
@@ -62,6 +63,7 @@ async function startGateway(options: { env: Record<string, string>; url: string 
     env: options.env,
     ready: { url: `${options.url}/healthz` },
     readyTimeoutMs: 60_000,
+    signal: options.signal,
     // Its log lines (JSON, one per event) go to the terminal as they did in-process.
     onOutput: (chunk) => {
       process.stderr.write(chunk);
@@ -83,6 +85,7 @@ async function startDemo(options: {
   apiKey: string;
   stateDir: string;
   user: DemoLogin;
+  signal: AbortSignal;
 }): Promise<RunningProcess | null> {
   const demoDir = path.join(repoRoot, 'apps/demo');
   const demoEnv = {
@@ -99,7 +102,7 @@ async function startDemo(options: {
   if (!existsSync(path.join(demoDir, 'dist/main.js'))) {
     console.log('building the demo app once (esbuild, a second)…');
     const args = [path.join(repoRoot, 'tooling/build.mjs'), '--runnable', 'src/main.ts', 'src/index.ts'];
-    if ((await runToExit({ args, cwd: demoDir, env: demoEnv })) !== 0) {
+    if ((await runToExit({ args, cwd: demoDir, env: demoEnv, signal: options.signal })) !== 0) {
       console.error('the demo app did not build (see above); the rest still runs');
       return null;
     }
@@ -113,6 +116,7 @@ async function startDemo(options: {
       env: demoEnv,
       ready: { url: `http://127.0.0.1:${options.port}/` },
       readyTimeoutMs: 30_000,
+      signal: options.signal,
       // Quiet while starting (its banner would come before ours); afterwards its errors show, prefixed.
       onOutput: (chunk) => {
         if (forwarding.isOn) process.stderr.write(chunk.replace(/^(?=.)/gm, '[demo] '));
@@ -180,12 +184,13 @@ async function startNextApp(options: {
   port: number;
   portSetting: string;
   env: Record<string, string>;
+  signal: AbortSignal;
 }): Promise<RunningProcess | null> {
   const appDir = path.join(repoRoot, options.dir);
   const nextBin = path.join(repoRoot, 'node_modules/next/dist/bin/next');
   if (!existsSync(path.join(appDir, '.next/BUILD_ID'))) {
     console.log(`building ${options.name} once (next build, about half a minute)…`);
-    if ((await runToExit({ args: [nextBin, 'build'], cwd: appDir, env: options.env })) !== 0) {
+    if ((await runToExit({ args: [nextBin, 'build'], cwd: appDir, env: options.env, signal: options.signal })) !== 0) {
       console.error(`${options.name} did not build (see above); the gateway still runs`);
       return null;
     }
@@ -201,6 +206,7 @@ async function startNextApp(options: {
       env: options.env,
       ready: { url: `http://127.0.0.1:${options.port}/` },
       readyTimeoutMs: 60_000,
+      signal: options.signal,
       onOutput: (chunk) => {
         if (forwarding.isOn) process.stderr.write(chunk.replace(/^(?=.)/gm, prefix));
       },
@@ -219,7 +225,7 @@ async function startNextApp(options: {
 }
 
 /** The enrollment portal and hosted page (apps/web). */
-function startWeb(options: { webPort: number; gatewayUrl: string }): Promise<RunningProcess | null> {
+function startWeb(options: { webPort: number; gatewayUrl: string; signal: AbortSignal }): Promise<RunningProcess | null> {
   // Only the web app's own settings: never encryption keys or database URLs (issue 8).
   // The portal's public URL defaults to this machine (plain http allowed on localhost only; the web
   // app refuses to start without it under `next start`); a HOLDFAST_WEB_PUBLIC_URL set by the user wins.
@@ -227,23 +233,23 @@ function startWeb(options: { webPort: number; gatewayUrl: string }): Promise<Run
     HOLDFAST_WEB_PUBLIC_URL: `http://localhost:${options.webPort}`,
     ...webProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl }),
   };
-  return startNextApp({ name: 'the web app', dir: 'apps/web', port: options.webPort, portSetting: 'HOLDFAST_WEB_PORT', env });
+  return startNextApp({ name: 'the web app', dir: 'apps/web', port: options.webPort, portSetting: 'HOLDFAST_WEB_PORT', env, signal: options.signal });
 }
 
 /** The push-approval PWA (apps/push): pairing links and device signatures name its origin. */
-function startPush(options: { pushPort: number; pushPublicUrl: string; gatewayUrl: string }): Promise<RunningProcess | null> {
+function startPush(options: { pushPort: number; pushPublicUrl: string; gatewayUrl: string; signal: AbortSignal }): Promise<RunningProcess | null> {
   const env = {
     ...pushProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl }),
     HOLDFAST_PUSH_PUBLIC_URL: options.pushPublicUrl,
   };
-  return startNextApp({ name: 'the push app', dir: 'apps/push', port: options.pushPort, portSetting: 'HOLDFAST_PUSH_PORT', env });
+  return startNextApp({ name: 'the push app', dir: 'apps/push', port: options.pushPort, portSetting: 'HOLDFAST_PUSH_PORT', env, signal: options.signal });
 }
 
 /**
  * The admin console (apps/admin, issue 13) on its own origin. Skipped with a line, not a failure,
  * while the app does not exist in this checkout; a build that fails is reported the same way.
  */
-function startAdmin(options: { adminPort: number; adminUrl: string; gatewayUrl: string }): Promise<RunningProcess | null> {
+function startAdmin(options: { adminPort: number; adminUrl: string; gatewayUrl: string; signal: AbortSignal }): Promise<RunningProcess | null> {
   if (!existsSync(path.join(repoRoot, 'apps/admin/package.json'))) {
     console.log('the admin console (apps/admin) is not in this checkout: not started');
     return Promise.resolve(null);
@@ -252,7 +258,14 @@ function startAdmin(options: { adminPort: number; adminUrl: string; gatewayUrl: 
     HOLDFAST_ADMIN_PUBLIC_URL: options.adminUrl,
     ...adminProcessEnv({ NEXT_TELEMETRY_DISABLED: '1', HOLDFAST_GATEWAY_URLS: options.gatewayUrl }),
   };
-  return startNextApp({ name: 'the admin console', dir: 'apps/admin', port: options.adminPort, portSetting: 'HOLDFAST_ADMIN_PORT', env });
+  return startNextApp({
+    name: 'the admin console',
+    dir: 'apps/admin',
+    port: options.adminPort,
+    portSetting: 'HOLDFAST_ADMIN_PORT',
+    env,
+    signal: options.signal,
+  });
 }
 
 /** The demo's first owner: made once (kept in the state dir, 0600, so restarts print the same sign-in). */
@@ -281,7 +294,78 @@ async function ensureDemoOwner(options: { stateDir: string; databaseUrl: string;
   }
 }
 
+/**
+ * What `start` has started, in order, with how to stop each. Ctrl-C or SIGTERM at any moment —
+ * during start-up too — cancels the step in progress (the child it waits for is stopped), then
+ * stops the rest newest first; a step that fails does the same before its error is reported. So
+ * nothing outlives the command that started it: before, a signal during start-up ended the
+ * command at once and left the gateway and the embedded Postgres running, orphaned.
+ */
+class StartedProcesses {
+  private readonly stops: { name: string; stop: () => Promise<unknown> }[] = [];
+  private readonly cancellation = new AbortController();
+  private stopping: Promise<void> | null = null;
+  /** Aborted by the first signal; every child's start and build gets it. */
+  readonly signal = this.cancellation.signal;
+
+  add(name: string, stop: () => Promise<unknown>): void {
+    this.stops.push({ name, stop });
+  }
+
+  cancel(): void {
+    this.cancellation.abort();
+  }
+
+  /** For steps that start nothing cancellable (Postgres, migrations): go no further once cancelled. */
+  throwIfCancelled(): void {
+    if (this.signal.aborted) throw new StartCancelledError('holdfast start');
+  }
+
+  /** Stops everything started, newest first; once (a second call waits for the first). */
+  stopAll(): Promise<void> {
+    this.stopping ??= (async () => {
+      for (let next = this.stops.pop(); next !== undefined; next = this.stops.pop()) {
+        const { name, stop } = next;
+        await stop().catch((error: unknown) => {
+          console.error(`could not stop ${name}: ${error instanceof Error ? error.message : String(error)}`);
+        });
+      }
+    })();
+    return this.stopping;
+  }
+}
+
 export async function startPlatform(): Promise<void> {
+  const started = new StartedProcesses();
+  let startup: Promise<void> = Promise.resolve();
+  let isStopping = false;
+  const stopOnSignal = (): void => {
+    // A second Ctrl-C while stopping changes nothing: each stop has its own SIGKILL deadline.
+    if (isStopping) return;
+    isStopping = true;
+    started.cancel();
+    void (async () => {
+      // The step in progress ends first (cancelled, or done — what it started is then registered).
+      await startup.catch(() => undefined);
+      await started.stopAll();
+      process.exit(0);
+    })();
+  };
+  // Registered before anything starts, for the whole life of the command.
+  process.on('SIGINT', stopOnSignal);
+  process.on('SIGTERM', stopOnSignal);
+  startup = startEverything(started);
+  try {
+    await startup;
+  } catch (error) {
+    // Cancelled by a signal (or failing because of it): its handler stops the rest and exits.
+    if (error instanceof StartCancelledError || started.signal.aborted) return;
+    await started.stopAll();
+    throw error;
+  }
+}
+
+async function startEverything(started: StartedProcesses): Promise<void> {
   const startEnv = readStartEnv();
   requireKeysForExternalDatabase(startEnv);
   const stateDir = path.resolve(repoRoot, startEnv.HOLDFAST_STATE_DIR ?? '.holdfast');
@@ -289,13 +373,15 @@ export async function startPlatform(): Promise<void> {
   await mkdir(stateDir, { recursive: true, mode: 0o711 });
   await chmod(stateDir, 0o711);
 
-  let stopEmbedded: (() => Promise<void>) | null = null;
+  let isEmbedded = false;
   let databaseUrl = startEnv.DATABASE_URL;
   let migrationUrl = startEnv.DATABASE_MIGRATION_URL === '' ? undefined : startEnv.DATABASE_MIGRATION_URL;
   if (databaseUrl === undefined || databaseUrl === '') {
     console.log(`no DATABASE_URL: starting an embedded Postgres (data in ${path.join(stateDir, 'pgdata')})`);
     const embedded = await startEmbeddedPostgres({ dataDir: path.join(stateDir, 'pgdata'), port: startEnv.HOLDFAST_EMBEDDED_PG_PORT });
-    stopEmbedded = embedded.stop;
+    isEmbedded = true;
+    started.add('the embedded Postgres', embedded.stop);
+    started.throwIfCancelled();
     const admin = createDatabase({ url: embedded.url, poolMax: 1 });
     const exists = await admin.pool.query("SELECT 1 FROM pg_database WHERE datname = 'holdfast'");
     if (exists.rowCount === 0) await admin.pool.query('CREATE DATABASE holdfast');
@@ -321,6 +407,7 @@ export async function startPlatform(): Promise<void> {
       await migrator.close();
     }
   }
+  started.throwIfCancelled();
 
   let keys = { keys: startEnv.HOLDFAST_ENCRYPTION_KEYS, activeKeyId: startEnv.HOLDFAST_ACTIVE_KEY_ID };
   if (keys.keys === undefined || keys.activeKeyId === undefined) {
@@ -356,7 +443,9 @@ export async function startPlatform(): Promise<void> {
     },
   });
   const gatewayUrl = `http://${env.HOLDFAST_HOST}:${env.HOLDFAST_PORT}`;
-  const gatewayProcess = await startGateway({ env: processEnv, url: gatewayUrl });
+  // SIGTERM to the gateway's primary stops it: its workers close gracefully (failure counters written).
+  const gatewayProcess = await startGateway({ env: processEnv, url: gatewayUrl, signal: started.signal });
+  started.add('the gateway', gatewayProcess.stop);
   const gateway = { url: gatewayUrl };
 
   // The demo application's key is kept locally so restarts print the same, still-valid key.
@@ -378,12 +467,26 @@ export async function startPlatform(): Promise<void> {
   });
   await db.close();
 
-  const web = await startWeb({ webPort, gatewayUrl: gateway.url });
-  const pushApp = await startPush({ pushPort: startEnv.HOLDFAST_PUSH_PORT, pushPublicUrl: env.HOLDFAST_PUSH_PUBLIC_URL, gatewayUrl: gateway.url });
-  const adminApp = await startAdmin({ adminPort: startEnv.HOLDFAST_ADMIN_PORT, adminUrl: env.HOLDFAST_ADMIN_ORIGIN, gatewayUrl: gateway.url });
+  // Each app is stopped by its PID: SIGTERM, SIGKILL if not exited within 5 s.
+  const web = await startWeb({ webPort, gatewayUrl: gateway.url, signal: started.signal });
+  if (web !== null) started.add('the web app', web.stop);
+  const pushApp = await startPush({
+    pushPort: startEnv.HOLDFAST_PUSH_PORT,
+    pushPublicUrl: env.HOLDFAST_PUSH_PUBLIC_URL,
+    gatewayUrl: gateway.url,
+    signal: started.signal,
+  });
+  if (pushApp !== null) started.add('the push app', pushApp.stop);
+  const adminApp = await startAdmin({
+    adminPort: startEnv.HOLDFAST_ADMIN_PORT,
+    adminUrl: env.HOLDFAST_ADMIN_ORIGIN,
+    gatewayUrl: gateway.url,
+    signal: started.signal,
+  });
+  if (adminApp !== null) started.add('the admin console', adminApp.stop);
   // The demo owner (printed password, no factor yet) only on the embedded zero-setup database: on a
   // real one, whoever read this output first could enroll their own factor and be its owner.
-  const owner = stopEmbedded === null ? null : await ensureDemoOwner({ stateDir, databaseUrl: migrationUrl ?? env.DATABASE_URL, region: env.HOLDFAST_REGION });
+  const owner = !isEmbedded ? null : await ensureDemoOwner({ stateDir, databaseUrl: migrationUrl ?? env.DATABASE_URL, region: env.HOLDFAST_REGION });
   const adminLines =
     owner === null
       ? ''
@@ -405,7 +508,9 @@ Admin console ${adminApp === null ? '(not running: see above) ' : ''}at ${env.HO
     apiKey: demo.apiKey,
     stateDir,
     user: demoLogin,
+    signal: started.signal,
   });
+  if (demoApp !== null) started.add('the demo app', demoApp.stop);
   // First in the output: what a newcomer should open.
   const demoLines =
     demoApp === null
@@ -454,20 +559,4 @@ Try it:
 
 API reference: ${api}/openapi.json. See README.md ("Integrate your app"). Ctrl-C stops everything.
 `);
-
-  const shutdown = (): void => {
-    void (async () => {
-      // SIGTERM to the demo and the web server by their PIDs, SIGKILL if not exited within 5 s.
-      await demoApp?.stop();
-      await pushApp?.stop();
-      await adminApp?.stop();
-      await web?.stop();
-      // SIGTERM to the gateway's primary: its workers close gracefully (failure counters written).
-      await gatewayProcess.stop();
-      if (stopEmbedded !== null) await stopEmbedded();
-      process.exit(0);
-    })();
-  };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
 }
