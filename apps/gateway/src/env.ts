@@ -81,8 +81,10 @@ export const gatewayEnvSchema = z.object({
   HOLDFAST_WEBHOOK_BACKOFF_BASE_MS: z.coerce.number().int().min(10).max(3_600_000).default(10_000),
   HOLDFAST_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(30_000).default(5000),
   /**
-   * Worker processes (node:cluster, sharing the port); default one per core. 1 = no primary: the
-   * process serves requests itself. Each worker has its own pools (HOLDFAST_DB_POOL_MAX each).
+   * Request worker processes (node:cluster, sharing the port), beside one background process.
+   * Default (workers/process-plan.ts): one per core, half the cores when the database is on this
+   * machine. 1 = no primary: one process serves requests and runs the background jobs itself.
+   * Each worker has its own pools (HOLDFAST_DB_POOL_MAX each).
    */
   HOLDFAST_GATEWAY_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   /** Set by the cluster primary for each worker it forks (1…N); not a setting. */

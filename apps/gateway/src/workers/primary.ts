@@ -1,4 +1,4 @@
-// The gateway's cluster primary: forks HOLDFAST_GATEWAY_WORKERS workers that share the listening
+// The gateway's cluster primary: forks the request workers (process-plan.ts) that share the listening
 // socket (node:cluster, round-robin on Linux) and, once they serve, one background process for the
 // jobs that serve no request (workers/background.ts: the audit sealer, retention); restarts any of
 // them that dies (with backoff), merges the workers' metrics for /metrics, and on SIGTERM/SIGINT
