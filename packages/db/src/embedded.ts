@@ -50,6 +50,13 @@ export async function startEmbeddedPostgres(options: {
     'max_connections=200',
   ];
   if (options.isThrowaway === true) flags.push('-c', 'fsync=off', '-c', 'full_page_writes=off');
+  // Postgres's last words, for the error when it exits before it is ready (the package rejects with nothing).
+  const recentOutput: string[] = [];
+  const onLog = (line: string): void => {
+    recentOutput.push(line.trim());
+    if (recentOutput.length > 10) recentOutput.shift();
+    options.onLog?.(line);
+  };
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,
     port: options.port,
@@ -60,7 +67,7 @@ export async function startEmbeddedPostgres(options: {
     // Passwords are checked with SCRAM-SHA-256 (never sent in clear, never stored as md5): issue 8.
     authMethod: 'scram-sha-256',
     postgresFlags: flags,
-    onLog: options.onLog ?? (() => undefined),
+    onLog,
     onError: (error: unknown) => options.onLog?.(String(error)),
   });
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
@@ -68,7 +75,16 @@ export async function startEmbeddedPostgres(options: {
     await pg.initialise();
   }
   await requireScramAuthentication(path.join(dataDir, 'pg_hba.conf'));
-  await pg.start();
+  try {
+    await pg.start();
+  } catch (cause) {
+    const said = recentOutput.filter((line) => line !== '').join('\n');
+    throw new Error(
+      `the embedded Postgres (data in ${dataDir}, port ${String(options.port)}) exited before it was ready` +
+        (said === '' ? (cause instanceof Error ? `: ${cause.message}` : '') : `:\n${said}`),
+      { cause },
+    );
+  }
   return {
     url: `postgresql://postgres:${password}@127.0.0.1:${options.port}/postgres`,
     port: options.port,

@@ -3,7 +3,7 @@ import { runClusterCommand } from '@holdfast/cluster';
 import { runAdminCommand } from './admin';
 import { runAuditCommand } from './audit';
 import { rotateKeys } from './rotate-keys';
-import { StartConfigurationError, startPlatform } from './start';
+import { StartConfigurationError, StartFailedError, startPlatform } from './start';
 
 export interface Command {
   summary: string;
@@ -18,6 +18,10 @@ export const commands: Readonly<Record<string, Command>> = {
       try {
         await startPlatform();
       } catch (error) {
+        if (error instanceof StartFailedError) {
+          console.error(`holdfast start: ${error.message}`);
+          return 1;
+        }
         if (!(error instanceof StartConfigurationError)) throw error;
         console.error(`holdfast start: ${error.message}`);
         return 2;

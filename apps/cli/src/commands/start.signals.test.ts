@@ -1,6 +1,7 @@
+import { startEmbeddedPostgres } from '@holdfast/db';
 import { startProcess, type RunningProcess } from '@holdfast/process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -136,4 +137,29 @@ describe('[START_SIGNAL_DURING_STARTUP] holdfast start stopped before it is up',
       await rm(stateDir, { recursive: true, force: true });
     }
   }, 180_000);
+});
+
+describe('[START_STATE_IN_USE] holdfast start on a state folder already in use', () => {
+  it('says why in one message and exits 1, leaving the running Postgres alone', async () => {
+    const stateDir = await mkdtemp(path.join(tmpdir(), 'holdfast-start-busy-'));
+    await chmod(stateDir, 0o711);
+    const running = await startEmbeddedPostgres({ dataDir: path.join(stateDir, 'pgdata'), port: await freePort(), isThrowaway: true });
+    try {
+      const cli = await startProcess({
+        name: 'holdfast start',
+        args: ['--import', 'tsx', bin, 'start'],
+        env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', HOLDFAST_STATE_DIR: stateDir, HOLDFAST_EMBEDDED_PG_PORT: String(await freePort()) },
+      });
+      const exit = await cli.exited;
+      expect(exit.code).toBe(1);
+      expect(cli.output()).toMatch(/holdfast start: the embedded Postgres \(data in .*pgdata, port \d+\) exited before it was ready/);
+      expect(cli.output()).toMatch(/lock file "postmaster.pid" already exists/);
+      expect(cli.output()).toMatch(/Is another "holdfast start" running on /);
+      expect(cli.output()).not.toMatch(/triggerUncaughtException|^undefined$/m);
+      expect(existsSync(path.join(stateDir, 'pgdata', 'postmaster.pid'))).toBe(true);
+    } finally {
+      await running.stop();
+      await rm(stateDir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });

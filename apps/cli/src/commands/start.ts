@@ -149,6 +149,11 @@ export class StartConfigurationError extends Error {
   override readonly name = 'StartConfigurationError';
 }
 
+/** Something this machine has (a port, a folder) stops the start: said in one message, exit code 1. */
+export class StartFailedError extends Error {
+  override readonly name = 'StartFailedError';
+}
+
 /**
  * The encryption keys to use, or why `start` must not run. Only the zero-setup embedded database
  * may fall back to a generated development key: with DATABASE_URL the data is real, and a key
@@ -378,7 +383,15 @@ async function startEverything(started: StartedProcesses): Promise<void> {
   let migrationUrl = startEnv.DATABASE_MIGRATION_URL === '' ? undefined : startEnv.DATABASE_MIGRATION_URL;
   if (databaseUrl === undefined || databaseUrl === '') {
     console.log(`no DATABASE_URL: starting an embedded Postgres (data in ${path.join(stateDir, 'pgdata')})`);
-    const embedded = await startEmbeddedPostgres({ dataDir: path.join(stateDir, 'pgdata'), port: startEnv.HOLDFAST_EMBEDDED_PG_PORT });
+    const embedded = await startEmbeddedPostgres({ dataDir: path.join(stateDir, 'pgdata'), port: startEnv.HOLDFAST_EMBEDDED_PG_PORT }).catch(
+      (error: unknown) => {
+        throw new StartFailedError(
+          `${error instanceof Error ? error.message : String(error)}\n` +
+            `Is another "holdfast start" running on ${stateDir}, or port ${String(startEnv.HOLDFAST_EMBEDDED_PG_PORT)} taken? (HOLDFAST_STATE_DIR, HOLDFAST_EMBEDDED_PG_PORT)`,
+          { cause: error },
+        );
+      },
+    );
     isEmbedded = true;
     started.add('the embedded Postgres', embedded.stop);
     started.throwIfCancelled();
