@@ -313,8 +313,10 @@ class StartedProcesses {
   /** Aborted by the first signal; every child's start and build gets it. */
   readonly signal = this.cancellation.signal;
 
-  add(name: string, stop: () => Promise<unknown>): void {
-    this.stops.push({ name, stop });
+  /** Registers what was started (a child, or the embedded Postgres) and hands it back; null (did not start) is passed through. */
+  track<T extends { name: string; stop: () => Promise<unknown> } | null>(started: T): T {
+    if (started !== null) this.stops.push({ name: started.name, stop: started.stop });
+    return started;
   }
 
   cancel(): void {
@@ -393,7 +395,7 @@ async function startEverything(started: StartedProcesses): Promise<void> {
       },
     );
     isEmbedded = true;
-    started.add('the embedded Postgres', embedded.stop);
+    started.track({ name: 'the embedded Postgres', stop: embedded.stop });
     started.throwIfCancelled();
     const admin = createDatabase({ url: embedded.url, poolMax: 1 });
     const exists = await admin.pool.query("SELECT 1 FROM pg_database WHERE datname = 'holdfast'");
@@ -457,8 +459,7 @@ async function startEverything(started: StartedProcesses): Promise<void> {
   });
   const gatewayUrl = `http://${env.HOLDFAST_HOST}:${env.HOLDFAST_PORT}`;
   // SIGTERM to the gateway's primary stops it: its workers close gracefully (failure counters written).
-  const gatewayProcess = await startGateway({ env: processEnv, url: gatewayUrl, signal: started.signal });
-  started.add('the gateway', gatewayProcess.stop);
+  started.track(await startGateway({ env: processEnv, url: gatewayUrl, signal: started.signal }));
   const gateway = { url: gatewayUrl };
 
   // The demo application's key is kept locally so restarts print the same, still-valid key.
@@ -481,22 +482,23 @@ async function startEverything(started: StartedProcesses): Promise<void> {
   await db.close();
 
   // Each app is stopped by its PID: SIGTERM, SIGKILL if not exited within 5 s.
-  const web = await startWeb({ webPort, gatewayUrl: gateway.url, signal: started.signal });
-  if (web !== null) started.add('the web app', web.stop);
-  const pushApp = await startPush({
-    pushPort: startEnv.HOLDFAST_PUSH_PORT,
-    pushPublicUrl: env.HOLDFAST_PUSH_PUBLIC_URL,
-    gatewayUrl: gateway.url,
-    signal: started.signal,
-  });
-  if (pushApp !== null) started.add('the push app', pushApp.stop);
-  const adminApp = await startAdmin({
-    adminPort: startEnv.HOLDFAST_ADMIN_PORT,
-    adminUrl: env.HOLDFAST_ADMIN_ORIGIN,
-    gatewayUrl: gateway.url,
-    signal: started.signal,
-  });
-  if (adminApp !== null) started.add('the admin console', adminApp.stop);
+  const web = started.track(await startWeb({ webPort, gatewayUrl: gateway.url, signal: started.signal }));
+  const pushApp = started.track(
+    await startPush({
+      pushPort: startEnv.HOLDFAST_PUSH_PORT,
+      pushPublicUrl: env.HOLDFAST_PUSH_PUBLIC_URL,
+      gatewayUrl: gateway.url,
+      signal: started.signal,
+    }),
+  );
+  const adminApp = started.track(
+    await startAdmin({
+      adminPort: startEnv.HOLDFAST_ADMIN_PORT,
+      adminUrl: env.HOLDFAST_ADMIN_ORIGIN,
+      gatewayUrl: gateway.url,
+      signal: started.signal,
+    }),
+  );
   // The demo owner (printed password, no factor yet) only on the embedded zero-setup database: on a
   // real one, whoever read this output first could enroll their own factor and be its owner.
   const owner = !isEmbedded ? null : await ensureDemoOwner({ stateDir, databaseUrl: migrationUrl ?? env.DATABASE_URL, region: env.HOLDFAST_REGION });
@@ -514,16 +516,17 @@ Admin console ${adminApp === null ? '(not running: see above) ' : ''}at ${env.HO
     userName: 'demo-user',
     password: randomBytes(12).toString('base64url'),
   }));
-  const demoApp = await startDemo({
-    port: startEnv.HOLDFAST_DEMO_PORT,
-    gatewayUrl: gateway.url,
-    portalUrl: `http://localhost:${webPort}`,
-    apiKey: demo.apiKey,
-    stateDir,
-    user: demoLogin,
-    signal: started.signal,
-  });
-  if (demoApp !== null) started.add('the demo app', demoApp.stop);
+  const demoApp = started.track(
+    await startDemo({
+      port: startEnv.HOLDFAST_DEMO_PORT,
+      gatewayUrl: gateway.url,
+      portalUrl: `http://localhost:${webPort}`,
+      apiKey: demo.apiKey,
+      stateDir,
+      user: demoLogin,
+      signal: started.signal,
+    }),
+  );
   // First in the output: what a newcomer should open.
   const demoLines =
     demoApp === null
