@@ -501,7 +501,7 @@ async function startEverything(started: StartedProcesses): Promise<void> {
   );
   // The demo owner (printed password, no factor yet) only on the embedded zero-setup database: on a
   // real one, whoever read this output first could enroll their own factor and be its owner.
-  const owner = !isEmbedded ? null : await ensureDemoOwner({ stateDir, databaseUrl: migrationUrl ?? env.DATABASE_URL, region: env.HOLDFAST_REGION });
+  const owner = isEmbedded ? await ensureDemoOwner({ stateDir, databaseUrl: migrationUrl ?? env.DATABASE_URL, region: env.HOLDFAST_REGION }) : null;
   const adminLines =
     owner === null
       ? ''
