@@ -2,6 +2,7 @@
 // runs it) and the reference server, each started and stopped by its own PID; and their memory,
 // read from /proc (the gateway's workers are its children).
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findFreePort } from '@holdfast/db/testing';
 import { clockTicksPerSecond, readProcStatSync, startProcess, type RunningProcess } from '@holdfast/process';
@@ -35,6 +36,12 @@ export async function startGateway(options: {
   poolMax: number;
   /** Default `gw-bench`; each gateway of a run needs its own (its audit state and spool are kept per id). */
   gatewayId?: string;
+  /**
+   * The run's own folder for the audit state and spool. The defaults live under the OS temp dir,
+   * named by gateway id and database endpoint: a later run whose Postgres drew the same port found
+   * an earlier run's trusted checkpoint (a larger tree), raised the history alarm and never sealed.
+   */
+  auditDir: string;
   /** Settings on top of the bench's (the sealer off for the sealing comparison). */
   env?: Record<string, string>;
 }): Promise<StartedServer> {
@@ -59,6 +66,8 @@ export async function startGateway(options: {
     HOLDFAST_RATE_KEY_BURST: '1000000',
     // The retention job would delete the --history rows (and load the machine) mid-run.
     HOLDFAST_RETENTION_INTERVAL_MS: '0',
+    HOLDFAST_AUDIT_STATE_DIR: path.join(options.auditDir, 'state'),
+    HOLDFAST_AUDIT_SPOOL_DIR: path.join(options.auditDir, 'spool', options.gatewayId ?? 'gw-bench'),
     ...(benchEnv.BENCH_GATEWAY_WORKERS === '' ? {} : { HOLDFAST_GATEWAY_WORKERS: benchEnv.BENCH_GATEWAY_WORKERS }),
     ...Object.fromEntries(
       benchEnv.BENCH_GATEWAY_ENV.split(',')

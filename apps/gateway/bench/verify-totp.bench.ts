@@ -127,7 +127,7 @@ async function setUpEmbedded(): Promise<BenchSetup> {
     stops.push(() => reference.process.stop());
     // (d) seals at the default interval; (e) is the same gateway with its sealer off. A paused
     // gateway (sealing.ts) acts on SIGTERM only once resumed, so each is resumed before it is stopped.
-    const gateway = await startGateway({ databaseUrl: url.toString(), keys, activeKeyId: 'b1', poolMax: maxConcurrency });
+    const gateway = await startGateway({ databaseUrl: url.toString(), keys, activeKeyId: 'b1', poolMax: maxConcurrency, auditDir: path.join(dir, 'audit') });
     stops.push(() => {
       signalTree(gateway.process.pid, 'SIGCONT');
       return gateway.process.stop();
@@ -138,6 +138,7 @@ async function setUpEmbedded(): Promise<BenchSetup> {
       activeKeyId: 'b1',
       poolMax: maxConcurrency,
       gatewayId: 'gw-bench-seal-off',
+      auditDir: path.join(dir, 'audit'),
       env: { HOLDFAST_AUDIT_SEAL_INTERVAL_MS: '0' },
     });
     stops.push(() => {

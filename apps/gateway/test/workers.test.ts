@@ -1,3 +1,4 @@
+import { readProcStatSync } from '@holdfast/process';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGateway, type GatewayProcess } from './support/gateways';
@@ -98,6 +99,9 @@ describe('[GATEWAY_WORKERS] one gateway, several worker processes', () => {
     // It serves no request: every answer comes from a request worker.
     const answers = await Promise.all(Array.from({ length: 6 }, () => request(gw.url, { path: preauthPath, bearer: apiKey })));
     expect(answers.map((a) => a.worker)).not.toContain(String(first));
+    // It yields the cores to requests (HOLDFAST_BACKGROUND_NICE, default 10); the request workers do not.
+    expect(readProcStatSync(first)?.nice).toBe(10);
+    for (const worker of new Set(answers.map((a) => Number(a.worker)))) expect(readProcStatSync(worker)?.nice).toBe(0);
 
     // Every audit row written so far (enrollment, both workers' canaries) gets sealed, and only
     // the background process ever took the sealer's lock.

@@ -9,7 +9,11 @@ export const clockTicksPerSecond = 100;
 export interface ProcessStat {
   /** The command name (in parentheses in the file; it may hold spaces and parentheses). */
   comm: string;
+  /** One letter: R running, S sleeping, Z a zombie (exited, not yet collected by its parent), … */
+  state: string;
   ppid: number;
+  /** Its main thread's nice value (-20…19). */
+  nice: number;
   /** CPU ticks so far, user + system, all threads. */
   cpuTicks: number;
 }
@@ -19,8 +23,14 @@ export function parseProcStat(text: string): ProcessStat {
   // comm may hold spaces and ')': the fields after it start past the LAST ')'.
   const close = text.lastIndexOf(')');
   const fields = text.slice(close + 2).split(' ');
-  // After comm: state, ppid, … utime and stime are fields 14 and 15 of stat (11 and 12 here).
-  return { comm: text.slice(text.indexOf('(') + 1, close), ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
+  // After comm: state, ppid, … utime and stime are fields 14 and 15 of stat (11 and 12 here), nice 19 (16).
+  return {
+    comm: text.slice(text.indexOf('(') + 1, close),
+    state: fields[0] ?? '',
+    ppid: Number(fields[1]),
+    nice: Number(fields[16]),
+    cpuTicks: Number(fields[11]) + Number(fields[12]),
+  };
 }
 
 /** The process's stat, or null when it is gone (it exited between a listing and the read) or there is no /proc. */

@@ -1,7 +1,7 @@
 import { startEmbeddedPostgres } from '@holdfast/db';
 import { findFreePort as freePort } from '@holdfast/db/testing';
-import { startProcess, type RunningProcess } from '@holdfast/process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readProcStatSync, startProcess, type RunningProcess } from '@holdfast/process';
+import { existsSync, readdirSync } from 'node:fs';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -15,13 +15,8 @@ function descendantsOf(root: number): number[] {
   const parentOf = new Map<number, number>();
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
-    try {
-      // After the command name (which may hold spaces and parentheses): state, then the parent's PID.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      parentOf.set(Number(entry), Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]));
-    } catch {
-      // Exited while being read.
-    }
+    const stat = readProcStatSync(Number(entry)); // null: exited while being read
+    if (stat !== null) parentOf.set(Number(entry), stat.ppid);
   }
   const found: number[] = [];
   let frontier = [root];
@@ -35,12 +30,8 @@ function descendantsOf(root: number): number[] {
 
 /** Alive and not a zombie (a zombie has exited; its parent has not collected it yet). */
 function isRunning(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
-  } catch {
-    return false;
-  }
+  const stat = readProcStatSync(pid);
+  return stat !== null && stat.state !== 'Z';
 }
 
 async function waitFor(condition: () => boolean, what: string, timeoutMs: number): Promise<void> {

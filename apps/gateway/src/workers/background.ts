@@ -11,6 +11,7 @@
 // It listens on nothing and holds no request pool's worth of connections: the audit log's own pool
 // (two) and a retention pool of one. It answers the primary's metrics collection so its audit
 // gauges and process metrics are part of every worker's /metrics.
+import { setPriority } from 'node:os';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { startBackgroundJobs } from '../background-jobs';
 import { createServiceDeps } from '../deps';
@@ -20,6 +21,14 @@ import { announceReady, shareMetricsRegistry } from './worker-link';
 
 export function runBackground(env: GatewayEnv): void {
   const log = createLogger({ gatewayId: env.HOLDFAST_GATEWAY_ID, region: env.HOLDFAST_REGION, role: 'background' });
+  if (env.HOLDFAST_BACKGROUND_NICE > 0) {
+    try {
+      // This process's main thread, where the sealer hashes, signs and builds its statements.
+      setPriority(env.HOLDFAST_BACKGROUND_NICE);
+    } catch (error) {
+      log('background_priority_not_set', { message: error instanceof Error ? error.message : String(error) });
+    }
+  }
   // The retention job deletes in batches on one connection; the audit log opens its own pool.
   const deps = createServiceDeps({ ...env, HOLDFAST_DB_POOL_MAX: 1 }, log);
   // null: the gateway's own checkpoint file, the one a one-process gateway keeps (same trust chain).
@@ -53,6 +62,11 @@ export function runBackground(env: GatewayEnv): void {
   process.removeAllListeners('SIGINT');
   process.on('SIGTERM', shutdown);
   process.on('SIGINT', shutdown);
-  log('background_started', { pid: process.pid, sealIntervalMs: env.HOLDFAST_AUDIT_SEAL_INTERVAL_MS, retentionIntervalMs: env.HOLDFAST_RETENTION_INTERVAL_MS });
+  log('background_started', {
+    pid: process.pid,
+    nice: env.HOLDFAST_BACKGROUND_NICE,
+    sealIntervalMs: env.HOLDFAST_AUDIT_SEAL_INTERVAL_MS,
+    retentionIntervalMs: env.HOLDFAST_RETENTION_INTERVAL_MS,
+  });
   announceReady(null);
 }
