@@ -126,8 +126,8 @@ export const gatewayEnvSchema = z.object({
   /**
    * The background process's CPU priority (nice, 0–19; its main thread): its jobs (sealing,
    * retention) can wait a few milliseconds for the cores, a request cannot. At c=8 on two cores
-   * the sealer added 0–4.6 ms to the p99 at 10 against 3.8–12.5 ms at 0, its lag still ≤ 1.1 s.
-   * 0 leaves it level with the request workers.
+   * (`npm run bench`, sealer on vs off) the sealer added 0.0 / 0.6 / 4.6 ms to the p99 at 10
+   * against 0.8–12.5 ms (median 5.1, six runs) at 0, its lag still ≤ 1.1 s. 0: level with requests.
    */
   HOLDFAST_BACKGROUND_NICE: z.coerce.number().int().min(0).max(19).default(10),
   /** Rows per sealing pass (one transaction, one checkpoint); a backlog is sealed pass after pass. */
