@@ -64,6 +64,12 @@ describe('[SECRETS_AT_REST] after enrollment', () => {
     const [gw] = env.gateways;
     if (gw === undefined) throw new Error('gateway expected');
     const user = await enrollTotpUser({ db: env.db, gatewayUrl: gw.url });
+    // The sealer makes its signing key (a secret) on its first pass: counted below only once it
+    // exists, or a key made between the count and the rotation is one more re-wrapped (a CI flake).
+    for (let waited = 0; (await env.db.prisma.auditSigningKey.count()) === 0; waited += 100) {
+      if (waited > 20_000) throw new Error('the sealer made no signing key within 20 s');
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
     const before = await env.db.prisma.totpFactor.findMany({ omit: { secretEnc: false } });
     expect(before.every((row) => envelopeKeyId(row.secretEnc) === 'k1')).toBe(true);
     // The push test above left a paired device's subscription and the deployment's VAPID key.
